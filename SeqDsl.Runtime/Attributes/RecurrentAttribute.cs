@@ -1,0 +1,102 @@
+using System;
+
+namespace SeqDsl;
+
+/// <summary>
+/// A recurrent layer (Keras <c>SimpleRNN</c>, <c>LSTM</c> or <c>GRU</c>):
+/// <c>[Recurrent(LSTM, 20, ReturnSequences = true)]</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class RecurrentAttribute : Attribute
+{
+    /// <summary>Declares a recurrent layer of <paramref name="units"/> units.</summary>
+    public RecurrentAttribute(Cell cell, int units)
+    {
+        Cell = cell;
+        Units = units;
+    }
+
+    /// <summary>The cell kind.</summary>
+    public Cell Cell { get; }
+
+    /// <summary>Units (size of the hidden state).</summary>
+    public int Units { get; }
+
+    /// <summary>Output every step's hidden state ([batch, steps, units]) rather than the last ([batch, units]).</summary>
+    public bool ReturnSequences { get; set; }
+
+    /// <summary>The output activation (Keras <c>activation</c>); tanh by default.</summary>
+    public Activation Activation { get; set; }
+
+    /// <summary>The gate activation of LSTM and GRU (Keras <c>recurrent_activation</c>); sigmoid by default.</summary>
+    public Activation RecurrentActivation { get; set; }
+
+    /// <summary>Whether the layer has biases.</summary>
+    public bool UseBias { get; set; } = true;
+
+    /// <summary>Fraction of the inputs dropped during training, in [0, 1).</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>Fraction of the recurrent state dropped during training, one mask per sequence, in [0, 1).</summary>
+    public double RecurrentDropout { get; set; }
+
+    /// <summary>Carry the final state of each batch into the next batch until <c>ResetStates()</c>. Needs a fixed batch size.</summary>
+    public bool Stateful { get; set; }
+
+    /// <summary>LSTM only: peephole connections from the cell state to the gates.</summary>
+    public bool Peepholes { get; set; }
+
+    /// <summary>Layer normalization of the cell's pre-activations (the seed's <c>LNSimpleRNNCell</c>).</summary>
+    public bool LayerNorm { get; set; }
+
+    /// <summary>GRU only: apply the reset gate after the recurrent matrix (Keras 2 default, two biases).</summary>
+    public bool ResetAfter { get; set; } = true;
+
+    /// <summary>LSTM only: initialize the forget-gate bias to 1 (Keras <c>unit_forget_bias</c>).</summary>
+    public bool UnitForgetBias { get; set; } = true;
+
+    /// <summary>Process the sequence backwards (Keras <c>go_backwards</c>).</summary>
+    public bool GoBackwards { get; set; }
+
+    /// <summary>Also expose the final state (Keras <c>return_state</c>) for encoder-decoder use.</summary>
+    public bool ReturnState { get; set; }
+}
+
+/// <summary>
+/// A bidirectional recurrent layer (Keras <c>Bidirectional(LSTM(units))</c>):
+/// <c>[Bidirectional(LSTM, 32, ReturnSequences = true)]</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class BidirectionalAttribute : Attribute
+{
+    /// <summary>Declares a bidirectional recurrent layer with <paramref name="units"/> units in each direction.</summary>
+    public BidirectionalAttribute(Cell cell, int units)
+    {
+        Cell = cell;
+        Units = units;
+    }
+
+    /// <summary>The cell kind of both directions.</summary>
+    public Cell Cell { get; }
+
+    /// <summary>Units of each direction.</summary>
+    public int Units { get; }
+
+    /// <summary>How the two directions are merged.</summary>
+    public MergeMode MergeMode { get; set; } = MergeMode.Concat;
+
+    /// <summary>Output every step rather than the last.</summary>
+    public bool ReturnSequences { get; set; }
+
+    /// <summary>The output activation; tanh by default.</summary>
+    public Activation Activation { get; set; }
+
+    /// <summary>Fraction of the inputs dropped during training.</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>Fraction of the recurrent state dropped during training.</summary>
+    public double RecurrentDropout { get; set; }
+
+    /// <summary>Bidirectional layers cannot be stateful; declared so the analyzers can say so.</summary>
+    public bool Stateful { get; set; }
+}

@@ -1,0 +1,43 @@
+using ILGPU;
+
+namespace SeqDsl.Engine;
+
+/// <summary>
+/// Everything a generated <see cref="NetworkProgram"/> needs to run one batch. The runtime keeps the whole
+/// data set on the device and hands each batch as a list of row indices, so no data moves per batch.
+/// </summary>
+public readonly struct BatchContext
+{
+    /// <summary>The flat parameter buffer.</summary>
+    public ArrayView<float> Parameters { get; init; }
+
+    /// <summary>The flat gradient buffer, same layout as <see cref="Parameters"/>; every trainable element is overwritten by <see cref="NetworkProgram.Backward"/>.</summary>
+    public ArrayView<float> Gradients { get; init; }
+
+    /// <summary>The inputs of the whole data set, [samples, Steps, InputFeatures] row-major.</summary>
+    public ArrayView<float> Inputs { get; init; }
+
+    /// <summary>The targets of the whole data set, [samples, outputs per sample] row-major; empty when predicting.</summary>
+    public ArrayView<float> Targets { get; init; }
+
+    /// <summary>The data-set rows of this batch, [Batch].</summary>
+    public ArrayView<int> Rows { get; init; }
+
+    /// <summary>Samples in this batch.</summary>
+    public int Batch { get; init; }
+
+    /// <summary>Input steps of every sample.</summary>
+    public int Steps { get; init; }
+
+    /// <summary>True while training (dropout on, workspace kept for the backward pass).</summary>
+    public bool Training { get; init; }
+
+    /// <summary>The model's outputs for this batch, [Batch, outputs per sample].</summary>
+    public ArrayView<float> Predictions { get; init; }
+
+    /// <summary>The loss of each sample of the batch (mean over its outputs), [Batch].</summary>
+    public ArrayView<float> SampleLoss { get; init; }
+
+    /// <summary>The squared error of each sample's last output step, averaged over its features, [Batch] (the seed's last-time-step MSE; equals the MSE for vector outputs).</summary>
+    public ArrayView<float> SampleLastStepError { get; init; }
+}

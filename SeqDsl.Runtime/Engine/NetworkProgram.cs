@@ -1,0 +1,48 @@
+using System;
+using ILGPU.Runtime;
+
+namespace SeqDsl.Engine;
+
+/// <summary>
+/// The generated, model-specific part of a model on one accelerator: its loaded kernels and the workspace
+/// they share. The runtime's training loop calls, per batch, <see cref="Forward"/>, <see cref="ComputeLoss"/>
+/// and <see cref="Backward"/>, then runs the optimizer over the flat buffers.
+/// </summary>
+public abstract class NetworkProgram : IDisposable
+{
+    /// <summary>Creates the program on <paramref name="accelerator"/>.</summary>
+    protected NetworkProgram(Accelerator accelerator) => Accelerator = accelerator;
+
+    /// <summary>The accelerator the kernels are loaded on.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>Outputs per sample for inputs of <paramref name="steps"/> steps (steps × features for sequence outputs).</summary>
+    public abstract int OutputsPerSample(int steps);
+
+    /// <summary>Output steps for inputs of <paramref name="steps"/> steps (1 for vector outputs).</summary>
+    public abstract int OutputSteps(int steps);
+
+    /// <summary>Makes sure the workspace holds a batch of <paramref name="batch"/> samples of <paramref name="steps"/> steps.</summary>
+    public abstract void Reserve(int batch, int steps);
+
+    /// <summary>Runs every layer forward (one launch per layer) and writes <see cref="BatchContext.Predictions"/>.</summary>
+    public abstract void Forward(in BatchContext batch);
+
+    /// <summary>Compares the predictions with the targets: writes the per-sample loss and last-step error, and the loss gradient for <see cref="Backward"/>.</summary>
+    public abstract void ComputeLoss(in BatchContext batch);
+
+    /// <summary>Backpropagates through every layer in reverse order and writes <see cref="BatchContext.Gradients"/> (gradient of the batch-mean loss).</summary>
+    public abstract void Backward(in BatchContext batch);
+
+    /// <summary>Frees the workspace.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the workspace buffers.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
