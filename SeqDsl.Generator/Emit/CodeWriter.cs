@@ -1,0 +1,80 @@
+using System;
+using System.Text;
+
+namespace SeqDsl.Generator.Emit;
+
+/// <summary>
+/// Writes indented C#. Lines end with '\n' on every platform so the generated text is the same bytes everywhere.
+/// </summary>
+internal sealed class CodeWriter
+{
+    private const string IndentUnit = "    ";
+    private readonly StringBuilder builder = new();
+    private int depth;
+
+    public CodeWriter Line(string text = "")
+    {
+        if (text.Length > 0)
+        {
+            for (int i = 0; i < depth; i++)
+            {
+                builder.Append(IndentUnit);
+            }
+
+            builder.Append(text);
+        }
+
+        builder.Append('\n');
+        return this;
+    }
+
+    /// <summary>Writes each line of a multi-line string at the current indentation.</summary>
+    public CodeWriter Lines(string text)
+    {
+        foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
+        {
+            Line(line);
+        }
+
+        return this;
+    }
+
+    /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
+    public Scope Block(string header)
+    {
+        Line(header);
+        Line("{");
+        depth++;
+        return new Scope(this);
+    }
+
+    /// <summary>Writes an XML doc summary.</summary>
+    public CodeWriter Summary(string text)
+    {
+        Line("/// <summary>");
+        foreach (var line in text.Split('\n'))
+        {
+            Line("/// " + Escape(line));
+        }
+
+        Line("/// </summary>");
+        return this;
+    }
+
+    public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    public override string ToString() => builder.ToString();
+
+    internal readonly struct Scope : IDisposable
+    {
+        private readonly CodeWriter writer;
+
+        public Scope(CodeWriter writer) => this.writer = writer;
+
+        public void Dispose()
+        {
+            writer.depth--;
+            writer.Line("}");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Generic;
+using System.Globalization;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit.Kernels;
+
+/// <summary>A device buffer a layer keeps between its forward and backward pass, sized per sample.</summary>
+/// <param name="Name">Field name in the generated program.</param>
+/// <param name="PerSample">C# expression for floats per sample, in terms of <c>steps</c>.</param>
+/// <param name="Purpose">What it holds (becomes a comment).</param>
+internal sealed record WorkspaceBuffer(string Name, string PerSample, string Purpose);
+
+/// <summary>A loaded kernel: the launcher field, its parameter types, and the kernel method.</summary>
+internal sealed record KernelField(string Field, string ParameterTypes, string Method);
+
+/// <summary>
+/// Where a layer reads and writes in the generated program. The first layer reads the data set through
+/// the batch's row indices; the last layer writes the batch's predictions and reads the loss gradient.
+/// </summary>
+internal sealed record LayerIo(bool IsFirst, bool IsLast, string Input, string Output, string OutputGradient, string InputGradient);
+
+/// <summary>
+/// Emits one layer's kernels and the statements that launch them. One subclass per layer kind;
+/// each forward is one launch, each backward is a data-gradient launch plus a weight-gradient launch.
+/// </summary>
+internal abstract class LayerEmitter
+{
+    protected LayerEmitter(LayerPlan plan, LayerIo io)
+    {
+        Plan = plan;
+        Io = io;
+    }
+
+    public LayerPlan Plan { get; }
+
+    public LayerIo Io { get; }
+
+    /// <summary>Prefix of this layer's kernel methods and fields: <c>Layer0</c>, <c>layer0</c>.</summary>
+    public string Prefix => "Layer" + Plan.Index.ToString(CultureInfo.InvariantCulture);
+
+    public string FieldPrefix => "layer" + Plan.Index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Buffers beyond the layer's output and output gradient.</summary>
+    public abstract IEnumerable<WorkspaceBuffer> Workspace { get; }
+
+    public abstract IEnumerable<KernelField> Kernels { get; }
+
+    public abstract void EmitKernels(CodeWriter w);
+
+    public abstract void EmitForward(CodeWriter w);
+
+    public abstract void EmitBackward(CodeWriter w);
+
+    /// <summary>One-line description used in comments: <c>lstm: LSTM(20) → [batch, steps, 20]</c>.</summary>
+    public string Describe() => Plan.Name + ": " + Plan.Title + " → " + Plan.Output;
+
+    protected static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <c>const int Name = value; // comment</c>.</summary>
+    protected static void Const(CodeWriter w, string name, int value, string? comment = null) =>
+        w.Line("const int " + name + " = " + I(value) + ";" + (comment is null ? "" : " // " + comment));
+
+    protected ParameterTensor? Tensor(string name)
+    {
+        foreach (var p in Plan.Parameters)
+        {
+            if (p.Name == name)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The grid-stride loop every kernel uses: explicit groups, any number of items.</summary>
+    protected static CodeWriter.Scope GridStride(CodeWriter w, string index, string count) =>
+        w.Block("for (int " + index + " = Grid.GlobalIndex.X; " + index + " < " + count + "; " + index + " += Grid.Dimension.X * Group.Dimension.X)");
+}

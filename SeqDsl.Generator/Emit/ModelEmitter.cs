@@ -1,0 +1,27 @@
+using System.Collections.Generic;
+using SeqDsl.Generator.Emit.Kernels;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit;
+
+/// <summary>All the files of one model: the class, its kernels, its program — or a stub when it has errors.</summary>
+internal static class ModelEmitter
+{
+    public static IEnumerable<GeneratedFile> Emit(ModelPlan plan)
+    {
+        if (plan.HasErrors)
+        {
+            yield return StubEmitter.Emit(plan);
+            yield break;
+        }
+
+        string? unsupported = LayerEmitterFactory.Unsupported(plan);
+        yield return ModelClassEmitter.Emit(plan, unsupported);
+        if (unsupported is null)
+        {
+            var layers = LayerEmitterFactory.Create(plan);
+            yield return KernelsEmitter.Emit(plan, layers);
+            yield return ProgramEmitter.Emit(plan, layers);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Collections.Generic;
+using SeqDsl.Generator.Emit.Kernels;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit;
+
+/// <summary>
+/// Writes <c>Model.Program.g.cs</c>: the <c>NetworkProgram</c> that loads the kernels once, owns the workspace,
+/// and launches one forward kernel per layer, the loss kernel, and the backward kernels in reverse order.
+/// </summary>
+internal static class ProgramEmitter
+{
+    private const string Buffer = "MemoryBuffer1D<float, Stride1D.Dense>";
+
+    public static GeneratedFile Emit(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
+    {
+        var spec = plan.Spec;
+        var w = new CodeWriter();
+        FileHeader.Open(w, spec, "System", "ILGPU", "ILGPU.Runtime", "global::SeqDsl.Engine");
+        var buffers = Buffers(plan, layers);
+        using (FileHeader.OpenContainingTypes(w, spec))
+        using (w.Block("partial class " + spec.ClassName))
+        {
+            w.Summary("The kernels of " + spec.ClassName + " loaded on one accelerator, and the workspace they share between the forward and the backward pass.");
+            using (w.Block("private sealed class Program : NetworkProgram"))
+            {
+                w.Line("private const int OutputFeatures = " + plan.Output.Features.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
+                w.Line();
+                w.Line("private readonly global::SeqDsl.SeqDevice device;");
+                foreach (var layer in layers)
+                {
+                    foreach (var k in layer.Kernels)
+                    {
+                        w.Line("private readonly Action<KernelConfig, " + k.ParameterTypes + "> " + k.Field + ";");
+                    }
+                }
+
+                w.Line("private readonly Action<KernelConfig, " + LossEmitter.ParameterTypes + "> " + LossEmitter.Field + ";");
+                w.Line();
+                foreach (var b in buffers)
+                {
+                    w.Line("private " + Buffer + "? " + b.Name + "; // " + b.Purpose);
+                }
+
+                w.Line("private int reservedBatch;");
+                w.Line("private int reservedSteps;");
+                w.Line();
+                w.Line("public Program(global::SeqDsl.SeqDevice device)");
+                using (w.Block("    : base(device.Accelerator)"))
+                {
+                    w.Line("this.device = device;");
+                    w.Line("var accelerator = device.Accelerator;");
+                    foreach (var layer in layers)
+                    {
+                        foreach (var k in layer.Kernels)
+                        {
+                            w.Line(k.Field + " = accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels." + k.Method + ");");
+                        }
+                    }
+
+                    w.Line(LossEmitter.Field + " = accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes + ">(Kernels." + LossEmitter.Method + ");");
+                }
+
+                w.Line();
+                w.Line("public override int OutputSteps(int steps) => " + (plan.Output.IsSequence ? "steps" : "1") + ";");
+                w.Line();
+                w.Line("public override int OutputsPerSample(int steps) => OutputSteps(steps) * OutputFeatures;");
+                w.Line();
+                using (w.Block("public override void Reserve(int batch, int steps)"))
+                {
+                    using (w.Block("if (batch <= reservedBatch && steps <= reservedSteps)"))
+                    {
+                        w.Line("return;");
+                    }
+
+                    w.Line("batch = Math.Max(batch, reservedBatch);");
+                    w.Line("steps = Math.Max(steps, reservedSteps);");
+                    w.Line("FreeWorkspace();");
+                    foreach (var b in buffers)
+                    {
+                        w.Line(b.Name + " = Allocate(batch, " + b.PerSample + ");");
+                    }
+
+                    w.Line("reservedBatch = batch;");
+                    w.Line("reservedSteps = steps;");
+                }
+
+                w.Line();
+                using (w.Block("public override void Forward(in BatchContext batch)"))
+                {
+                    w.Line("Reserve(batch.Batch, batch.Steps);");
+                    w.Line("int n = batch.Batch;");
+                    w.Line("int steps = batch.Steps;");
+                    foreach (var layer in layers)
+                    {
+                        layer.EmitForward(w);
+                    }
+                }
+
+                w.Line();
+                using (w.Block("public override void ComputeLoss(in BatchContext batch)"))
+                {
+                    w.Line("Reserve(batch.Batch, batch.Steps);");
+                    w.Line("int n = batch.Batch;");
+                    w.Line("int steps = batch.Steps;");
+                    LossEmitter.EmitLaunch(w, plan);
+                }
+
+                w.Line();
+                using (w.Block("public override void Backward(in BatchContext batch)"))
+                {
+                    w.Line("int n = batch.Batch;");
+                    w.Line("int steps = batch.Steps;");
+                    for (int i = layers.Count - 1; i >= 0; i--)
+                    {
+                        layers[i].EmitBackward(w);
+                    }
+                }
+
+                w.Line();
+                using (w.Block("protected override void Dispose(bool disposing)"))
+                {
+                    using (w.Block("if (disposing)"))
+                    {
+                        w.Line("FreeWorkspace();");
+                    }
+
+                    w.Line("base.Dispose(disposing);");
+                }
+
+                w.Line();
+                w.Line("private " + Buffer + " Allocate(int batch, int perSample) => Accelerator.Allocate1D<float>(Math.Max(1L, (long)batch * perSample));");
+                w.Line();
+                using (w.Block("private void FreeWorkspace()"))
+                {
+                    foreach (var b in buffers)
+                    {
+                        w.Line(b.Name + "?.Dispose();");
+                    }
+
+                    w.Line("reservedBatch = 0;");
+                    w.Line("reservedSteps = 0;");
+                }
+            }
+        }
+
+        return new GeneratedFile(spec.FullName.Replace('.', '_') + ".Program.g.cs", w.ToString());
+    }
+
+    private static List<WorkspaceBuffer> Buffers(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
+    {
+        var list = new List<WorkspaceBuffer>();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var shape = plan.Layers[i].Output;
+            if (i < layers.Count - 1)
+            {
+                list.Add(new WorkspaceBuffer(LayerEmitterFactory.OutputBuffer(i), LayerEmitterFactory.PerSample(shape), layers[i].Plan.Name + " output " + shape));
+                list.Add(new WorkspaceBuffer(LayerEmitterFactory.OutputGradientBuffer(i), LayerEmitterFactory.PerSample(shape), "gradient of the loss with respect to " + layers[i].Plan.Name + "'s output"));
+            }
+
+            list.AddRange(layers[i].Workspace);
+        }
+
+        list.Add(new WorkspaceBuffer("lossGradient", LayerEmitterFactory.PerSample(plan.Output), "gradient of the batch-mean loss with respect to the predictions"));
+        return list;
+    }
+}

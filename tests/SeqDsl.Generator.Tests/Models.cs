@@ -1,0 +1,100 @@
+namespace SeqDsl.Generator.Tests;
+
+/// <summary>Representative model declarations used across the generator tests (the seeds' models and every layer kind).</summary>
+internal static class Models
+{
+    public const string SeqToSeqLstm = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1, Loss = Loss.Mse)]
+[Recurrent(LSTM, 20, ReturnSequences = true)]
+[Recurrent(LSTM, 20, ReturnSequences = true)]
+[TimeDistributed(Dense = 10)]
+public partial class Forecaster { }
+";
+
+    public const string DeepSimpleRnn = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1)]
+[Recurrent(SimpleRNN, 20, ReturnSequences = true)]
+[Recurrent(SimpleRNN, 20)]
+[Dense(1)]
+public partial class DeepRnn { }
+";
+
+    public const string GruSeqToSeq = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1, Loss = Loss.Huber, LearningRate = 0.01)]
+[Recurrent(GRU, 20, ReturnSequences = true)]
+[Recurrent(GRU, 20, ReturnSequences = true, Activation = Activation.Tanh)]
+[TimeDistributed(Dense = 10)]
+public partial class GruForecaster { }
+";
+
+    public const string Linear = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1, InputSteps = 50)]
+[Flatten]
+[Dense(1)]
+internal partial class LinearModel { }
+";
+
+    public const string ConvGru = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1)]
+[Conv1D(filters: 20, kernelSize: 4, Strides = 2)]
+[Recurrent(GRU, 20, ReturnSequences = true)]
+[Recurrent(GRU, 20, ReturnSequences = true)]
+[TimeDistributed(Dense = 10)]
+public partial class ConvGru { }
+";
+
+    public const string SimpleWaveNet = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1)]
+[WaveNet(20, LayersPerBlock = 4, Blocks = 2, Outputs = 10)]
+public partial class SimpleWaveNet { }
+";
+
+    public const string GatedWaveNet = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1)]
+[WaveNet(32, LayersPerBlock = 3, Blocks = 1, Gated = true, Outputs = 10)]
+public partial class GatedWaveNet { }
+";
+
+    public const string EveryOtherLayer = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1, InputSteps = 40, BatchSize = 8, Loss = Loss.SparseCategoricalCrossEntropy)]
+[Embedding(100, 16)]
+[Dropout(0.2)]
+[Conv1D(16, 3, padding: Padding.Same, Activation = Activation.ReLU)]
+[MaxPooling1D(2)]
+[AveragePooling1D(2, Strides = 1)]
+[LayerNormalization]
+[Bidirectional(LSTM, 8, ReturnSequences = true)]
+[BatchNormalization]
+[Recurrent(LSTM, 12, Peepholes = true, LayerNorm = true, Stateful = true)]
+[RepeatVector(5)]
+[Recurrent(GRU, 6, ReturnSequences = true, ResetAfter = false, RecurrentDropout = 0.1)]
+[GlobalMaxPooling1D]
+[Dense(4)]
+public partial class Everything { }
+";
+
+    public const string GlobalAverage = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 3, Loss = Loss.BinaryCrossEntropy)]
+[Conv1D(8, 5, Activation = Activation.ReLU)]
+[GlobalAveragePooling1D]
+[Dense(7)]
+public partial class CurveClassifier { }
+";
+
+    public const string MissingReturnSequences = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1)]
+[Recurrent(LSTM, 20)]
+[Recurrent(LSTM, 20)]
+public partial class Broken { }
+";
+}
