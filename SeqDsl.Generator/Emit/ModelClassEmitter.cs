@@ -64,10 +64,10 @@ internal static class ModelClassEmitter
         w.Line("public const bool OutputIsSequence = " + (plan.Output.IsSequence ? "true" : "false") + ";");
         w.Line();
         w.Summary("Total parameters (the length of the flat parameter buffer).");
-        w.Line("public const int ParameterCount = " + I(plan.ParameterCount) + ";");
+        w.Line("public new const int ParameterCount = " + I(plan.ParameterCount) + ";");
         w.Line();
         w.Summary("The model's layers, output shapes and parameter counts, as Keras's model.summary() prints them.");
-        w.Line("public const string Summary =");
+        w.Line("public new const string Summary =");
         var lines = SummaryEmitter.Build(plan).Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
@@ -178,20 +178,17 @@ internal static class ModelClassEmitter
         w.Line("/// <param name=\"options\">Optimizer, shuffling, early stopping, callbacks, cancellation.</param>");
         w.Line("/// <returns>The loss and metrics of every epoch.</returns>");
         w.Line("public global::SeqDsl.History Fit(float[,,] x, " + target + " y, int epochs = 1, int batchSize = 32, (float[,,] X, " + target + " Y)? validation = null, global::SeqDsl.FitOptions? options = null) =>");
-        w.Line("    FitCore(global::SeqDsl.Engine.TensorData.From(x), global::SeqDsl.Engine.TensorData.From(y), epochs, batchSize,");
-        w.Line("        validation is { } v ? global::SeqDsl.Engine.TensorData.From(v.X) : null, validation is { } w ? global::SeqDsl.Engine.TensorData.From(w.Y) : null, options);");
+        w.Line("    FitCore(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), global::SeqDsl.Engine.TensorData.From(y, nameof(y)), epochs, batchSize,");
+        w.Line("        validation is { } v ? global::SeqDsl.Engine.TensorData.From(v.X, \"validation.X\") : null,");
+        w.Line("        validation is { } w ? global::SeqDsl.Engine.TensorData.From(w.Y, \"validation.Y\") : null,");
+        w.Line("        options);");
         w.Line();
         w.Summary("Runs the model on <paramref name=\"x\"/> [samples, steps, " + I(plan.Spec.InputFeatures) + "] and returns " + shape + ".");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch (memory use, not results).</param>");
         w.Line("/// <returns>The predictions " + CodeWriter.Escape(shape) + ".</returns>");
-        using (w.Block("public " + target + " Predict(float[,,] x, int batchSize = 256)"))
-        {
-            w.Line("float[] flat = PredictCore(global::SeqDsl.Engine.TensorData.From(x), batchSize);");
-            w.Line(plan.Output.IsSequence
-                ? "return global::SeqDsl.Engine.ArrayShapes.To3D(flat, x.GetLength(0), x.GetLength(1), OutputFeatures);"
-                : "return global::SeqDsl.Engine.ArrayShapes.To2D(flat, x.GetLength(0), OutputFeatures);");
-        }
+        w.Line("public " + target + " Predict(float[,,] x, int batchSize = 256) =>");
+        w.Line("    " + (plan.Output.IsSequence ? "PredictSequenceCore" : "PredictVectorCore") + "(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), batchSize);");
 
         w.Line();
         w.Summary("The loss (and the last-step MSE) of the model on <paramref name=\"x\"/> and <paramref name=\"y\"/>.");
@@ -200,6 +197,6 @@ internal static class ModelClassEmitter
         w.Line("/// <param name=\"batchSize\">Samples per launch.</param>");
         w.Line("/// <returns>The mean loss and metrics.</returns>");
         w.Line("public global::SeqDsl.Evaluation Evaluate(float[,,] x, " + target + " y, int batchSize = 256) =>");
-        w.Line("    EvaluateCore(global::SeqDsl.Engine.TensorData.From(x), global::SeqDsl.Engine.TensorData.From(y), batchSize);");
+        w.Line("    EvaluateCore(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), global::SeqDsl.Engine.TensorData.From(y, nameof(y)), batchSize);");
     }
 }
