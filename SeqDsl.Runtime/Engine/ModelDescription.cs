@@ -14,6 +14,9 @@ public sealed class ModelDescription
     /// <summary>Features per input step.</summary>
     public required int InputFeatures { get; init; }
 
+    /// <summary>Rank of the input arrays: 3 for [samples, steps, features] (default), 2 for [samples, features] models without a time axis.</summary>
+    public int InputRank { get; init; } = 3;
+
     /// <summary>Fixed input steps, or 0 for any.</summary>
     public int InputSteps { get; init; }
 

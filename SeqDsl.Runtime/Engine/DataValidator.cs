@@ -1,0 +1,151 @@
+using System;
+
+namespace SeqDsl.Engine;
+
+/// <summary>
+/// Checks data before it reaches the device. Every message names the argument, the expected and the actual shape,
+/// and for bad values the first bad index, because the kernels themselves cannot report anything useful.
+/// </summary>
+internal static class DataValidator
+{
+    public static void BatchSize(int batchSize, ModelDescription description, string name = "batchSize")
+    {
+        if (batchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, batchSize, $"{name} must be at least 1, got {batchSize}.");
+        }
+
+        if (description.BatchSize > 0 && batchSize != description.BatchSize)
+        {
+            throw new ArgumentOutOfRangeException(name, batchSize, $"{description.Name} was declared with BatchSize = {description.BatchSize}, so {name} must be {description.BatchSize}, got {batchSize}.");
+        }
+    }
+
+    /// <summary>Shape of the inputs (always) and finiteness of their values (when <paramref name="scanValues"/>).</summary>
+    public static void Inputs(in TensorData x, ModelDescription description, bool scanValues)
+    {
+        if (x.Data is null)
+        {
+            throw new ArgumentNullException(x.Name ?? "x", "The input data is missing.");
+        }
+
+        string expected = ExpectedInputShape(description, x.Samples, x.Steps);
+        if (x.Rank != description.InputRank)
+        {
+            throw new ArgumentException(
+                $"{x.Name} must be a {description.InputRank}-D array {RankLayout(description.InputRank)} for {description.Name}, but got a {x.Rank}-D array of shape {x.ShapeText}: expected {expected}.", x.Name);
+        }
+
+        if (x.Samples == 0 || x.Steps == 0)
+        {
+            throw new ArgumentException($"{x.Name} is empty: expected at least one sample and one step, {expected}, got {x.ShapeText}.", x.Name);
+        }
+
+        if (x.Features != description.InputFeatures)
+        {
+            throw new ArgumentException(
+                $"{x.Name} has {x.Features} feature(s) per step, but {description.Name} expects InputFeatures = {description.InputFeatures}: expected shape {expected}, got {x.ShapeText}.", x.Name);
+        }
+
+        if (description.InputSteps > 0 && x.Steps != description.InputSteps)
+        {
+            throw new ArgumentException(
+                $"{x.Name} has {x.Steps} step(s), but {description.Name} was declared with InputSteps = {description.InputSteps}: expected shape {expected}, got {x.ShapeText}.", x.Name);
+        }
+
+        if (scanValues)
+        {
+            Finite(x);
+        }
+    }
+
+    /// <summary>Targets against the inputs and the program's output shape.</summary>
+    public static void Targets(in TensorData x, in TensorData y, ModelDescription description, NetworkProgram program, bool scanValues)
+    {
+        if (y.Data is null)
+        {
+            throw new ArgumentNullException(y.Name ?? "y", "The target data is missing.");
+        }
+
+        int outputSteps = program.OutputSteps(x.Steps);
+        bool sparse = description.Loss == Loss.SparseCategoricalCrossEntropy;
+        int features = sparse ? 1 : description.OutputFeatures;
+        int rank = description.OutputIsSequence ? 3 : 2;
+        string expected = rank == 3 ? $"[{x.Samples}, {outputSteps}, {features}]" : $"[{x.Samples}, {features}]";
+        string what = sparse ? "(samples, output steps, 1 class index)" : "(samples, output steps, output features)";
+        if (rank == 2)
+        {
+            what = sparse ? "(samples, 1 class index)" : "(samples, output features)";
+        }
+
+        if (y.Rank != rank)
+        {
+            throw new ArgumentException(
+                $"{y.Name} must be a {rank}-D array {what} for {description.Name}, but got a {y.Rank}-D array of shape {y.ShapeText}: expected {expected}.", y.Name);
+        }
+
+        if (y.Samples != x.Samples)
+        {
+            throw new ArgumentException(
+                $"{x.Name} has {x.Samples} sample(s) but {y.Name} has {y.Samples}: expected {y.Name} of shape {expected}, got {y.ShapeText}.", y.Name);
+        }
+
+        if (y.Steps != outputSteps || y.Features != features)
+        {
+            throw new ArgumentException(
+                $"{y.Name} does not match {description.Name}'s output for {x.Steps}-step inputs: expected shape {expected} {what}, got {y.ShapeText}.", y.Name);
+        }
+
+        if (scanValues)
+        {
+            Finite(y);
+            if (sparse)
+            {
+                ClassIndices(y, description.OutputFeatures);
+            }
+        }
+    }
+
+    /// <summary>The first NaN or infinity, by its user-facing index.</summary>
+    public static void Finite(in TensorData data)
+    {
+        var values = data.Data;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                string kind = float.IsNaN(values[i]) ? "NaN" : values[i] > 0 ? "+Infinity" : "-Infinity";
+                throw new ArgumentException(
+                    $"{data.IndexText(i)} is {kind}; every value must be finite ({data.Name} has shape {data.ShapeText}; this is its first bad element). "
+                    + "Set FitOptions.ValidateInputs = false to skip this scan when training.", data.Name);
+            }
+        }
+    }
+
+    private static void ClassIndices(in TensorData y, int classes)
+    {
+        var values = y.Data;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (v < 0 || v >= classes || v != MathF.Floor(v))
+            {
+                throw new ArgumentException(
+                    $"{y.IndexText(i)} = {v} is not a class index: sparse cross-entropy targets must be integers in [0, {classes - 1}] ({y.Name} has shape {y.ShapeText}; this is its first bad element).", y.Name);
+            }
+        }
+    }
+
+    private static string ExpectedInputShape(ModelDescription description, int samples, int steps)
+    {
+        if (description.InputRank == 2)
+        {
+            return $"[{samples}, {description.InputFeatures}]";
+        }
+
+        string stepsText = description.InputSteps > 0 ? description.InputSteps.ToString(System.Globalization.CultureInfo.InvariantCulture) : "steps";
+        return $"[{samples}, {stepsText}, {description.InputFeatures}]";
+    }
+
+    private static string RankLayout(int rank) => rank == 2 ? "[samples, features]" : "[samples, steps, features]";
+}

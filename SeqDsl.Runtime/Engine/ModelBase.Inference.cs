@@ -1,0 +1,135 @@
+using System;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace SeqDsl.Engine;
+
+public abstract partial class ModelBase
+{
+    /// <summary>
+    /// Runs the model forward over <paramref name="x"/> in chunks of <paramref name="batchSize"/> samples and returns
+    /// the flat predictions [samples × outputs per sample]. Any sample count works; device buffers are reused between
+    /// chunks; if the device runs out of memory the chunk is halved and the chunk retried.
+    /// </summary>
+    /// <exception cref="ArgumentException">The inputs have the wrong rank, shape, or a NaN/∞ value (named by index).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    protected float[] PredictCore(TensorData x, int batchSize)
+    {
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            DataValidator.BatchSize(batchSize, Description);
+            DataValidator.Inputs(x, Description, scanValues: true);
+            var network = Program;
+            int outputs = network.OutputsPerSample(x.Steps);
+            var result = new float[(long)x.Samples * outputs];
+            var chunkBuffers = new PredictionBuffers(Device.Accelerator);
+            try
+            {
+                int chunk = Math.Min(batchSize, x.Samples);
+                int start = 0;
+                while (start < x.Samples)
+                {
+                    int count = Math.Min(chunk, x.Samples - start);
+                    try
+                    {
+                        PredictChunk(network, chunkBuffers, x, start, count, outputs, result);
+                        start += count;
+                    }
+                    catch (Exception e) when (IsOutOfMemory(e) && chunk > 1)
+                    {
+                        // Free this call's buffers and retry the same samples in smaller chunks.
+                        chunkBuffers.Dispose();
+                        chunkBuffers = new PredictionBuffers(Device.Accelerator);
+                        chunk = Math.Max(1, chunk / 2);
+                    }
+                }
+            }
+            finally
+            {
+                chunkBuffers.Dispose();
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Predictions shaped [samples, output steps, output features], for sequence-output models.</summary>
+    protected float[,,] PredictSequenceCore(TensorData x, int batchSize)
+    {
+        lock (gate)
+        {
+            var flat = PredictCore(x, batchSize);
+            return TensorData.ToArray3D(flat, x.Samples, Program.OutputSteps(x.Steps), Description.OutputFeatures);
+        }
+    }
+
+    /// <summary>Predictions shaped [samples, output features], for vector-output models.</summary>
+    protected float[,] PredictVectorCore(TensorData x, int batchSize)
+    {
+        var flat = PredictCore(x, batchSize);
+        return TensorData.ToArray2D(flat, x.Samples, Description.OutputFeatures);
+    }
+
+    /// <summary>
+    /// The mean loss and last-step error over the whole data set, in inference mode, computed exactly as Fit computes
+    /// its validation figures (same kernels, same summation order).
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes or values of <paramref name="x"/> or <paramref name="y"/> are wrong (see the message).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    protected Evaluation EvaluateCore(TensorData x, TensorData y, int batchSize)
+    {
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            DataValidator.BatchSize(batchSize, Description);
+            DataValidator.Inputs(x, Description, scanValues: true);
+            var network = Program;
+            DataValidator.Targets(x, y, Description, network, scanValues: true);
+            using var data = new DeviceDataSet(Device.Accelerator, x, y);
+            using var evaluator = new DataSetEvaluator(network, parameters.View, Gradients.View, batchSize, network.OutputsPerSample(x.Steps));
+            var (loss, lastStepError) = evaluator.Evaluate(data);
+            return new Evaluation(loss, lastStepError, x.Samples);
+        }
+    }
+
+    private void PredictChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, float[] result)
+    {
+        int valuesPerSample = x.ValuesPerSample;
+        buffers.Ensure(count, valuesPerSample, outputs);
+        network.Reserve(count, x.Steps);
+        buffers.Inputs.SubView(0, (long)count * valuesPerSample).CopyFromCPU(x.Data.AsSpan(start * valuesPerSample, count * valuesPerSample).ToArray());
+        var batch = new BatchContext
+        {
+            Parameters = parameters.View,
+            Gradients = Gradients.View,
+            Inputs = buffers.Inputs,
+            Targets = ArrayView<float>.Empty,
+            Rows = buffers.Rows.SubView(0, count),
+            Batch = count,
+            Steps = x.Steps,
+            Training = false,
+            Predictions = buffers.Predictions.SubView(0, (long)count * outputs),
+            SampleLoss = buffers.SampleLoss.SubView(0, count),
+            SampleLastStepError = buffers.SampleLastStepError.SubView(0, count),
+        };
+        network.Forward(batch);
+        var chunkResult = new float[(long)count * outputs];
+        batch.Predictions.CopyToCPU(chunkResult);
+        Array.Copy(chunkResult, 0, result, (long)start * outputs, chunkResult.Length);
+    }
+
+    /// <summary>True for the out-of-memory failures of the CPU, CUDA and OpenCL accelerators.</summary>
+    internal static bool IsOutOfMemory(Exception exception) => exception switch
+    {
+        OutOfMemoryException => true,
+        // CudaException.Error is the error's text (its name or CUDA's description), not the enum.
+        CudaException cuda => (cuda.Error ?? string.Empty).Contains("OUT_OF_MEMORY", StringComparison.OrdinalIgnoreCase)
+            || (cuda.Error ?? string.Empty).Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+            || cuda.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase),
+        CLException cl => cl.Error is CLError.CL_MEM_OBJECT_ALLOCATION_FAILURE or CLError.CL_OUT_OF_RESOURCES or CLError.CL_OUT_OF_HOST_MEMORY,
+        _ => false,
+    };
+}

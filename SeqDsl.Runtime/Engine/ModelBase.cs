@@ -1,0 +1,264 @@
+using System;
+using System.Collections.Generic;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace SeqDsl.Engine;
+
+/// <summary>
+/// The runtime half of every generated model: the device, the flat weight buffer and its initialization, the
+/// training loop, prediction, evaluation and weight files. The generated class derives from it, supplies its
+/// <see cref="NetworkProgram"/> through <see cref="CreateProgram"/>, and wraps the protected <c>…Core</c> methods in
+/// typed public methods (<c>Fit</c>, <c>Predict</c>, <c>Evaluate</c>).
+/// </summary>
+/// <remarks>
+/// Thread safety: every public and protected member that touches the weights or the device (Fit, Predict,
+/// Evaluate, GetWeights, SetWeights, Save, Load, Dispose) takes one lock per instance, so concurrent calls on one
+/// model run one after another, never interleaved. Callbacks run inside Fit on the calling thread, holding that
+/// lock; the lock is re-entrant, so a callback may call GetWeights or Save. Different instances run independently.
+/// </remarks>
+public abstract partial class ModelBase : IDisposable
+{
+    private readonly object gate = new();
+    private readonly bool ownsDevice;
+    private readonly SeededRandom random;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> parameters;
+    private MemoryBuffer1D<float, Stride1D.Dense>? gradients;
+    private NetworkProgram? program;
+    private bool disposed;
+
+    /// <summary>Creates the model on <paramref name="device"/> and initializes its weights from <paramref name="seed"/>.</summary>
+    /// <param name="description">The generated description of the architecture.</param>
+    /// <param name="device">The device; <c>null</c> picks the default device, which the model then owns and disposes.</param>
+    /// <param name="seed">Seeds weight initialization, shuffling and dropout: the same seed gives the same run.</param>
+    /// <exception cref="ArgumentException">The description's parameter layout is inconsistent.</exception>
+    protected ModelBase(ModelDescription description, SeqDevice? device, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        CheckLayout(description);
+        Description = description;
+        Seed = seed;
+        ownsDevice = device is null;
+        Device = device ?? CreateDefaultDevice();
+        random = new SeededRandom(seed);
+        try
+        {
+            // At least one element: a zero-length buffer has no usable view on every backend.
+            parameters = Device.Accelerator.Allocate1D<float>(Math.Max(1, description.ParameterCount));
+            parameters.MemSetToZero();
+            UploadWeights(WeightInitializer.Initialize(description, random));
+        }
+        catch
+        {
+            if (ownsDevice)
+            {
+                Device.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The architecture: sizes, parameter layout, loss, defaults.</summary>
+    public ModelDescription Description { get; }
+
+    /// <summary>The device the model runs on.</summary>
+    public SeqDevice Device { get; }
+
+    /// <summary>The seed the model was created with.</summary>
+    public int Seed { get; }
+
+    /// <summary>Number of parameters (the length of <see cref="GetWeights"/>).</summary>
+    public int ParameterCount => Description.ParameterCount;
+
+    /// <summary>The Keras-like summary table: layers, output shapes, parameter counts.</summary>
+    public string Summary => Description.Summary;
+
+    /// <summary>Every parameter tensor and where it lives in the flat weight vector.</summary>
+    public IReadOnlyList<ParameterInfo> Parameters => Description.Parameters;
+
+    /// <summary>Creates the generated program (kernels and workspace) on <paramref name="accelerator"/>; called once, on first use.</summary>
+    protected abstract NetworkProgram CreateProgram(Accelerator accelerator);
+
+    /// <summary>Output steps for inputs of <paramref name="inputSteps"/> steps (1 for vector outputs); for the typed wrappers' reshaping.</summary>
+    protected int OutputStepsFor(int inputSteps)
+    {
+        lock (gate)
+        {
+            return Program.OutputSteps(inputSteps);
+        }
+    }
+
+    /// <summary>A copy of the flat weight vector, in <see cref="Parameters"/> layout.</summary>
+    public float[] GetWeights()
+    {
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            return DownloadWeights();
+        }
+    }
+
+    /// <summary>Replaces every weight.</summary>
+    /// <exception cref="ArgumentException">The length is not <see cref="ParameterCount"/>, or a value is NaN/∞ (the message gives its index and tensor).</exception>
+    public void SetWeights(ReadOnlySpan<float> weights)
+    {
+        if (weights.Length != ParameterCount)
+        {
+            throw new ArgumentException($"{Description.Name} has {ParameterCount} parameters, but {weights.Length} weights were given.", nameof(weights));
+        }
+
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (!float.IsFinite(weights[i]))
+            {
+                throw new ArgumentException($"weights[{i}] ({TensorAt(i)}) is {weights[i]}; every weight must be finite.", nameof(weights));
+            }
+        }
+
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            UploadWeights(weights);
+        }
+    }
+
+    /// <summary>Frees the device buffers, the program, and the device if the model created it.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees the device resources.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        lock (gate)
+        {
+            if (disposed || !disposing)
+            {
+                return;
+            }
+
+            disposed = true;
+            program?.Dispose();
+            gradients?.Dispose();
+            parameters.Dispose();
+            if (ownsDevice)
+            {
+                Device.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The program, created on first use.</summary>
+    private NetworkProgram Program
+    {
+        get
+        {
+            ThrowIfDisposed();
+            if (program is null)
+            {
+                var created = CreateProgram(Device.Accelerator) ?? throw new InvalidOperationException($"{GetType().Name}.CreateProgram returned null.");
+                if (!ReferenceEquals(created.Accelerator, Device.Accelerator))
+                {
+                    created.Dispose();
+                    throw new InvalidOperationException($"{GetType().Name}.CreateProgram built its program on another accelerator than the model's device.");
+                }
+
+                program = created;
+            }
+
+            return program;
+        }
+    }
+
+    /// <summary>The gradient buffer, allocated (and zeroed, so that untouched non-trainable slots stay finite) on first training.</summary>
+    private MemoryBuffer1D<float, Stride1D.Dense> Gradients
+    {
+        get
+        {
+            if (gradients is null)
+            {
+                gradients = Device.Accelerator.Allocate1D<float>(Math.Max(1, ParameterCount));
+                gradients.MemSetToZero();
+            }
+
+            return gradients;
+        }
+    }
+
+    /// <summary>
+    /// The device used when the caller passes none. The single place the default is resolved; the lead swaps this
+    /// for <c>SeqDevice.Best()</c> once device selection lands.
+    /// </summary>
+    private static SeqDevice CreateDefaultDevice() => SeqDevice.Cpu();
+
+    private float[] DownloadWeights()
+    {
+        var weights = new float[ParameterCount];
+        if (weights.Length > 0)
+        {
+            parameters.View.SubView(0, weights.Length).CopyToCPU(weights);
+        }
+
+        return weights;
+    }
+
+    private void UploadWeights(ReadOnlySpan<float> weights)
+    {
+        if (weights.Length > 0)
+        {
+            parameters.View.SubView(0, weights.Length).CopyFromCPU(weights.ToArray());
+        }
+    }
+
+    private string TensorAt(int index)
+    {
+        foreach (var parameter in Description.Parameters)
+        {
+            if (index >= parameter.Offset && index < parameter.Offset + parameter.Length)
+            {
+                int local = index - parameter.Offset;
+                return $"{parameter.Layer}/{parameter.Name}[{local / Math.Max(1, parameter.Cols)}, {local % Math.Max(1, parameter.Cols)}]";
+            }
+        }
+
+        return "outside every tensor";
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+
+    private static void CheckLayout(ModelDescription description)
+    {
+        if (description.ParameterCount < 0)
+        {
+            throw new ArgumentException($"{description.Name}: ParameterCount is {description.ParameterCount}.", nameof(description));
+        }
+
+        if (description.InputRank is not (2 or 3))
+        {
+            throw new ArgumentException($"{description.Name}: InputRank must be 2 or 3, got {description.InputRank}.", nameof(description));
+        }
+
+        var covered = new bool[description.ParameterCount];
+        foreach (var parameter in description.Parameters)
+        {
+            if (parameter.Rows < 0 || parameter.Cols < 0 || parameter.Offset < 0 || (long)parameter.Offset + parameter.Length > description.ParameterCount)
+            {
+                throw new ArgumentException(
+                    $"{description.Name}: parameter {parameter.Layer}/{parameter.Name} [{parameter.Rows}, {parameter.Cols}] at offset {parameter.Offset} does not fit in {description.ParameterCount} parameters.", nameof(description));
+            }
+
+            for (int i = parameter.Offset; i < parameter.Offset + parameter.Length; i++)
+            {
+                if (covered[i])
+                {
+                    throw new ArgumentException($"{description.Name}: parameter {parameter.Layer}/{parameter.Name} overlaps another tensor at element {i}.", nameof(description));
+                }
+
+                covered[i] = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Threading;
+
+namespace SeqDsl;
+
+/// <summary>
+/// How <c>Fit</c> trains: optimizer and its hyper-parameters, gradient clipping, shuffling, early stopping,
+/// progress callbacks and cancellation. Every property has a Keras-like default, so <c>null</c> options are valid.
+/// </summary>
+public sealed class FitOptions
+{
+    /// <summary>The optimizer; <c>null</c> uses the model's declared default.</summary>
+    public Optimizer? Optimizer { get; init; }
+
+    /// <summary>The learning rate; <c>null</c> uses the model's declared default.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>Adam's first-moment decay (Keras default 0.9).</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's second-moment decay (Keras default 0.999).</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Adam's epsilon, added to sqrt(v) (Keras default 1e-7).</summary>
+    public double Epsilon { get; init; } = 1e-7;
+
+    /// <summary>SGD momentum in [0, 1); 0 is plain SGD.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>Use Nesterov momentum with SGD.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Clip the gradients by their global L2 norm over all trainable parameters (Keras <c>global_clipnorm</c>); 0 or less turns clipping off.</summary>
+    public double ClipNorm { get; init; }
+
+    /// <summary>Shuffle the samples before every epoch with the model's seeded generator (default true).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Stop when the monitored loss stops improving; <c>null</c> trains every epoch.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// Called every <see cref="ProgressInterval"/> batches and after the last batch of each epoch. Reading the running
+    /// loss synchronizes with the device, which is why it is not done after every batch by default.
+    /// </summary>
+    public Action<TrainingProgress>? OnBatchEnd { get; init; }
+
+    /// <summary>Batches between two <see cref="OnBatchEnd"/> calls (default 10, at least 1).</summary>
+    public int ProgressInterval { get; init; } = 10;
+
+    /// <summary>Called after every epoch, with that epoch's losses.</summary>
+    public Action<TrainingProgress>? OnEpochEnd { get; init; }
+
+    /// <summary>
+    /// Cancels training at the next batch boundary: the weights go back to the end of the last completed epoch and
+    /// <c>Fit</c> throws <see cref="TrainingCancelledException"/>, which carries the history so far.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>
+    /// Scan every input and target element for NaN/±Inf (and class indices for sparse cross-entropy) before training
+    /// (default true). Shape checks always run: they guard the kernels against reading out of bounds.
+    /// </summary>
+    public bool ValidateInputs { get; init; } = true;
+
+    internal void Validate()
+    {
+        if (LearningRate is double lr && (!double.IsFinite(lr) || lr <= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), lr, $"FitOptions.LearningRate must be a finite number > 0, got {lr}.");
+        }
+
+        if (!(Beta1 >= 0 && Beta1 < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Beta1), Beta1, $"FitOptions.Beta1 must be in [0, 1), got {Beta1}.");
+        }
+
+        if (!(Beta2 >= 0 && Beta2 < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, $"FitOptions.Beta2 must be in [0, 1), got {Beta2}.");
+        }
+
+        if (!(Epsilon > 0) || !double.IsFinite(Epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, $"FitOptions.Epsilon must be a finite number > 0, got {Epsilon}.");
+        }
+
+        if (!(Momentum >= 0 && Momentum < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, $"FitOptions.Momentum must be in [0, 1), got {Momentum}.");
+        }
+
+        if (double.IsNaN(ClipNorm) || double.IsInfinity(ClipNorm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, $"FitOptions.ClipNorm must be finite (0 or less turns clipping off), got {ClipNorm}.");
+        }
+
+        if (ProgressInterval < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, $"FitOptions.ProgressInterval must be at least 1 batch, got {ProgressInterval}.");
+        }
+
+        EarlyStopping?.Validate();
+    }
+}

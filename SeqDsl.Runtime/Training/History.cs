@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+
+namespace SeqDsl;
+
+/// <summary>
+/// What <c>Fit</c> measured, one entry per completed epoch (index 0 is the first epoch). Losses are means over the
+/// samples of the epoch, measured while the weights were being updated, as Keras reports them.
+/// </summary>
+public sealed class History
+{
+    private readonly List<double> loss = new();
+    private readonly List<double> validationLoss = new();
+    private readonly List<double> lastStepError = new();
+    private readonly List<double> validationLastStepError = new();
+    private readonly List<double> epochSeconds = new();
+
+    /// <summary>Training loss per epoch.</summary>
+    public IReadOnlyList<double> Loss => loss;
+
+    /// <summary>Validation loss per epoch; empty when no validation data was given.</summary>
+    public IReadOnlyList<double> ValidationLoss => validationLoss;
+
+    /// <summary>Training last-step squared error per epoch.</summary>
+    public IReadOnlyList<double> LastStepError => lastStepError;
+
+    /// <summary>Validation last-step squared error per epoch; empty when no validation data was given.</summary>
+    public IReadOnlyList<double> ValidationLastStepError => validationLastStepError;
+
+    /// <summary>Wall-clock seconds per epoch, validation included.</summary>
+    public IReadOnlyList<double> EpochSeconds => epochSeconds;
+
+    /// <summary>Completed epochs.</summary>
+    public int Epochs => loss.Count;
+
+    /// <summary>True when validation data was given.</summary>
+    public bool HasValidation => validationLoss.Count > 0;
+
+    /// <summary>
+    /// The 0-based index of the epoch with the lowest monitored loss (validation loss when present, else training loss;
+    /// with early stopping, an epoch counts only if it improved by more than its MinDelta); −1 before any epoch.
+    /// </summary>
+    public int BestEpoch { get; internal set; } = -1;
+
+    /// <summary>True when early stopping ended training before the requested epochs.</summary>
+    public bool StoppedEarly { get; internal set; }
+
+    internal void Add(double trainLoss, double trainLastStepError, double? valLoss, double? valLastStepError, double seconds)
+    {
+        loss.Add(trainLoss);
+        lastStepError.Add(trainLastStepError);
+        if (valLoss is double v)
+        {
+            validationLoss.Add(v);
+        }
+
+        if (valLastStepError is double e)
+        {
+            validationLastStepError.Add(e);
+        }
+
+        epochSeconds.Add(seconds);
+    }
+}

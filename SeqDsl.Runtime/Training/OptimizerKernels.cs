@@ -1,0 +1,170 @@
+using System;
+using System.Runtime.CompilerServices;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace SeqDsl.Training;
+
+/// <summary>Scalars of one Adam step; the host folds the bias corrections into <see cref="StepSize"/>.</summary>
+internal struct AdamStep
+{
+    public float Beta1;
+    public float Beta2;
+    /// <summary>lr · sqrt(1 − β2^t) / (1 − β1^t), as Keras computes it.</summary>
+    public float StepSize;
+    public float Epsilon;
+    /// <summary>Global-norm clip threshold; ≤ 0 means no clipping and the norm buffer is not read.</summary>
+    public float ClipNorm;
+    public int Length;
+}
+
+/// <summary>Scalars of one SGD step.</summary>
+internal struct SgdStep
+{
+    public float LearningRate;
+    public float Momentum;
+    /// <summary>1 for Nesterov momentum, 0 otherwise.</summary>
+    public int Nesterov;
+    public float ClipNorm;
+    public int Length;
+}
+
+/// <summary>
+/// The optimizer's kernels over the flat parameter buffer. Plain static C# so they build on CUDA, OpenCL (PoCL) and
+/// the CPU accelerator: explicitly grouped grid-stride loops, no atomics, no group reductions (PoCL cannot build
+/// them), which is why the global norm is two passes (per-chunk partial sums, then one thread).
+/// Elements whose mask is 0 (non-trainable parameters) are never read or written: their gradients may hold anything.
+/// </summary>
+internal sealed class OptimizerKernels
+{
+    /// <summary>Elements each thread of the first norm pass sums.</summary>
+    public const int NormChunk = 1024;
+
+    private static readonly ConditionalWeakTable<Accelerator, OptimizerKernels> Loaded = new();
+    private static readonly object LoadGate = new();
+
+    private OptimizerKernels(Accelerator accelerator)
+    {
+        Adam = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep>(AdamKernel);
+        Sgd = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep>(SgdKernel);
+        SumSquares = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(SumSquaresKernel);
+        FinishNorm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(FinishNormKernel);
+    }
+
+    /// <summary>(weights, gradients, m, v, mask, norm, step).</summary>
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep> Adam { get; }
+
+    /// <summary>(weights, gradients, velocity, mask, norm, step).</summary>
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep> Sgd { get; }
+
+    /// <summary>(gradients, mask, partials, length, chunks).</summary>
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> SumSquares { get; }
+
+    /// <summary>(partials, norm, chunks).</summary>
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, int> FinishNorm { get; }
+
+    /// <summary>The kernels on <paramref name="accelerator"/>, compiled on first use and then shared.</summary>
+    public static OptimizerKernels For(Accelerator accelerator)
+    {
+        lock (LoadGate)
+        {
+            if (!Loaded.TryGetValue(accelerator, out var kernels))
+            {
+                kernels = new OptimizerKernels(accelerator);
+                Loaded.Add(accelerator, kernels);
+            }
+
+            return kernels;
+        }
+    }
+
+    internal static void AdamKernel(ArrayView<float> weights, ArrayView<float> gradients, ArrayView<float> m, ArrayView<float> v, ArrayView<float> mask, ArrayView<float> norm, AdamStep step)
+    {
+        float scale = 1f;
+        if (step.ClipNorm > 0f)
+        {
+            float total = norm[0];
+            if (total > step.ClipNorm)
+            {
+                scale = step.ClipNorm / total;
+            }
+        }
+
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalIndex.X; i < step.Length; i += stride)
+        {
+            if (mask[i] != 0f)
+            {
+                float g = gradients[i] * scale;
+                float mi = step.Beta1 * m[i] + (1f - step.Beta1) * g;
+                float vi = step.Beta2 * v[i] + (1f - step.Beta2) * g * g;
+                m[i] = mi;
+                v[i] = vi;
+                weights[i] = weights[i] - step.StepSize * mi / (MathF.Sqrt(vi) + step.Epsilon);
+            }
+        }
+    }
+
+    internal static void SgdKernel(ArrayView<float> weights, ArrayView<float> gradients, ArrayView<float> velocity, ArrayView<float> mask, ArrayView<float> norm, SgdStep step)
+    {
+        float scale = 1f;
+        if (step.ClipNorm > 0f)
+        {
+            float total = norm[0];
+            if (total > step.ClipNorm)
+            {
+                scale = step.ClipNorm / total;
+            }
+        }
+
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalIndex.X; i < step.Length; i += stride)
+        {
+            if (mask[i] != 0f)
+            {
+                float g = gradients[i] * scale;
+                // Keras: velocity = momentum·velocity − lr·g; w += velocity (Nesterov: w += momentum·velocity − lr·g).
+                float vel = step.Momentum * velocity[i] - step.LearningRate * g;
+                velocity[i] = vel;
+                float delta = step.Nesterov != 0 ? step.Momentum * vel - step.LearningRate * g : vel;
+                weights[i] = weights[i] + delta;
+            }
+        }
+    }
+
+    internal static void SumSquaresKernel(ArrayView<float> gradients, ArrayView<float> mask, ArrayView<float> partials, int length, int chunks)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int c = Grid.GlobalIndex.X; c < chunks; c += stride)
+        {
+            int start = c * NormChunk;
+            int end = Math.Min(start + NormChunk, length);
+            float sum = 0f;
+            for (int i = start; i < end; i++)
+            {
+                if (mask[i] != 0f)
+                {
+                    float g = gradients[i];
+                    sum += g * g;
+                }
+            }
+
+            partials[c] = sum;
+        }
+    }
+
+    internal static void FinishNormKernel(ArrayView<float> partials, ArrayView<float> norm, int chunks)
+    {
+        // One thread, in a fixed order: deterministic, and no group reduction (unavailable on PoCL).
+        if (Grid.GlobalIndex.X == 0)
+        {
+            float sum = 0f;
+            for (int c = 0; c < chunks; c++)
+            {
+                sum += partials[c];
+            }
+
+            norm[0] = MathF.Sqrt(sum);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using ILGPU;
+using ILGPU.Runtime;
+using SeqDsl.Engine;
+
+namespace SeqDsl.Training;
+
+/// <summary>
+/// The optimizer state of one Fit on the device (Adam's moments or SGD's velocity, the trainable mask, the norm
+/// buffers) and the launches of one update. The state starts at zero with every Fit call.
+/// </summary>
+internal sealed class OptimizerRun : IDisposable
+{
+    private readonly SeqDevice device;
+    private readonly OptimizerKernels kernels;
+    private readonly OptimizerSettings settings;
+    private readonly int length;
+    private readonly int chunks;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> mask;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> first;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? second;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> partials;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> norm;
+    private long steps;
+
+    public OptimizerRun(SeqDevice device, OptimizerSettings settings, IReadOnlyList<ParameterInfo> parameters, int length)
+    {
+        this.device = device;
+        this.settings = settings;
+        this.length = length;
+        kernels = OptimizerKernels.For(device.Accelerator);
+        var accelerator = device.Accelerator;
+        int size = Math.Max(1, length);
+        chunks = Math.Max(1, (length + OptimizerKernels.NormChunk - 1) / OptimizerKernels.NormChunk);
+
+        mask = accelerator.Allocate1D(TrainableMask(parameters, size));
+        first = accelerator.Allocate1D<float>(size);
+        first.MemSetToZero();
+        if (settings.Kind == Optimizer.Adam)
+        {
+            second = accelerator.Allocate1D<float>(size);
+            second.MemSetToZero();
+        }
+
+        partials = accelerator.Allocate1D<float>(chunks);
+        norm = accelerator.Allocate1D<float>(1);
+        norm.MemSetToZero();
+    }
+
+    /// <summary>1 for every element of a trainable parameter, 0 elsewhere (non-trainable tensors and gaps).</summary>
+    internal static float[] TrainableMask(IReadOnlyList<ParameterInfo> parameters, int length)
+    {
+        var result = new float[length];
+        foreach (var parameter in parameters)
+        {
+            if (parameter.Trainable)
+            {
+                Array.Fill(result, 1f, parameter.Offset, parameter.Length);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Queues one update of <paramref name="weights"/> from <paramref name="gradients"/>; nothing is read back.</summary>
+    public void Step(ArrayView<float> weights, ArrayView<float> gradients)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+
+        steps++;
+        float clip = settings.ClipNorm > 0 ? (float)settings.ClipNorm : 0f;
+        if (clip > 0f)
+        {
+            kernels.SumSquares(device.GridFor(chunks), gradients, mask.View, partials.View, length, chunks);
+            kernels.FinishNorm(device.GridFor(1), partials.View, norm.View, chunks);
+        }
+
+        var grid = device.GridFor(length);
+        if (settings.Kind == Optimizer.Adam)
+        {
+            // Bias corrections are folded into the step size on the host, in double, per step (as Keras does).
+            double correction = Math.Sqrt(1 - Math.Pow(settings.Beta2, steps)) / (1 - Math.Pow(settings.Beta1, steps));
+            var step = new AdamStep
+            {
+                Beta1 = (float)settings.Beta1,
+                Beta2 = (float)settings.Beta2,
+                StepSize = (float)(settings.LearningRate * correction),
+                Epsilon = (float)settings.Epsilon,
+                ClipNorm = clip,
+                Length = length,
+            };
+            kernels.Adam(grid, weights, gradients, first.View, second!.View, mask.View, norm.View, step);
+        }
+        else
+        {
+            var step = new SgdStep
+            {
+                LearningRate = (float)settings.LearningRate,
+                Momentum = (float)settings.Momentum,
+                Nesterov = settings.Nesterov ? 1 : 0,
+                ClipNorm = clip,
+                Length = length,
+            };
+            kernels.Sgd(grid, weights, gradients, first.View, mask.View, norm.View, step);
+        }
+    }
+
+    public void Dispose()
+    {
+        mask.Dispose();
+        first.Dispose();
+        second?.Dispose();
+        partials.Dispose();
+        norm.Dispose();
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Diagnostics;
+using ILGPU;
+using ILGPU.Runtime;
+using SeqDsl.Engine;
+
+namespace SeqDsl.Training;
+
+/// <summary>
+/// One Fit: the data set stays on the device; per epoch the host shuffles row indices (one upload); per batch it only
+/// queues kernels (forward, loss, backward, optimizer) with no read-back. Per-sample losses accumulate in an
+/// epoch-long device buffer that is read at the end of the epoch, and every <see cref="FitOptions.ProgressInterval"/>
+/// batches when a progress callback is set.
+/// </summary>
+internal sealed class TrainingLoop
+{
+    private readonly SeqDevice device;
+    private readonly NetworkProgram program;
+    private readonly ModelDescription description;
+    private readonly SeededRandom random;
+    private readonly ArrayView<float> parameters;
+    private readonly ArrayView<float> gradients;
+    private readonly Func<float[]> downloadWeights;
+    private readonly Action<float[]> uploadWeights;
+
+    public TrainingLoop(SeqDevice device, NetworkProgram program, ModelDescription description, SeededRandom random, ArrayView<float> parameters, ArrayView<float> gradients, Func<float[]> downloadWeights, Action<float[]> uploadWeights)
+    {
+        this.device = device;
+        this.program = program;
+        this.description = description;
+        this.random = random;
+        this.parameters = parameters;
+        this.gradients = gradients;
+        this.downloadWeights = downloadWeights;
+        this.uploadWeights = uploadWeights;
+    }
+
+    public History Run(in TensorData x, in TensorData y, TensorData? validationX, TensorData? validationY, int epochs, int batchSize, FitOptions options)
+    {
+        var settings = OptimizerSettings.Resolve(options, description);
+        var accelerator = device.Accelerator;
+        var history = new History();
+        int samples = x.Samples;
+        int batches = (samples + batchSize - 1) / batchSize;
+        int trainChunk = Math.Min(batchSize, samples);
+        int outputs = program.OutputsPerSample(x.Steps);
+        var token = options.CancellationToken;
+        var earlyStopping = options.EarlyStopping;
+
+        using var train = new DeviceDataSet(accelerator, x, y);
+        using var rows = accelerator.Allocate1D<int>(samples);
+        using var predictions = accelerator.Allocate1D<float>(Math.Max(1, (long)trainChunk * outputs));
+        using var optimizer = new OptimizerRun(device, settings, description.Parameters, description.ParameterCount);
+        using var validation = validationX is TensorData vx && validationY is TensorData vy ? new DeviceDataSet(accelerator, vx, vy) : null;
+        using var validator = validation is null ? null
+            : new DataSetEvaluator(program, parameters, gradients, batchSize, program.OutputsPerSample(validation.Steps));
+
+        // The weights to fall back on: those at the end of the last epoch with finite losses and weights.
+        float[] lastGood = downloadWeights();
+        float[]? bestWeights = null;
+        double best = double.PositiveInfinity;
+        int epochsWithoutImprovement = 0;
+        var order = new int[samples];
+
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            if (options.Shuffle)
+            {
+                random.Shuffle(order);
+            }
+
+            rows.CopyFromCPU(order);
+            program.Reserve(trainChunk, x.Steps);
+
+            for (int b = 0; b < batches; b++)
+            {
+                if (token.IsCancellationRequested)
+                {
+                    uploadWeights(lastGood);
+                    throw new TrainingCancelledException(history, token);
+                }
+
+                int start = b * batchSize;
+                int count = Math.Min(batchSize, samples - start);
+                var batch = new BatchContext
+                {
+                    Parameters = parameters,
+                    Gradients = gradients,
+                    Inputs = train.Inputs,
+                    Targets = train.Targets,
+                    Rows = rows.View.SubView(start, count),
+                    Batch = count,
+                    Steps = x.Steps,
+                    Training = true,
+                    Seed = (int)(random.NextUInt64() >> 33),
+                    Predictions = predictions.View.SubView(0, (long)count * outputs),
+                    SampleLoss = train.SampleLoss.SubView(start, count),
+                    SampleLastStepError = train.SampleLastStepError.SubView(start, count),
+                };
+                program.Forward(batch);
+                program.ComputeLoss(batch);
+                program.Backward(batch);
+                optimizer.Step(parameters, gradients);
+
+                if (options.OnBatchEnd is not null && ((b + 1) % options.ProgressInterval == 0 || b == batches - 1))
+                {
+                    int seen = start + count;
+                    var (soFar, errorSoFar) = train.ReadLosses(seen);
+                    ThrowIfDiverged(soFar, seen, epoch, batches, batchSize, settings, history, lastGood);
+                    options.OnBatchEnd(new TrainingProgress(epoch + 1, epochs, b + 1, batches, LossSummary.Mean(soFar, seen), null, LossSummary.Mean(errorSoFar, seen), null, clock.Elapsed.TotalSeconds));
+                }
+            }
+
+            var (losses, errors) = train.ReadLosses(samples);
+            ThrowIfDiverged(losses, samples, epoch, batches, batchSize, settings, history, lastGood);
+            double trainLoss = LossSummary.Mean(losses, samples);
+            double trainError = LossSummary.Mean(errors, samples);
+
+            float[] weights = downloadWeights();
+            if (LossSummary.FirstNonFinite(weights, weights.Length) is int badWeight && badWeight >= 0)
+            {
+                uploadWeights(lastGood);
+                throw new TrainingDivergedException(epoch + 1, batches, batches, trainLoss, $"weight {badWeight} became {weights[badWeight]} after the update", settings.LearningRate, history);
+            }
+
+            double? validationLoss = null;
+            double? validationError = null;
+            if (validator is not null)
+            {
+                var (vLoss, vError) = validator.Evaluate(validation!);
+                if (!double.IsFinite(vLoss))
+                {
+                    uploadWeights(lastGood);
+                    throw new TrainingDivergedException(epoch + 1, batches, batches, vLoss, "the validation loss is not finite", settings.LearningRate, history);
+                }
+
+                validationLoss = vLoss;
+                validationError = vError;
+            }
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            history.Add(trainLoss, trainError, validationLoss, validationError, seconds);
+            lastGood = weights;
+
+            double monitored = validationLoss ?? trainLoss;
+            if (monitored < best - (earlyStopping?.MinDelta ?? 0))
+            {
+                best = monitored;
+                history.BestEpoch = epoch;
+                bestWeights = weights;
+                epochsWithoutImprovement = 0;
+            }
+            else
+            {
+                epochsWithoutImprovement++;
+            }
+
+            options.OnEpochEnd?.Invoke(new TrainingProgress(epoch + 1, epochs, batches, batches, trainLoss, validationLoss, trainError, validationError, seconds));
+
+            if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience)
+            {
+                history.StoppedEarly = epoch < epochs - 1;
+                break;
+            }
+        }
+
+        if (earlyStopping is { RestoreBestWeights: true } && bestWeights is not null && history.BestEpoch != history.Epochs - 1)
+        {
+            uploadWeights(bestWeights);
+        }
+
+        return history;
+    }
+
+    /// <summary>Restores the last good weights and throws when a per-sample loss is NaN or infinite.</summary>
+    private void ThrowIfDiverged(float[] losses, int count, int epoch, int batches, int batchSize, OptimizerSettings settings, History history, float[] lastGood)
+    {
+        int bad = LossSummary.FirstNonFinite(losses, count);
+        if (bad < 0)
+        {
+            return;
+        }
+
+        int batch = bad / batchSize;
+        int start = batch * batchSize;
+        int end = Math.Min(start + batchSize, count);
+        double batchLoss = 0;
+        for (int i = start; i < end; i++)
+        {
+            batchLoss += losses[i];
+        }
+
+        uploadWeights(lastGood);
+        throw new TrainingDivergedException(epoch + 1, batch + 1, batches, batchLoss / (end - start), "the batch loss is not finite", settings.LearningRate, history);
+    }
+}
