@@ -60,12 +60,22 @@ internal sealed class DenseEmitter : LayerEmitter
     public override void EmitKernels(CodeWriter w)
     {
         var bias = Tensor("bias");
-        void Layout()
+        void Layout(bool backward)
         {
-            Const(w, "Features", features, "input features per row");
+            // The backward pass reads no bias, and the first layer's backward computes no input gradient.
+            bool needsInput = !backward || !Io.IsFirst;
+            if (needsInput)
+            {
+                Const(w, "Features", features, "input features per row");
+            }
+
             Const(w, "Units", units);
-            Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [Features, Units]");
-            if (bias is not null)
+            if (needsInput)
+            {
+                Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [Features, Units]");
+            }
+
+            if (!backward && bias is not null)
             {
                 Const(w, "Bias", bias.Offset, Plan.Name + "/bias [Units]");
             }
@@ -78,7 +88,7 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Summary(Describe() + ": forward, one thread per row (a sample, or one step of a sample), activation fused.");
         using (w.Block("public static void " + Prefix + "Forward(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, int batch, int rowsPerSample)"))
         {
-            Layout();
+            Layout(backward: false);
             w.Line("var z = LocalMemory.Allocate<float>(Units);");
             using (GridStride(w, "r", "batch * rowsPerSample"))
             {
@@ -115,7 +125,7 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Summary(Describe() + ": backward, one thread per row: the pre-activation gradient" + (Io.IsFirst ? "." : ", then the input gradient."));
         using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, ArrayView<float> outputGradient, ArrayView<float> preActivationGradient, ArrayView<float> inputGradient, int batch, int rowsPerSample)"))
         {
-            Layout();
+            Layout(backward: true);
             w.Line("var dz = LocalMemory.Allocate<float>(Units);");
             using (GridStride(w, "r", "batch * rowsPerSample"))
             {

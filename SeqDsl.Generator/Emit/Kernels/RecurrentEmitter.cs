@@ -150,9 +150,15 @@ internal sealed class RecurrentEmitter : LayerEmitter
         EmitWeightGradientKernel(w);
     }
 
-    private void Layout(CodeWriter w)
+    private void Layout(CodeWriter w, bool backward = false)
     {
-        Const(w, "Features", features, "input features per step");
+        // The backward pass reads no bias, and the first layer's backward computes no input gradient.
+        bool needsInput = !backward || !Io.IsFirst;
+        if (needsInput)
+        {
+            Const(w, "Features", features, "input features per step");
+        }
+
         Const(w, "Units", units);
         Const(w, "GateWidth", Gates * units, cell switch
         {
@@ -160,9 +166,13 @@ internal sealed class RecurrentEmitter : LayerEmitter
             CellKind.GRU => "gates z, r, h̃ (Keras order), each Units wide",
             _ => "one block: the new state",
         });
-        Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [Features, GateWidth]");
+        if (needsInput)
+        {
+            Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [Features, GateWidth]");
+        }
+
         Const(w, "RecurrentKernel", Tensor("recurrent_kernel")!.Offset, Plan.Name + "/recurrent_kernel [Units, GateWidth]");
-        if (Tensor("bias") is { } bias)
+        if (!backward && Tensor("bias") is { } bias)
         {
             Const(w, "Bias", bias.Offset, Plan.Name + "/bias " + (bias.Rows == 2 ? "[2, GateWidth]: input bias, then recurrent bias" : "[GateWidth]"));
         }
@@ -287,7 +297,7 @@ internal sealed class RecurrentEmitter : LayerEmitter
         w.Summary(Describe() + ": backpropagation through time, one thread per sequence, from the last step to the first.\nWrites the gate pre-activation gradients of every step" + (Io.IsFirst ? "." : " and the gradient of the layer's input."));
         using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, int batch, int steps)"))
         {
-            Layout(w);
+            Layout(w, backward: true);
             if (CacheWidth > 0)
             {
                 Const(w, "CacheWidth", CacheWidth, "floats cached per step");

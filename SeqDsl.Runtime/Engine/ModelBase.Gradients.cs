@@ -1,0 +1,54 @@
+using System;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace SeqDsl.Engine;
+
+public abstract partial class ModelBase
+{
+    /// <summary>
+    /// Runs one batch of all of <paramref name="x"/> forward and backward without updating the weights, and returns
+    /// the gradient of the batch-mean loss with respect to every parameter, and that loss. For gradient checks.
+    /// </summary>
+    internal (float[] Gradients, double Loss) ComputeGradients(TensorData x, TensorData y)
+    {
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            DataValidator.Inputs(x, Description, scanValues: true);
+            var network = Program;
+            DataValidator.Targets(x, y, Description, network, scanValues: true);
+            using var data = new DeviceDataSet(Device.Accelerator, x, y);
+            int outputs = network.OutputsPerSample(x.Steps);
+            using var predictions = Device.Accelerator.Allocate1D<float>(Math.Max(1L, (long)x.Samples * outputs));
+            network.Reserve(x.Samples, x.Steps);
+            var batch = new BatchContext
+            {
+                Parameters = parameters.View,
+                Gradients = Gradients.View,
+                Inputs = data.Inputs,
+                Targets = data.Targets,
+                Rows = data.IdentityRows,
+                Batch = x.Samples,
+                Steps = x.Steps,
+                Training = true,
+                Predictions = predictions.View,
+                SampleLoss = data.SampleLoss,
+                SampleLastStepError = data.SampleLastStepError,
+            };
+            network.Forward(batch);
+            network.ComputeLoss(batch);
+            network.Backward(batch);
+            var gradients = new float[ParameterCount];
+            Gradients.View.SubView(0, ParameterCount).CopyToCPU(gradients);
+            var (loss, _) = data.ReadLosses(x.Samples);
+            double total = 0;
+            foreach (var l in loss)
+            {
+                total += l;
+            }
+
+            return (gradients, total / x.Samples);
+        }
+    }
+}
