@@ -48,7 +48,7 @@ public sealed class SeqDevice : IDisposable
         Accelerator = accelerator;
         Kind = kind;
         Description = description;
-        SelectionLog = new[] { $"{kind}: created {description}" };
+        SelectionLog = Array.Empty<string>(); // set by the factory that ran the probe
     }
 
     /// <summary>The ILGPU accelerator.</summary>
