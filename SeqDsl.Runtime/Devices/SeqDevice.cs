@@ -1,36 +1,54 @@
 using System;
+using System.Collections.Generic;
 using ILGPU;
 using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.OpenCL;
 
 namespace SeqDsl;
 
-/// <summary>The kind of accelerator a <see cref="SeqDevice"/> runs on.</summary>
-public enum DeviceKind
-{
-    /// <summary>ILGPU's CPU accelerator (a simulator: correct, slow).</summary>
-    Cpu,
-    /// <summary>An OpenCL CPU device such as PoCL.</summary>
-    OpenCLCpu,
-    /// <summary>An OpenCL GPU.</summary>
-    OpenCLGpu,
-    /// <summary>An NVIDIA GPU through CUDA.</summary>
-    Cuda,
-}
-
 /// <summary>
 /// An ILGPU context and accelerator that models run on, plus the launch shape its kernels use.
-/// (Placeholder: the device-selection work replaces this with Best() and the PoCL support.)
 /// </summary>
+/// <remarks>
+/// <para>
+/// <b>Choosing a device.</b> <see cref="Best"/> returns the shared <see cref="Default"/> device, picked once per
+/// process in this order: CUDA; an OpenCL GPU that ILGPU supports natively; an OpenCL CPU device such as PoCL
+/// (which ILGPU 1.5.3 refuses without an override, see <see cref="PoclCompatibility"/>); ILGPU's CPU accelerator.
+/// Every probe runs inside try/catch and a failure falls through to the next; <see cref="SelectionLog"/> says
+/// what each probe found. The environment variable <c>SEQDSL_DEVICE</c> (<c>cuda</c>, <c>opencl</c>, <c>pocl</c>,
+/// <c>cpu</c>; unset or <c>auto</c> for the order above) forces one device; if it is unavailable,
+/// <see cref="SeqDeviceUnavailableException"/> says why and what was found.
+/// </para>
+/// <para>
+/// <b>Ownership.</b> Creating an accelerator is expensive (about a second for PoCL, which builds a test kernel), so
+/// <see cref="Best"/>/<see cref="Default"/> hand out one shared instance that every model can hold;
+/// its <see cref="Dispose"/> does nothing, so disposing one model never breaks another. The factories
+/// <see cref="CreateBest()"/>, <see cref="Cuda"/>, <see cref="OpenCL"/>, <see cref="PoCL"/> and <see cref="Cpu"/>
+/// return a new device that the caller owns and must dispose.
+/// </para>
+/// <para>
+/// All contexts are created with <c>EnableAlgorithms()</c> (without it MathF.Exp and friends have no PTX
+/// implementation) and <c>Optimize(OptimizationLevel.O2)</c>.
+/// </para>
+/// </remarks>
 public sealed class SeqDevice : IDisposable
 {
-    private readonly Context context;
+    /// <summary>The environment variable that forces a device: <c>cuda</c>, <c>opencl</c>, <c>pocl</c> or <c>cpu</c>.</summary>
+    public const string DeviceEnvironmentVariable = "SEQDSL_DEVICE";
 
-    private SeqDevice(Context context, Accelerator accelerator, DeviceKind kind)
+    private static readonly object DefaultLock = new();
+    private static SeqDevice? shared;
+
+    private readonly Context context;
+    private bool disposed;
+
+    internal SeqDevice(Context context, Accelerator accelerator, DeviceKind kind, string description)
     {
         this.context = context;
         Accelerator = accelerator;
         Kind = kind;
+        Description = description;
+        SelectionLog = Array.Empty<string>(); // set by the factory that ran the probe
     }
 
     /// <summary>The ILGPU accelerator.</summary>
@@ -39,24 +57,162 @@ public sealed class SeqDevice : IDisposable
     /// <summary>What kind of device this is.</summary>
     public DeviceKind Kind { get; }
 
-    /// <summary>ILGPU's CPU accelerator.</summary>
-    public static SeqDevice Cpu()
+    /// <summary>The device's own name, e.g. "pthread-skylake-avx512-AMD EPYC" or "NVIDIA H100 80GB HBM3".</summary>
+    public string Name => Accelerator.Name;
+
+    /// <summary>Kind, name and driver in words, e.g. "OpenCL CPU: pthread-skylake-avx512-AMD EPYC (PoCL 3.1+debian)".</summary>
+    public string Description { get; }
+
+    /// <summary>
+    /// One line per device probe that ran when this device was chosen, in order, e.g.
+    /// "cuda: no CUDA driver (libcuda.so not found) (12 ms)" then "pocl: selected OpenCL CPU: … (1400 ms)".
+    /// For a device made by an explicit factory, the single line that created it.
+    /// </summary>
+    public IReadOnlyList<string> SelectionLog { get; private set; }
+
+    /// <summary>Whether this is the process-wide <see cref="Default"/> device, whose <see cref="Dispose"/> does nothing.</summary>
+    public bool IsShared { get; private set; }
+
+    /// <summary>
+    /// The process-wide device, chosen on first use (thread-safe) by the order described on <see cref="SeqDevice"/>,
+    /// honouring <c>SEQDSL_DEVICE</c> as it is at that moment. Never disposed by <see cref="Dispose"/>; if choosing
+    /// fails (a forced device is missing) the exception is thrown and the next access tries again.
+    /// </summary>
+    public static SeqDevice Default
     {
-        var context = Context.Create(b => b.CPU().EnableAlgorithms().Optimize(OptimizationLevel.O2));
-        return new SeqDevice(context, context.CreateCPUAccelerator(0), DeviceKind.Cpu);
+        get
+        {
+            var device = System.Threading.Volatile.Read(ref shared);
+            if (device is not null)
+                return device;
+            lock (DefaultLock)
+            {
+                if (shared is null)
+                {
+                    device = CreateBest(Environment.GetEnvironmentVariable(DeviceEnvironmentVariable));
+                    device.IsShared = true;
+                    System.Threading.Volatile.Write(ref shared, device);
+                }
+                return shared;
+            }
+        }
     }
 
-    /// <summary>The launch shape for a grid-stride kernel over <paramref name="work"/> independent items.</summary>
+    /// <summary>
+    /// The best available device: the shared <see cref="Default"/> instance, so calling this for every model costs
+    /// nothing after the first call and disposing a model's device is harmless. Use <see cref="CreateBest()"/> for
+    /// a device of your own.
+    /// </summary>
+    public static SeqDevice Best() => Default;
+
+    /// <summary>Chooses the best available device as <see cref="Best"/> does, but returns a new instance that the caller owns and disposes.</summary>
+    /// <exception cref="SeqDeviceUnavailableException"><c>SEQDSL_DEVICE</c> names a device that is unavailable or unknown.</exception>
+    public static SeqDevice CreateBest() => CreateBest(Environment.GetEnvironmentVariable(DeviceEnvironmentVariable));
+
+    /// <summary>Selection with an explicit override value instead of reading the environment (tests use this).</summary>
+    internal static SeqDevice CreateBest(string? forced)
+    {
+        var log = new List<string>();
+        var device = DeviceSelector.Select(
+            DeviceProbes.InPreferenceOrder, forced, d => d.Description, DeviceProbes.DescribeInstalledDevices, log);
+        device.SelectionLog = log.ToArray();
+        return device;
+    }
+
+    /// <summary>The first CUDA GPU. The caller owns the device.</summary>
+    /// <exception cref="SeqDeviceUnavailableException">No CUDA device; the message says why (e.g. no driver).</exception>
+    public static SeqDevice Cuda() => CreateOnly(DeviceProbes.CudaKey, "SeqDevice.Cuda()");
+
+    /// <summary>The first OpenCL GPU that ILGPU supports without overrides (OpenCL C 2.0 with generic address space). The caller owns the device.</summary>
+    /// <exception cref="SeqDeviceUnavailableException">No such GPU; the message lists the OpenCL devices found.</exception>
+    public static SeqDevice OpenCL() => CreateOnly(DeviceProbes.OpenCLKey, "SeqDevice.OpenCL()");
+
+    /// <summary>
+    /// An OpenCL CPU device: one ILGPU supports natively if there is one, else PoCL with the generic-address-space
+    /// override (see remarks on <see cref="SeqDevice"/>). The caller owns the device.
+    /// </summary>
+    /// <exception cref="SeqDeviceUnavailableException">No OpenCL CPU device, or the override could not be applied.</exception>
+    public static SeqDevice PoCL() => CreateOnly(DeviceProbes.PoclKey, "SeqDevice.PoCL()");
+
+    /// <summary>
+    /// ILGPU's CPU accelerator with one simulated thread per core: exact (bit-identical to C# MathF) but slow.
+    /// The caller owns the device.
+    /// </summary>
+    public static SeqDevice Cpu() => CreateOnly(DeviceProbes.CpuKey, "SeqDevice.Cpu()");
+
+    private static SeqDevice CreateOnly(string key, string requester)
+    {
+        DeviceProbe<SeqDevice>? probe = null;
+        foreach (var candidate in DeviceProbes.InPreferenceOrder)
+        {
+            if (candidate.Key == key)
+                probe = candidate;
+        }
+        var log = new List<string>();
+        var device = DeviceSelector.CreateOnly(probe!, d => d.Description, DeviceProbes.DescribeInstalledDevices, log, requester);
+        device.SelectionLog = log.ToArray();
+        return device;
+    }
+
+    /// <summary>
+    /// The launch shape for an explicitly grouped kernel that covers <paramref name="work"/> items with a
+    /// grid-stride loop, <c>for (int i = Grid.GlobalIndex.X; i &lt; work; i += Grid.DimX * Group.DimX)</c>.
+    /// The kernel must not assume a group size. Per backend: PoCL always gets groups of 16 (it compiles one
+    /// work-group function per local size) and at most 128 groups per core; GPUs get 256 threads per group and at
+    /// most two resident waves of groups; ILGPU's CPU accelerator gets one group per simulated multiprocessor.
+    /// Always at least one group, so <paramref name="work"/> = 0 is a valid empty launch.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="work"/> is negative.</exception>
     public KernelConfig GridFor(int work)
     {
-        int group = Math.Min(Accelerator.MaxNumThreadsPerGroup, Kind == DeviceKind.Cpu ? Accelerator.WarpSize : 32);
-        int groups = Math.Max(1, Math.Min((work + group - 1) / group, Accelerator.MaxNumThreadsPerMultiprocessor * Math.Max(1, Accelerator.NumMultiprocessors) / group));
-        return new KernelConfig(groups, group);
+        var shape = GridShape.For(Kind, work, Accelerator.NumMultiprocessors, Accelerator.MaxNumThreadsPerGroup, Accelerator.MaxNumThreadsPerMultiprocessor);
+        return new KernelConfig(shape.Groups, shape.GroupSize);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Runs a kernel load (e.g. <c>() =&gt; device.Accelerator.LoadStreamKernel&lt;…&gt;(Kernel)</c>) and, if it
+    /// fails, throws <see cref="KernelBuildException"/> whose message names this device and includes the OpenCL
+    /// build log, which ILGPU otherwise writes only to <see cref="System.Diagnostics.Trace"/>.
+    /// </summary>
+    /// <remarks>
+    /// A failed <c>clBuildProgram</c> leaves the accelerator usable (other kernels still load), but a failure
+    /// inside ILGPU's own compiler can leave the <see cref="Context"/> broken for later compiles; generated code
+    /// should treat any <see cref="KernelBuildException"/> as fatal for the device.
+    /// </remarks>
+    public T WithBuildLog<T>(Func<T> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        var (result, error, log) = KernelBuildLog.Capture(load);
+        if (error is null)
+            return result!;
+        throw new KernelBuildException(BuildFailureMessage(error, log), log, Description, error);
+    }
+
+    private string BuildFailureMessage(Exception error, string log)
+    {
+        string what = error is CLException cl ? $"{nameof(CLException)} {cl.Error}" : $"{error.GetType().Name}: {error.Message}";
+        string message = $"Loading a kernel failed on {Description}: {what}.";
+        message += log.Length > 0 ? $"\nBuild log:\n{log}" : "\n(The driver wrote no build log.)";
+        if (Kind == DeviceKind.OpenCLCpu && log.Length > 0)
+        {
+            message += "\nOpenCL CPU devices such as PoCL lack OpenCL 2.0's generic address space: kernels for them must not use " +
+                       "Atomic.*, dynamic shared memory, [NoInlining] helpers taking views, static arrays, group reductions or warp shuffles.";
+        }
+        return message;
+    }
+
+    /// <summary>Returns <see cref="Description"/>.</summary>
+    public override string ToString() => Description;
+
+    /// <summary>
+    /// Releases the accelerator and its context. Does nothing for the shared <see cref="Default"/> device, which
+    /// other models may still be using; it lives until the process ends.
+    /// </summary>
     public void Dispose()
     {
+        if (IsShared || disposed)
+            return;
+        disposed = true;
         Accelerator.Dispose();
         context.Dispose();
     }

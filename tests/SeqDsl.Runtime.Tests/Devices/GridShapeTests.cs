@@ -1,0 +1,62 @@
+using SeqDsl;
+
+namespace SeqDsl.Runtime.Tests.Devices;
+
+/// <summary>Launch shapes per backend, computed from the numbers an accelerator reports.</summary>
+public sealed class GridShapeTests
+{
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 1)]
+    [InlineData(16, 1)]
+    [InlineData(17, 2)]
+    [InlineData(100_000, 256)] // capped: 2 compute units x 128 groups
+    public void OpenCL_CPU_uses_groups_of_16_and_at_most_128_groups_per_compute_unit(int work, int groups)
+    {
+        var shape = GridShape.For(DeviceKind.OpenCLCpu, work, multiprocessors: 2, maxThreadsPerGroup: 4096, maxThreadsPerMultiprocessor: 4096);
+        Assert.Equal(new GridShape(groups, 16), shape);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(256, 1)]
+    [InlineData(257, 2)]
+    [InlineData(1_000_000, 2112)] // H100-like: 132 SMs x (2048 / 256) resident x 2 waves
+    public void CUDA_uses_groups_of_256_and_at_most_two_resident_waves(int work, int groups)
+    {
+        var shape = GridShape.For(DeviceKind.Cuda, work, multiprocessors: 132, maxThreadsPerGroup: 1024, maxThreadsPerMultiprocessor: 2048);
+        Assert.Equal(new GridShape(groups, 256), shape);
+    }
+
+    [Fact]
+    public void GPU_group_size_never_exceeds_what_the_device_allows()
+    {
+        var shape = GridShape.For(DeviceKind.OpenCLGpu, 10_000, multiprocessors: 8, maxThreadsPerGroup: 64, maxThreadsPerMultiprocessor: 64);
+        Assert.Equal(new GridShape(8 * 1 * 2, 64), shape);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 2)]
+    [InlineData(1_000_000, 4)]
+    public void CPU_accelerator_uses_one_group_per_simulated_multiprocessor(int work, int groups)
+    {
+        var shape = GridShape.For(DeviceKind.Cpu, work, multiprocessors: 4, maxThreadsPerGroup: 2, maxThreadsPerMultiprocessor: 2);
+        Assert.Equal(new GridShape(groups, 2), shape);
+    }
+
+    [Fact]
+    public void The_largest_work_does_not_overflow()
+    {
+        var shape = GridShape.For(DeviceKind.Cuda, int.MaxValue, multiprocessors: 1_000_000, maxThreadsPerGroup: 1024, maxThreadsPerMultiprocessor: 2048);
+        Assert.Equal((int.MaxValue + 255L) / 256, shape.Groups);
+    }
+
+    [Fact]
+    public void Negative_work_is_rejected_with_its_value()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => GridShape.For(DeviceKind.Cpu, -3, 1, 2, 2));
+        Assert.Equal("work", error.ParamName);
+        Assert.Contains("-3", error.Message, StringComparison.Ordinal);
+    }
+}
