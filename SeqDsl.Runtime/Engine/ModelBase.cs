@@ -190,9 +190,9 @@ public abstract partial class ModelBase : IDisposable
 
     /// <summary>
     /// The device used when the caller passes none. The single place the default is resolved; the lead swaps this
-    /// for <c>SeqDevice.Best()</c> once device selection lands.
+    /// <c>SeqDevice.Best()</c>: the process-wide shared device (its Dispose does nothing).
     /// </summary>
-    private static SeqDevice CreateDefaultDevice() => SeqDevice.Cpu();
+    private static SeqDevice CreateDefaultDevice() => SeqDevice.Best();
 
     private float[] DownloadWeights()
     {
