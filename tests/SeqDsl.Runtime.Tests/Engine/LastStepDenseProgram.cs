@@ -44,6 +44,12 @@ public sealed class LastStepDenseProgram : NetworkProgram
 
     public int ReserveCalls { get; private set; }
 
+    /// <summary>Set by tests to simulate a device that runs out of memory for batches above this size.</summary>
+    public int? OutOfMemoryAbove { get; set; }
+
+    /// <summary>Batch sizes passed to <see cref="Forward"/>, in order.</summary>
+    public List<int> ForwardBatches { get; } = new();
+
     public static int ParameterCountFor(int features, int outputs) => features * outputs + outputs + 1;
 
     public override int OutputsPerSample(int steps) => outputs;
@@ -53,6 +59,11 @@ public sealed class LastStepDenseProgram : NetworkProgram
     public override void Reserve(int batch, int steps)
     {
         ReserveCalls++;
+        if (batch > OutOfMemoryAbove)
+        {
+            throw new OutOfMemoryException($"simulated: no room for a batch of {batch}");
+        }
+
         if (outputGradient is null || outputGradient.Length < (long)batch * outputs)
         {
             outputGradient?.Dispose();
@@ -60,8 +71,11 @@ public sealed class LastStepDenseProgram : NetworkProgram
         }
     }
 
-    public override void Forward(in BatchContext batch) =>
+    public override void Forward(in BatchContext batch)
+    {
+        ForwardBatches.Add(batch.Batch);
         forward(Grid(batch.Batch * outputs), batch.Parameters, batch.Inputs, batch.Rows, batch.Predictions, Dims(batch));
+    }
 
     public override void ComputeLoss(in BatchContext batch) =>
         loss(Grid(batch.Batch), batch.Predictions, batch.Targets, batch.Rows, batch.SampleLoss, batch.SampleLastStepError, outputGradient!.View, Dims(batch));

@@ -169,4 +169,41 @@ public sealed class TrainingLoopTests(CpuDeviceFixture fixture)
         Assert.Equal(2, history.Epochs);
         Assert.True(history.Loss.All(double.IsFinite));
     }
+
+    [Fact]
+    public void Predict_WhenTheDeviceRunsOutOfMemory_HalvesTheChunkAndStillAnswers()
+    {
+        var (x, _) = LinearData.Make(50, 3, TrueW, TrueB, seed: 10);
+        using var model = new LastStepDenseModel(fixture.Device, seed: 2);
+        var expected = model.Predict(x, batchSize: 64);
+        model.CreatedProgram!.OutOfMemoryAbove = 12;
+        model.CreatedProgram.ForwardBatches.Clear();
+
+        var predicted = model.Predict(x, batchSize: 50);
+
+        Assert.Equal(expected, predicted);
+        // 50 fails, 25 fails, then chunks of 12 (the last one partial).
+        Assert.Equal(new[] { 12, 12, 12, 12, 2 }, model.CreatedProgram.ForwardBatches);
+    }
+
+    [Fact]
+    public async Task ConcurrentCalls_OnOneModel_AreSerialized()
+    {
+        var (x, y) = LinearData.Make(64, 3, TrueW, TrueB, seed: 11);
+        using var model = new LastStepDenseModel(fixture.Device, seed: 2);
+        model.Predict(x); // create the program up front
+
+        var fit = Task.Run(() => model.Fit(x, y, epochs: 5, batchSize: 8));
+        var predictions = Enumerable.Range(0, 4).Select(_ => Task.Run(() => model.Predict(x, batchSize: 16))).ToArray();
+        var evaluations = Enumerable.Range(0, 2).Select(_ => Task.Run(() => model.Evaluate(x, y, batchSize: 16))).ToArray();
+        var history = await fit;
+        var predicted = await Task.WhenAll(predictions);
+        var evaluated = await Task.WhenAll(evaluations);
+
+        Assert.Equal(5, history.Epochs);
+        Assert.All(predicted, p => Assert.All(p.Cast<float>(), v => Assert.True(float.IsFinite(v))));
+        Assert.All(evaluated, e => Assert.True(double.IsFinite(e.Loss)));
+        // After everything, the model answers exactly as a fresh call does: no half-written state was left behind.
+        Assert.Equal(model.Evaluate(x, y, 16).Loss, model.Evaluate(x, y, 64).Loss);
+    }
 }
