@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every test of SeqDsl: installs PoCL when possible, runs the solution's tests, then the package smoke test.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash eng/install-pocl.sh
+dotnet build SeqDsl.sln -c Release --nologo -v quiet
+dotnet run --project eng/DeviceInfo -c Release --no-build 2>/dev/null || true
+dotnet test SeqDsl.sln -c Release --no-build --nologo
+bash eng/package-smoke-test.sh
