@@ -61,6 +61,18 @@ public class ShapeDiagnosticTests
         """, Diagnostic("SEQ002").WithLocation(0));
 
     [Fact]
+    public Task SEQ002_nested_in_a_class_that_is_not_partial() => VerifyAsync("""
+        public class Outer
+        {
+            [SequenceModel(InputFeatures = 1)]
+            [Recurrent(LSTM, 20)]
+            [Dense(1)]
+            public partial class {|#0:Forecaster|} { }
+        }
+        """, Diagnostic("SEQ002").WithLocation(0).WithMessage(
+        "Model class 'Forecaster' is nested in 'Outer', which is not partial; the generated half of the model must be declared inside it, so declare 'Outer' partial too"));
+
+    [Fact]
     public Task SEQ002_layers_on_two_partial_declarations() => VerifyAsync("""
         [SequenceModel(InputFeatures = 1)]
         [Recurrent(LSTM, 20)]
