@@ -18,6 +18,9 @@ internal sealed record ModelSpec
 
     public bool IsPartial { get; init; } = true;
 
+    /// <summary>The name of a containing type that is not declared partial (the generated code cannot reopen it), or empty.</summary>
+    public string NonPartialContainingType { get; init; } = "";
+
     public bool IsNestedInGeneric { get; init; }
 
     public bool IsGeneric { get; init; }

@@ -54,8 +54,16 @@ internal static class ModelSpecReader
 
         var modelSyntax = modelAttribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
         var values = new AttributeValues(modelAttribute, modelSyntax);
-        bool isPartial = type.DeclaringSyntaxReferences.Length > 0 && type.DeclaringSyntaxReferences.All(r =>
-            r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+        bool isPartial = IsDeclaredPartial(type, cancellationToken);
+        string nonPartialContainer = "";
+        for (var container = type.ContainingType; container is not null; container = container.ContainingType)
+        {
+            if (!IsDeclaredPartial(container, cancellationToken))
+            {
+                nonPartialContainer = container.Name;
+                break;
+            }
+        }
 
         return new ModelSpec
         {
@@ -64,6 +72,7 @@ internal static class ModelSpecReader
             Accessibility = AccessibilityKeyword(type.DeclaredAccessibility),
             ContainingTypes = ContainingTypeDeclarations(type).ToEquatableArray(),
             IsPartial = isPartial,
+            NonPartialContainingType = nonPartialContainer,
             IsGeneric = type.IsGenericType,
             IsNestedInGeneric = IsNestedInGenericType(type),
             LayerDeclarationCount = layerDeclarations.Count,
@@ -156,6 +165,10 @@ internal static class ModelSpecReader
                 return spec;
         }
     }
+
+    private static bool IsDeclaredPartial(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Length > 0 && type.DeclaringSyntaxReferences.All(r =>
+            r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
 
     private static string AccessibilityKeyword(Accessibility accessibility) => accessibility switch
     {

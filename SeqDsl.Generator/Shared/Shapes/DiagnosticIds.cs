@@ -56,4 +56,7 @@ internal static class DiagnosticIds
 
     /// <summary>An option that the chosen cell does not have (Peepholes on GRU, ResetAfter on LSTM…).</summary>
     public const string OptionNotForCell = "SEQ018";
+
+    /// <summary>Layer attributes on a class without [SequenceModel]: nothing is generated for them.</summary>
+    public const string LayerWithoutModel = "SEQ021";
 }

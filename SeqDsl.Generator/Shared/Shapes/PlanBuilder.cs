@@ -139,7 +139,17 @@ internal sealed class PlanBuilder
                     return null;
                 }
 
-                return TensorShape.Vector(checked(input.Steps * f));
+                long flattened = (long)input.Steps * f;
+                if (flattened > ShapeInference.MaxSize)
+                {
+                    // Reported, not thrown: steps × features can exceed an int while typing InputSteps.
+                    findings.Add(ShapeInference.OutOfRange(layer.Location, "InputSteps",
+                        $"Flatten turns {input} into {flattened:N0} features, more than the {ShapeInference.MaxSize:N0} a layer accepts; shorten InputSteps or pool the sequence first",
+                        layer.Index));
+                    return null;
+                }
+
+                return TensorShape.Vector((int)flattened);
             case LayerKind.RepeatVector:
                 if (input.IsSequence)
                 {
@@ -219,6 +229,12 @@ internal sealed class PlanBuilder
 
         void Add(string name, long rows, long cols, InitKind init, bool trainable = true)
         {
+            // Checked per tensor: summed over a whole layer the long offset itself can wrap past 2^63.
+            if (rows > int.MaxValue || cols > int.MaxValue || rows * cols > int.MaxValue - offset)
+            {
+                throw new OverflowException();
+            }
+
             list.Add(new ParameterTensor(name, (int)offset, (int)rows, (int)cols, init, trainable));
             offset += rows * cols;
         }

@@ -66,6 +66,12 @@ internal static class ShapeInference
                 $"Model class '{spec.ClassName}' must be declared 'partial' so that SeqDsl can generate the rest of it", where));
         }
 
+        if (spec.NonPartialContainingType.Length > 0)
+        {
+            findings.Add(new Finding(DiagnosticIds.InvalidModelClass, FindingSeverity.Error,
+                $"Model class '{spec.ClassName}' is nested in '{spec.NonPartialContainingType}', which is not partial; the generated half of the model must be declared inside it, so declare '{spec.NonPartialContainingType}' partial too", where));
+        }
+
         if (spec.IsGeneric || spec.IsNestedInGeneric)
         {
             findings.Add(new Finding(DiagnosticIds.InvalidModelClass, FindingSeverity.Error,
