@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash eng/install-pocl.sh
 dotnet build SeqDsl.sln -c Release --nologo -v quiet
-dotnet run --project eng/DeviceInfo -c Release --no-build 2>/dev/null || true
+dotnet run --project eng/DeviceInfo -c Release --nologo || echo "SeqDsl device: could not be determined"
 dotnet test SeqDsl.sln -c Release --no-build --nologo
 bash eng/package-smoke-test.sh

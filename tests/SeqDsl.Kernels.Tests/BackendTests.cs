@@ -1,0 +1,98 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using SeqDsl.Engine;
+
+namespace SeqDsl.Kernels.Tests;
+
+/// <summary>
+/// The generated kernels on the other backends: every kernel compiles to PTX without a GPU (a fresh Context per
+/// kernel, since a failed compile poisons the context), and PoCL computes what the CPU accelerator computes.
+/// </summary>
+[Collection(CpuDeviceCollection.Name)]
+public class BackendTests
+{
+    private readonly SeqDevice cpu;
+
+    public BackendTests(CpuDeviceFixture fixture) => cpu = fixture.Device;
+
+    public static TheoryData<Type> ModelTypes => new()
+    {
+        typeof(LstmSequenceModel), typeof(LstmStackModel), typeof(GruStackModel), typeof(SimpleRnnStackModel), typeof(FlattenDenseModel), typeof(GruDenseModel),
+    };
+
+    [Theory]
+    [MemberData(nameof(ModelTypes))]
+    public void Every_generated_kernel_compiles_to_ptx(Type model)
+    {
+        var kernels = model.GetNestedType("Kernels", BindingFlags.NonPublic)!.GetMethods(BindingFlags.Public | BindingFlags.Static);
+        Assert.NotEmpty(kernels);
+        foreach (var kernel in kernels)
+        {
+            using var context = Context.Create(b => b.Optimize(OptimizationLevel.O2).EnableAlgorithms());
+            var entry = EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
+            var architecture = CudaArchitecture.SM_75;
+            var instructionSet = CudaAccelerator.GetInstructionSet(architecture, CudaDriverVersion.FromMajorMinor(12, 0));
+            using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture, instructionSet, nvvmAPI: null);
+            var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
+            Assert.Contains(".entry", compiled.PTXAssembly);
+        }
+    }
+
+    [Fact]
+    public void PoCL_agrees_with_the_CPU_accelerator()
+    {
+        SeqDevice pocl;
+        try
+        {
+            pocl = SeqDevice.PoCL();
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("SEQDSL_REQUIRE_POCL") == "0")
+        {
+            // Explicitly allowed: a machine without PoCL (CI installs it, so this branch does not run there).
+            Console.WriteLine("PoCL unavailable: " + e.Message);
+            return;
+        }
+
+        using (pocl)
+        {
+            var random = new Random(5);
+            var x = new float[6, 7, 2];
+            var y = new float[6, 1];
+            for (int i = 0; i < 6; i++)
+            {
+                y[i, 0] = (float)random.NextDouble();
+                for (int t = 0; t < 7; t++) for (int f = 0; f < 2; f++) x[i, t, f] = (float)(random.NextDouble() * 2 - 1);
+            }
+
+            using var onCpu = new GruStackModel(cpu, seed: 21);
+            using var onPocl = new GruStackModel(pocl, seed: 21);
+            var (gCpu, lossCpu) = onCpu.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+            var (gPocl, lossPocl) = onPocl.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+            Assert.True(Math.Abs(lossCpu - lossPocl) <= 1e-5 * Math.Max(1, Math.Abs(lossCpu)), $"loss {lossCpu} vs {lossPocl}");
+            double diff = 0, norm = 0;
+            for (int i = 0; i < gCpu.Length; i++)
+            {
+                diff += (gCpu[i] - gPocl[i]) * (double)(gCpu[i] - gPocl[i]);
+                norm += gCpu[i] * (double)gCpu[i];
+            }
+
+            Assert.True(Math.Sqrt(diff) <= 1e-5 * Math.Sqrt(norm), $"gradients differ: relative {Math.Sqrt(diff / norm):E2}");
+
+            var lstmX = new float[5, 9, 3];
+            for (int i = 0; i < 5; i++) for (int t = 0; t < 9; t++) for (int f = 0; f < 3; f++) lstmX[i, t, f] = (float)Math.Sin(i + t * 0.3 + f);
+            using var lstmCpu = new LstmSequenceModel(cpu, seed: 2);
+            using var lstmPocl = new LstmSequenceModel(pocl, seed: 2);
+            var a = lstmCpu.Predict(lstmX).Cast<float>().ToArray();
+            var b = lstmPocl.Predict(lstmX).Cast<float>().ToArray();
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 * Math.Max(1, Math.Abs(a[i])), $"prediction {i}: {a[i]} vs {b[i]}");
+            }
+        }
+    }
+}
