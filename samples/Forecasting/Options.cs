@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace SeqDsl.Samples.Forecasting;
+
+/// <summary>Command-line options.</summary>
+public sealed record Options
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage =
+        "Usage: Forecasting [--model NAME] [--epochs N] [--quick] [--seed N] [--csv FILE --column NAME]\n" +
+        "  --model NAME   one of: naive, linear, simple-rnn, deep-rnn, iterative, dense10, seq-rnn, seq-lstm, seq-gru,\n" +
+        "                 layernorm-rnn, conv-gru, wavenet (default: all)\n" +
+        "  --epochs N     training epochs (default 20; 30 with --quick)\n" +
+        "  --quick        1,000 training / 300 validation series; exit code 1 if a trained model fails to beat naive\n" +
+        "  --seed N       data and weight seed (default 42, the book's)\n" +
+        "  --csv FILE --column NAME   train the deep RNN on your own series (look-back 50) and compare with naive";
+
+    /// <summary>One model's short name, or null for all.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Epochs, or null for the mode's default.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Small data and few epochs.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Data and weight seed.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>A CSV file holding the user's series.</summary>
+    public string? Csv { get; init; }
+
+    /// <summary>The CSV column to forecast.</summary>
+    public string? Column { get; init; }
+
+    /// <summary>Print usage and exit.</summary>
+    public bool Help { get; init; }
+
+    /// <summary>Parses <paramref name="args"/>.</summary>
+    /// <exception cref="ArgumentException">An option is unknown, lacks its value, or has a bad value.</exception>
+    public static Options Parse(IReadOnlyList<string> args)
+    {
+        var options = new Options();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            options = arg switch
+            {
+                "--quick" => options with { Quick = true },
+                "-h" or "--help" => options with { Help = true },
+                "--model" => options with { Model = KnownModel(Value(args, ref i)) },
+                "--epochs" => options with { Epochs = Positive(arg, Value(args, ref i)) },
+                "--seed" => options with { Seed = Integer(arg, Value(args, ref i)) },
+                "--csv" => options with { Csv = Value(args, ref i) },
+                "--column" => options with { Column = Value(args, ref i) },
+                _ => throw new ArgumentException($"Unknown option '{arg}' at position {i}.", nameof(args)),
+            };
+        }
+
+        if ((options.Csv is null) != (options.Column is null))
+            throw new ArgumentException("--csv and --column go together: give both or neither.", nameof(args));
+        return options;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i)
+    {
+        if (i + 1 >= args.Count)
+            throw new ArgumentException($"Option '{args[i]}' at position {i} needs a value.", nameof(args));
+        return args[++i];
+    }
+
+    private static string KnownModel(string name) =>
+        ExperimentCatalog.Find(name)?.Name ?? throw new ArgumentException(
+            $"Unknown model '{name}': expected one of {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))}.", nameof(name));
+
+    private static int Integer(string option, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
+            ? value
+            : throw new ArgumentException($"Option '{option}' expects an integer, got '{text}'.", nameof(text));
+
+    private static int Positive(string option, string text)
+    {
+        int value = Integer(option, text);
+        return value >= 1 ? value : throw new ArgumentException($"Option '{option}' expects 1 or more, got {value}.", nameof(text));
+    }
+}

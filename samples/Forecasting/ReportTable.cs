@@ -1,0 +1,68 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace SeqDsl.Samples.Forecasting;
+
+/// <summary>The final table: each model's size, speed and validation error next to the book's figure.</summary>
+public static class ReportTable
+{
+    /// <summary>Writes the table to <paramref name="output"/> (plain text when it is not a terminal).</summary>
+    public static void Write(TextWriter output, IReadOnlyList<ExperimentResult> results)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        if (output != Console.Out || Console.IsOutputRedirected)
+        {
+            // A StringWriter or redirected stream has no width of its own (Spectre assumes 80); keep rows on one line.
+            console.Profile.Width = 200;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("Model").AddColumn("Description")
+            .AddColumn(new TableColumn("Params").RightAligned())
+            .AddColumn(new TableColumn("s/epoch*").RightAligned())
+            .AddColumn(new TableColumn("Valid MSE").RightAligned())
+            .AddColumn(new TableColumn("Last-step MSE").RightAligned())
+            .AddColumn(new TableColumn("Naive").RightAligned())
+            .AddColumn("Beats naive")
+            .AddColumn(new TableColumn("Book").RightAligned())
+            .AddColumn(new TableColumn("÷ book").RightAligned());
+        foreach (var r in results)
+        {
+            if (r.Unavailable is not null)
+            {
+                table.AddRow(Cell(r.Name), Cell(r.Title), Cell("—"), Cell("—"), new Markup("[yellow]not available yet[/]"),
+                    Cell(Shorten(r.Unavailable)), Cell("—"), Cell("—"), Cell(Number(r.BookFigure)), Cell("—"));
+                continue;
+            }
+
+            string beats = r.Name == "naive" ? "—" : r.BeatsNaive ? "yes" : "NO";
+            table.AddRow(
+                Cell(r.Name), Cell(r.Title), Cell(r.Parameters.ToString(CultureInfo.InvariantCulture)),
+                Cell(r.SecondsPerEpoch is double s ? s.ToString("F3", CultureInfo.InvariantCulture) : "—"),
+                Cell(Number(r.ValidationMse)), Cell(Number(r.LastStepMse)), Cell(Number(r.NaiveMse)), Cell(beats),
+                Cell(Number(r.BookFigure)),
+                Cell(r.RatioToBook is double ratio ? ratio.ToString("F2", CultureInfo.InvariantCulture) : "—"));
+        }
+
+        console.Write(table);
+        output.WriteLine("* s/epoch leaves out the first epoch, which also compiles the kernels.");
+        output.WriteLine("Seq-to-seq rows compare the last-step MSE (the ten values after the input) with the book and the naive forecast.");
+    }
+
+    private static Text Cell(string text) => new(text);
+
+    private static string Number(double? value) =>
+        value is double v ? v.ToString("0.00000", CultureInfo.InvariantCulture) : "—";
+
+    // The generated message names the class and the missing kernel; the kernel part is what the reader needs.
+    private static string Shorten(string reason)
+    {
+        const string marker = "no kernels for ";
+        int at = reason.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+            return reason;
+        string rest = reason[(at + marker.Length)..];
+        int end = rest.IndexOf(" (", StringComparison.Ordinal);
+        return "needs " + (end < 0 ? rest : rest[..end]);
+    }
+}
