@@ -9,8 +9,15 @@ trap 'rm -rf "$work"' EXIT
 feed="$work/feed"
 dotnet pack "$root/SeqDsl.Runtime/SeqDsl.Runtime.csproj" -c Release -o "$feed" --nologo -v quiet
 ls "$feed"/SeqDsl.*.nupkg >/dev/null
-unzip -l "$feed"/SeqDsl.*.nupkg | grep -q 'analyzers/dotnet/cs/SeqDsl.Generator.dll' || { echo "package lacks the generator"; exit 1; }
-unzip -l "$feed"/SeqDsl.*.nupkg | grep -q 'analyzers/dotnet/cs/SeqDsl.Analyzers.dll' || { echo "package lacks the analyzers"; exit 1; }
+# The package must carry the generator and the analyzers next to the runtime.
+python3 - "$feed"/SeqDsl.*.nupkg <<'PY'
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+for needed in ("lib/net8.0/SeqDsl.Runtime.dll", "analyzers/dotnet/cs/SeqDsl.Generator.dll", "analyzers/dotnet/cs/SeqDsl.Analyzers.dll"):
+    if needed not in names:
+        sys.exit("package lacks " + needed)
+print("package contents: runtime, generator and analyzers present")
+PY
 
 app="$work/app"
 mkdir -p "$app"
