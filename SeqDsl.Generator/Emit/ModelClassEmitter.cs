@@ -34,6 +34,8 @@ internal static class ModelClassEmitter
             {
                 EmitConstants(w, plan);
                 w.Line();
+                EmitLayerShapes(w, plan);
+                w.Line();
                 EmitParameterOffsets(w, plan);
                 w.Line();
                 EmitDefinition(w, plan);
@@ -72,6 +74,29 @@ internal static class ModelClassEmitter
         for (int i = 0; i < lines.Length; i++)
         {
             w.Line("    \"" + lines[i].Replace("\\", "\\\\").Replace("\"", "\\\"") + (i < lines.Length - 1 ? "\\n\" +" : "\";"));
+        }
+    }
+
+    private static void EmitLayerShapes(CodeWriter w, ModelPlan plan)
+    {
+        w.Summary("Each layer's output shape and parameter count, as the generator inferred them.");
+        using (w.Block("public static class Layers"))
+        {
+            for (int i = 0; i < plan.Layers.Count; i++)
+            {
+                var layer = plan.Layers[i];
+                string name = Naming.Pascal(layer.Name);
+                if (i > 0)
+                {
+                    w.Line();
+                }
+
+                w.Summary(layer.Name + ": " + layer.Title + " outputs " + layer.Output + ".");
+                w.Line("public const int " + name + "OutputFeatures = " + I(layer.Output.Features) + ";");
+                w.Line();
+                w.Summary(layer.Name + ": " + layer.Title + " has " + SummaryEmitter.Count(layer.ParameterCount) + " parameters.");
+                w.Line("public const int " + name + "Parameters = " + I(layer.ParameterCount) + ";");
+            }
         }
     }
 
