@@ -20,10 +20,20 @@ public class BackendTests
 
     public BackendTests(CpuDeviceFixture fixture) => cpu = fixture.Device;
 
-    public static TheoryData<Type> ModelTypes => new()
+    /// <summary>Every generated model of this test assembly (any class with a nested <c>Kernels</c> class), so a model added in any file gets PTX coverage.</summary>
+    public static TheoryData<Type> ModelTypes
     {
-        typeof(LstmSequenceModel), typeof(LstmStackModel), typeof(GruStackModel), typeof(SimpleRnnStackModel), typeof(FlattenDenseModel), typeof(GruDenseModel),
-    };
+        get
+        {
+            var data = new TheoryData<Type>();
+            foreach (var type in typeof(BackendTests).Assembly.GetTypes().Where(t => t.GetNestedType("Kernels", BindingFlags.NonPublic) is not null).OrderBy(t => t.FullName, StringComparer.Ordinal))
+            {
+                data.Add(type);
+            }
+
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(ModelTypes))]
