@@ -11,7 +11,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 internal sealed record WorkspaceBuffer(string Name, string PerSample, string Purpose);
 
 /// <summary>A loaded kernel: the launcher field, its parameter types, and the kernel method.</summary>
-internal sealed record KernelField(string Field, string ParameterTypes, string Method);
+/// <param name="GroupMethod">A variant with the same parameters for the group-per-sequence schedule (GPUs), loaded instead of
+/// <paramref name="Method"/> when the device asks for it; null when the kernel has one schedule.</param>
+internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null);
 
 /// <summary>
 /// Where a layer reads and writes in the generated program. The first layer reads the data set through
