@@ -237,6 +237,16 @@ public class ClassificationTests
     }
 
     [Fact]
+    public void Models_without_kernels_say_why()
+    {
+        var repeat = Assert.Throws<NotSupportedException>(() => new RepeatMismatchModel(device));
+        Assert.Contains("RepeatVector(n) unless n equals the model's InputSteps", repeat.Message);
+        var tanh = Assert.Throws<NotSupportedException>(() => new TanhCceModel(device));
+        Assert.Contains("CategoricalCrossEntropy loss on a last layer with Tanh activation", tanh.Message);
+        Assert.Contains("Softmax or Linear", tanh.Message);
+    }
+
+    [Fact]
     public void PoCL_agrees_with_the_CPU_accelerator()
     {
         SeqDevice pocl;

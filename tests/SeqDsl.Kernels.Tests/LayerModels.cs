@@ -94,3 +94,16 @@ public partial class McDropoutModel { }
 [Dense(16, Activation = Activation.Tanh)]
 [Dense(1)]
 public partial class NoDropoutModel { }
+
+// Valid shapes, but no kernels: RepeatVector(n) with n ≠ InputSteps, and a cross-entropy on Tanh outputs.
+[SequenceModel(InputFeatures = 2, InputSteps = 4)]
+[Flatten]
+[Dense(3)]
+[RepeatVector(3)]
+[TimeDistributed(Dense = 1)]
+public partial class RepeatMismatchModel { }
+
+[SequenceModel(InputFeatures = 2, InputSteps = 3, Loss = Loss.CategoricalCrossEntropy)]
+[Flatten]
+[Dense(3, Activation = Activation.Tanh)]
+public partial class TanhCceModel { }
