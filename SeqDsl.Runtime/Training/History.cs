@@ -22,10 +22,10 @@ public sealed class History
     /// <summary>Validation loss per epoch; empty when no validation data was given.</summary>
     public IReadOnlyList<double> ValidationLoss => validationLoss;
 
-    /// <summary>Training last-step squared error per epoch.</summary>
+    /// <summary>Training last-step squared error per epoch (NaN for classification losses, which report <see cref="Accuracy"/>).</summary>
     public IReadOnlyList<double> LastStepError => lastStepError;
 
-    /// <summary>Validation last-step squared error per epoch; empty when no validation data was given.</summary>
+    /// <summary>Validation last-step squared error per epoch (NaN for classification losses); empty when no validation data was given.</summary>
     public IReadOnlyList<double> ValidationLastStepError => validationLastStepError;
 
     /// <summary>Training accuracy per epoch for classification losses (whose last-step errors are NaN); empty for regression losses.</summary>

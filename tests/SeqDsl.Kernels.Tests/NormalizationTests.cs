@@ -128,6 +128,21 @@ public class NormalizationTests
     }
 
     [Fact]
+    public void MC_dropout_keeps_batch_norm_in_inference_mode()
+    {
+        using var model = new NormalizedModel(device, seed: 7);
+        Perturb(model, 7);
+        var x = LayerChecks.Inputs(new Random(7), 5, 4, 3);
+        var before = model.GetWeights();
+        var (mean, std) = model.PredictWithUncertainty(x, samples: 5);
+
+        // Batch statistics would move the running statistics and make the outputs depend on the batch.
+        Assert.Equal(before, model.GetWeights());
+        Assert.All(LayerChecks.Flatten(std), s => Assert.Equal(0f, s));
+        Assert.Equal(LayerChecks.Flatten(model.Predict(x)), LayerChecks.Flatten(mean));
+    }
+
+    [Fact]
     public void Layer_norm_normalizes_each_row()
     {
         var random = new Random(6);
