@@ -42,7 +42,7 @@ internal static class ProgramEmitter
                     }
                 }
 
-                w.Line("private readonly Action<KernelConfig, " + LossEmitter.ParameterTypes + "> " + LossEmitter.Field + ";");
+                w.Line("private readonly Action<KernelConfig, " + LossEmitter.ParameterTypes(plan, layers) + "> " + LossEmitter.Field + ";");
                 w.Line();
                 foreach (var b in buffers)
                 {
@@ -71,7 +71,7 @@ internal static class ProgramEmitter
                         }
                     }
 
-                    w.Line(LossEmitter.Field + " = accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes + ">(Kernels." + LossEmitter.Method + ");");
+                    w.Line(LossEmitter.Field + " = accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
                 }
 
                 w.Line();
@@ -116,7 +116,7 @@ internal static class ProgramEmitter
                     w.Line("Reserve(batch.Batch, batch.Steps);");
                     w.Line("int n = batch.Batch;");
                     w.Line("int steps = batch.Steps;");
-                    LossEmitter.EmitLaunch(w, plan);
+                    LossEmitter.EmitLaunch(w, plan, layers);
                 }
 
                 w.Line();
@@ -175,7 +175,11 @@ internal static class ProgramEmitter
             list.AddRange(layers[i].Workspace);
         }
 
-        list.Add(new WorkspaceBuffer("lossGradient", LayerEmitterFactory.PerSample(plan.Output), "gradient of the batch-mean loss with respect to the predictions"));
+        if (LossEmitter.WritesGradient(layers))
+        {
+            list.Add(new WorkspaceBuffer("lossGradient", LayerEmitterFactory.PerSample(plan.Output), "gradient of the batch-mean loss with respect to the predictions"));
+        }
+
         return list;
     }
 }
