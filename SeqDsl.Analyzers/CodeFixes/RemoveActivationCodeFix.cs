@@ -9,7 +9,7 @@ using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Analyzers.CodeFixes;
 
-/// <summary>SEQ008: removes the softmax/sigmoid output activation that the cross-entropy loss applies itself.</summary>
+/// <summary>SEQ007: removes an output activation that cannot produce the logits a cross-entropy loss reads (e.g. ReLU before BinaryCrossEntropy).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveActivationCodeFix))]
 [Shared]
 public sealed class RemoveActivationCodeFix : AttributeCodeFix<AttributeArgumentSyntax>
@@ -19,16 +19,17 @@ public sealed class RemoveActivationCodeFix : AttributeCodeFix<AttributeArgument
 
     /// <summary>Creates the fix.</summary>
     public RemoveActivationCodeFix()
-        : base(DiagnosticIds.DoubleSoftmax, "Remove the activation (the loss applies it)", EquivalenceKey)
+        : base(DiagnosticIds.OutputDoesNotFitLoss, "Remove the activation (output logits)", EquivalenceKey)
     {
     }
 
     /// <inheritdoc />
     protected override AttributeArgumentSyntax? Locate(SyntaxNode root, TextSpan span)
     {
-        // Only when the diagnostic sits on the written Activation argument of an attribute: that is the text to remove.
+        // Only when the diagnostic sits on the written Activation argument of an attribute: that is the text to remove
+        // (SEQ007's other findings point at a whole layer or at InputFeatures).
         var argument = base.Locate(root, span);
-        return argument?.Parent is AttributeArgumentListSyntax { Parent: AttributeSyntax } ? argument : null;
+        return argument is { NameEquals.Name.Identifier.ValueText: "Activation", Parent: AttributeArgumentListSyntax { Parent: AttributeSyntax } } ? argument : null;
     }
 
     /// <inheritdoc />

@@ -1,8 +1,7 @@
 using SeqDsl;
 
-// SEQ008 warns that a Softmax/Sigmoid output squashes twice under a cross-entropy loss. The generated kernels fuse it
-// instead (the loss reads the stored logits and the gradient is probability − target), and these models test exactly that.
-#pragma warning disable SEQ008
+// Softmax/Sigmoid outputs under a cross-entropy loss: the generated kernels fuse them (the loss reads the stored logits
+// and the gradient is probability − target), and these models test exactly that.
 
 namespace SeqDsl.Kernels.Tests;
 
