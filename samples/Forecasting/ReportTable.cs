@@ -19,6 +19,7 @@ public static class ReportTable
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Model").AddColumn("Description")
             .AddColumn(new TableColumn("Params").RightAligned())
+            .AddColumn(new TableColumn("Epochs").RightAligned())
             .AddColumn(new TableColumn("s/epoch*").RightAligned())
             .AddColumn(new TableColumn("Valid MSE").RightAligned())
             .AddColumn(new TableColumn("Last-step MSE").RightAligned())
@@ -30,7 +31,7 @@ public static class ReportTable
         {
             if (r.Unavailable is not null)
             {
-                table.AddRow(Cell(r.Name), Cell(r.Title), Cell("—"), Cell("—"), new Markup("[yellow]not available yet[/]"),
+                table.AddRow(Cell(r.Name), Cell(r.Title), Cell("—"), Cell("—"), Cell("—"), new Markup("[yellow]not available yet[/]"),
                     Cell(Shorten(r.Unavailable)), Cell("—"), Cell("—"), Cell(Number(r.BookFigure)), Cell("—"));
                 continue;
             }
@@ -38,6 +39,7 @@ public static class ReportTable
             string beats = r.Name == "naive" ? "—" : r.BeatsNaive ? "yes" : "NO";
             table.AddRow(
                 Cell(r.Name), Cell(r.Title), Cell(r.Parameters.ToString(CultureInfo.InvariantCulture)),
+                Cell(r.Trained ? r.Epochs.ToString(CultureInfo.InvariantCulture) : "—"),
                 Cell(r.SecondsPerEpoch is double s ? s.ToString("F3", CultureInfo.InvariantCulture) : "—"),
                 Cell(Number(r.ValidationMse)), Cell(Number(r.LastStepMse)), Cell(Number(r.NaiveMse)), Cell(beats),
                 Cell(Number(r.BookFigure)),
