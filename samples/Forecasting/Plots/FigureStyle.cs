@@ -17,6 +17,9 @@ public static class FigureStyle
     /// <summary>Marker size of actual and forecast values (the book uses markersize=10).</summary>
     public const float PointMarker = 10;
 
+    /// <summary>Stroke of the cross markers, thick enough to read at <see cref="PointMarker"/>.</summary>
+    public const float CrossLineWidth = 2;
+
     /// <summary>Line width of every curve.</summary>
     public const float LineWidth = 1.5f;
 

@@ -19,13 +19,13 @@ public static class FigureWriter
             if (trace.Loss.Count > 0)
             {
                 string curves = Path.Combine(directory, $"{result.Name}-learning-curves.png");
-                Save(LearningCurvePlot.Create($"{result.Title}: learning curves", trace.Loss, trace.ValidationLoss), curves);
+                Save(LearningCurvePlot.Create($"{result.Title} — learning curves", trace.Loss, trace.ValidationLoss), curves);
                 written.Add(curves);
             }
 
             string forecast = Path.Combine(directory, $"{result.Name}-forecast.png");
             string what = trace.Actual.Length == 1 ? "next value" : $"next {trace.Actual.Length} values";
-            Save(ForecastPlot.Create($"{result.Title}: {what} of validation series 0", trace.Series, trace.Actual, trace.Forecast), forecast);
+            Save(ForecastPlot.Create($"{result.Title} — {what} of validation series 0", trace.Series, trace.Actual, trace.Forecast), forecast);
             written.Add(forecast);
         }
 

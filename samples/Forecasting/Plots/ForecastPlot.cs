@@ -33,12 +33,14 @@ public static class ForecastPlot
         target.MarkerSize = FigureStyle.PointMarker;
         target.MarkerShape = oneAhead ? MarkerShape.Eks : MarkerShape.FilledCircle;
         target.LineWidth = oneAhead ? 0 : FigureStyle.LineWidth;
+        target.MarkerStyle.LineWidth = FigureStyle.CrossLineWidth;
 
         var predicted = plot.Add.Scatter(future, ToDouble(forecast), FigureStyle.Red);
         predicted.LegendText = "Forecast";
         predicted.MarkerSize = FigureStyle.PointMarker;
         predicted.MarkerShape = oneAhead ? MarkerShape.FilledCircle : MarkerShape.Eks;
         predicted.LineWidth = oneAhead ? 0 : FigureStyle.LineWidth;
+        predicted.MarkerStyle.LineWidth = FigureStyle.CrossLineWidth;
 
         plot.Title(title);
         plot.XLabel("t");
