@@ -39,6 +39,19 @@ public sealed record ExperimentResult(
     /// <summary>Learning curves and the forecast of the first validation series, for the figures; null when the model did not run.</summary>
     public ExperimentTrace? Trace { get; init; }
 
+    /// <summary>
+    /// The error that stopped a model that should have run (its kernels failed to build or training diverged), or null.
+    /// The run goes on with the next model and ends with exit code 1.
+    /// </summary>
+    public string? Error { get; init; }
+
+    /// <summary>A model that failed with <paramref name="error"/>.</summary>
+    public static ExperimentResult Failed(Experiment experiment, Exception error) =>
+        new(experiment.Name, experiment.Title, null, 0, null, null, null, null, experiment.Book)
+        {
+            Error = $"{error.GetType().Name}: {error.Message}",
+        };
+
     /// <summary>A model that could not be built or trained, with the reason.</summary>
     public static ExperimentResult NotAvailable(Experiment experiment, string reason) =>
         new(experiment.Name, experiment.Title, reason, 0, null, null, null, null, experiment.Book);

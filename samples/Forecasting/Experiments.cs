@@ -33,6 +33,10 @@ public static class Experiments
         return results;
     }
 
+    /// <summary>Models that failed with an error.</summary>
+    public static IReadOnlyList<ExperimentResult> Failures(IEnumerable<ExperimentResult> results) =>
+        results.Where(r => r.Error is not null).ToList();
+
     /// <summary>Trained models that did not beat the naive forecast on their own targets.</summary>
     public static IReadOnlyList<ExperimentResult> WorseThanNaive(IEnumerable<ExperimentResult> results) =>
         results.Where(r => r.Trained && !r.BeatsNaive).ToList();
@@ -62,6 +66,12 @@ public static class Experiments
                 // A layer whose forward kernels exist but whose training or inference path does not yet.
                 reporter.Unavailable(experiment.Name, e.Message);
                 results.Add(ExperimentResult.NotAvailable(experiment, e.Message));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One model's failure (a kernel PoCL refuses, a diverged run) should not hide the others' results.
+                reporter.Failed(experiment.Name, e);
+                results.Add(ExperimentResult.Failed(experiment, e));
             }
         }
 

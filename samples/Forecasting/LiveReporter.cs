@@ -49,6 +49,15 @@ public sealed class LiveReporter(ProgressContext context) : TrainingReporter
         current.StopTask();
     }
 
+    /// <inheritdoc/>
+    public override void Failed(string model, Exception error)
+    {
+        if (current is null)
+            return;
+        current.Description = $"{Markup.Escape($"{model,-14}")} [red]failed: {Markup.Escape(error.Message)}[/]";
+        current.StopTask();
+    }
+
     private void Update(string model, TrainingProgress p, double? validation)
     {
         if (current is null)
@@ -56,6 +65,6 @@ public sealed class LiveReporter(ProgressContext context) : TrainingReporter
         current.MaxValue = (double)p.Epochs * p.Batches;
         current.Value = (double)(p.Epoch - 1) * p.Batches + p.Batch;
         current.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{model,-14} epoch {p.Epoch,3}/{p.Epochs} batch {p.Batch,4}/{p.Batches}  loss {p.Loss:F5}  val {Validation(validation),-8}"));
+            $"{model,-13} epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches} loss {p.Loss:F5} val {Validation(validation)}"));
     }
 }

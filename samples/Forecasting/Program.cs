@@ -30,7 +30,7 @@ if (options.Csv is not null)
 else
 {
     var data = options.Quick ? ExperimentData.Quick(options.Seed) : ExperimentData.Chapter15(options.Seed);
-    var selected = options.Model is null ? ExperimentCatalog.All : [ExperimentCatalog.Find(options.Model)!];
+    var selected = options.Models.Count == 0 ? ExperimentCatalog.All : options.Models.Select(name => ExperimentCatalog.Find(name)!).ToList();
     results = Experiments.Run(Console.Out, device, data, new EpochPlan(options.Epochs, options.Quick), options.Seed, selected);
 }
 
@@ -46,7 +46,10 @@ if (options.Plots is not null)
     Console.WriteLine($"Figures: {figures.Count} PNG files in {options.Plots}");
 }
 
-var failures = Experiments.WorseThanNaive(results);
-foreach (var failure in failures)
+var errors = Experiments.Failures(results);
+foreach (var failure in errors)
+    Console.WriteLine($"{failure.Name} failed: {failure.Error}");
+var worse = Experiments.WorseThanNaive(results);
+foreach (var failure in worse)
     Console.WriteLine($"{failure.Name} did not beat the naive forecast ({failure.Score:F5} vs {failure.NaiveMse:F5}).");
-return options.Quick && failures.Count > 0 ? 1 : 0;
+return errors.Count > 0 || (options.Quick && worse.Count > 0) ? 1 : 0;

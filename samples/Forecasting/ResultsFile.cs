@@ -28,6 +28,7 @@ public static class ResultsFile
     /// <param name="Name">Short model name.</param>
     /// <param name="Title">The model as the book describes it.</param>
     /// <param name="Unavailable">Why the model could not run, or null.</param>
+    /// <param name="Error">The error that stopped the model, or null.</param>
     /// <param name="Trained">True when the model was trained.</param>
     /// <param name="Epochs">Epochs trained.</param>
     /// <param name="Parameters">Trainable parameters.</param>
@@ -40,7 +41,7 @@ public static class ResultsFile
     /// <param name="BookFigure">The book's figure, when it gives one.</param>
     /// <param name="RatioToBook">Score divided by the book's figure.</param>
     public sealed record Row(
-        string Name, string Title, string? Unavailable, bool Trained, int Epochs, int Parameters, double? SecondsPerEpoch,
+        string Name, string Title, string? Unavailable, string? Error, bool Trained, int Epochs, int Parameters, double? SecondsPerEpoch,
         double? ValidationMse, double? LastStepMse, double? Score, double? NaiveMse, bool BeatsNaive, double? BookFigure, double? RatioToBook);
 
     /// <summary>Writes <paramref name="results"/> to <paramref name="path"/>, creating its folder.</summary>
@@ -50,7 +51,7 @@ public static class ResultsFile
         if (folder is not null)
             Directory.CreateDirectory(folder);
         var rows = results.Select(r => new Row(
-            r.Name, r.Title, r.Unavailable, r.Trained, r.Epochs, r.Parameters, r.SecondsPerEpoch, r.ValidationMse, r.LastStepMse,
+            r.Name, r.Title, r.Unavailable, r.Error, r.Trained, r.Epochs, r.Parameters, r.SecondsPerEpoch, r.ValidationMse, r.LastStepMse,
             r.Score, r.NaiveMse, r.BeatsNaive, r.BookFigure, r.RatioToBook)).ToList();
         File.WriteAllText(path, JsonSerializer.Serialize(new Contents(device.Description, device.Kind.ToString(), quick, seed, rows), Json));
     }

@@ -14,6 +14,9 @@ public abstract class TrainingReporter
     /// <summary>Reports a model that cannot run yet.</summary>
     public abstract void Unavailable(string model, string reason);
 
+    /// <summary>Reports a model that failed with an error.</summary>
+    public abstract void Failed(string model, Exception error);
+
     /// <summary>Formats the validation loss, or "-" when there is none.</summary>
     protected static string Validation(double? loss) => loss is double v ? v.ToString("F5", CultureInfo.InvariantCulture) : "-";
 }
@@ -33,4 +36,7 @@ public sealed class LineReporter(TextWriter log) : TrainingReporter
 
     /// <inheritdoc/>
     public override void Unavailable(string model, string reason) => log.WriteLine($"  {model,-14} not available yet: {reason}");
+
+    /// <inheritdoc/>
+    public override void Failed(string model, Exception error) => log.WriteLine($"  {model,-14} FAILED: {error}");
 }

@@ -62,12 +62,19 @@ public class HelperTests
     [Fact]
     public void Options_parse_plots_and_results_folders()
     {
-        var options = Options.Parse(["--quick", "--plots", "figs", "--results", "out/r.json", "--model", "SEQ-LSTM"]);
+        var options = Options.Parse(["--quick", "--plots", "figs", "--results", "out/r.json", "--model", "SEQ-LSTM,naive"]);
 
         Assert.True(options.Quick);
         Assert.Equal("figs", options.Plots);
         Assert.Equal("out/r.json", options.Results);
-        Assert.Equal("seq-lstm", options.Model);
+        Assert.Equal(["naive", "seq-lstm"], options.Models);
+    }
+
+    [Fact]
+    public void Options_reject_an_unknown_model_naming_it()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Options.Parse(["--model", "linear,transformer"]));
+        Assert.Contains("Unknown model 'transformer'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public class QuickRunTests
 
         foreach (var row in results.Results)
         {
+            Assert.True(row.Error is null, $"{row.Name} failed: {row.Error}");
             // Models whose layers land later either train and beat naive too, or say why they cannot run.
             Assert.True(row.Name == "naive" || row.BeatsNaive || row.Unavailable is { Length: > 0 }, $"{row.Name}: neither trained well nor unavailable");
             if (row.Unavailable is not null)
