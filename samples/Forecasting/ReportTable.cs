@@ -13,7 +13,7 @@ public static class ReportTable
         if (output != Console.Out || Console.IsOutputRedirected)
         {
             // A StringWriter or redirected stream has no width of its own (Spectre assumes 80); keep rows on one line.
-            console.Profile.Width = 200;
+            console.Profile.Width = 240;
         }
 
         // On a narrow terminal the descriptions would squeeze every column into several lines; the names suffice there.
