@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using SeqDsl.Generator.Model;
 using SeqDsl.Generator.Shapes;
 
@@ -133,6 +134,11 @@ internal static class ModelClassEmitter
             w.Line("InputFeatures = InputFeatures,");
             w.Line("InputSteps = InputSteps,");
             w.Line("BatchSize = " + I(spec.BatchSize) + ",");
+            if (plan.Layers.Any(l => l.Spec.Stateful))
+            {
+                w.Line("Stateful = true,");
+            }
+
             w.Line("OutputFeatures = OutputFeatures,");
             w.Line("OutputIsSequence = OutputIsSequence,");
             w.Line("ParameterCount = ParameterCount,");
@@ -165,6 +171,12 @@ internal static class ModelClassEmitter
         if (layer.Spec.Kind == LayerKind.Conv1D && p.Name == "kernel")
         {
             return (p.Rows, p.Cols * layer.Spec.KernelSize);
+        }
+
+        if (p.Name.EndsWith("_peephole", System.StringComparison.Ordinal))
+        {
+            // Keras stores a peephole as a vector [units]; its Glorot fans are both units.
+            return (p.Cols, p.Cols);
         }
 
         return (p.Rows, p.Cols);

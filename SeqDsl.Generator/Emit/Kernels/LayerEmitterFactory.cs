@@ -51,7 +51,7 @@ internal static class LayerEmitterFactory
                 InputGradient: i == 0 ? outputGradient : OutputGradientBuffer(i - 1) + "!.View");
             emitters.Add(layer.Spec.Kind switch
             {
-                LayerKind.Recurrent => new RecurrentEmitter(layer, io),
+                LayerKind.Recurrent or LayerKind.Bidirectional => new RecurrentEmitter(layer, io),
                 LayerKind.Flatten => new FlattenEmitter(layer, io),
                 _ => new DenseEmitter(layer, io),
             });

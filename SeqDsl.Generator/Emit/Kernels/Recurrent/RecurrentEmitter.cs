@@ -1,0 +1,429 @@
+using System.Collections.Generic;
+using System.Linq;
+using SeqDsl.Generator.Model;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit.Kernels;
+
+/// <summary>
+/// SimpleRNN, LSTM and GRU (Keras semantics and weight layouts), with their options: peephole LSTM, GRU with
+/// reset_after false, layer normalization inside the cell, GoBackwards, Bidirectional and stateful layers.
+/// Schedule: one thread per sequence, the time loop inside the kernel, the state in thread-local arrays of constant
+/// size, the innermost loops over the contiguous gate columns (what PoCL's compiler vectorizes). Backward is full
+/// backprop through time in one launch, then one launch that reduces every weight's gradient over (sample, step) —
+/// one thread per weight, so the sums are deterministic and need no atomics. A Bidirectional layer runs these
+/// kernels once per direction.
+/// </summary>
+/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, and the cell math (Lstm, Gru, SimpleRnn, LayerNorm).</remarks>
+internal sealed partial class RecurrentEmitter : LayerEmitter
+{
+    private readonly CellKind cell;
+    private readonly int features;
+    private readonly int units;
+    private readonly ActivationKind activation;
+    private readonly ActivationKind gateActivation;
+    private readonly IReadOnlyList<RecurrentDirection> directions;
+
+    public RecurrentEmitter(LayerPlan plan, LayerIo io)
+        : base(plan, io)
+    {
+        cell = (CellKind)plan.Spec.Cell;
+        features = plan.Input.Features;
+        units = plan.Spec.Units;
+        activation = ActivationCode.Resolve(plan.Spec.Activation, ActivationKind.Tanh);
+        gateActivation = ActivationCode.Resolve(plan.Spec.RecurrentActivation, ActivationKind.Sigmoid);
+        directions = RecurrentDirection.For(plan.Spec);
+    }
+
+    /// <summary>Why this layer cannot run yet, or null when it can.</summary>
+    public static string? Unsupported(LayerPlan plan)
+    {
+        var s = plan.Spec;
+        if (s.Kind == LayerKind.Bidirectional && s.MergeMode == (int)MergeModeKind.Multiply)
+        {
+            return "Bidirectional layers with MergeMode.Multiply";
+        }
+
+        if (s.LayerNorm && s.Cell == (int)CellKind.GRU)
+        {
+            return "layer-normalized GRU cells";
+        }
+
+        if (s.LayerNorm && s.Peepholes)
+        {
+            return "layer-normalized peephole LSTM cells";
+        }
+
+        if (s.Dropout > 0 || s.RecurrentDropout > 0)
+        {
+            return "dropout inside recurrent layers";
+        }
+
+        if (s.Stateful && s.Kind == LayerKind.Bidirectional)
+        {
+            return "stateful Bidirectional layers";
+        }
+
+        if (s.Activation == (int)ActivationKind.Softmax || s.RecurrentActivation == (int)ActivationKind.Softmax)
+        {
+            return "softmax inside a recurrent cell";
+        }
+
+        return null;
+    }
+
+    private int Gates => cell switch
+    {
+        CellKind.LSTM => 4,
+        CellKind.GRU => 3,
+        _ => 1,
+    };
+
+    private int GateWidth => Gates * units;
+
+    private bool Peepholes => cell == CellKind.LSTM && Plan.Spec.Peepholes;
+
+    private bool Normalized => Plan.Spec.LayerNorm;
+
+    /// <summary>GRU with reset_after = False: the reset gate scales h(t−1) before the candidate's recurrent matmul.</summary>
+    private bool ResetBefore => cell == CellKind.GRU && !Plan.Spec.ResetAfter;
+
+    /// <summary>GRU with reset_after = True: input-side and recurrent-side pre-activations are kept apart.</summary>
+    private bool ResetAfter => cell == CellKind.GRU && Plan.Spec.ResetAfter;
+
+    private bool Stateful => Plan.Spec.Stateful;
+
+    private bool Bidirectional => Plan.Spec.Kind == LayerKind.Bidirectional;
+
+    private bool ReturnSequences => Plan.Spec.ReturnSequences;
+
+    /// <summary>Floats of the layer's output per step (2·units for a concatenating Bidirectional layer).</summary>
+    private int OutputWidth => Plan.Output.Features;
+
+    /// <summary>Average merge: each direction contributes half.</summary>
+    private string MergeScale => Bidirectional && Plan.Spec.MergeMode == (int)MergeModeKind.Average ? "0.5f * " : "";
+
+    private bool Concatenates => Bidirectional && Plan.Spec.MergeMode == (int)MergeModeKind.Concat;
+
+    /// <summary>Floats the cell itself caches per step (beyond the hidden state).</summary>
+    private int CellCacheWidth => cell switch
+    {
+        CellKind.LSTM => 5 * units, // i, f, c̃, o and the cell state
+        CellKind.GRU => ResetBefore ? 3 * units : 4 * units, // z, r, h̃ (and, with reset_after, the recurrent candidate term h·U_h + b_h)
+        _ => 0,
+    };
+
+    /// <summary>Where the layer normalization's cache starts in a step: the normalized pre-activations, then 1/σ.</summary>
+    private int LayerNormStart => CellCacheWidth;
+
+    private int CacheWidth => CellCacheWidth + (Normalized ? GateWidth + 1 : 0);
+
+    /// <summary>
+    /// Gate gradients stored per step. GRU with reset_after keeps the input-side and the recurrent-side ones (they
+    /// differ in the candidate block); a layer-normalized cell keeps the gradients before the normalization (for
+    /// the kernels and bias) and after it (for gamma, beta and the peepholes).
+    /// </summary>
+    private int GradientWidth => ResetAfter || Normalized ? 2 * GateWidth : GateWidth;
+
+    /// <summary>Where, within a step's gate gradients, those of the gate pre-activations after the normalization start.</summary>
+    private int GateSide => Normalized ? GateWidth : 0;
+
+    /// <summary>Floats of carried state per sequence: h, and c for LSTM.</summary>
+    private int StateWidth => cell == CellKind.LSTM ? 2 * units : units;
+
+    /// <summary>Whether the weight-gradient kernel reads the forward cache (peepholes, normalization, reset-before GRU).</summary>
+    private bool WeightGradientsReadCache => Peepholes || Normalized || ResetBefore;
+
+    /// <summary>A separate buffer of hidden states (otherwise the layer's output is the state sequence).</summary>
+    private bool OwnStates => !ReturnSequences || Bidirectional;
+
+    private string StatesView(RecurrentDirection d) => OwnStates ? FieldPrefix + d.Tag + "States!.View" : Io.Output;
+
+    private string CacheView(RecurrentDirection d) => CacheWidth > 0 ? FieldPrefix + d.Tag + "Cache!.View" : StatesView(d);
+
+    private string InitialView(RecurrentDirection d) => FieldPrefix + d.Tag + "Initial!.View";
+
+    private string CarryView(RecurrentDirection d) => FieldPrefix + d.Tag + "Carry!.View";
+
+    public override IEnumerable<WorkspaceBuffer> Workspace
+    {
+        get
+        {
+            foreach (var d in directions)
+            {
+                string of = Bidirectional ? " (" + (d.Reversed ? "backward" : "forward") + " direction)" : "";
+                if (OwnStates)
+                {
+                    yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "States", "steps * " + I(units), (ReturnSequences ? "hidden state of every step" : "hidden state of every step (the layer outputs only the last)") + of);
+                }
+
+                if (CacheWidth > 0)
+                {
+                    yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Cache", "steps * " + I(CacheWidth), CachePurpose + of);
+                }
+
+                yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "GateGradient", "steps * " + I(GradientWidth), "gradient of the gate pre-activations per step" + of);
+                if (Stateful)
+                {
+                    yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Initial", I(StateWidth), "the carried state this batch started from (backward reads it as the state before step 0)");
+                }
+            }
+        }
+    }
+
+    public override IEnumerable<WorkspaceBuffer> Persistent
+    {
+        get
+        {
+            if (Stateful)
+            {
+                foreach (var d in directions)
+                {
+                    yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Carry", I(StateWidth), "final " + (cell == CellKind.LSTM ? "h and c" : "h") + " of each sequence, carried into the next batch until ResetStates()");
+                }
+            }
+        }
+    }
+
+    private string CachePurpose
+    {
+        get
+        {
+            string cellPart = cell switch
+            {
+                CellKind.LSTM => "gate activations i, f, c̃, o and cell state per step",
+                CellKind.GRU => ResetBefore ? "gates z, r and candidate h̃ per step" : "gates z, r, candidate h̃ and recurrent candidate term per step",
+                _ => "",
+            };
+            if (!Normalized)
+            {
+                return cellPart;
+            }
+
+            return (cellPart.Length == 0 ? "" : cellPart + ", then ") + "the normalized pre-activations and 1/σ of the cell's layer normalization per step";
+        }
+    }
+
+    public override IEnumerable<KernelField> Kernels
+    {
+        get
+        {
+            foreach (var d in directions)
+            {
+                yield return new KernelField(FieldPrefix + d.Tag + "Forward", Types(ForwardArguments(d)), Prefix + d.Tag + "Forward");
+                yield return new KernelField(FieldPrefix + d.Tag + "Backward", Types(BackwardArguments(d)), Prefix + d.Tag + "Backward");
+                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients");
+            }
+        }
+    }
+
+    /// <summary>A kernel argument: its type, its name in the kernel, and what the launch passes.</summary>
+    private sealed record Argument(string Type, string Name, string Value);
+
+    private const string Floats = "ArrayView<float>";
+
+    private List<Argument> ForwardArguments(RecurrentDirection d)
+    {
+        var list = new List<Argument>
+        {
+            new(Floats, "parameters", "batch.Parameters"),
+            new(Floats, "input", Io.Input),
+            new("ArrayView<int>", "rows", "batch.Rows"),
+            new(Floats, "states", StatesView(d)),
+            new(Floats, "output", Io.Output),
+            new(Floats, "cache", CacheView(d)),
+        };
+        if (Stateful)
+        {
+            list.Add(new(Floats, "carry", CarryView(d)));
+            list.Add(new(Floats, "initial", InitialView(d)));
+        }
+
+        list.Add(new("int", "batch", "n"));
+        list.Add(new("int", "steps", "steps"));
+        return list;
+    }
+
+    private List<Argument> BackwardArguments(RecurrentDirection d)
+    {
+        var list = new List<Argument>
+        {
+            new(Floats, "parameters", "batch.Parameters"),
+            new(Floats, "states", StatesView(d)),
+            new(Floats, "cache", CacheView(d)),
+            new(Floats, "outputGradient", Io.OutputGradient),
+            new(Floats, "inputGradient", Io.InputGradient),
+            new(Floats, "gateGradient", FieldPrefix + d.Tag + "GateGradient!.View"),
+        };
+        if (Stateful)
+        {
+            list.Add(new(Floats, "initial", InitialView(d)));
+        }
+
+        list.Add(new("int", "batch", "n"));
+        list.Add(new("int", "steps", "steps"));
+        return list;
+    }
+
+    private List<Argument> WeightGradientArguments(RecurrentDirection d)
+    {
+        var list = new List<Argument>
+        {
+            new(Floats, "input", Io.Input),
+            new("ArrayView<int>", "rows", "batch.Rows"),
+            new(Floats, "states", StatesView(d)),
+            new(Floats, "gateGradient", FieldPrefix + d.Tag + "GateGradient!.View"),
+            new(Floats, "gradients", "batch.Gradients"),
+        };
+        if (WeightGradientsReadCache)
+        {
+            list.Add(new(Floats, "cache", CacheView(d)));
+        }
+
+        if (Stateful)
+        {
+            list.Add(new(Floats, "initial", InitialView(d)));
+        }
+
+        list.Add(new("int", "batch", "n"));
+        list.Add(new("int", "steps", "steps"));
+        return list;
+    }
+
+    private static string Types(List<Argument> arguments) => string.Join(", ", arguments.Select(a => a.Type));
+
+    private static string Signature(List<Argument> arguments) => string.Join(", ", arguments.Select(a => a.Type + " " + a.Name));
+
+    private static string Values(List<Argument> arguments) => string.Join(", ", arguments.Select(a => a.Value));
+
+    public override void EmitForward(CodeWriter w)
+    {
+        w.Line("// " + Describe());
+        foreach (var d in directions)
+        {
+            w.Line(FieldPrefix + d.Tag + "Forward(device.GridFor(n), " + Values(ForwardArguments(d)) + ");");
+        }
+    }
+
+    public override void EmitBackward(CodeWriter w)
+    {
+        w.Line("// " + Describe());
+        foreach (var d in directions)
+        {
+            w.Line(FieldPrefix + d.Tag + "Backward(device.GridFor(n), " + Values(BackwardArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
+        }
+    }
+
+    public override void EmitResetStates(CodeWriter w)
+    {
+        foreach (var d in directions)
+        {
+            if (Stateful)
+            {
+                w.Line(FieldPrefix + d.Tag + "Carry!.MemSetToZero(); // " + Plan.Name);
+            }
+        }
+    }
+
+    /// <summary>The parameter tensors of one direction, in buffer order.</summary>
+    private List<ParameterTensor> TensorsOf(RecurrentDirection d) =>
+        Plan.Parameters.Where(p => d.TensorPrefix.Length == 0 || p.Name.StartsWith(d.TensorPrefix, System.StringComparison.Ordinal)).ToList();
+
+    private int WeightCount(RecurrentDirection d) => TensorsOf(d).Sum(p => p.Length);
+
+    private ParameterTensor? Tensor(RecurrentDirection d, string name) => Tensor(d.TensorPrefix + name);
+
+    public override void EmitKernels(CodeWriter w)
+    {
+        for (int i = 0; i < directions.Count; i++)
+        {
+            if (i > 0)
+            {
+                w.Line();
+            }
+
+            var d = directions[i];
+            EmitForwardKernel(w, d);
+            w.Line();
+            EmitBackwardKernel(w, d);
+            w.Line();
+            EmitWeightGradientKernel(w, d);
+        }
+    }
+
+    /// <summary>Names this direction in kernel summaries ("" for a one-direction layer).</summary>
+    private string Of(RecurrentDirection d) =>
+        Bidirectional ? (d.Reversed ? " (backward direction, reading the input from the last step)" : " (forward direction)")
+        : d.Reversed ? " (GoBackwards: step t reads input step steps − 1 − t, outputs in that order)" : "";
+
+    /// <summary>The constants of the weights a kernel reads.</summary>
+    private void Layout(CodeWriter w, RecurrentDirection d, bool backward = false)
+    {
+        // The backward pass reads no bias, and the first layer's backward computes no input gradient.
+        bool needsInput = !backward || !Io.IsFirst;
+        if (needsInput)
+        {
+            Const(w, "Features", features, "input features per step");
+        }
+
+        Const(w, "Units", units);
+        Const(w, "GateWidth", GateWidth, cell switch
+        {
+            CellKind.LSTM => "gates i, f, c̃, o (Keras order), each Units wide",
+            CellKind.GRU => "gates z, r, h̃ (Keras order), each Units wide",
+            _ => "one block: the new state",
+        });
+        string layer = Plan.Name + "/" + d.TensorPrefix;
+        if (needsInput)
+        {
+            Const(w, "Kernel", Tensor(d, "kernel")!.Offset, layer + "kernel [Features, GateWidth]");
+        }
+
+        Const(w, "RecurrentKernel", Tensor(d, "recurrent_kernel")!.Offset, layer + "recurrent_kernel [Units, GateWidth]");
+        if (!backward && Tensor(d, "bias") is { } bias)
+        {
+            Const(w, "Bias", bias.Offset, layer + "bias " + (bias.Rows == 2 ? "[2, GateWidth]: input bias, then recurrent bias" : "[GateWidth]"));
+        }
+
+        if (Peepholes)
+        {
+            Const(w, "InputPeephole", Tensor(d, "input_gate_peephole")!.Offset, layer + "input_gate_peephole [Units]: c(t−1) → i");
+            Const(w, "ForgetPeephole", Tensor(d, "forget_gate_peephole")!.Offset, layer + "forget_gate_peephole [Units]: c(t−1) → f");
+            Const(w, "OutputPeephole", Tensor(d, "output_gate_peephole")!.Offset, layer + "output_gate_peephole [Units]: c(t) → o");
+        }
+
+        if (Normalized)
+        {
+            Const(w, "Gamma", Tensor(d, "layer_norm_gamma")!.Offset, layer + "layer_norm_gamma [GateWidth]");
+            if (!backward)
+            {
+                Const(w, "Beta", Tensor(d, "layer_norm_beta")!.Offset, layer + "layer_norm_beta [GateWidth]");
+            }
+        }
+
+        // SimpleRNN's backward needs no state before step 0 (only the weight gradients do).
+        if (Stateful && (!backward || cell != CellKind.SimpleRNN))
+        {
+            Const(w, "StateWidth", StateWidth, cell == CellKind.LSTM ? "carried state per sequence: h, then c" : "carried state per sequence: h");
+        }
+
+        if (Bidirectional)
+        {
+            Const(w, "OutputWidth", OutputWidth, Concatenates ? "both directions side by side" : "both directions " + (MergeScale.Length > 0 ? "averaged" : "summed"));
+            Const(w, "Column", Concatenates && d.Reversed ? units : 0, "where this direction's units start in an output row");
+        }
+    }
+
+    private string InputRow(string b) => Io.IsFirst ? "(long)rows[" + b + "] * steps" : "(long)" + b + " * steps";
+
+    /// <summary>The input step read at processing step <paramref name="t"/>.</summary>
+    private static string InputStep(RecurrentDirection d, string t) => d.Reversed ? "steps - 1 - " + t : t;
+
+    /// <summary>The output step written at processing step t (Bidirectional's backward half writes it back at the input's step).</summary>
+    private static string OutputStep(RecurrentDirection d) => d.Realigned ? "steps - 1 - t" : "t";
+
+    /// <summary>h(t−1) of unit <paramref name="j"/> at step s = stateRow + t: the carried state (stateful) or zero before the first step.</summary>
+    private string PreviousState(string j) =>
+        "t > 0 ? states[(s - 1) * Units + " + j + "] : " + (Stateful ? "initial[(long)b * StateWidth + " + j + "]" : "0f");
+}
