@@ -34,6 +34,12 @@ public partial class LayerNormRnnModel { }
 [Dense(2)]
 public partial class LayerNormLstmModel { }
 
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(LSTM, 3, LayerNorm = true, Peepholes = true, ReturnSequences = true)]
+[Recurrent(LSTM, 3, LayerNorm = true, Peepholes = true)]
+[Dense(1)]
+public partial class LayerNormPeepholeModel { }
+
 [SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
 [TimeDistributed(Dense = 3)]
 [Recurrent(LSTM, 4, GoBackwards = true, ReturnSequences = true)]

@@ -16,14 +16,14 @@ public class CellNumericsTests
 
     public CellNumericsTests(CpuDeviceFixture fixture) => device = fixture.Device;
 
-    public static TheoryData<string> Cases => new() { "PeepholeLstm", "GruResetBefore", "LayerNormRnn", "LayerNormLstm", "GoBackwards", "Bidirectional", "BidirectionalSequence" };
+    public static TheoryData<string> Cases => new() { "PeepholeLstm", "GruResetBefore", "LayerNormRnn", "LayerNormLstm", "LayerNormPeephole", "GoBackwards", "Bidirectional", "BidirectionalSequence" };
 
     /// <summary>(model, index of a recurrent layer that is not the first): its input gradient is checked.</summary>
     public static TheoryData<string, int> InputGradientCases => new()
     {
         { "LstmStack", 1 }, { "GruStack", 1 }, { "SimpleRnnStack", 1 },
         { "PeepholeLstm", 1 }, { "PeepholeLstm", 2 }, { "GruResetBefore", 1 }, { "GruResetBefore", 2 },
-        { "LayerNormRnn", 1 }, { "LayerNormRnn", 2 }, { "LayerNormLstm", 1 },
+        { "LayerNormRnn", 1 }, { "LayerNormRnn", 2 }, { "LayerNormLstm", 1 }, { "LayerNormPeephole", 1 },
         { "GoBackwards", 1 }, { "GoBackwards", 2 }, { "GoBackwards", 3 },
         { "Bidirectional", 1 }, { "Bidirectional", 2 }, { "BidirectionalSequence", 1 },
     };
@@ -89,6 +89,16 @@ public class CellNumericsTests
                     .Recurrent("lstm", new CellOptions(Cell.LSTM, 3, 4) { LayerNorm = true })
                     .Dense("dense", 4, 2);
                 return (m, r, Inputs(random, 3, 6, 2), Vectors(random, 3, 2));
+            }
+
+            case "LayerNormPeephole":
+            {
+                var m = new LayerNormPeepholeModel(device, seed: 19);
+                var r = R(m)
+                    .Recurrent("lstm", new CellOptions(Cell.LSTM, 2, 3) { LayerNorm = true, Peepholes = true, ReturnSequences = true })
+                    .Recurrent("lstm_1", new CellOptions(Cell.LSTM, 3, 3) { LayerNorm = true, Peepholes = true })
+                    .Dense("dense", 3, 1);
+                return (m, r, Inputs(random, 3, 6, 2), Vectors(random, 3, 1));
             }
 
             case "GoBackwards":

@@ -129,5 +129,11 @@ public class StatefulTests
         Assert.True(history.Loss.All(double.IsFinite));
         Assert.Equal(ordered.GetWeights(), shuffled.GetWeights());
         Assert.Throws<ArgumentOutOfRangeException>(() => ordered.Fit(x, y, epochs: 1, batchSize: 2));
+        var four = new float[4, 8, 2];
+        Array.Copy(x, four, four.Length);
+        var fourTargets = new float[4, 8, 2];
+        Array.Copy(y, fourTargets, fourTargets.Length);
+        var partial = Assert.Throws<ArgumentException>(() => ordered.Fit(four, fourTargets, epochs: 1, batchSize: Batch));
+        Assert.Equal("x", partial.ParamName);
     }
 }

@@ -49,11 +49,6 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             return "layer-normalized GRU cells";
         }
 
-        if (s.LayerNorm && s.Peepholes)
-        {
-            return "layer-normalized peephole LSTM cells";
-        }
-
         if (s.Dropout > 0 || s.RecurrentDropout > 0)
         {
             return "dropout inside recurrent layers";
@@ -321,7 +316,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             if (Stateful)
             {
-                w.Line(FieldPrefix + d.Tag + "Carry!.MemSetToZero(); // " + Plan.Name);
+                w.Line(FieldPrefix + d.Tag + "Carry.MemSetToZero(); // " + Plan.Name);
             }
         }
     }
