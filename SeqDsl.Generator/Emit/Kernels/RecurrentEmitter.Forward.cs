@@ -104,7 +104,7 @@ internal sealed partial class RecurrentEmitter
                 if (!ReturnSequences)
                 {
                     w.Line(Bidirectional
-                        ? "for (int j = 0; j < Units; j++) output[(long)b * OutputWidth + Column + j] " + (d.Accumulates && !Concatenates ? "+=" : "=") + " " + MergeScale + "h[j];"
+                        ? "for (int j = 0; j < Units; j++) output[(long)b * OutputWidth + Column + j] " + (d.Accumulates && !Concatenates ? "+=" : "=") + " " + MergeScale + "h[j];" + AccumulateComment(d)
                         : "for (int j = 0; j < Units; j++) output[(long)b * Units + j] = h[j];");
                 }
 
@@ -122,6 +122,9 @@ internal sealed partial class RecurrentEmitter
             }
         }
     }
+
+    private string AccumulateComment(RecurrentDirection d) =>
+        d.Accumulates && !Concatenates ? " // the forward direction's launch wrote this element first" : "";
 
     /// <summary>Zeros, or (stateful) the carried state, which is also kept for the backward pass.</summary>
     private void EmitInitialState(CodeWriter w)
@@ -156,7 +159,7 @@ internal sealed partial class RecurrentEmitter
         w.Line("states[s * Units + j] = h[j];");
         if (Bidirectional && ReturnSequences)
         {
-            w.Line("output[(stateRow + " + OutputStep(d) + ") * OutputWidth + Column + j] " + (d.Accumulates && !Concatenates ? "+=" : "=") + " " + MergeScale + "h[j];");
+            w.Line("output[(stateRow + " + OutputStep(d) + ") * OutputWidth + Column + j] " + (d.Accumulates && !Concatenates ? "+=" : "=") + " " + MergeScale + "h[j];" + AccumulateComment(d));
         }
     }
 }

@@ -108,7 +108,7 @@ internal sealed partial class RecurrentEmitter
                         {
                             w.Line("float sum = 0f;");
                             w.Line("for (int g = 0; g < GateWidth; g++) sum += parameters[Kernel + k * GateWidth + g] * dz[g];");
-                            w.Line("inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+=" : "=") + " sum;");
+                            w.Line("inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= sum; // the forward direction's launch wrote its part first" : "= sum;"));
                         }
                     }
                 }
