@@ -72,3 +72,10 @@ public partial class StatefulModel { }
 [Recurrent(SimpleRNN, 3, Stateful = true, LayerNorm = true)]
 [Dense(1)]
 public partial class StatefulVectorModel { }
+
+// One model that puts most options through PoCL at a small compile cost (PoCL builds every kernel from source).
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(GRU, 3, ResetAfter = false, GoBackwards = true, ReturnSequences = true)]
+[Recurrent(LSTM, 3, LayerNorm = true, Peepholes = true)]
+[Dense(2)]
+public partial class PoclCellModel { }
