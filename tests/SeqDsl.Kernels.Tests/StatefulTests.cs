@@ -54,6 +54,31 @@ public class StatefulTests
     }
 
     [Fact]
+    public void Generation_loop_feeds_each_prediction_back_as_the_next_input()
+    {
+        const int Prefix = 5, Generated = 6;
+        var prefix = Inputs(new Random(47), 2, Prefix, 1);
+        using var model = new StatefulVectorModel(device, seed: 8);
+        var all = new float[2, Prefix + Generated, 1];
+        for (int b = 0; b < 2; b++) for (int t = 0; t < Prefix; t++) all[b, t, 0] = prefix[b, t, 0];
+
+        var next = Predict(model, prefix, 2); // one forecast per sequence after the prefix
+        for (int k = 0; k < Generated; k++)
+        {
+            var feed = new float[2, 1, 1];
+            for (int b = 0; b < 2; b++) feed[b, 0, 0] = all[b, Prefix + k, 0] = next[b];
+            next = Predict(model, feed, 2); // only the new step: the state holds the prefix
+        }
+
+        model.ResetStates();
+        var recomputed = Predict(model, all, 2); // the whole generated sequence from a zero state
+        for (int b = 0; b < 2; b++)
+        {
+            Assert.True(Math.Abs(recomputed[b] - next[b]) <= 1e-5, $"sample {b}: generated {next[b]}, recomputed {recomputed[b]}");
+        }
+    }
+
+    [Fact]
     public void Vector_output_of_the_last_piece_equals_the_whole_sequence()
     {
         var x = Inputs(new Random(43), 2, 9, 1);
