@@ -49,6 +49,12 @@ internal static class ProgramEmitter
                     w.Line("private " + Buffer + "? " + b.Name + "; // " + b.Purpose);
                 }
 
+                var persistent = Persistent(layers);
+                foreach (var b in persistent)
+                {
+                    w.Line("private readonly " + Buffer + " " + b.Name + "; // " + b.Purpose);
+                }
+
                 w.Line("private int reservedBatch;");
                 w.Line("private int reservedSteps;");
                 w.Line();
@@ -72,6 +78,24 @@ internal static class ProgramEmitter
                     }
 
                     w.Line(LossEmitter.Field + " = accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
+                    foreach (var b in persistent)
+                    {
+                        // Sized for the model's fixed batch (stateful models declare one); zero is the initial state.
+                        w.Line(b.Name + " = Allocate(" + System.Math.Max(1, spec.BatchSize).ToString(System.Globalization.CultureInfo.InvariantCulture) + ", " + b.PerSample + ");");
+                        w.Line(b.Name + ".MemSetToZero();");
+                    }
+                }
+
+                if (persistent.Count > 0)
+                {
+                    w.Line();
+                    using (w.Block("public override void ResetStates()"))
+                    {
+                        foreach (var layer in layers)
+                        {
+                            layer.EmitResetStates(w);
+                        }
+                    }
                 }
 
                 w.Line();
@@ -136,6 +160,11 @@ internal static class ProgramEmitter
                     using (w.Block("if (disposing)"))
                     {
                         w.Line("FreeWorkspace();");
+                        foreach (var b in persistent)
+                        {
+                            w.Line(b.Name + ".Dispose();");
+                        }
+
                     }
 
                     w.Line("base.Dispose(disposing);");
@@ -158,6 +187,17 @@ internal static class ProgramEmitter
         }
 
         return new GeneratedFile(spec.FullName.Replace('.', '_') + ".Program.g.cs", w.ToString());
+    }
+
+    private static List<WorkspaceBuffer> Persistent(IReadOnlyList<LayerEmitter> layers)
+    {
+        var list = new List<WorkspaceBuffer>();
+        foreach (var layer in layers)
+        {
+            list.AddRange(layer.Persistent);
+        }
+
+        return list;
     }
 
     private static List<WorkspaceBuffer> Buffers(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)

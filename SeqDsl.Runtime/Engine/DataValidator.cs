@@ -21,6 +21,16 @@ internal static class DataValidator
         }
     }
 
+    /// <summary>A stateful model trains on whole batches: row i of every batch continues row i of the batch before.</summary>
+    public static void StatefulSamples(in TensorData x, ModelDescription description)
+    {
+        if (description.Stateful && x.Samples % description.BatchSize != 0)
+        {
+            throw new ArgumentException(
+                $"{description.Name} is stateful with BatchSize = {description.BatchSize}, so {x.Name} needs a multiple of {description.BatchSize} samples (each batch continues the previous one row by row), but it has {x.Samples}: shape {x.ShapeText}.", x.Name);
+        }
+    }
+
     /// <summary>Shape of the inputs (always) and finiteness of their values (when <paramref name="scanValues"/>).</summary>
     public static void Inputs(in TensorData x, ModelDescription description, bool scanValues)
     {

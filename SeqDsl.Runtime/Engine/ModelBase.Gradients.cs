@@ -16,6 +16,11 @@ public abstract partial class ModelBase
         {
             ThrowIfDisposed();
             DataValidator.Inputs(x, Description, scanValues: true);
+            if (Description.Stateful && x.Samples > Description.BatchSize)
+            {
+                throw new ArgumentException($"{Description.Name} is stateful with BatchSize = {Description.BatchSize}, but x has {x.Samples} samples.", x.Name);
+            }
+
             var network = Program;
             DataValidator.Targets(x, y, Description, network, scanValues: true);
             using var data = new DeviceDataSet(Device.Accelerator, x, y);

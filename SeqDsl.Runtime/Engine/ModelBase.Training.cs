@@ -34,6 +34,7 @@ public abstract partial class ModelBase
 
             DataValidator.BatchSize(batchSize, Description);
             DataValidator.Inputs(x, Description, options.ValidateInputs);
+            DataValidator.StatefulSamples(x, Description);
             var network = Program;
             DataValidator.Targets(x, y, Description, network, options.ValidateInputs);
             if (validationX.HasValue != validationY.HasValue)

@@ -123,6 +123,19 @@ public abstract partial class ModelBase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Clears the state that stateful recurrent layers carry from one batch (or Predict call) to the next, so the
+    /// next batch starts from zeros, as Keras's <c>reset_states()</c>. Does nothing for models without stateful layers.
+    /// </summary>
+    public void ResetStates()
+    {
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            program?.ResetStates();
+        }
+    }
+
     /// <summary>Frees the device buffers, the program, and the device if the model created it.</summary>
     public void Dispose()
     {

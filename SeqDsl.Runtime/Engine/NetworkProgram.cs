@@ -34,6 +34,11 @@ public abstract class NetworkProgram : IDisposable
     /// <summary>Backpropagates through every layer in reverse order and writes <see cref="BatchContext.Gradients"/> (gradient of the batch-mean loss).</summary>
     public abstract void Backward(in BatchContext batch);
 
+    /// <summary>Clears the state that stateful recurrent layers carry from batch to batch (nothing for other models).</summary>
+    public virtual void ResetStates()
+    {
+    }
+
     /// <summary>Frees the workspace.</summary>
     public void Dispose()
     {

@@ -72,10 +72,14 @@ internal sealed class TrainingLoop
                 order[i] = i;
             }
 
-            if (options.Shuffle)
+            // A stateful model's row i of one batch continues row i of the previous batch, so its order is kept,
+            // and every epoch starts from a zero state (as the seed's ResetStatesCallback does).
+            if (options.Shuffle && !description.Stateful)
             {
                 random.Shuffle(order);
             }
+
+            program.ResetStates();
 
             rows.CopyFromCPU(order);
             program.Reserve(trainChunk, x.Steps);
@@ -136,6 +140,7 @@ internal sealed class TrainingLoop
             double? validationError = null;
             if (validator is not null)
             {
+                program.ResetStates();
                 var (vLoss, vError) = validator.Evaluate(validation!);
                 if (!double.IsFinite(vLoss))
                 {

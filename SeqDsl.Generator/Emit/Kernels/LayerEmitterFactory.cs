@@ -59,7 +59,7 @@ internal static class LayerEmitterFactory
                 Loss: (LossKind)plan.Spec.Loss);
             emitters.Add(layer.Spec.Kind switch
             {
-                LayerKind.Recurrent => new RecurrentEmitter(layer, io),
+                LayerKind.Recurrent or LayerKind.Bidirectional => new RecurrentEmitter(layer, io),
                 LayerKind.Flatten => new FlattenEmitter(layer, io),
                 _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Create(layer, io),
                 _ => new DenseEmitter(layer, io),
