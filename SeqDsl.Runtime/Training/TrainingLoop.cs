@@ -47,6 +47,13 @@ internal sealed class TrainingLoop
         var token = options.CancellationToken;
         var earlyStopping = options.EarlyStopping;
 
+        // Read and check the checkpoint before anything else, so that a bad one leaves the model as it was.
+        var resumed = options.ResumeFrom is null ? null : CheckpointFile.Load(options.ResumeFrom, description);
+        if (resumed is not null)
+        {
+            CheckResumable(resumed, options.ResumeFrom!, samples, batchSize, settings.Kind);
+        }
+
         using var train = new DeviceDataSet(accelerator, x, y);
         using var rows = accelerator.Allocate1D<int>(samples);
         using var predictions = accelerator.Allocate1D<float>(Math.Max(1, (long)trainChunk * outputs));
@@ -55,14 +62,33 @@ internal sealed class TrainingLoop
         using var validator = validation is null ? null
             : new DataSetEvaluator(program, parameters, gradients, batchSize, program.OutputsPerSample(validation.Steps));
 
-        // The weights to fall back on: those at the end of the last epoch with finite losses and weights.
-        float[] lastGood = downloadWeights();
         float[]? bestWeights = null;
         double best = double.PositiveInfinity;
         int epochsWithoutImprovement = 0;
+        int firstEpoch = 0;
+        if (resumed is not null)
+        {
+            uploadWeights(resumed.Weights);
+            optimizer.RestoreState(resumed.Moments, resumed.OptimizerSteps);
+            random.State = resumed.Random;
+            history = resumed.ToHistory();
+            best = resumed.BestMonitored;
+            bestWeights = resumed.BestWeights;
+            epochsWithoutImprovement = resumed.EpochsWithoutImprovement;
+            firstEpoch = resumed.CompletedEpochs;
+            if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience)
+            {
+                // Early stopping ended the run that wrote the checkpoint.
+                history.StoppedEarly = firstEpoch < epochs;
+                firstEpoch = epochs;
+            }
+        }
+
+        // The weights to fall back on: those at the end of the last epoch with finite losses and weights.
+        float[] lastGood = downloadWeights();
         var order = new int[samples];
 
-        for (int epoch = 0; epoch < epochs; epoch++)
+        for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < order.Length; i++)
@@ -161,6 +187,11 @@ internal sealed class TrainingLoop
                 epochsWithoutImprovement++;
             }
 
+            if (options.CheckpointPath is not null && ((epoch + 1) % options.CheckpointEvery == 0 || epoch == epochs - 1))
+            {
+                WriteCheckpoint(options.CheckpointPath, optimizer, weights, history, best, bestWeights, epochsWithoutImprovement, samples, batchSize, earlyStopping);
+            }
+
             options.OnEpochEnd?.Invoke(new TrainingProgress(epoch + 1, epochs, batches, batches, trainLoss, validationLoss, trainError, validationError, seconds));
 
             if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience)
@@ -176,6 +207,50 @@ internal sealed class TrainingLoop
         }
 
         return history;
+    }
+
+    /// <summary>A checkpoint carries optimizer state and a shuffle order that only mean something for the same run.</summary>
+    private void CheckResumable(TrainingCheckpoint checkpoint, string path, int samples, int batchSize, Optimizer optimizer)
+    {
+        string prefix = $"Cannot resume {description.Name} from the checkpoint '{path}': ";
+        if (checkpoint.Optimizer != optimizer)
+        {
+            throw new ArgumentException(prefix + $"it holds {checkpoint.Optimizer} state, but this Fit uses {optimizer}; resume with the optimizer that wrote it.", nameof(FitOptions.ResumeFrom));
+        }
+
+        if (checkpoint.Samples != samples)
+        {
+            throw new ArgumentException(prefix + $"it was written by a Fit on {checkpoint.Samples} samples, but x has {samples}; resume with the same training data.", "x");
+        }
+
+        if (checkpoint.BatchSize != batchSize)
+        {
+            throw new ArgumentException(prefix + $"it was written by a Fit with batchSize {checkpoint.BatchSize}, but this Fit has {batchSize}; resume with the same batch size.", nameof(batchSize));
+        }
+    }
+
+    /// <summary>Writes the state at the end of the epoch just completed, atomically (see <see cref="FitOptions.CheckpointPath"/>).</summary>
+    private void WriteCheckpoint(string path, OptimizerRun optimizer, float[] weights, History history, double best, float[]? bestWeights, int epochsWithoutImprovement, int samples, int batchSize, EarlyStopping? earlyStopping)
+    {
+        var (moments, steps) = optimizer.ReadState();
+        var checkpoint = new TrainingCheckpoint
+        {
+            Fingerprint = description.Fingerprint,
+            CompletedEpochs = history.Epochs,
+            Samples = samples,
+            BatchSize = batchSize,
+            Optimizer = optimizer.Kind,
+            OptimizerSteps = steps,
+            Moments = moments,
+            Random = random.State,
+            Weights = weights,
+            Epochs = TrainingCheckpoint.Records(history),
+            BestEpoch = history.BestEpoch,
+            BestMonitored = best,
+            EpochsWithoutImprovement = epochsWithoutImprovement,
+            BestWeights = earlyStopping is { RestoreBestWeights: true } ? bestWeights : null,
+        };
+        WeightsFile.WriteAtomically(path, CheckpointFile.Write(checkpoint));
     }
 
     /// <summary>Restores the last good weights and throws when a per-sample loss is NaN or infinite.</summary>
