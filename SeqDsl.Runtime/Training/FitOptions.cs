@@ -64,6 +64,14 @@ public sealed class FitOptions
     public bool ValidateInputs { get; init; } = true;
 
     /// <summary>
+    /// How far a batch loss may rise before training counts as diverged even though it is still finite: more than this
+    /// factor times the larger of 1 and the mean loss of the Fit's first batch (default 1e6, far above anything a
+    /// working run does). Fit then stops with <see cref="TrainingDivergedException"/> and the last good weights, as it
+    /// does for a NaN or infinite loss. 0, a negative value or +∞ turns the check off; NaN and ∞ losses are always caught.
+    /// </summary>
+    public double DivergenceFactor { get; init; } = 1e6;
+
+    /// <summary>
     /// Where <c>Fit</c> writes a checkpoint (weights, optimizer state, completed epochs, history and the generator
     /// that shuffles and seeds dropout) every <see cref="CheckpointEvery"/> epochs and after the last epoch;
     /// <c>null</c> (default) writes none. Each write goes to a temporary file in the same folder, is flushed to disk and
@@ -120,6 +128,11 @@ public sealed class FitOptions
         if (ProgressInterval < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, $"FitOptions.ProgressInterval must be at least 1 batch, got {ProgressInterval}.");
+        }
+
+        if (double.IsNaN(DivergenceFactor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), DivergenceFactor, "FitOptions.DivergenceFactor must be a number (0 or less turns the check off), got NaN.");
         }
 
         if (CheckpointEvery < 1)

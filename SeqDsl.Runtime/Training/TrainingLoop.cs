@@ -23,6 +23,12 @@ internal sealed class TrainingLoop
     private readonly Func<float[]> downloadWeights;
     private readonly Action<float[]> uploadWeights;
 
+    /// <summary>See <see cref="FitOptions.DivergenceFactor"/>; 0 when the check is off.</summary>
+    private double divergenceFactor;
+
+    /// <summary>The mean loss of this Fit's first batch, the yardstick of the explosion check (NaN until measured).</summary>
+    private double firstBatchLoss = double.NaN;
+
     public TrainingLoop(SeqDevice device, NetworkProgram program, ModelDescription description, SeededRandom random, ArrayView<float> parameters, ArrayView<float> gradients, Func<float[]> downloadWeights, Action<float[]> uploadWeights)
     {
         this.device = device;
@@ -46,6 +52,7 @@ internal sealed class TrainingLoop
         int outputs = program.OutputsPerSample(x.Steps);
         var token = options.CancellationToken;
         var earlyStopping = options.EarlyStopping;
+        divergenceFactor = options.DivergenceFactor > 0 && double.IsFinite(options.DivergenceFactor) ? options.DivergenceFactor : 0;
 
         // Read and check the checkpoint before anything else, so that a bad one leaves the model as it was.
         var resumed = options.ResumeFrom is null ? null : CheckpointFile.Load(options.ResumeFrom, description);
@@ -253,25 +260,54 @@ internal sealed class TrainingLoop
         WeightsFile.WriteAtomically(path, CheckpointFile.Write(checkpoint));
     }
 
-    /// <summary>Restores the last good weights and throws when a per-sample loss is NaN or infinite.</summary>
+    /// <summary>
+    /// Restores the last good weights and throws when a per-sample loss is NaN or infinite, or a batch loss exploded
+    /// (<see cref="FitOptions.DivergenceFactor"/>). <paramref name="losses"/> holds the epoch's per-sample losses in batch order.
+    /// </summary>
     private void ThrowIfDiverged(float[] losses, int count, int epoch, int batches, int batchSize, OptimizerSettings settings, History history, float[] lastGood)
     {
         int bad = LossSummary.FirstNonFinite(losses, count);
-        if (bad < 0)
+        if (bad >= 0)
+        {
+            int batch = bad / batchSize;
+            uploadWeights(lastGood);
+            throw new TrainingDivergedException(epoch + 1, batch + 1, batches, BatchMean(losses, batch, batchSize, count), "the batch loss is not finite", settings.LearningRate, history);
+        }
+
+        if (divergenceFactor == 0 || count == 0)
         {
             return;
         }
 
-        int batch = bad / batchSize;
-        int start = batch * batchSize;
-        int end = Math.Min(start + batchSize, count);
-        double batchLoss = 0;
-        for (int i = start; i < end; i++)
+        if (double.IsNaN(firstBatchLoss))
         {
-            batchLoss += losses[i];
+            firstBatchLoss = BatchMean(losses, 0, batchSize, count); // the first check of a Fit sees its first batch
         }
 
-        uploadWeights(lastGood);
-        throw new TrainingDivergedException(epoch + 1, batch + 1, batches, batchLoss / (end - start), "the batch loss is not finite", settings.LearningRate, history);
+        double limit = divergenceFactor * Math.Max(firstBatchLoss, 1.0);
+        for (int batch = 0; batch * batchSize < count; batch++)
+        {
+            double mean = BatchMean(losses, batch, batchSize, count);
+            if (mean > limit)
+            {
+                uploadWeights(lastGood);
+                string what = FormattableString.Invariant(
+                    $"the batch loss exploded to {mean:G4}, above {limit:G4} (FitOptions.DivergenceFactor = {divergenceFactor:G} times the larger of 1 and the first batch's loss {firstBatchLoss:G4})");
+                throw new TrainingDivergedException(epoch + 1, batch + 1, batches, mean, what, settings.LearningRate, history);
+            }
+        }
+    }
+
+    private static double BatchMean(float[] losses, int batch, int batchSize, int count)
+    {
+        int start = batch * batchSize;
+        int end = Math.Min(start + batchSize, count);
+        double sum = 0;
+        for (int i = start; i < end; i++)
+        {
+            sum += losses[i];
+        }
+
+        return sum / Math.Max(1, end - start);
     }
 }
