@@ -56,7 +56,13 @@ internal sealed class RandomDeclarations
         int layers = random.NextDouble() < oddness / 5 ? 0 : random.Next(1, 6);
         for (int i = 0; i < layers; i++)
         {
-            attributes.Append(Layer()).Append('\n');
+            string layer = Layer();
+            if (random.NextDouble() < oddness / 10 && layer.Length > 3)
+            {
+                layer = layer[..random.Next(2, layer.Length - 1)] + "]"; // half-typed, as in the editor: a syntax error
+            }
+
+            attributes.Append(layer).Append('\n');
         }
 
         string name = "Model" + index.ToString(CultureInfo.InvariantCulture);
@@ -164,6 +170,12 @@ internal sealed class RandomDeclarations
                 Named(0.05, "UnitForgetBias", Bool);
                 Named(0.05, "GoBackwards", Bool);
                 Named(0.05, "ReturnState", Bool);
+                if (random.NextDouble() < 0.1)
+                {
+                    // Constructor arguments by name and out of order.
+                    return Build("Recurrent", "units: " + Int(), "cell: " + Pick(Cells, OddCells));
+                }
+
                 return Build("Recurrent", Pick(Cells, OddCells), Int());
             case 3:
                 Named(0.5, "ReturnSequences", Bool);
