@@ -12,7 +12,7 @@ public abstract partial class ModelBase
     /// </summary>
     internal (float[] Gradients, double Loss) ComputeGradients(TensorData x, TensorData y)
     {
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             DataValidator.Inputs(x, Description, scanValues: true);

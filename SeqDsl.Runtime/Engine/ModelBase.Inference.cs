@@ -17,7 +17,7 @@ public abstract partial class ModelBase
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     protected float[] PredictCore(TensorData x, int batchSize)
     {
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             DataValidator.BatchSize(batchSize, Description);
@@ -59,7 +59,7 @@ public abstract partial class ModelBase
     /// <summary>Predictions shaped [samples, output steps, output features], for sequence-output models.</summary>
     protected float[,,] PredictSequenceCore(TensorData x, int batchSize)
     {
-        lock (gate)
+        lock (Gate)
         {
             var flat = PredictCore(x, batchSize);
             return TensorData.ToArray3D(flat, x.Samples, Program.OutputSteps(x.Steps), Description.OutputFeatures);
@@ -81,7 +81,7 @@ public abstract partial class ModelBase
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     protected Evaluation EvaluateCore(TensorData x, TensorData y, int batchSize)
     {
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             DataValidator.BatchSize(batchSize, Description);

@@ -20,10 +20,12 @@ public abstract partial class ModelBase
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> or <paramref name="batchSize"/> is less than 1, or an option is out of range.</exception>
     /// <exception cref="TrainingDivergedException">A loss or weight became NaN/∞; the weights were restored first.</exception>
     /// <exception cref="TrainingCancelledException">The options' token was cancelled; the weights are the last completed epoch's.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is training this instance, or Fit was called from one of its own callbacks.</exception>
+    /// <exception cref="System.IO.InvalidDataException"><see cref="FitOptions.ResumeFrom"/> is not a usable checkpoint (the message says why); the model is unchanged.</exception>
     protected History FitCore(TensorData x, TensorData y, int epochs, int batchSize, TensorData? validationX, TensorData? validationY, FitOptions? options)
     {
         options ??= new FitOptions();
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             options.Validate();
@@ -50,6 +52,7 @@ public abstract partial class ModelBase
                 DataValidator.Targets(vx, vy, Description, network, options.ValidateInputs);
             }
 
+            using var training = BeginTraining();
             var loop = new TrainingLoop(Device, network, Description, random, parameters.View, Gradients.View, DownloadWeights, weights => UploadWeights(weights));
             return loop.Run(x, y, validationX, validationY, epochs, batchSize, options);
         }
