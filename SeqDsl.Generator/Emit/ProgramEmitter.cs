@@ -62,7 +62,13 @@ internal static class ProgramEmitter
                 }
 
                 w.Line();
-                w.Line("public override int OutputSteps(int steps) => " + SequenceSteps.OutputOfModel(plan, "steps") + ";");
+                string outputSteps = SequenceSteps.OutputOfModel(plan, "steps");
+                if (outputSteps != "steps" && outputSteps != "1")
+                {
+                    w.Line("// Keras's window arithmetic of " + string.Join(", ", WindowLayers(plan)) + "; valid for steps ≥ MinimumInputSteps.");
+                }
+
+                w.Line("public override int OutputSteps(int steps) => " + outputSteps + ";");
                 w.Line();
                 EmitTimeAxis(w, plan);
                 w.Line("public override int OutputsPerSample(int steps) => OutputSteps(steps) * OutputFeatures;");
@@ -158,6 +164,11 @@ internal static class ProgramEmitter
     /// </summary>
     private static void SetSteps(CodeWriter w, ModelPlan plan, int layer, ref string current)
     {
+        if (!plan.Layers[layer].Input.IsSequence)
+        {
+            return; // a vector input has no steps
+        }
+
         string steps = SequenceSteps.InputOf(plan, layer, "batch.Steps");
         if (steps != current)
         {
@@ -183,6 +194,17 @@ internal static class ProgramEmitter
             w.Line();
             w.Line("public override int TargetStepStride => " + stride.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
             w.Line();
+        }
+    }
+
+    private static IEnumerable<string> WindowLayers(ModelPlan plan)
+    {
+        foreach (var layer in plan.Layers)
+        {
+            if (SequenceSteps.IsWindow(layer.Spec) && layer.Input.IsSequence)
+            {
+                yield return layer.Name + " " + layer.Title;
+            }
         }
     }
 
