@@ -75,8 +75,10 @@ public sealed class ExperimentRunner : IDisposable
             var split = Data.TenAhead;
             var history = fit(model, split.XTrain, split.YTrainSequence, Epochs, (split.XValid, split.YValidSequence), Progress(name));
             float[,,] predicted = predict(model, split.XValid);
-            double mse = Metrics.Mse(split.YValidSequence, predicted);
-            double lastStep = Metrics.LastStepMse(split.YValidSequence, predicted);
+            // A strided or valid Conv1D outputs fewer steps; AlignTargets keeps the targets of those steps (Y[:, 3::2]).
+            float[,,] targets = model.AlignTargets(split.YValidSequence);
+            double mse = Metrics.Mse(targets, predicted);
+            double lastStep = Metrics.LastStepMse(targets, predicted);
             // The last step's targets are the ten values after the input, so the naive forecast repeats the last input.
             double naive = Metrics.Mse(split.YValid, Baselines.NaiveRepeat(split.XValid, split.Ahead));
             return new ExperimentResult(name, title, null, model.ParameterCount, Timing.SecondsPerEpoch(history), mse, lastStep, naive, book);
