@@ -98,3 +98,8 @@ public partial class ConvGruForecaster { }
 [SequenceModel(InputFeatures = 1, LearningRate = 0.005)]
 [WaveNet(20, Outputs = 10)]
 public partial class SimpleWaveNetForecaster { }
+
+/// <summary>The seed's original WaveNet, scaled as in its notebook: 3 layers per block, 1 block, 10 outputs (linear head for regression).</summary>
+[SequenceModel(InputFeatures = 1, LearningRate = 0.005)]
+[WaveNet(16, Gated = true, LayersPerBlock = 3, Blocks = 1, Outputs = 10)]
+public partial class GatedWaveNetForecaster { }

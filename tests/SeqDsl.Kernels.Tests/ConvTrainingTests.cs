@@ -55,6 +55,20 @@ public class ConvTrainingTests
     }
 
     [Fact]
+    public void Gated_wavenet_beats_naive()
+    {
+        var (x, y) = Series(500, 42);
+        var (xv, yv) = Series(200, 43);
+        using var model = new GatedWaveNetForecaster(device, seed: 3);
+        var history = model.Fit(x, y, epochs: 4, batchSize: 32);
+        double mse = Metrics.Mse(LastStep(yv), LastStep(model.Predict(xv)));
+        double naive = Metrics.Mse(LastStep(yv), Baselines.NaiveRepeat(xv, Ahead));
+        output.WriteLine($"Gated WaveNet last-step validation MSE {mse:F5}, naive {naive:F5}");
+        Assert.True(mse < naive, $"Gated WaveNet last-step validation MSE {mse:F5} vs naive {naive:F5}");
+        Assert.True(history.Loss[^1] < history.Loss[0], "training loss did not decrease");
+    }
+
+    [Fact]
     public void Conv_gru_beats_naive_on_full_length_targets()
     {
         var (x, y) = Series(500, 42);
