@@ -221,7 +221,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
 
     private void EmitBlockForward(CodeWriter w)
     {
-        w.Summary(Describe() + ": residual block <paramref name=\"block\"/>, one thread per (sample, step): dilated causal conv, gated unit, 1×1 conv, residual add and skip sum.");
+        w.Summary(Describe() + ": the residual block given by the block argument, one thread per (sample, step): dilated causal conv, gated unit, 1×1 conv, residual add and skip sum.");
         using (w.Block("public static void " + Prefix + "BlockForward(ArrayView<float> parameters, ArrayView<float> residual, ArrayView<float> gates, ArrayView<float> skips, int batch, int steps, int block)"))
         {
             BlockLayout(w, "Filters", "Gates", "KernelSize", "LayersPerBlock", "BlockFirst", "PerLayer", "DilatedBias", "ResidualKernel", "ResidualBias");
@@ -355,7 +355,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
 
     private void EmitGateBackward(CodeWriter w)
     {
-        w.Summary(Describe() + ": block <paramref name=\"block\"/>'s 1×1 conv and gated unit backward, one thread per (sample, step). s feeds both the skip sum and the next block's input.");
+        w.Summary(Describe() + ": the given block's 1×1 conv and gated unit backward, one thread per (sample, step). s feeds both the skip sum and the next block's input.");
         using (w.Block("public static void " + Prefix + "GateBackward(ArrayView<float> parameters, ArrayView<float> gates, ArrayView<float> skipGradient, ArrayView<float> residualGradient, ArrayView<float> gateGradient, ArrayView<float> blockGradient, int batch, int steps, int block)"))
         {
             BlockLayout(w, "Filters", "Gates", "BlockFirst", "PerLayer", "ResidualKernel");
@@ -387,7 +387,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
 
     private void EmitBlockBackward(CodeWriter w)
     {
-        w.Summary(Describe() + ": block <paramref name=\"block\"/>'s input gradient, one thread per (sample, step): the residual path plus every later step whose dilated conv read this one. Updates the residual gradient in place (each thread owns its row).");
+        w.Summary(Describe() + ": the given block's input gradient, one thread per (sample, step): the residual path plus every later step whose dilated conv read this one. Updates the residual gradient in place (each thread owns its row).");
         using (w.Block("public static void " + Prefix + "BlockBackward(ArrayView<float> parameters, ArrayView<float> gateGradient, ArrayView<float> residualGradient, int batch, int steps, int block)"))
         {
             BlockLayout(w, "Filters", "Gates", "KernelSize", "LayersPerBlock", "BlockFirst", "PerLayer");
