@@ -15,6 +15,11 @@ internal static class LayerEmitterFactory
             return "the " + loss;
         }
 
+        if (LossEmitter.Unsupported(plan) is { } head)
+        {
+            return head;
+        }
+
         foreach (var layer in plan.Layers)
         {
             string? reason = layer.Spec.Kind switch
@@ -23,6 +28,7 @@ internal static class LayerEmitterFactory
                 LayerKind.Dense or LayerKind.TimeDistributed or LayerKind.Flatten => null,
                 LayerKind.Conv1D => Conv1DEmitter.Unsupported(layer),
                 LayerKind.WaveNet or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => null,
+                _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Unsupported(plan, layer),
                 _ => layer.KerasType + " layers",
             };
             if (reason is not null)
@@ -49,8 +55,10 @@ internal static class LayerEmitterFactory
                 Input: i == 0 ? "batch.Inputs" : OutputBuffer(i - 1) + "!.View",
                 Output: output,
                 OutputGradient: outputGradient,
-                // The first layer computes no input gradient; its kernels never write this argument.
-                InputGradient: i == 0 ? outputGradient : OutputGradientBuffer(i - 1) + "!.View");
+                // The first layer computes no input gradient; its kernels never write this argument (any view will do:
+                // the loss-gradient buffer does not exist when the last layer fuses the loss gradient).
+                InputGradient: i == 0 ? (i == last ? "batch.Predictions" : outputGradient) : OutputGradientBuffer(i - 1) + "!.View",
+                Loss: (LossKind)plan.Spec.Loss);
             emitters.Add(layer.Spec.Kind switch
             {
                 LayerKind.Recurrent => new RecurrentEmitter(layer, io),
@@ -59,6 +67,7 @@ internal static class LayerEmitterFactory
                 LayerKind.WaveNet => new WaveNetEmitter(layer, io),
                 LayerKind.MaxPooling1D or LayerKind.AveragePooling1D => new PoolingEmitter(layer, io),
                 LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingEmitter(layer, io),
+                _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Create(layer, io),
                 _ => new DenseEmitter(layer, io),
             });
         }
