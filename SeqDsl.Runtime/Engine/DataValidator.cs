@@ -73,6 +73,16 @@ internal static class DataValidator
         }
     }
 
+    /// <summary>Enough steps for the program's window layers to output at least one step.</summary>
+    public static void Steps(in TensorData x, ModelDescription description, NetworkProgram program)
+    {
+        if (description.InputRank == 3 && x.Steps < program.MinimumInputSteps)
+        {
+            throw new ArgumentException(
+                $"{x.Name} has {x.Steps} step(s), but {description.Name}'s convolution and pooling windows need at least {program.MinimumInputSteps} input steps for one output step: got shape {x.ShapeText}.", x.Name);
+        }
+    }
+
     /// <summary>Targets against the inputs and the program's output shape.</summary>
     public static void Targets(in TensorData x, in TensorData y, ModelDescription description, NetworkProgram program, bool scanValues)
     {
@@ -107,7 +117,9 @@ internal static class DataValidator
         if (y.Steps != outputSteps || y.Features != features)
         {
             throw new ArgumentException(
-                $"{y.Name} does not match {description.Name}'s output for {x.Steps}-step inputs: expected shape {expected} {what}, got {y.ShapeText}.", y.Name);
+                $"{y.Name} does not match {description.Name}'s output for {x.Steps}-step inputs: expected shape {expected} {what}"
+                + (rank == 3 && TargetAlignment.Shifts(program) ? $", or full-length targets [{x.Samples}, {x.Steps}, {features}] that the model aligns itself (output step j ↔ input step {program.TargetFirstStep} + {program.TargetStepStride}·j)" : "")
+                + $", got {y.ShapeText}.", y.Name);
         }
 
         if (scanValues)

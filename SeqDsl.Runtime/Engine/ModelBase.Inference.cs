@@ -23,6 +23,7 @@ public abstract partial class ModelBase
             DataValidator.BatchSize(batchSize, Description);
             DataValidator.Inputs(x, Description, scanValues: true);
             var network = Program;
+            DataValidator.Steps(x, Description, network);
             int outputs = network.OutputsPerSample(x.Steps);
             var result = new float[(long)x.Samples * outputs];
             var chunkBuffers = new PredictionBuffers(Device.Accelerator);
@@ -87,6 +88,8 @@ public abstract partial class ModelBase
             DataValidator.BatchSize(batchSize, Description);
             DataValidator.Inputs(x, Description, scanValues: true);
             var network = Program;
+            DataValidator.Steps(x, Description, network);
+            y = TargetAlignment.ForInputs(x, y, Description, network);
             DataValidator.Targets(x, y, Description, network, scanValues: true);
             using var data = new DeviceDataSet(Device.Accelerator, x, y);
             using var evaluator = new DataSetEvaluator(network, parameters.View, Gradients.View, batchSize, network.OutputsPerSample(x.Steps));

@@ -10,7 +10,7 @@ public abstract partial class ModelBase
     /// mini-batches of <paramref name="batchSize"/> samples (the last batch may be smaller) and returns what it measured.
     /// </summary>
     /// <param name="x">Inputs [samples, steps, InputFeatures].</param>
-    /// <param name="y">Targets [samples, output steps, OutputFeatures] (or [samples, OutputFeatures] for vector outputs; one class index per output step for sparse cross-entropy).</param>
+    /// <param name="y">Targets [samples, output steps, OutputFeatures] or, when window layers shorten the sequence, full-length targets [samples, steps, OutputFeatures] that are aligned with the output steps (or [samples, OutputFeatures] for vector outputs; one class index per output step for sparse cross-entropy).</param>
     /// <param name="epochs">Passes over the data, at least 1.</param>
     /// <param name="batchSize">Samples per gradient step, at least 1.</param>
     /// <param name="validationX">Validation inputs, evaluated after every epoch; give both or neither.</param>
@@ -38,6 +38,8 @@ public abstract partial class ModelBase
             DataValidator.Inputs(x, Description, options.ValidateInputs);
             DataValidator.StatefulSamples(x, Description);
             var network = Program;
+            DataValidator.Steps(x, Description, network);
+            y = TargetAlignment.ForInputs(x, y, Description, network);
             DataValidator.Targets(x, y, Description, network, options.ValidateInputs);
             if (validationX.HasValue != validationY.HasValue)
             {
@@ -49,6 +51,9 @@ public abstract partial class ModelBase
             if (validationX is TensorData vx && validationY is TensorData vy)
             {
                 DataValidator.Inputs(vx, Description, options.ValidateInputs);
+                DataValidator.Steps(vx, Description, network);
+                vy = TargetAlignment.ForInputs(vx, vy, Description, network);
+                validationY = vy;
                 DataValidator.Targets(vx, vy, Description, network, options.ValidateInputs);
             }
 
