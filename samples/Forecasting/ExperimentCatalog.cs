@@ -14,9 +14,9 @@ public sealed record Experiment(string Name, string Title, double? Book, Func<Ex
 }
 
 /// <summary>
-/// The chapter 15 models in the book's order (every seq-to-seq model ends in TimeDistributed(Dense(10)), WaveNet in Conv1D(10, 1)), with the book's validation figures. Models whose layers have no kernels
-/// yet (LayerNorm-RNN, Conv1D+GRU, WaveNet) are declared like the others: their constructor throws
-/// <see cref="NotSupportedException"/>, the table shows "not available yet", and they run as soon as their kernels exist.
+/// The chapter 15 models in the book's order (every seq-to-seq model ends in TimeDistributed(Dense(10)), WaveNet in Conv1D(10, 1)), with the book's validation figures. A model whose layers
+/// have no kernels on this build would throw <see cref="NotSupportedException"/> from its constructor; the table then
+/// shows "not available yet" instead of failing the run.
 /// </summary>
 public static class ExperimentCatalog
 {

@@ -8,7 +8,7 @@ public class QuickRunTests
 {
     // The chapter's models that have kernels today; each must train and beat naive in quick mode.
     private static readonly string[] RunnableModels =
-        ["linear", "simple-rnn", "deep-rnn", "iterative", "dense10", "seq-rnn", "seq-lstm", "seq-gru"];
+        ["linear", "simple-rnn", "deep-rnn", "iterative", "dense10", "seq-rnn", "seq-lstm", "seq-gru", "layernorm-rnn", "conv-gru", "wavenet"];
 
     [Fact]
     public void Quick_run_exits_0_and_every_trained_model_beats_the_naive_forecast()
