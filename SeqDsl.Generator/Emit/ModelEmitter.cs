@@ -4,7 +4,7 @@ using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Generator.Emit;
 
-/// <summary>All the files of one model: the class, its kernels, its program — or a stub when it has errors.</summary>
+/// <summary>All the files of one model: the class, its kernel report, its kernels, its program — or a stub when it has errors.</summary>
 internal static class ModelEmitter
 {
     public static IEnumerable<GeneratedFile> Emit(ModelPlan plan)
@@ -17,6 +17,7 @@ internal static class ModelEmitter
 
         string? unsupported = LayerEmitterFactory.Unsupported(plan);
         yield return ModelClassEmitter.Emit(plan, unsupported);
+        yield return KernelReportEmitter.Emit(plan);
         if (unsupported is null)
         {
             var layers = LayerEmitterFactory.Create(plan);

@@ -76,23 +76,32 @@ internal sealed class RecurrentEmitter : LayerEmitter
         return null;
     }
 
-    private int Gates => cell switch
-    {
-        CellKind.LSTM => 4,
-        CellKind.GRU => 3,
-        _ => 1,
-    };
+    private int Gates => GatesOf(cell);
 
     /// <summary>Floats cached per step for the backward pass (beyond the hidden state).</summary>
-    private int CacheWidth => cell switch
+    private int CacheWidth => CacheWidthOf(cell, units);
+
+    /// <summary>Gate gradients stored per step: GRU keeps the input-side and the recurrent-side ones (they differ in the candidate block).</summary>
+    private int GradientWidth => GradientWidthOf(cell, units);
+
+    /// <summary>Floats the forward pass caches per step for the backward pass (beyond the hidden state); also read by <see cref="LayerCosts"/>.</summary>
+    public static int CacheWidthOf(CellKind cell, int units) => cell switch
     {
         CellKind.LSTM => 5 * units, // i, f, c̃, o and the cell state
         CellKind.GRU => 4 * units, // z, r, h̃ and the recurrent candidate term (h·U_h + b_h), which the reset gate scales
         _ => 0,
     };
 
-    /// <summary>Gate gradients stored per step: GRU keeps the input-side and the recurrent-side ones (they differ in the candidate block).</summary>
-    private int GradientWidth => cell == CellKind.GRU ? 2 * Gates * units : Gates * units;
+    /// <summary>Gate gradients stored per step; also read by <see cref="LayerCosts"/>.</summary>
+    public static int GradientWidthOf(CellKind cell, int units) => (cell == CellKind.GRU ? 2 : 1) * GatesOf(cell) * units;
+
+    /// <summary>Gate blocks of a cell: LSTM 4 (i, f, c̃, o), GRU 3 (z, r, h̃), SimpleRNN 1.</summary>
+    public static int GatesOf(CellKind cell) => cell switch
+    {
+        CellKind.LSTM => 4,
+        CellKind.GRU => 3,
+        _ => 1,
+    };
 
     private string StatesView => Plan.Spec.ReturnSequences ? Io.Output : FieldPrefix + "States!.View";
 

@@ -1,0 +1,125 @@
+using SeqDsl.Generator.Model;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit.Kernels;
+
+/// <summary>A cost as <c>PerLaunch + batch × (PerSample + PerStep × steps)</c>; mirrors SeqDsl's <c>CostTerms</c>.</summary>
+internal readonly record struct Terms(double PerLaunch, double PerSample, double PerStep)
+{
+    public static readonly Terms Zero = new(0, 0, 0);
+
+    public static Terms operator +(Terms a, Terms b) => new(a.PerLaunch + b.PerLaunch, a.PerSample + b.PerSample, a.PerStep + b.PerStep);
+}
+
+/// <summary>One layer's launches, FLOPs and bytes, forward and backward; mirrors SeqDsl's <c>LayerCost</c>.</summary>
+internal sealed record LayerCostModel(
+    string Name,
+    string Title,
+    int FixedSteps,
+    int ForwardLaunches,
+    int BackwardLaunches,
+    Terms ForwardFlops,
+    Terms BackwardFlops,
+    Terms ForwardBytes,
+    Terms BackwardBytes,
+    bool Counted = true);
+
+/// <summary>
+/// The cost model of the generated kernels, per layer, from the layer plan. It lives beside the emitters because it
+/// describes what they emit: the launches each emitter makes per pass, and the tensors its kernels read and write
+/// (the recurrent cache and gate-gradient widths come from <see cref="RecurrentEmitter"/> itself). FLOPs count the
+/// multiply-adds of matrix products as 2 (element-wise math and bias sums are left out); bytes count each tensor a
+/// kernel reads or writes once per launch, in 4-byte floats. The runtime's <c>KernelReport</c> documents the rules.
+/// </summary>
+internal static class LayerCosts
+{
+    private const double Float = sizeof(float);
+
+    public static LayerCostModel For(LayerPlan layer)
+    {
+        bool first = layer.Index == 0;
+        double parameters = layer.ParameterCount;
+        switch (layer.Spec.Kind)
+        {
+            case LayerKind.Recurrent:
+            case LayerKind.Bidirectional:
+                return Recurrent(layer, first, parameters);
+            case LayerKind.Dense:
+            case LayerKind.TimeDistributed:
+                return MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, taps: 1, perStep: layer.Input.IsSequence, fixedSteps: layer.Input.Steps);
+            case LayerKind.Conv1D:
+                // One product of [taps × features] by [filters] per output step; the input is read once per step.
+                return MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, layer.Spec.KernelSize, perStep: true, fixedSteps: layer.Output.Steps);
+            case LayerKind.Flatten:
+                // A gather of each sample's values into one row, and the gradient scattered back (not for the first layer).
+                double width = layer.Output.Features;
+                return new LayerCostModel(layer.Name, layer.Title, 0, 1, first ? 0 : 1, Terms.Zero, Terms.Zero,
+                    new Terms(0, 2 * width * Float, 0), first ? Terms.Zero : new Terms(0, 2 * width * Float, 0));
+            default:
+                return new LayerCostModel(layer.Name, layer.Title, 0, 0, 0, Terms.Zero, Terms.Zero, Terms.Zero, Terms.Zero, Counted: false);
+        }
+    }
+
+    /// <summary>The loss kernel: per output value a difference, a square (or absolute value) and a sum, and its gradient.</summary>
+    public static LayerCostModel Loss(ModelPlan plan)
+    {
+        const double FlopsPerValue = 3; // d = p − y, d·d, total += …
+        const double FloatsPerValue = 3; // prediction and target read, gradient written
+        const double FloatsPerSample = 2; // the sample's loss and last-step error written
+        double outputs = plan.Output.Features;
+        bool sequence = plan.Output.IsSequence;
+        var flops = sequence ? new Terms(0, 0, FlopsPerValue * outputs) : new Terms(0, FlopsPerValue * outputs, 0);
+        var bytes = sequence
+            ? new Terms(0, FloatsPerSample * Float, FloatsPerValue * outputs * Float)
+            : new Terms(0, (FloatsPerSample + FloatsPerValue * outputs) * Float, 0);
+        return new LayerCostModel("loss", ((LossKind)plan.Spec.Loss).ToString(), sequence ? plan.Output.Steps : 0, 1, 0, flops, Terms.Zero, bytes, Terms.Zero);
+    }
+
+    private static LayerCostModel Recurrent(LayerPlan layer, bool first, double parameters)
+    {
+        var cell = (CellKind)layer.Spec.Cell;
+        int directions = layer.Spec.Kind == LayerKind.Bidirectional ? 2 : 1;
+        double f = layer.Input.Features;
+        double u = layer.Spec.Units;
+        double gu = RecurrentEmitter.GatesOf(cell) * u;
+        double cache = RecurrentEmitter.CacheWidthOf(cell, layer.Spec.Units);
+        double gradient = RecurrentEmitter.GradientWidthOf(cell, layer.Spec.Units);
+        bool sequences = layer.Spec.ReturnSequences;
+
+        // Forward, per step: x·W (F×GU) and h·U (U×GU).
+        var forwardFlops = new Terms(0, 0, directions * 2 * (f + u) * gu);
+
+        // Backward, per step: dh = dz·Uᵀ, dx = dz·Wᵀ (not for the first layer), then the weight gradients xᵀ·dz and hᵀ·dz.
+        var backwardFlops = new Terms(0, 0, directions * (2 * u * gu + (first ? 0 : 2 * f * gu) + 2 * (f + u) * gu));
+
+        // Forward reads x, writes h and the cache per step, the last state per sample when it returns no sequence, and reads the weights once.
+        var forwardBytes = new Terms(parameters * Float, sequences ? 0 : directions * u * Float, directions * (f + u + cache) * Float);
+
+        // BPTT reads the output gradient, the cache (and h for GRU and SimpleRNN), writes the gate gradients and dx;
+        // the weight-gradient launch reads x, h and the gate gradients and writes every weight's gradient.
+        double bpttPerStep = (sequences ? u : 0) + cache + (cell == CellKind.LSTM ? 0 : u) + gradient + (first ? 0 : f);
+        double weightPerStep = f + u + gradient;
+        var backwardBytes = new Terms(2 * parameters * Float, sequences ? 0 : directions * u * Float, directions * (bpttPerStep + weightPerStep) * Float);
+
+        return new LayerCostModel(layer.Name, layer.Title, layer.Input.Steps, directions, 2 * directions, forwardFlops, backwardFlops, forwardBytes, backwardBytes);
+    }
+
+    /// <summary>A product of each row (a sample, or a step of a sample) by a [taps·features, units] matrix.</summary>
+    private static LayerCostModel MatrixPerRow(LayerPlan layer, bool first, double parameters, double features, double units, double taps, bool perStep, int fixedSteps)
+    {
+        double macs = taps * features * units;
+        Terms Row(double value) => perStep ? new Terms(0, 0, value) : new Terms(0, value, 0);
+
+        var forwardFlops = Row(2 * macs);
+        var backwardFlops = Row((first ? 0 : 2 * macs) + 2 * macs);
+
+        // Forward reads the row and writes the output; the weights are read once per launch.
+        var forwardBytes = Row((features + units) * Float) + new Terms(parameters * Float, 0, 0);
+
+        // Backward reads the output and its gradient, writes the pre-activation gradient and dx; the weight-gradient
+        // launch reads the row and the pre-activation gradient and writes every weight's gradient.
+        var backwardBytes = Row((3 * units + (first ? 0 : features) + features + units) * Float) + new Terms(2 * parameters * Float, 0, 0);
+
+        return new LayerCostModel(layer.Name, layer.Title, perStep ? fixedSteps : 0, 1, 2, forwardFlops, backwardFlops, forwardBytes, backwardBytes);
+    }
+}
