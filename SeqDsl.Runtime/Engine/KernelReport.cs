@@ -163,15 +163,15 @@ public sealed class KernelReport
         var b = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         b.Append(c, $"Kernel report of {Model}, training step of batch {batch} × {steps} steps").Append('\n');
-        b.Append(c, $"{"layer",-28}{"launches",10}{"fwd MFLOP",12}{"bwd MFLOP",12}{"fwd MB",10}{"bwd MB",10}").Append('\n');
+        b.Append(c, $"{"layer",-46}{"launches",10}{"fwd MFLOP",12}{"bwd MFLOP",12}{"fwd MB",10}{"bwd MB",10}").Append('\n');
         foreach (var layer in Layers)
         {
             int s = layer.StepsFor(steps);
-            b.Append(c, $"{layer.Name + " " + layer.Title + (layer.Counted ? "" : " (not counted)"),-28}{layer.ForwardLaunches + "+" + layer.BackwardLaunches,10}{layer.ForwardFlops.For(batch, s) / 1e6,12:F2}{layer.BackwardFlops.For(batch, s) / 1e6,12:F2}{layer.ForwardBytes.For(batch, s) / 1e6,10:F3}{layer.BackwardBytes.For(batch, s) / 1e6,10:F3}").Append('\n');
+            b.Append(c, $"{layer.Name + " " + layer.Title + (layer.Counted ? "" : " (not counted)"),-46}{layer.ForwardLaunches + "+" + layer.BackwardLaunches,10}{layer.ForwardFlops.For(batch, s) / 1e6,12:F2}{layer.BackwardFlops.For(batch, s) / 1e6,12:F2}{layer.ForwardBytes.For(batch, s) / 1e6,10:F3}{layer.BackwardBytes.For(batch, s) / 1e6,10:F3}").Append('\n');
         }
 
-        b.Append(c, $"{"loss",-28}{Loss.ForwardLaunches,10}{Loss.ForwardFlops.For(batch, Loss.StepsFor(steps)) / 1e6,12:F2}{"",12}{Loss.ForwardBytes.For(batch, Loss.StepsFor(steps)) / 1e6,10:F3}").Append('\n');
-        b.Append(c, $"{"optimizer",-28}{OptimizerLaunches,10}{OptimizerFlopsPerParameter * ParameterCount / 1e6,12:F2}{"",12}{OptimizerBytesPerParameter * ParameterCount / 1e6,10:F3}").Append('\n');
+        b.Append(c, $"{"loss",-46}{Loss.ForwardLaunches,10}{Loss.ForwardFlops.For(batch, Loss.StepsFor(steps)) / 1e6,12:F2}{"",12}{Loss.ForwardBytes.For(batch, Loss.StepsFor(steps)) / 1e6,10:F3}").Append('\n');
+        b.Append(c, $"{"optimizer",-46}{OptimizerLaunches,10}{OptimizerFlopsPerParameter * ParameterCount / 1e6,12:F2}{"",12}{OptimizerBytesPerParameter * ParameterCount / 1e6,10:F3}").Append('\n');
         b.Append(c, $"total: {LaunchesPerTrainingStep} launches, {TrainingFlops(batch, steps) / 1e6:F2} MFLOP, {TrainingBytes(batch, steps) / 1e6:F3} MB per training step; ");
         b.Append(c, $"inference {LaunchesPerInferenceBatch} launches per batch, {InferenceFlopsPerSample(steps) / 1e3:F1} kFLOP and {InferenceBytesPerSample(steps) / 1e3:F1} kB per sample");
         return b.ToString();
