@@ -51,7 +51,7 @@ internal sealed class Workloads
 
         if (options.Profile)
         {
-            Profile(model, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), seconds);
+            Profile("W1 training epoch", model, SeqToSeqLstm.KernelReport, x.GetLength(0), Batch, Steps, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), seconds);
         }
 
         // Inference on the 2,000 validation series, one batch; the predictions of both sides are compared.
@@ -124,17 +124,22 @@ internal sealed class Workloads
     {
         const int WideSteps = 256;
         const int WideBatch = 64;
-        int trainingSteps = options.Quick ? 1 : 3;
+        int trainingSteps = options.Quick ? 1 : 2; // a step takes minutes on a loaded 2-core machine
         var data = ForecastData.Chapter15(Seed, WideSteps, ahead: 1);
         var x = Take(data.XTrain, WideBatch * trainingSteps);
         var y = Take(data.YTrain, WideBatch * trainingSteps);
         using var model = new WideGru(device, Seed);
         var initial = model.GetWeights();
         report.FirstCalls.Add(new("WideGru", device.Description, FirstCall(model, initial, () => model.Fit(Take(x, WideBatch), Take(y, WideBatch), 1, WideBatch, options: InOrder))));
-        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, WideBatch, options: InOrder), options.Quick ? 1 : 2);
+        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, WideBatch, options: InOrder), 1);
         using var tx = TorchRunner.Tensor(x);
         using var ty = TorchRunner.Tensor(y);
         var torchSides = TorchEpochs("WideGru", () => TorchStack.WideGru(model.Parameters, initial), tx, ty, WideBatch, model.Description.LearningRate, perStep: trainingSteps);
+        if (options.Profile)
+        {
+            Profile($"W3 training ({trainingSteps} step(s))", model, WideGru.KernelReport, x.GetLength(0), WideBatch, WideSteps, initial, () => model.Fit(x, y, 1, WideBatch, options: InOrder), seconds);
+        }
+
         report.Tasks.Add(new("W3", "training step 64×256 (seconds per step)", WideGru.KernelReport.TrainingFlops(WideBatch, WideSteps), new(Backend, seconds / trainingSteps, loss), torchSides,
             $"{trainingSteps} step(s) per timed run; loss = mean over those steps"));
     }
@@ -250,7 +255,7 @@ internal sealed class Workloads
         return sides;
     }
 
-    private void Profile(ModelBase model, float[] initial, Func<History> fit, double unprofiledSeconds)
+    private void Profile(string what, ModelBase model, KernelReport kernelReport, int samples, int batch, int steps, float[] initial, Func<History> fit, double unprofiledSeconds)
     {
         model.SetWeights(initial);
         Dictionary<string, (int Launches, double Seconds)> totals;
@@ -261,63 +266,41 @@ internal sealed class Workloads
             totals = profiler.Totals;
         }
 
-        double epoch = watch.Elapsed.TotalSeconds;
+        double elapsed = watch.Elapsed.TotalSeconds;
         model.SetWeights(initial);
         double kernels = totals.Values.Sum(t => t.Seconds);
-        var kernelReport = SeqToSeqLstm.KernelReport;
-        int samples = Sequences.XTrain.GetLength(0);
+        double Epoch(Func<LayerCost, CostTerms> terms, LayerCost layer)
+        {
+            double total = 0;
+            for (int start = 0; start < samples; start += batch)
+            {
+                total += terms(layer).For(Math.Min(batch, samples - start), layer.StepsFor(steps));
+            }
+
+            return total;
+        }
+
         var o = Console.Out;
         o.WriteLine();
-        o.WriteLine($"Profile of one W1 training epoch on {device.Description} (synchronized after every launch):");
-        o.WriteLine($"  profiled epoch {epoch:F3} s (unprofiled best {unprofiledSeconds:F3} s); time inside launches {kernels:F3} s; host and synchronization {epoch - kernels:F3} s");
+        o.WriteLine($"Profile of {what} of {kernelReport.Model} on {device.Description} (synchronized after every launch):");
+        o.WriteLine($"  profiled run {elapsed:F3} s (unprofiled best {unprofiledSeconds:F3} s); time inside launches {kernels:F3} s; host and synchronization {elapsed - kernels:F3} s");
         o.WriteLine($"  {"kernel",-30} {"launches",9} {"total s",9} {"ms/launch",10} {"% kernels",10} {"GFLOP/s",8}");
         foreach (var (name, t) in totals.OrderByDescending(kv => kv.Value.Seconds))
         {
-            double flops = KernelFlops(kernelReport, name, samples);
-            o.WriteLine($"  {name,-30} {t.Launches,9} {t.Seconds,9:F3} {1000 * t.Seconds / t.Launches,10:F3} {100 * t.Seconds / kernels,10:F1} {(flops > 0 ? (flops / t.Seconds / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "-"),8}");
+            int layer = Enumerable.Range(0, kernelReport.Layers.Count).FirstOrDefault(i => name == "layer" + i.ToString(CultureInfo.InvariantCulture) + "Forward", -1);
+            string rate = layer >= 0 ? (Epoch(l => l.ForwardFlops, kernelReport.Layers[layer]) / t.Seconds / 1e9).ToString("F2", CultureInfo.InvariantCulture) : "-";
+            o.WriteLine($"  {name,-30} {t.Launches,9} {t.Seconds,9:F3} {1000 * t.Seconds / t.Launches,10:F3} {100 * t.Seconds / kernels,10:F1} {rate,8}");
         }
 
-        o.WriteLine("  GFLOP/s of forward kernels from the KernelReport's forward FLOPs; backward FLOPs are shared by the Backward and WeightGradients kernels, so they are given for the pair:");
+        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs; a layer's backward FLOPs are shared by its Backward and WeightGradients kernels, so they are given for the pair:");
         for (int i = 0; i < kernelReport.Layers.Count; i++)
         {
             string prefix = "layer" + i.ToString(CultureInfo.InvariantCulture);
-            double backward = EpochBackwardFlops(kernelReport.Layers[i], samples);
             double s = totals.Where(kv => kv.Key == prefix + "Backward" || kv.Key == prefix + "WeightGradients").Sum(kv => kv.Value.Seconds);
             if (s > 0)
             {
-                o.WriteLine($"  {prefix} {kernelReport.Layers[i].Title}: backward pair {s:F3} s, {backward / s / 1e9:F1} GFLOP/s");
+                o.WriteLine($"  {prefix} {kernelReport.Layers[i].Title}: backward pair {s:F3} s, {Epoch(l => l.BackwardFlops, kernelReport.Layers[i]) / s / 1e9:F2} GFLOP/s");
             }
         }
-    }
-
-    private static double KernelFlops(KernelReport report, string kernel, int samples)
-    {
-        for (int i = 0; i < report.Layers.Count; i++)
-        {
-            if (kernel == "layer" + i.ToString(CultureInfo.InvariantCulture) + "Forward")
-            {
-                var layer = report.Layers[i];
-                double total = 0;
-                for (int start = 0; start < samples; start += Batch)
-                {
-                    total += layer.ForwardFlops.For(Math.Min(Batch, samples - start), layer.StepsFor(Steps));
-                }
-
-                return total;
-            }
-        }
-
-        return 0;
-    }
-
-    private static double EpochBackwardFlops(LayerCost layer, int samples)
-    {
-        double total = 0;
-        for (int start = 0; start < samples; start += Batch)
-        {
-            total += layer.BackwardFlops.For(Math.Min(Batch, samples - start), layer.StepsFor(Steps));
-        }
-
-        return total;
     }
 }
