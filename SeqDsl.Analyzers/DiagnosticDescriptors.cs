@@ -44,9 +44,6 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OutputDoesNotFitLoss = Create(
         DiagnosticIds.OutputDoesNotFitLoss, "Output does not fit the loss, or Embedding misplaced", ShapesCategory, DiagnosticSeverity.Error);
 
-    public static readonly DiagnosticDescriptor DoubleSoftmax = Create(
-        DiagnosticIds.DoubleSoftmax, "Output activation is applied again by the loss", TrainingCategory, DiagnosticSeverity.Warning);
-
     public static readonly DiagnosticDescriptor SamePaddingSeesFuture = Create(
         DiagnosticIds.SamePaddingSeesFuture, "Same padding lets a forecaster see the future", TrainingCategory, DiagnosticSeverity.Warning);
 
@@ -84,7 +81,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor[] All =
     {
         MissingReturnSequences, InvalidModelClass, NoLayers, ArgumentOutOfRange, SequenceTooShort, NeedsFixedSteps,
-        OutputDoesNotFitLoss, DoubleSoftmax, SamePaddingSeesFuture, UnboundedRecurrentActivation, SimpleRnnOutput,
+        OutputDoesNotFitLoss, SamePaddingSeesFuture, UnboundedRecurrentActivation, SimpleRnnOutput,
         SimpleRnnLongSequence, BatchNormBetweenRecurrent, InvalidStateful, InvalidTimeDistributed, NeedsSequence,
         NeedsVector, OptionNotForCell, LayerWithoutModel,
     };

@@ -1,55 +1,41 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Analyzers.CodeFixes;
 
-/// <summary>SEQ008: removes the softmax/sigmoid output activation that the cross-entropy loss applies itself.</summary>
+/// <summary>SEQ007: removes an output activation that cannot produce the logits a cross-entropy loss reads (e.g. ReLU before BinaryCrossEntropy).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveActivationCodeFix))]
 [Shared]
-public sealed class RemoveActivationCodeFix : CodeFixProvider
+public sealed class RemoveActivationCodeFix : AttributeCodeFix<AttributeArgumentSyntax>
 {
     /// <summary>Identifies this fix for Fix All.</summary>
     public const string EquivalenceKey = "SeqDsl.RemoveActivation";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.DoubleSoftmax);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public RemoveActivationCodeFix()
+        : base(DiagnosticIds.OutputDoesNotFitLoss, "Remove the activation (output logits)", EquivalenceKey)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            // Only when the diagnostic sits on the written Activation argument: that is the text to remove.
-            var argument = AttributeEdits.FindArgument(root, diagnostic.Location.SourceSpan);
-            if (argument?.Parent is not AttributeArgumentListSyntax list || list.Parent is not AttributeSyntax attribute)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create("Remove the activation (the loss applies it)", c => FixAsync(context.Document, attribute, argument, c), EquivalenceKey),
-                diagnostic);
-        }
     }
 
-    private static Task<Document> FixAsync(Document document, AttributeSyntax attribute, AttributeArgumentSyntax argument, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override AttributeArgumentSyntax? Locate(SyntaxNode root, TextSpan span)
     {
+        // Only when the diagnostic sits on the written Activation argument of an attribute: that is the text to remove
+        // (SEQ007's other findings point at a whole layer or at InputFeatures).
+        var argument = base.Locate(root, span);
+        return argument is { NameEquals.Name.Identifier.ValueText: "Activation", Parent: AttributeArgumentListSyntax { Parent: AttributeSyntax } } ? argument : null;
+    }
+
+    /// <inheritdoc />
+    protected override Task<Document> FixAsync(Document document, AttributeArgumentSyntax argument, CancellationToken cancellationToken)
+    {
+        var attribute = (AttributeSyntax)argument.Parent!.Parent!;
         var arguments = attribute.ArgumentList!.Arguments.Remove(argument);
         var fixedAttribute = arguments.Count == 0
             ? attribute.WithArgumentList(null)

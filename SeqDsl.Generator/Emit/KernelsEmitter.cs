@@ -25,7 +25,7 @@ internal static class KernelsEmitter
                         w.Line();
                     }
 
-                    LossEmitter.EmitKernel(w, plan);
+                    LossEmitter.EmitKernel(w, plan, layers);
                 }
             }
         }

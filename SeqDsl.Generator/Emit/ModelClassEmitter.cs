@@ -43,6 +43,7 @@ internal static class ModelClassEmitter
                 EmitConstructor(w, plan, unsupported);
                 w.Line();
                 EmitTypedApi(w, plan);
+                UncertaintyApiEmitter.Emit(w, plan);
             }
         }
 
@@ -132,6 +133,11 @@ internal static class ModelClassEmitter
             w.Line("Name = \"" + spec.ClassName + "\",");
             w.Line("InputFeatures = InputFeatures,");
             w.Line("InputSteps = InputSteps,");
+            if (plan.Layers.Count > 0 && plan.Layers[0].Spec.Kind == LayerKind.Embedding)
+            {
+                w.Line("EmbeddingInputDim = " + I(plan.Layers[0].Spec.InputDim) + ", // input values are token ids");
+            }
+
             w.Line("BatchSize = " + I(spec.BatchSize) + ",");
             w.Line("OutputFeatures = OutputFeatures,");
             w.Line("OutputIsSequence = OutputIsSequence,");

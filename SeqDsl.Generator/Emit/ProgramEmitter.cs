@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SeqDsl.Generator.Emit.Kernels;
 using SeqDsl.Generator.Shapes;
 
@@ -27,6 +28,12 @@ internal static class ProgramEmitter
                 w.Line("private const int OutputFeatures = " + plan.Output.Features.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
                 w.Line();
                 w.Line("private readonly global::SeqDsl.SeqDevice device;");
+                bool hasGroupSchedule = layers.Any(l => l.Kernels.Any(k => k.GroupMethod is not null));
+                if (hasGroupSchedule)
+                {
+                    w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // recurrent layers run one group per sequence (GPUs), not one thread per sequence (CPU backends)");
+                }
+
                 foreach (var layer in layers)
                 {
                     foreach (var k in layer.Kernels)
@@ -35,7 +42,7 @@ internal static class ProgramEmitter
                     }
                 }
 
-                w.Line("private readonly Action<KernelConfig, " + LossEmitter.ParameterTypes + "> " + LossEmitter.Field + ";");
+                w.Line("private readonly Action<KernelConfig, " + LossEmitter.ParameterTypes(plan, layers) + "> " + LossEmitter.Field + ";");
                 w.Line();
                 foreach (var b in buffers)
                 {
@@ -50,15 +57,21 @@ internal static class ProgramEmitter
                 {
                     w.Line("this.device = device;");
                     w.Line("var accelerator = device.Accelerator;");
+                    if (hasGroupSchedule)
+                    {
+                        w.Line(RecurrentGroupSchedule.Flag + " = device.Schedule == global::SeqDsl.KernelSchedule.GroupPerSequence;");
+                    }
+
                     foreach (var layer in layers)
                     {
                         foreach (var k in layer.Kernels)
                         {
-                            w.Line(k.Field + " = accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels." + k.Method + ");");
+                            string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
+                            w.Line(k.Field + " = " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
                         }
                     }
 
-                    w.Line(LossEmitter.Field + " = accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes + ">(Kernels." + LossEmitter.Method + ");");
+                    w.Line(LossEmitter.Field + " = accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
                 }
 
                 w.Line();
@@ -103,7 +116,7 @@ internal static class ProgramEmitter
                     w.Line("Reserve(batch.Batch, batch.Steps);");
                     w.Line("int n = batch.Batch;");
                     w.Line("int steps = batch.Steps;");
-                    LossEmitter.EmitLaunch(w, plan);
+                    LossEmitter.EmitLaunch(w, plan, layers);
                 }
 
                 w.Line();
@@ -162,7 +175,11 @@ internal static class ProgramEmitter
             list.AddRange(layers[i].Workspace);
         }
 
-        list.Add(new WorkspaceBuffer("lossGradient", LayerEmitterFactory.PerSample(plan.Output), "gradient of the batch-mean loss with respect to the predictions"));
+        if (LossEmitter.WritesGradient(layers))
+        {
+            list.Add(new WorkspaceBuffer("lossGradient", LayerEmitterFactory.PerSample(plan.Output), "gradient of the batch-mean loss with respect to the predictions"));
+        }
+
         return list;
     }
 }

@@ -58,4 +58,33 @@ internal readonly record struct GridShape(int Groups, int GroupSize)
         int groups = (int)Math.Clamp(needed, 1, Math.Max(1, maxGroups));
         return new GridShape(groups, groupSize);
     }
+
+    /// <summary>
+    /// Launch shape for a kernel that gives each of <paramref name="work"/> items (sequences) a whole group and walks
+    /// them with a group-stride loop, <c>for (int b = Grid.IdxX; b &lt; work; b += Grid.DimX)</c>, its threads looping
+    /// over columns with stride <c>Group.DimX</c>. The group has <paramref name="threadsPerGroup"/> threads, fewer
+    /// where the device allows fewer (the kernel must not assume a group size); the generator fixes
+    /// <paramref name="threadsPerGroup"/> per kernel, so PoCL still sees one local size per kernel. Groups: one
+    /// per item, at most as many as <see cref="For"/> allows resident (two waves on GPUs).
+    /// </summary>
+    internal static GridShape ForGroups(DeviceKind kind, int work, int threadsPerGroup, int multiprocessors, int maxThreadsPerGroup, int maxThreadsPerMultiprocessor)
+    {
+        if (work < 0)
+            throw new ArgumentOutOfRangeException(nameof(work), work, $"work must be zero or positive (the number of sequences), but was {work}.");
+        if (threadsPerGroup < 1)
+            throw new ArgumentOutOfRangeException(nameof(threadsPerGroup), threadsPerGroup, $"threadsPerGroup must be at least 1, but was {threadsPerGroup}.");
+        multiprocessors = Math.Max(1, multiprocessors);
+        int groupSize = Math.Min(threadsPerGroup, Math.Max(1, maxThreadsPerGroup));
+        long maxGroups = kind switch
+        {
+            DeviceKind.Cpu => multiprocessors,
+            DeviceKind.OpenCLCpu => (long)multiprocessors * OpenCLCpuGroupsPerComputeUnit,
+            DeviceKind.OpenCLGpu or DeviceKind.Cuda => multiprocessors * Math.Max(1L, maxThreadsPerMultiprocessor / groupSize) * GpuWaves,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"unknown device kind {kind}"),
+        };
+        // At least one group so a launch over zero items is still a valid (empty) launch.
+        int groups = (int)Math.Clamp(work, 1, Math.Max(1, maxGroups));
+        return new GridShape(groups, groupSize);
+    }
+
 }

@@ -31,7 +31,7 @@ namespace SeqDsl;
 /// implementation) and <c>Optimize(OptimizationLevel.O2)</c>.
 /// </para>
 /// </remarks>
-public sealed class SeqDevice : IDisposable
+public sealed partial class SeqDevice : IDisposable
 {
     /// <summary>The environment variable that forces a device: <c>cuda</c>, <c>opencl</c>, <c>pocl</c> or <c>cpu</c>.</summary>
     public const string DeviceEnvironmentVariable = "SEQDSL_DEVICE";
@@ -206,11 +206,12 @@ public sealed class SeqDevice : IDisposable
 
     /// <summary>
     /// Releases the accelerator and its context. Does nothing for the shared <see cref="Default"/> device, which
-    /// other models may still be using; it lives until the process ends.
+    /// other models may still be using (it lives until the process ends), nor for a device made by
+    /// <see cref="WithSchedule"/>, whose accelerator belongs to the device it came from.
     /// </summary>
     public void Dispose()
     {
-        if (IsShared || disposed)
+        if (IsShared || disposed || scheduleSource is not null)
             return;
         disposed = true;
         Accelerator.Dispose();

@@ -32,6 +32,9 @@ public readonly struct BatchContext
     /// <summary>True while training (dropout on, workspace kept for the backward pass).</summary>
     public bool Training { get; init; }
 
+    /// <summary>True for MC Dropout: dropout stays on although <see cref="Training"/> is false (batch normalization keeps its running statistics).</summary>
+    public bool DropoutAtInference { get; init; }
+
     /// <summary>A seed for this batch's random numbers (dropout masks), drawn from the model's seeded generator while training; 0 otherwise.</summary>
     public int Seed { get; init; }
 

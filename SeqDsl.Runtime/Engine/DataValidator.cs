@@ -56,6 +56,10 @@ internal static class DataValidator
         if (scanValues)
         {
             Finite(x);
+            if (description.EmbeddingInputDim > 0)
+            {
+                TokenIds(x, description.EmbeddingInputDim);
+            }
         }
     }
 
@@ -118,6 +122,20 @@ internal static class DataValidator
                 throw new ArgumentException(
                     $"{data.IndexText(i)} is {kind}; every value must be finite ({data.Name} has shape {data.ShapeText}; this is its first bad element). "
                     + "Set FitOptions.ValidateInputs = false to skip this scan when training.", data.Name);
+            }
+        }
+    }
+
+    private static void TokenIds(in TensorData x, int vocabulary)
+    {
+        var values = x.Data;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (v < 0 || v >= vocabulary || v != MathF.Floor(v))
+            {
+                throw new ArgumentException(
+                    $"{x.IndexText(i)} = {v} is not a token id: the model starts with an Embedding of {vocabulary} tokens, so every input value must be an integer in [0, {vocabulary - 1}] ({x.Name} has shape {x.ShapeText}; this is its first bad element).", x.Name);
             }
         }
     }

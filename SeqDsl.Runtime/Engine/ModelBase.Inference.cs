@@ -91,7 +91,9 @@ public abstract partial class ModelBase
             using var data = new DeviceDataSet(Device.Accelerator, x, y);
             using var evaluator = new DataSetEvaluator(network, parameters.View, Gradients.View, batchSize, network.OutputsPerSample(x.Steps));
             var (loss, lastStepError) = evaluator.Evaluate(data);
-            return new Evaluation(loss, lastStepError, x.Samples);
+            return global::SeqDsl.Training.AccuracyMetric.ReportsAccuracy(Description.Loss)
+                ? new Evaluation(loss, double.NaN, x.Samples) { Accuracy = lastStepError }
+                : new Evaluation(loss, lastStepError, x.Samples);
         }
     }
 

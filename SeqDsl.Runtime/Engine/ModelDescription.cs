@@ -17,6 +17,9 @@ public sealed class ModelDescription
     /// <summary>Rank of the input arrays: 3 for [samples, steps, features] (default), 2 for [samples, features] models without a time axis.</summary>
     public int InputRank { get; init; } = 3;
 
+    /// <summary>Vocabulary size when the first layer is an Embedding: every input value must be a token id in [0, EmbeddingInputDim). 0 otherwise.</summary>
+    public int EmbeddingInputDim { get; init; }
+
     /// <summary>Fixed input steps, or 0 for any.</summary>
     public int InputSteps { get; init; }
 

@@ -13,6 +13,8 @@ public sealed class History
     private readonly List<double> lastStepError = new();
     private readonly List<double> validationLastStepError = new();
     private readonly List<double> epochSeconds = new();
+    private readonly List<double> accuracy = new();
+    private readonly List<double> validationAccuracy = new();
 
     /// <summary>Training loss per epoch.</summary>
     public IReadOnlyList<double> Loss => loss;
@@ -20,11 +22,17 @@ public sealed class History
     /// <summary>Validation loss per epoch; empty when no validation data was given.</summary>
     public IReadOnlyList<double> ValidationLoss => validationLoss;
 
-    /// <summary>Training last-step squared error per epoch.</summary>
+    /// <summary>Training last-step squared error per epoch (NaN for classification losses, which report <see cref="Accuracy"/>).</summary>
     public IReadOnlyList<double> LastStepError => lastStepError;
 
-    /// <summary>Validation last-step squared error per epoch; empty when no validation data was given.</summary>
+    /// <summary>Validation last-step squared error per epoch (NaN for classification losses); empty when no validation data was given.</summary>
     public IReadOnlyList<double> ValidationLastStepError => validationLastStepError;
+
+    /// <summary>Training accuracy per epoch for classification losses (whose last-step errors are NaN); empty for regression losses.</summary>
+    public IReadOnlyList<double> Accuracy => accuracy;
+
+    /// <summary>Validation accuracy per epoch for classification losses with validation data; empty otherwise.</summary>
+    public IReadOnlyList<double> ValidationAccuracy => validationAccuracy;
 
     /// <summary>Wall-clock seconds per epoch, validation included.</summary>
     public IReadOnlyList<double> EpochSeconds => epochSeconds;
@@ -59,5 +67,14 @@ public sealed class History
         }
 
         epochSeconds.Add(seconds);
+    }
+
+    internal void AddAccuracy(double trainAccuracy, double? valAccuracy)
+    {
+        accuracy.Add(trainAccuracy);
+        if (valAccuracy is double v)
+        {
+            validationAccuracy.Add(v);
+        }
     }
 }

@@ -46,6 +46,8 @@ internal sealed class TrainingLoop
         int outputs = program.OutputsPerSample(x.Steps);
         var token = options.CancellationToken;
         var earlyStopping = options.EarlyStopping;
+        // Classification losses write accuracy where regression losses write the last-step error.
+        bool accuracy = AccuracyMetric.ReportsAccuracy(description.Loss);
 
         using var train = new DeviceDataSet(accelerator, x, y);
         using var rows = accelerator.Allocate1D<int>(samples);
@@ -113,7 +115,8 @@ internal sealed class TrainingLoop
                     int seen = start + count;
                     var (soFar, errorSoFar) = train.ReadLosses(seen);
                     ThrowIfDiverged(soFar, seen, epoch, batches, batchSize, settings, history, lastGood);
-                    options.OnBatchEnd(new TrainingProgress(epoch + 1, epochs, b + 1, batches, LossSummary.Mean(soFar, seen), null, LossSummary.Mean(errorSoFar, seen), null, clock.Elapsed.TotalSeconds));
+                    double metricSoFar = LossSummary.Mean(errorSoFar, seen);
+                    options.OnBatchEnd(new TrainingProgress(epoch + 1, epochs, b + 1, batches, LossSummary.Mean(soFar, seen), null, accuracy ? double.NaN : metricSoFar, null, clock.Elapsed.TotalSeconds, accuracy ? metricSoFar : null));
                 }
             }
 
@@ -145,6 +148,17 @@ internal sealed class TrainingLoop
             }
 
             double seconds = clock.Elapsed.TotalSeconds;
+            double? trainAccuracy = null;
+            double? validationAccuracy = null;
+            if (accuracy)
+            {
+                trainAccuracy = trainError;
+                validationAccuracy = validationError;
+                trainError = double.NaN;
+                validationError = validationError.HasValue ? double.NaN : null;
+                history.AddAccuracy(trainAccuracy.Value, validationAccuracy);
+            }
+
             history.Add(trainLoss, trainError, validationLoss, validationError, seconds);
             lastGood = weights;
 
@@ -161,7 +175,7 @@ internal sealed class TrainingLoop
                 epochsWithoutImprovement++;
             }
 
-            options.OnEpochEnd?.Invoke(new TrainingProgress(epoch + 1, epochs, batches, batches, trainLoss, validationLoss, trainError, validationError, seconds));
+            options.OnEpochEnd?.Invoke(new TrainingProgress(epoch + 1, epochs, batches, batches, trainLoss, validationLoss, trainError, validationError, seconds, trainAccuracy, validationAccuracy));
 
             if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience)
             {

@@ -10,6 +10,8 @@ namespace SeqDsl;
 /// <param name="LastStepError">Mean last-step squared error over the samples of this epoch seen so far.</param>
 /// <param name="ValidationLastStepError">Validation last-step error after the epoch; <c>null</c> mid-epoch or without validation data.</param>
 /// <param name="Seconds">Seconds since the epoch started.</param>
+/// <param name="Accuracy">Mean training accuracy so far, for classification losses (their <paramref name="LastStepError"/> is NaN); <c>null</c> otherwise.</param>
+/// <param name="ValidationAccuracy">Validation accuracy after the epoch, for classification losses with validation data; <c>null</c> otherwise.</param>
 public sealed record TrainingProgress(
     int Epoch,
     int Epochs,
@@ -19,4 +21,6 @@ public sealed record TrainingProgress(
     double? ValidationLoss,
     double LastStepError,
     double? ValidationLastStepError,
-    double Seconds);
+    double Seconds,
+    double? Accuracy = null,
+    double? ValidationAccuracy = null);

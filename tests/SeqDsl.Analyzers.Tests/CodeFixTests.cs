@@ -84,12 +84,12 @@ public class CodeFixTests
     }
 
     [Fact]
-    public async Task SEQ008_removes_the_softmax()
+    public async Task SEQ007_removes_an_activation_that_cannot_make_logits()
     {
         var test = CodeFixVerifier<RemoveActivationCodeFix>.Create("""
             [SequenceModel(InputFeatures = 1, Loss = Loss.SparseCategoricalCrossEntropy)]
             [Recurrent(GRU, 16)]
-            [Dense(10, {|#0:Activation = Activation.Softmax|})]
+            [Dense(10, {|#0:Activation = Activation.ReLU|})]
             public partial class Classifier { }
             """, """
             [SequenceModel(InputFeatures = 1, Loss = Loss.SparseCategoricalCrossEntropy)]
@@ -97,23 +97,28 @@ public class CodeFixTests
             [Dense(10)]
             public partial class Classifier { }
             """);
-        test.ExpectedDiagnostics.Add(AnalyzerVerifier.Diagnostic("SEQ008").WithLocation(0));
+        test.ExpectedDiagnostics.Add(AnalyzerVerifier.Diagnostic("SEQ007").WithLocation(0));
         await test.RunAsync();
     }
 
     [Fact]
-    public async Task SEQ008_fix_all_removes_softmax_and_sigmoid_keeping_other_arguments()
+    public async Task SEQ007_fix_all_removes_activations_keeping_other_arguments_and_leaves_unit_count_findings()
     {
         var test = CodeFixVerifier<RemoveActivationCodeFix>.Create("""
             [SequenceModel(InputFeatures = 1, Loss = Loss.CategoricalCrossEntropy)]
             [Recurrent(GRU, 16, ReturnSequences = true)]
-            [TimeDistributed(Dense = 5, {|#0:Activation = Activation.Softmax|}, UseBias = false)]
+            [TimeDistributed(Dense = 5, {|#0:Activation = Activation.Tanh|}, UseBias = false)]
             public partial class Tagger { }
 
             [SequenceModel(InputFeatures = 1, Loss = Loss.BinaryCrossEntropy)]
             [Recurrent(GRU, 16)]
-            [Dense(3, {|#1:Activation = Activation.Sigmoid|})]
+            [Dense(3, {|#1:Activation = Activation.Softmax|})]
             public partial class MultiLabel { }
+
+            [SequenceModel(InputFeatures = 1, Loss = Loss.SparseCategoricalCrossEntropy)]
+            [Recurrent(GRU, 16)]
+            [{|#2:Dense(1)|}]
+            public partial class OneUnit { }
             """, """
             [SequenceModel(InputFeatures = 1, Loss = Loss.CategoricalCrossEntropy)]
             [Recurrent(GRU, 16, ReturnSequences = true)]
@@ -124,9 +129,16 @@ public class CodeFixTests
             [Recurrent(GRU, 16)]
             [Dense(3)]
             public partial class MultiLabel { }
+
+            [SequenceModel(InputFeatures = 1, Loss = Loss.SparseCategoricalCrossEntropy)]
+            [Recurrent(GRU, 16)]
+            [{|#2:Dense(1)|}]
+            public partial class OneUnit { }
             """);
-        test.ExpectedDiagnostics.Add(AnalyzerVerifier.Diagnostic("SEQ008").WithLocation(0));
-        test.ExpectedDiagnostics.Add(AnalyzerVerifier.Diagnostic("SEQ008").WithLocation(1));
+        test.ExpectedDiagnostics.Add(AnalyzerVerifier.Diagnostic("SEQ007").WithLocation(0));
+        test.ExpectedDiagnostics.Add(AnalyzerVerifier.Diagnostic("SEQ007").WithLocation(1));
+        test.ExpectedDiagnostics.Add(AnalyzerVerifier.Diagnostic("SEQ007").WithLocation(2));
+        test.FixedState.ExpectedDiagnostics.Add(AnalyzerVerifier.Diagnostic("SEQ007").WithLocation(2));
         await test.RunAsync();
     }
 

@@ -67,7 +67,6 @@ public class DescriptorTests
         { "SEQ005", "[SequenceModel(InputFeatures = 1, InputSteps = 2)] [Conv1D(4, 3)] [Dense(1)] partial class M { }" },
         { "SEQ006", "[SequenceModel(InputFeatures = 1)] [Flatten] [Dense(1)] partial class M { }" },
         { "SEQ007", "[SequenceModel(InputFeatures = 1, Loss = Loss.CategoricalCrossEntropy)] [Recurrent(LSTM, 20)] [Dense(1)] partial class M { }" },
-        { "SEQ008", "[SequenceModel(InputFeatures = 1, Loss = Loss.CategoricalCrossEntropy)] [Recurrent(LSTM, 20)] [Dense(4, Activation = Activation.Softmax)] partial class M { }" },
         { "SEQ009", "[SequenceModel(InputFeatures = 1)] [Conv1D(4, 3, padding: Padding.Same)] [Dense(1)] partial class M { }" },
         { "SEQ010", "[SequenceModel(InputFeatures = 1)] [Recurrent(GRU, 20, Activation = Activation.Elu)] [Dense(1)] partial class M { }" },
         { "SEQ011", "[SequenceModel(InputFeatures = 1)] [Recurrent(SimpleRNN, 1)] partial class M { }" },

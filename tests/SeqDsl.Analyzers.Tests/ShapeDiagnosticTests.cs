@@ -216,6 +216,19 @@ public class ShapeDiagnosticTests
         """, Diagnostic("SEQ007").WithLocation(0));
 
     [Fact]
+    public Task SEQ007_categorical_loss_after_tanh_or_binary_loss_after_softmax() => VerifyAsync("""
+        [SequenceModel(InputFeatures = 1, Loss = Loss.CategoricalCrossEntropy)]
+        [Recurrent(LSTM, 20)]
+        [Dense(3, {|#0:Activation = Activation.Tanh|})]
+        public partial class Tagger { }
+
+        [SequenceModel(InputFeatures = 1, Loss = Loss.BinaryCrossEntropy)]
+        [Recurrent(LSTM, 20)]
+        [Dense(3, {|#1:Activation = Activation.Softmax|})]
+        public partial class MultiLabel { }
+        """, Diagnostic("SEQ007").WithLocation(0), Diagnostic("SEQ007").WithLocation(1));
+
+    [Fact]
     public Task SEQ007_embedding_not_first() => VerifyAsync("""
         [SequenceModel(InputFeatures = 1)]
         [Conv1D(4, 1)]

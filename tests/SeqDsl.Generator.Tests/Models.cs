@@ -90,6 +90,17 @@ namespace Demo;
 public partial class CurveClassifier { }
 ";
 
+    public const string Tagger = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1, Loss = Loss.SparseCategoricalCrossEntropy)]
+[Embedding(20, 8)]
+[BatchNormalization]
+[Dropout(0.1)]
+[LayerNormalization]
+[TimeDistributed(Dense = 5)]
+public partial class Tagger { }
+";
+
     public const string MissingReturnSequences = @"
 namespace Demo;
 [SequenceModel(InputFeatures = 1)]

@@ -26,6 +26,7 @@ public class SnapshotTests
     [InlineData(nameof(Models.EveryOtherLayer))]
     [InlineData(nameof(Models.GlobalAverage))]
     [InlineData(nameof(Models.MissingReturnSequences))]
+    [InlineData(nameof(Models.Tagger))]
     public void Generated_sources(string model)
     {
         string source = (string)typeof(Models).GetField(model)!.GetValue(null)!;

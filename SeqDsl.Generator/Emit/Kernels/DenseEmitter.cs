@@ -8,6 +8,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// Dense and TimeDistributed(Dense): the same matrix applied to each row, where a row is a sample (vector
 /// input) or one step of a sample (sequence input). Forward: one thread per row with the activation fused.
 /// Backward: one thread per row for the input gradient, then one thread per weight for the weight gradients.
+/// As the last layer it fuses the loss gradient into its backward kernel (it reads the targets, not a loss-gradient
+/// buffer) and, when its outputs are cross-entropy probabilities, also stores its logits for the loss kernel.
 /// </summary>
 internal sealed class DenseEmitter : LayerEmitter
 {
@@ -23,6 +25,13 @@ internal sealed class DenseEmitter : LayerEmitter
         activation = ActivationCode.Resolve(plan.Spec.Activation, ActivationKind.Linear);
     }
 
+    /// <summary>True when the outputs are probabilities (Softmax or Sigmoid) of a cross-entropy loss: the logits are stored too.</summary>
+    private bool StoresLogits => Io.IsLast && LossEmitter.ProbabilityOutputs(Io.Loss, activation);
+
+    public override bool FusesLossGradient => Io.IsLast;
+
+    public override string? LogitsView => StoresLogits ? FieldPrefix + "Logits!.View" : null;
+
     /// <summary>Rows per sample, as a C# expression in terms of <c>steps</c>.</summary>
     private string RowsPerSample => Plan.Input.IsSequence ? "steps" : "1";
 
@@ -31,6 +40,10 @@ internal sealed class DenseEmitter : LayerEmitter
         get
         {
             yield return new WorkspaceBuffer(FieldPrefix + "PreActivationGradient", (Plan.Input.IsSequence ? "steps * " : "") + I(units), "gradient of the pre-activation of every row");
+            if (StoresLogits)
+            {
+                yield return new WorkspaceBuffer(FieldPrefix + "Logits", (Plan.Input.IsSequence ? "steps * " : "") + I(units), "pre-activation of every row: the logits the cross-entropy is computed from");
+            }
         }
     }
 
@@ -38,8 +51,8 @@ internal sealed class DenseEmitter : LayerEmitter
     {
         get
         {
-            yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int", Prefix + "Forward");
-            yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "Backward");
+            yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, " + (StoresLogits ? "ArrayView<float>, " : "") + "int, int", Prefix + "Forward");
+            yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + (FusesLossGradient ? "ArrayView<float>, ArrayView<int>, " : "ArrayView<float>, ") + "ArrayView<float>, ArrayView<float>, int, int", Prefix + "Backward");
             yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradients");
         }
     }
@@ -47,13 +60,13 @@ internal sealed class DenseEmitter : LayerEmitter
     public override void EmitForward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Forward(device.GridFor(n * " + RowsPerSample + "), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", n, " + RowsPerSample + ");");
+        w.Line(FieldPrefix + "Forward(device.GridFor(n * " + RowsPerSample + "), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + (StoresLogits ? LogitsView + ", " : "") + "n, " + RowsPerSample + ");");
     }
 
     public override void EmitBackward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Backward(device.GridFor(n * " + RowsPerSample + "), batch.Parameters, " + Io.Output + ", " + Io.OutputGradient + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", n, " + RowsPerSample + ");");
+        w.Line(FieldPrefix + "Backward(device.GridFor(n * " + RowsPerSample + "), batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", n, " + RowsPerSample + ");");
         w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, batch.Gradients, n, " + RowsPerSample + ");");
     }
 
@@ -86,7 +99,7 @@ internal sealed class DenseEmitter : LayerEmitter
             : "(long)" + row + " * Features";
 
         w.Summary(Describe() + ": forward, one thread per row (a sample, or one step of a sample), activation fused.");
-        using (w.Block("public static void " + Prefix + "Forward(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, int batch, int rowsPerSample)"))
+        using (w.Block("public static void " + Prefix + "Forward(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + (StoresLogits ? "ArrayView<float> logits, " : "") + "int batch, int rowsPerSample)"))
         {
             Layout(backward: false);
             w.Line("var z = LocalMemory.Allocate<float>(Units);");
@@ -101,6 +114,11 @@ internal sealed class DenseEmitter : LayerEmitter
                 }
 
                 w.Line("long y = (long)r * Units;");
+                if (StoresLogits)
+                {
+                    w.Line("for (int u = 0; u < Units; u++) logits[y + u] = z[u]; // the loss kernel computes the cross-entropy from these");
+                }
+
                 if (activation == ActivationKind.Softmax)
                 {
                     w.Line("float max = z[0];");
@@ -122,15 +140,20 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         w.Line();
-        w.Summary(Describe() + ": backward, one thread per row: the pre-activation gradient" + (Io.IsFirst ? "." : ", then the input gradient."));
-        using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, ArrayView<float> outputGradient, ArrayView<float> preActivationGradient, ArrayView<float> inputGradient, int batch, int rowsPerSample)"))
+        w.Summary(Describe() + ": backward, one thread per row: the pre-activation gradient" + (FusesLossGradient ? " (the " + Io.Loss + " loss gradient fused in, from the targets)" : "") + (Io.IsFirst ? "." : ", then the input gradient."));
+        string gradientSource = FusesLossGradient ? "ArrayView<float> targets, ArrayView<int> rows" : "ArrayView<float> outputGradient";
+        using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + gradientSource + ", ArrayView<float> preActivationGradient, ArrayView<float> inputGradient, int batch, int rowsPerSample)"))
         {
             Layout(backward: true);
             w.Line("var dz = LocalMemory.Allocate<float>(Units);");
             using (GridStride(w, "r", "batch * rowsPerSample"))
             {
                 w.Line("long y = (long)r * Units;");
-                if (activation == ActivationKind.Softmax)
+                if (FusesLossGradient)
+                {
+                    LossEmitter.EmitFusedRowGradient(w, Io.Loss, activation);
+                }
+                else if (activation == ActivationKind.Softmax)
                 {
                     w.Line("float dot = 0f; // softmax Jacobian-vector product: dz = y ⊙ (dy − Σ dy·y)");
                     w.Line("for (int u = 0; u < Units; u++) dot += outputGradient[y + u] * output[y + u];");

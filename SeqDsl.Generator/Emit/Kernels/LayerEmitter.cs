@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using SeqDsl.Generator.Model;
 using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Generator.Emit.Kernels;
@@ -11,13 +12,16 @@ namespace SeqDsl.Generator.Emit.Kernels;
 internal sealed record WorkspaceBuffer(string Name, string PerSample, string Purpose);
 
 /// <summary>A loaded kernel: the launcher field, its parameter types, and the kernel method.</summary>
-internal sealed record KernelField(string Field, string ParameterTypes, string Method);
+/// <param name="GroupMethod">A variant with the same parameters for the group-per-sequence schedule (GPUs), loaded instead of
+/// <paramref name="Method"/> when the device asks for it; null when the kernel has one schedule.</param>
+internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null);
 
 /// <summary>
 /// Where a layer reads and writes in the generated program. The first layer reads the data set through
-/// the batch's row indices; the last layer writes the batch's predictions and reads the loss gradient.
+/// the batch's row indices; the last layer writes the batch's predictions and reads the loss gradient (or, when it
+/// <see cref="LayerEmitter.FusesLossGradient"/>, computes it inline from the predictions and <see cref="Loss"/>).
 /// </summary>
-internal sealed record LayerIo(bool IsFirst, bool IsLast, string Input, string Output, string OutputGradient, string InputGradient);
+internal sealed record LayerIo(bool IsFirst, bool IsLast, string Input, string Output, string OutputGradient, string InputGradient, LossKind Loss = LossKind.Mse);
 
 /// <summary>
 /// Emits one layer's kernels and the statements that launch them. One subclass per layer kind;
@@ -44,6 +48,18 @@ internal abstract class LayerEmitter
     public abstract IEnumerable<WorkspaceBuffer> Workspace { get; }
 
     public abstract IEnumerable<KernelField> Kernels { get; }
+
+    /// <summary>
+    /// True when this (last) layer's backward kernel computes the loss gradient itself from the predictions and the
+    /// targets, so no loss-gradient buffer is written or read (see <see cref="LossEmitter"/>).
+    /// </summary>
+    public virtual bool FusesLossGradient => false;
+
+    /// <summary>
+    /// A view holding the last layer's pre-activation (the logits) when its outputs are probabilities of a
+    /// cross-entropy loss (Softmax or Sigmoid), so the loss is computed from logits; null otherwise.
+    /// </summary>
+    public virtual string? LogitsView => null;
 
     public abstract void EmitKernels(CodeWriter w);
 

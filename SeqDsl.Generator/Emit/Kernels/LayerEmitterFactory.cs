@@ -15,12 +15,18 @@ internal static class LayerEmitterFactory
             return "the " + loss;
         }
 
+        if (LossEmitter.Unsupported(plan) is { } head)
+        {
+            return head;
+        }
+
         foreach (var layer in plan.Layers)
         {
             string? reason = layer.Spec.Kind switch
             {
                 LayerKind.Recurrent or LayerKind.Bidirectional => RecurrentEmitter.Unsupported(layer),
                 LayerKind.Dense or LayerKind.TimeDistributed or LayerKind.Flatten => null,
+                _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Unsupported(plan, layer),
                 _ => layer.KerasType + " layers",
             };
             if (reason is not null)
@@ -47,12 +53,15 @@ internal static class LayerEmitterFactory
                 Input: i == 0 ? "batch.Inputs" : OutputBuffer(i - 1) + "!.View",
                 Output: output,
                 OutputGradient: outputGradient,
-                // The first layer computes no input gradient; its kernels never write this argument.
-                InputGradient: i == 0 ? outputGradient : OutputGradientBuffer(i - 1) + "!.View");
+                // The first layer computes no input gradient; its kernels never write this argument (any view will do:
+                // the loss-gradient buffer does not exist when the last layer fuses the loss gradient).
+                InputGradient: i == 0 ? (i == last ? "batch.Predictions" : outputGradient) : OutputGradientBuffer(i - 1) + "!.View",
+                Loss: (LossKind)plan.Spec.Loss);
             emitters.Add(layer.Spec.Kind switch
             {
                 LayerKind.Recurrent => new RecurrentEmitter(layer, io),
                 LayerKind.Flatten => new FlattenEmitter(layer, io),
+                _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Create(layer, io),
                 _ => new DenseEmitter(layer, io),
             });
         }

@@ -18,6 +18,7 @@ internal sealed class RecurrentEmitter : LayerEmitter
     private readonly int units;
     private readonly ActivationKind activation;
     private readonly ActivationKind gateActivation;
+    private readonly RecurrentGroupSchedule? groupSchedule; // the GPU variant of the forward and backward kernels, if it covers this layer
 
     public RecurrentEmitter(LayerPlan plan, LayerIo io)
         : base(plan, io)
@@ -27,6 +28,7 @@ internal sealed class RecurrentEmitter : LayerEmitter
         units = plan.Spec.Units;
         activation = ActivationCode.Resolve(plan.Spec.Activation, ActivationKind.Tanh);
         gateActivation = ActivationCode.Resolve(plan.Spec.RecurrentActivation, ActivationKind.Sigmoid);
+        groupSchedule = RecurrentGroupSchedule.For(plan, io, Prefix);
     }
 
     /// <summary>Why this layer cannot run yet, or null when it can.</summary>
@@ -129,8 +131,8 @@ internal sealed class RecurrentEmitter : LayerEmitter
     {
         get
         {
-            yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "Forward");
-            yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "Backward");
+            yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "Forward", groupSchedule?.ForwardMethod);
+            yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "Backward", groupSchedule?.BackwardMethod);
             yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradients");
         }
     }
@@ -138,13 +140,13 @@ internal sealed class RecurrentEmitter : LayerEmitter
     public override void EmitForward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Forward(device.GridFor(n), batch.Parameters, " + Io.Input + ", batch.Rows, " + StatesView + ", " + Io.Output + ", " + CacheView + ", n, steps);");
+        w.Line(FieldPrefix + "Forward(" + (groupSchedule?.ForwardGrid ?? "device.GridFor(n)") + ", batch.Parameters, " + Io.Input + ", batch.Rows, " + StatesView + ", " + Io.Output + ", " + CacheView + ", n, steps);");
     }
 
     public override void EmitBackward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Backward(device.GridFor(n), batch.Parameters, " + StatesView + ", " + CacheView + ", " + Io.OutputGradient + ", " + Io.InputGradient + ", " + FieldPrefix + "GateGradient!.View, n, steps);");
+        w.Line(FieldPrefix + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", batch.Parameters, " + StatesView + ", " + CacheView + ", " + Io.OutputGradient + ", " + Io.InputGradient + ", " + FieldPrefix + "GateGradient!.View, n, steps);");
         w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(WeightCount) + "), " + Io.Input + ", batch.Rows, " + StatesView + ", " + FieldPrefix + "GateGradient!.View, batch.Gradients, n, steps);");
     }
 
@@ -157,6 +159,11 @@ internal sealed class RecurrentEmitter : LayerEmitter
         EmitBackwardKernel(w);
         w.Line();
         EmitWeightGradientKernel(w);
+        if (groupSchedule is not null)
+        {
+            w.Line();
+            groupSchedule.EmitKernels(w);
+        }
     }
 
     private void Layout(CodeWriter w, bool backward = false)

@@ -24,8 +24,8 @@ internal static class DiagnosticIds
     /// <summary>The output does not fit the loss, or an Embedding is misplaced.</summary>
     public const string OutputDoesNotFitLoss = "SEQ007";
 
-    /// <summary>Softmax/sigmoid output under a cross-entropy loss that applies it itself.</summary>
-    public const string DoubleSoftmax = "SEQ008";
+    // SEQ008 (softmax before a cross-entropy) was retired before release: the loss kernels now take the softmax or
+    // sigmoid output from its logits, so that declaration trains correctly. The ID stays unused.
 
     /// <summary>Padding.Same in a model that outputs a sequence: it sees future steps.</summary>
     public const string SamePaddingSeesFuture = "SEQ009";

@@ -5,7 +5,7 @@ namespace SeqDsl.Generator.Shapes;
 
 /// <summary>
 /// Rules about a model whose shapes are consistent: errors about the loss and stateful layers
-/// (SEQ007, SEQ014) and the warnings and hints of SEQ008–SEQ013.
+/// (SEQ007, SEQ014) and the warnings and hints of SEQ009–SEQ013.
 /// </summary>
 internal static class ModelAdvisor
 {
@@ -30,20 +30,15 @@ internal static class ModelAdvisor
                 last.Spec.Location, last.Index);
         }
 
-        if (loss == LossKind.BinaryCrossEntropy && lastActivation is not ((int)ActivationKind.Linear or (int)ActivationKind.Sigmoid))
+        // A cross-entropy takes logits (linear output) or the probabilities its own squashing function makes
+        // (softmax for the categorical losses, sigmoid for the binary one): the kernels then compute the loss from the
+        // logits in one stable step, so nothing is squashed twice. Any other activation cannot produce every logit.
+        if (loss is LossKind.SparseCategoricalCrossEntropy or LossKind.CategoricalCrossEntropy or LossKind.BinaryCrossEntropy
+            && lastActivation != (int)ActivationKind.Linear && lastActivation != CrossEntropySquash(loss))
         {
+            var squash = (ActivationKind)CrossEntropySquash(loss);
             yield return new Finding(DiagnosticIds.OutputDoesNotFitLoss, FindingSeverity.Error,
-                $"BinaryCrossEntropy reads its outputs as logits (it applies the sigmoid itself), but {last.Title} ends with {(ActivationKind)lastActivation}, which cannot produce every logit; remove the activation",
-                last.Spec.LocationOf("Activation"), last.Index, "Activation");
-        }
-
-        // SEQ008: softmax/sigmoid before a loss that applies it.
-        if ((loss is LossKind.SparseCategoricalCrossEntropy or LossKind.CategoricalCrossEntropy && lastActivation == (int)ActivationKind.Softmax)
-            || (loss == LossKind.BinaryCrossEntropy && lastActivation == (int)ActivationKind.Sigmoid))
-        {
-            string applied = loss == LossKind.BinaryCrossEntropy ? "sigmoid" : "softmax";
-            yield return new Finding(DiagnosticIds.DoubleSoftmax, FindingSeverity.Warning,
-                $"{last.Title} applies {(ActivationKind)lastActivation}, but {loss} computes the {applied} of its logits itself: the output is squashed twice and training stalls; remove the activation",
+                $"{loss} reads its outputs as logits (linear) or as {squash} probabilities, but {last.Title} ends with {(ActivationKind)lastActivation}, which cannot produce every logit; remove the activation or use Activation.{squash}",
                 last.Spec.LocationOf("Activation"), last.Index, "Activation");
         }
 
@@ -113,6 +108,10 @@ internal static class ModelAdvisor
     }
 
     /// <summary>The activation applied to the layer's output (Default resolved to the layer's own default).</summary>
+    /// <summary>The activation a cross-entropy loss folds into itself: softmax for the categorical losses, sigmoid for the binary one.</summary>
+    public static int CrossEntropySquash(LossKind loss) =>
+        loss == LossKind.BinaryCrossEntropy ? (int)ActivationKind.Sigmoid : (int)ActivationKind.Softmax;
+
     public static int OutputActivation(LayerSpec s)
     {
         if (s.Activation != (int)ActivationKind.Default)

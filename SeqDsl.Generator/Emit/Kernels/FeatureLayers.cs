@@ -1,0 +1,37 @@
+using SeqDsl.Generator.Model;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit.Kernels;
+
+/// <summary>Dispatch for the non-recurrent feature layers: Dropout, the normalizations, Embedding and RepeatVector.</summary>
+internal static class FeatureLayers
+{
+    public static bool Handles(LayerKind kind) =>
+        kind is LayerKind.Dropout or LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Embedding or LayerKind.RepeatVector;
+
+    /// <summary>Why the layer has no kernels in this model, or null.</summary>
+    public static string? Unsupported(ModelPlan plan, LayerPlan layer)
+    {
+        if (layer.Spec.Kind == LayerKind.Dropout && !(layer.Spec.Dropout >= 0 && layer.Spec.Dropout < 1))
+        {
+            return "Dropout rates outside [0, 1)";
+        }
+
+        if (layer.Spec.Kind == LayerKind.RepeatVector && plan.Spec.InputSteps != layer.Spec.Units)
+        {
+            // The layers after RepeatVector run over its n steps, and the generated program has one step count per batch.
+            return "RepeatVector(n) unless n equals the model's InputSteps";
+        }
+
+        return null;
+    }
+
+    public static LayerEmitter Create(LayerPlan layer, LayerIo io) => layer.Spec.Kind switch
+    {
+        LayerKind.Dropout => new DropoutEmitter(layer, io),
+        LayerKind.LayerNormalization => new LayerNormalizationEmitter(layer, io),
+        LayerKind.BatchNormalization => new BatchNormalizationEmitter(layer, io),
+        LayerKind.Embedding => new EmbeddingEmitter(layer, io),
+        _ => new RepeatVectorEmitter(layer, io),
+    };
+}

@@ -1,0 +1,445 @@
+using System;
+using System.Globalization;
+using SeqDsl.Generator.Model;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit.Kernels;
+
+/// <summary>
+/// The GPU schedule of a SimpleRNN, LSTM or GRU (reset_after) layer: one group per sequence. Per step the group's
+/// threads first compute one gate column each (strided when the group is smaller than the gates), then one unit
+/// each; the recurrent kernel, the state and the gate pre-activations sit in static shared memory, and a group
+/// barrier separates the phases. A GPU keeps batch × gate-columns threads busy this way instead of one thread per
+/// sequence with its arrays spilled to local memory. On CPU backends the thread schedule is faster (PoCL does not
+/// vectorize across the work-items of a barrier phase, notes section B), so the generated program loads these
+/// kernels only when the device's <c>KernelSchedule</c> says so.
+/// <para>
+/// The kernels take the same arguments and write the same workspace as <see cref="RecurrentEmitter"/>'s forward and
+/// backward kernels (states, cache, gate gradients, input gradient), so the weight-gradient kernel serves both
+/// schedules. The layout constants below mirror RecurrentEmitter's; ScheduleTests compare both schedules' losses,
+/// predictions and gradients. Kernels use no atomics, group reductions or dynamic shared memory, so they also build
+/// on PoCL, where the tests run them.
+/// </para>
+/// </summary>
+internal sealed class RecurrentGroupSchedule
+{
+    /// <summary>The generated program's flag (a field) that says which schedule its kernels were loaded for.</summary>
+    public const string Flag = "groupPerSequence";
+
+    /// <summary>Static shared memory a CUDA block may use without opting in (48 KB); above it the recurrent kernel is read from global memory.</summary>
+    private const int SharedMemoryBytes = 48 * 1024;
+
+    /// <summary>Group sizes are whole warps, and at most this many threads (the grid-stride kernels' GPU group size).</summary>
+    private const int Warp = 32;
+
+    private const int MaxThreads = 256;
+
+    private readonly LayerPlan plan;
+    private readonly bool isFirst;
+    private readonly string prefix;
+    private readonly CellKind cell;
+    private readonly int features;
+    private readonly int units;
+    private readonly ActivationKind activation;
+    private readonly ActivationKind gateActivation;
+
+    private RecurrentGroupSchedule(LayerPlan plan, LayerIo io, string prefix)
+    {
+        this.plan = plan;
+        isFirst = io.IsFirst;
+        this.prefix = prefix;
+        cell = (CellKind)plan.Spec.Cell;
+        features = plan.Input.Features;
+        units = plan.Spec.Units;
+        activation = ActivationCode.Resolve(plan.Spec.Activation, ActivationKind.Tanh);
+        gateActivation = ActivationCode.Resolve(plan.Spec.RecurrentActivation, ActivationKind.Sigmoid);
+    }
+
+    /// <summary>The group schedule of a recurrent layer, or null when the layer has options these kernels do not cover (it then runs the thread schedule on every device).</summary>
+    public static RecurrentGroupSchedule? For(LayerPlan plan, LayerIo io, string prefix)
+    {
+        var s = plan.Spec;
+        bool plainCell = s.Kind == LayerKind.Recurrent
+            && s.Cell is (int)CellKind.SimpleRNN or (int)CellKind.LSTM or (int)CellKind.GRU
+            && !s.Peepholes && !s.LayerNorm && !s.Stateful && !s.GoBackwards
+            && s.Dropout == 0 && s.RecurrentDropout == 0
+            && (s.Cell != (int)CellKind.GRU || s.ResetAfter)
+            && s.Activation != (int)ActivationKind.Softmax && s.RecurrentActivation != (int)ActivationKind.Softmax;
+        if (!plainCell)
+        {
+            return null;
+        }
+
+        var schedule = new RecurrentGroupSchedule(plan, io, prefix);
+        // The per-step arrays must fit in shared memory even when the recurrent kernel does not.
+        return schedule.StateFloats * sizeof(float) <= SharedMemoryBytes ? schedule : null;
+    }
+
+    public string ForwardMethod => prefix + "GroupForward";
+
+    public string BackwardMethod => prefix + "GroupBackward";
+
+    /// <summary>The launch shape of the forward kernel, for whichever schedule the program loaded.</summary>
+    public string ForwardGrid => Grid(ForwardThreads);
+
+    public string BackwardGrid => Grid(BackwardThreads);
+
+    private int Gates => cell switch
+    {
+        CellKind.LSTM => 4,
+        CellKind.GRU => 3,
+        _ => 1,
+    };
+
+    private int GateWidth => Gates * units;
+
+    // Layout shared with RecurrentEmitter (see the class remarks).
+    private int CacheWidth => cell switch
+    {
+        CellKind.LSTM => 5 * units,
+        CellKind.GRU => 4 * units,
+        _ => 0,
+    };
+
+    private int GradientWidth => cell == CellKind.GRU ? 2 * GateWidth : GateWidth;
+
+    private int RecurrentCount => units * GateWidth;
+
+    /// <summary>Shared floats besides the recurrent kernel: two unit-wide and two gate-wide arrays at most (LSTM: h, c, z; GRU: h, z, zh).</summary>
+    private int StateFloats => 2 * units + 2 * GateWidth;
+
+    private bool RecurrentInShared => (RecurrentCount + StateFloats) * sizeof(float) <= SharedMemoryBytes;
+
+    /// <summary>Forward: one thread per gate column.</summary>
+    private int ForwardThreads => Threads(GateWidth);
+
+    /// <summary>Backward: one thread per unit (the longest loop: each sums a row of the recurrent kernel), or per input feature.</summary>
+    private int BackwardThreads => Threads(Math.Max(units, isFirst ? 0 : features));
+
+    private string Recurrent(string k, string g) =>
+        RecurrentInShared ? "recurrent[" + k + " * GateWidth + " + g + "]" : "parameters[RecurrentKernel + " + k + " * GateWidth + " + g + "]";
+
+    private static int Threads(int columns) => Math.Min(MaxThreads, (columns + Warp - 1) / Warp * Warp);
+
+    private static string Grid(int threads) =>
+        Flag + " ? device.GroupsFor(n, threadsPerGroup: " + I(threads) + ") : device.GridFor(n)";
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void Const(CodeWriter w, string name, int value, string? comment = null) =>
+        w.Line("const int " + name + " = " + I(value) + ";" + (comment is null ? "" : " // " + comment));
+
+    private ParameterTensor? Tensor(string name)
+    {
+        foreach (var p in plan.Parameters)
+        {
+            if (p.Name == name)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    private string Describe() => plan.Name + ": " + plan.Title + " → " + plan.Output;
+
+    private static CodeWriter.Scope Sequences(CodeWriter w) => w.Block("for (int b = Grid.IdxX; b < batch; b += Grid.DimX)");
+
+    private static CodeWriter.Scope Strided(CodeWriter w, string index, string count) =>
+        w.Block("for (int " + index + " = thread; " + index + " < " + count + "; " + index + " += threads)");
+
+    private static string StridedLine(string index, string count) =>
+        "for (int " + index + " = thread; " + index + " < " + count + "; " + index + " += threads) ";
+
+    public void EmitKernels(CodeWriter w)
+    {
+        EmitForward(w);
+        w.Line();
+        EmitBackward(w);
+    }
+
+    private void Layout(CodeWriter w, bool backward)
+    {
+        bool needsInput = !backward || !isFirst;
+        if (needsInput)
+        {
+            Const(w, "Features", features, "input features per step");
+        }
+
+        Const(w, "Units", units);
+        Const(w, "GateWidth", GateWidth, cell switch
+        {
+            CellKind.LSTM => "gates i, f, c̃, o (Keras order), each Units wide",
+            CellKind.GRU => "gates z, r, h̃ (Keras order), each Units wide",
+            _ => "one block: the new state",
+        });
+        if (needsInput)
+        {
+            Const(w, "Kernel", Tensor("kernel")!.Offset, plan.Name + "/kernel [Features, GateWidth]");
+        }
+
+        Const(w, "RecurrentKernel", Tensor("recurrent_kernel")!.Offset, plan.Name + "/recurrent_kernel [Units, GateWidth]");
+        if (!backward && Tensor("bias") is { } bias)
+        {
+            Const(w, "Bias", bias.Offset, plan.Name + "/bias " + (bias.Rows == 2 ? "[2, GateWidth]: input bias, then recurrent bias" : "[GateWidth]"));
+        }
+
+        if (CacheWidth > 0)
+        {
+            Const(w, "CacheWidth", CacheWidth, "floats cached per step");
+        }
+
+        if (RecurrentInShared)
+        {
+            Const(w, "RecurrentCount", RecurrentCount, "recurrent kernel floats, copied to shared memory once per group");
+        }
+    }
+
+    /// <summary>Thread indices, and the recurrent kernel copied to shared memory (or a comment saying why not).</summary>
+    private void SharedRecurrentKernel(CodeWriter w)
+    {
+        w.Line("int thread = Group.IdxX;");
+        w.Line("int threads = Group.DimX;");
+        if (RecurrentInShared)
+        {
+            w.Line("var recurrent = SharedMemory.Allocate<float>(RecurrentCount);");
+            w.Line(StridedLine("q", "RecurrentCount") + "recurrent[q] = parameters[RecurrentKernel + q];");
+        }
+        else
+        {
+            w.Line("// The recurrent kernel (" + I(RecurrentCount * sizeof(float) / 1024) + " KB) does not fit in static shared memory: every step reads it from global memory.");
+        }
+    }
+
+    private void EmitForward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": forward pass over every step, one group per sequence (GPU schedule): per step, threads\nover the gate columns, a barrier, threads over the units, a barrier. Same arguments and outputs as " + prefix + "Forward.");
+        using (w.Block("public static void " + ForwardMethod + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> states, ArrayView<float> output, ArrayView<float> cache, int batch, int steps)"))
+        {
+            Layout(w, backward: false);
+            bool hasBias = Tensor("bias") is not null;
+            SharedRecurrentKernel(w);
+            w.Line("var h = SharedMemory.Allocate<float>(Units);");
+            if (cell == CellKind.LSTM)
+            {
+                w.Line("var c = SharedMemory.Allocate<float>(Units);");
+            }
+
+            w.Line("var z = SharedMemory.Allocate<float>(GateWidth); // input-side pre-activations");
+            if (cell == CellKind.GRU)
+            {
+                w.Line("var zh = SharedMemory.Allocate<float>(GateWidth); // recurrent-side pre-activations (reset_after: kept apart)");
+            }
+
+            using (Sequences(w))
+            {
+                w.Line("long inputRow = " + (isFirst ? "(long)rows[b] * steps" : "(long)b * steps") + ";");
+                w.Line("long stateRow = (long)b * steps;");
+                using (Strided(w, "j", "Units"))
+                {
+                    w.Line("h[j] = 0f;");
+                    if (cell == CellKind.LSTM)
+                    {
+                        w.Line("c[j] = 0f;");
+                    }
+                }
+
+                w.Line("Group.Barrier(); // the recurrent kernel and the zero state are visible to every thread");
+                using (w.Block("for (int t = 0; t < steps; t++)"))
+                {
+                    w.Line("long x = (inputRow + t) * Features;");
+                    using (Strided(w, "g", "GateWidth"))
+                    {
+                        // Summed in the thread schedule's order (bias, input, recurrent), so both give the same floats.
+                        w.Line("float sum = " + (hasBias ? "parameters[Bias + g]" : "0f") + ";");
+                        w.Line("for (int k = 0; k < Features; k++) sum += input[x + k] * parameters[Kernel + k * GateWidth + g];");
+                        if (cell == CellKind.GRU)
+                        {
+                            w.Line("z[g] = sum;");
+                            w.Line("float recurrentSum = " + (hasBias ? "parameters[Bias + GateWidth + g]" : "0f") + ";");
+                            w.Line("for (int k = 0; k < Units; k++) recurrentSum += h[k] * " + Recurrent("k", "g") + ";");
+                            w.Line("zh[g] = recurrentSum;");
+                        }
+                        else
+                        {
+                            w.Line("for (int k = 0; k < Units; k++) sum += h[k] * " + Recurrent("k", "g") + ";");
+                            w.Line("z[g] = sum;");
+                        }
+                    }
+
+                    w.Line("Group.Barrier(); // every gate column is ready, and no thread reads the old state any more");
+                    w.Line("long s = stateRow + t;");
+                    using (Strided(w, "j", "Units"))
+                    {
+                        EmitForwardUnit(w);
+                        w.Line("states[s * Units + j] = h[j];");
+                    }
+
+                    w.Line("Group.Barrier(); // the new state is visible before the next step reads it");
+                }
+
+                if (!plan.Spec.ReturnSequences)
+                {
+                    w.Line(StridedLine("j", "Units") + "output[(long)b * Units + j] = h[j];");
+                }
+            }
+        }
+    }
+
+    private void EmitForwardUnit(CodeWriter w)
+    {
+        switch (cell)
+        {
+            case CellKind.LSTM:
+                w.Line("float i = " + ActivationCode.Apply(gateActivation, "z[j]") + ";");
+                w.Line("float f = " + ActivationCode.Apply(gateActivation, "z[Units + j]") + ";");
+                w.Line("float g = " + ActivationCode.Apply(activation, "z[2 * Units + j]") + ";");
+                w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j]") + ";");
+                w.Line("float cj = f * c[j] + i * g;");
+                w.Line("c[j] = cj;");
+                w.Line("h[j] = o * " + ActivationCode.Apply(activation, "cj") + ";");
+                w.Line("long e = s * CacheWidth + j;");
+                w.Line("cache[e] = i;");
+                w.Line("cache[e + Units] = f;");
+                w.Line("cache[e + 2 * Units] = g;");
+                w.Line("cache[e + 3 * Units] = o;");
+                w.Line("cache[e + 4 * Units] = cj;");
+                break;
+            case CellKind.GRU:
+                w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j] + zh[j]") + "; // update gate z");
+                w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j] + zh[Units + j]") + ";");
+                w.Line("float candidateTerm = zh[2 * Units + j];");
+                w.Line("float hh = " + ActivationCode.Apply(activation, "z[2 * Units + j] + r * candidateTerm") + ";");
+                w.Line("h[j] = u * h[j] + (1f - u) * hh;");
+                w.Line("long e = s * CacheWidth + j;");
+                w.Line("cache[e] = u;");
+                w.Line("cache[e + Units] = r;");
+                w.Line("cache[e + 2 * Units] = hh;");
+                w.Line("cache[e + 3 * Units] = candidateTerm;");
+                break;
+            default:
+                w.Line("h[j] = " + ActivationCode.Apply(activation, "z[j]") + ";");
+                break;
+        }
+    }
+
+    private void EmitBackward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": backpropagation through time, one group per sequence (GPU schedule), from the last step to the\nfirst: per step, threads over the units form the gate gradients, a barrier, threads over the units (and input features)\npropagate them, a barrier. Same arguments and outputs as " + prefix + "Backward.");
+        using (w.Block("public static void " + BackwardMethod + "(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, int batch, int steps)"))
+        {
+            Layout(w, backward: true);
+            Const(w, "GradientWidth", GradientWidth, cell == CellKind.GRU ? "input-side gate gradients, then recurrent-side ones" : "gate gradients per step");
+            SharedRecurrentKernel(w);
+            w.Line("var dh = SharedMemory.Allocate<float>(Units); // gradient reaching h from later steps");
+            if (cell == CellKind.LSTM)
+            {
+                w.Line("var dc = SharedMemory.Allocate<float>(Units); // gradient reaching c from later steps");
+            }
+
+            w.Line("var dz = SharedMemory.Allocate<float>(GateWidth); // input-side gate gradients of this step");
+            if (cell == CellKind.GRU)
+            {
+                w.Line("var dzh = SharedMemory.Allocate<float>(GateWidth); // recurrent-side gate gradients of this step");
+            }
+
+            string recurrentGradient = cell == CellKind.GRU ? "dzh" : "dz";
+            using (Sequences(w))
+            {
+                w.Line("long stateRow = (long)b * steps;");
+                using (Strided(w, "j", "Units"))
+                {
+                    w.Line("dh[j] = 0f;");
+                    if (cell == CellKind.LSTM)
+                    {
+                        w.Line("dc[j] = 0f;");
+                    }
+                }
+
+                w.Line("Group.Barrier(); // the recurrent kernel is visible to every thread");
+                using (w.Block("for (int t = steps - 1; t >= 0; t--)"))
+                {
+                    w.Line("long s = stateRow + t;");
+                    using (Strided(w, "j", "Units"))
+                    {
+                        w.Line(plan.Spec.ReturnSequences
+                            ? "float dhj = dh[j] + outputGradient[s * Units + j];"
+                            : "float dhj = dh[j] + (t == steps - 1 ? outputGradient[(long)b * Units + j] : 0f);");
+                        EmitBackwardUnit(w);
+                    }
+
+                    w.Line("Group.Barrier(); // every gate gradient of this step is ready");
+                    w.Line(StridedLine("g", "GateWidth") + "gateGradient[s * GradientWidth + g] = dz[g];");
+                    if (cell == CellKind.GRU)
+                    {
+                        w.Line(StridedLine("g", "GateWidth") + "gateGradient[s * GradientWidth + GateWidth + g] = dzh[g];");
+                    }
+
+                    using (Strided(w, "k", "Units"))
+                    {
+                        w.Line("float sum = 0f;");
+                        w.Line("for (int g = 0; g < GateWidth; g++) sum += " + Recurrent("k", "g") + " * " + recurrentGradient + "[g];");
+                        // The GRU's direct path dhj·u was stored in dh[k] by this same thread (same stride over the units).
+                        w.Line(cell == CellKind.GRU ? "dh[k] += sum;" : "dh[k] = sum;");
+                    }
+
+                    if (!isFirst)
+                    {
+                        using (Strided(w, "k", "Features"))
+                        {
+                            w.Line("float sum = 0f;");
+                            w.Line("for (int g = 0; g < GateWidth; g++) sum += parameters[Kernel + k * GateWidth + g] * dz[g];");
+                            w.Line("inputGradient[s * Features + k] = sum;");
+                        }
+                    }
+
+                    w.Line("Group.Barrier(); // dh is complete before the previous step reads it, and dz may be overwritten");
+                }
+            }
+        }
+    }
+
+    private void EmitBackwardUnit(CodeWriter w)
+    {
+        switch (cell)
+        {
+            case CellKind.LSTM:
+                w.Line("long e = s * CacheWidth + j;");
+                w.Line("float i = cache[e];");
+                w.Line("float f = cache[e + Units];");
+                w.Line("float g = cache[e + 2 * Units];");
+                w.Line("float o = cache[e + 3 * Units];");
+                w.Line("float cPrevious = t > 0 ? cache[e - CacheWidth + 4 * Units] : 0f;");
+                w.Line("float tc = " + ActivationCode.Apply(activation, "cache[e + 4 * Units]") + ";");
+                w.Line("float dcj = dc[j] + dhj * o * " + ActivationCode.DerivativeFromOutput(activation, "tc") + ";");
+                w.Line("dz[j] = dcj * g * " + ActivationCode.DerivativeFromOutput(gateActivation, "i") + ";");
+                w.Line("dz[Units + j] = dcj * cPrevious * " + ActivationCode.DerivativeFromOutput(gateActivation, "f") + ";");
+                w.Line("dz[2 * Units + j] = dcj * i * " + ActivationCode.DerivativeFromOutput(activation, "g") + ";");
+                w.Line("dz[3 * Units + j] = dhj * tc * " + ActivationCode.DerivativeFromOutput(gateActivation, "o") + ";");
+                w.Line("dc[j] = dcj * f;");
+                break;
+            case CellKind.GRU:
+                w.Line("long e = s * CacheWidth + j;");
+                w.Line("float u = cache[e];");
+                w.Line("float r = cache[e + Units];");
+                w.Line("float hh = cache[e + 2 * Units];");
+                w.Line("float candidateTerm = cache[e + 3 * Units];");
+                w.Line("float hPrevious = t > 0 ? states[(s - 1) * Units + j] : 0f;");
+                w.Line("float dCandidate = dhj * (1f - u) * " + ActivationCode.DerivativeFromOutput(activation, "hh") + ";");
+                w.Line("float dUpdate = dhj * (hPrevious - hh) * " + ActivationCode.DerivativeFromOutput(gateActivation, "u") + ";");
+                w.Line("float dReset = dCandidate * candidateTerm * " + ActivationCode.DerivativeFromOutput(gateActivation, "r") + ";");
+                w.Line("dz[j] = dUpdate;");
+                w.Line("dz[Units + j] = dReset;");
+                w.Line("dz[2 * Units + j] = dCandidate;");
+                w.Line("dzh[j] = dUpdate;");
+                w.Line("dzh[Units + j] = dReset;");
+                w.Line("dzh[2 * Units + j] = dCandidate * r; // the reset gate scales the recurrent candidate term");
+                w.Line("dh[j] = dhj * u; // direct path h(t-1) → h(t)");
+                break;
+            default:
+                w.Line("dz[j] = dhj * " + ActivationCode.DerivativeFromOutput(activation, "states[s * Units + j]") + ";");
+                break;
+        }
+    }
+}

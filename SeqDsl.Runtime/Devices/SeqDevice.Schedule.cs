@@ -1,0 +1,54 @@
+using System;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace SeqDsl;
+
+/// <summary>The kernel schedule of a device: which variant of the recurrent kernels models load on it.</summary>
+public sealed partial class SeqDevice
+{
+    private KernelSchedule? schedule;
+
+    /// <summary>The device whose accelerator this one shares (set by <see cref="WithSchedule"/>); such a device owns nothing.</summary>
+    private SeqDevice? scheduleSource;
+
+    /// <summary>
+    /// How models created on this device run their recurrent layers: one group per sequence on GPUs, one thread per
+    /// sequence on CPU backends (see <see cref="KernelSchedule"/>). The environment variable <c>SEQDSL_SCHEDULE</c>
+    /// (<c>thread</c> or <c>group</c>), read on first use, overrides the choice; <see cref="WithSchedule"/> sets it
+    /// for one device. A model reads it once, when it loads its kernels.
+    /// </summary>
+    /// <exception cref="ArgumentException"><c>SEQDSL_SCHEDULE</c> holds an unknown value.</exception>
+    public KernelSchedule Schedule =>
+        schedule ??= KernelScheduleChoice.For(Kind, Environment.GetEnvironmentVariable(KernelScheduleChoice.EnvironmentVariable));
+
+    /// <summary>
+    /// This device's accelerator with another kernel schedule, e.g. to compare both schedules on one device. The
+    /// returned device shares the accelerator and owns nothing: disposing it does nothing, and it must not be used
+    /// after this device is disposed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kernelSchedule"/> is not a defined value.</exception>
+    public SeqDevice WithSchedule(KernelSchedule kernelSchedule)
+    {
+        if (!Enum.IsDefined(kernelSchedule))
+            throw new ArgumentOutOfRangeException(nameof(kernelSchedule), kernelSchedule, "kernelSchedule must be ThreadPerSequence or GroupPerSequence.");
+        return new SeqDevice(context, Accelerator, Kind, Description)
+        {
+            schedule = kernelSchedule,
+            scheduleSource = this,
+            SelectionLog = SelectionLog,
+        };
+    }
+
+    /// <summary>
+    /// The launch shape for a kernel scheduled <see cref="KernelSchedule.GroupPerSequence"/>: one group of
+    /// <paramref name="threadsPerGroup"/> threads (fewer where the device allows fewer) per sequence, looping when
+    /// there are more sequences than resident groups. Always at least one group.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequences"/> is negative or <paramref name="threadsPerGroup"/> is below 1.</exception>
+    public KernelConfig GroupsFor(int sequences, int threadsPerGroup)
+    {
+        var shape = GridShape.ForGroups(Kind, sequences, threadsPerGroup, Accelerator.NumMultiprocessors, Accelerator.MaxNumThreadsPerGroup, Accelerator.MaxNumThreadsPerMultiprocessor);
+        return new KernelConfig(shape.Groups, shape.GroupSize);
+    }
+}

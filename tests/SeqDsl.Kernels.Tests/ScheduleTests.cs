@@ -1,0 +1,178 @@
+using System.Reflection;
+using SeqDsl.Engine;
+using static SeqDsl.Cell;
+
+namespace SeqDsl.Kernels.Tests;
+
+// A recurrent kernel too large for static shared memory (GRU(64): 64 × 192 floats = 48 KB, plus the state arrays):
+// its group kernels read the recurrent kernel from global memory. Not the first layer, so it also propagates to its input.
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(SimpleRNN, 3, ReturnSequences = true)]
+[Recurrent(GRU, 64)]
+[Dense(1)]
+public partial class WideGruModel { }
+
+/// <summary>PoCL for the schedule tests, or null (with the reason) where it is missing and that is explicitly allowed.</summary>
+public sealed class PoclScheduleFixture : IDisposable
+{
+    public PoclScheduleFixture()
+    {
+        try
+        {
+            Device = SeqDevice.PoCL();
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("SEQDSL_REQUIRE_POCL") == "0")
+        {
+            // A machine without PoCL (CI installs it, so this branch does not run there).
+            Missing = e.Message;
+        }
+    }
+
+    public SeqDevice? Device { get; }
+
+    public string? Missing { get; }
+
+    public void Dispose() => Device?.Dispose();
+}
+
+/// <summary>
+/// The two kernel schedules of the recurrent layers (one thread per sequence for CPU backends, one group per sequence
+/// for GPUs) compute the same predictions, loss and gradients, on ILGPU's CPU accelerator (groups of 2 threads, so
+/// every thread strides over several columns) and on PoCL (full groups with real barriers). The group kernels'
+/// PTX compile is covered by <see cref="BackendTests"/>, which compiles every kernel of every model here.
+/// </summary>
+[Collection(CpuDeviceCollection.Name)]
+public class ScheduleTests : IClassFixture<PoclScheduleFixture>
+{
+    private const double Tolerance = 1e-5;
+
+    private readonly SeqDevice cpu;
+    private readonly PoclScheduleFixture pocl;
+
+    public ScheduleTests(CpuDeviceFixture cpuFixture, PoclScheduleFixture poclFixture)
+    {
+        cpu = cpuFixture.Device;
+        pocl = poclFixture;
+    }
+
+    public static TheoryData<string> Models => new()
+    {
+        nameof(LstmSequenceModel),
+        nameof(LstmStackModel),
+        nameof(GruStackModel),
+        nameof(GruDenseModel),
+        nameof(SimpleRnnStackModel),
+        nameof(WideGruModel),
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Group_schedule_matches_thread_schedule_on_the_CPU_accelerator(string model) => CompareSchedules(cpu, model);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Group_schedule_matches_thread_schedule_on_PoCL(string model)
+    {
+        if (pocl.Device is null)
+        {
+            Console.WriteLine("PoCL unavailable: " + pocl.Missing);
+            return;
+        }
+
+        CompareSchedules(pocl.Device, model);
+    }
+
+    [Fact]
+    public void Devices_pick_the_thread_schedule_on_CPU_backends_unless_told_otherwise()
+    {
+        if (Environment.GetEnvironmentVariable("SEQDSL_SCHEDULE") is null)
+        {
+            Assert.Equal(KernelSchedule.ThreadPerSequence, cpu.Schedule);
+            Assert.Equal(KernelSchedule.ThreadPerSequence, pocl.Device?.Schedule ?? KernelSchedule.ThreadPerSequence);
+        }
+
+        var grouped = cpu.WithSchedule(KernelSchedule.GroupPerSequence);
+        Assert.Equal(KernelSchedule.GroupPerSequence, grouped.Schedule);
+        Assert.Same(cpu.Accelerator, grouped.Accelerator);
+        grouped.Dispose(); // owns nothing: the shared accelerator stays usable
+        using var model = new GruDenseModel(cpu, seed: 1);
+        Assert.Equal(3, model.Predict(Inputs(3, 4, 1, seed: 9)).GetLength(0));
+    }
+
+    private static void CompareSchedules(SeqDevice device, string name)
+    {
+        using var threaded = Create(name, device.WithSchedule(KernelSchedule.ThreadPerSequence), seed: 17);
+        using var grouped = Create(name, device.WithSchedule(KernelSchedule.GroupPerSequence), seed: 17);
+        int features = threaded.Description.InputFeatures;
+        const int samples = 5, steps = 6;
+        var x = Inputs(samples, steps, features, seed: 3);
+
+        var expected = Predict(threaded, x);
+        var actual = Predict(grouped, x);
+        Assert.False(UsesGroupKernels(threaded));
+        Assert.True(UsesGroupKernels(grouped));
+        AssertClose(expected, actual, "predictions");
+
+        // Targets shaped like the predictions, off by a little, so the loss and its gradient are not zero.
+        var random = new Random(11);
+        var targets = expected.Select(v => v + (float)(random.NextDouble() - 0.5)).ToArray();
+        var y = new TensorData(targets, samples, threaded.Description.OutputIsSequence ? steps : 1, threaded.Description.OutputFeatures, threaded.Description.OutputIsSequence ? 3 : 2, "y");
+        var (gradientsThread, lossThread) = threaded.ComputeGradients(TensorData.From(x), y);
+        var (gradientsGroup, lossGroup) = grouped.ComputeGradients(TensorData.From(x), y);
+        Assert.True(Math.Abs(lossThread - lossGroup) <= Tolerance * Math.Max(1, Math.Abs(lossThread)), $"{name} on {device}: loss {lossThread} vs {lossGroup}");
+        Assert.Contains(gradientsThread, g => g != 0f);
+        foreach (var tensor in threaded.Parameters)
+        {
+            AssertClose(gradientsThread.AsSpan(tensor.Offset, tensor.Length).ToArray(), gradientsGroup.AsSpan(tensor.Offset, tensor.Length).ToArray(), name + " gradient of " + tensor.Layer + "/" + tensor.Name);
+        }
+    }
+
+    private static ModelBase Create(string name, SeqDevice device, int seed) => name switch
+    {
+        nameof(LstmSequenceModel) => new LstmSequenceModel(device, seed),
+        nameof(LstmStackModel) => new LstmStackModel(device, seed),
+        nameof(GruStackModel) => new GruStackModel(device, seed),
+        nameof(GruDenseModel) => new GruDenseModel(device, seed),
+        nameof(SimpleRnnStackModel) => new SimpleRnnStackModel(device, seed),
+        nameof(WideGruModel) => new WideGruModel(device, seed),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown test model"),
+    };
+
+    private static float[,,] Inputs(int samples, int steps, int features, int seed)
+    {
+        var random = new Random(seed);
+        var x = new float[samples, steps, features];
+        for (int i = 0; i < samples; i++) for (int t = 0; t < steps; t++) for (int f = 0; f < features; f++) x[i, t, f] = (float)(random.NextDouble() * 2 - 1);
+        return x;
+    }
+
+    /// <summary>The generated typed Predict (its return rank depends on the model).</summary>
+    private static float[] Predict(ModelBase model, float[,,] x)
+    {
+        var predict = model.GetType().GetMethod("Predict", new[] { typeof(float[,,]), typeof(int) })!;
+        return ((Array)predict.Invoke(model, new object[] { x, 256 })!).Cast<float>().ToArray();
+    }
+
+    /// <summary>Which kernels the model's generated program loaded (its private flag), so a test cannot pass by running one schedule twice.</summary>
+    private static bool UsesGroupKernels(ModelBase model)
+    {
+        var program = typeof(ModelBase).GetProperty("Program", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
+        var flag = program.GetType().GetField("groupPerSequence", BindingFlags.NonPublic | BindingFlags.Instance);
+        Assert.True(flag is not null, program.GetType().FullName + " has no schedule flag: no layer got group kernels");
+        return (bool)flag.GetValue(program)!;
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double diff = 0, norm = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(float.IsFinite(actual[i]), $"{what}[{i}] is {actual[i]}");
+            diff += (expected[i] - actual[i]) * (double)(expected[i] - actual[i]);
+            norm += expected[i] * (double)expected[i];
+        }
+
+        Assert.True(Math.Sqrt(diff) <= Tolerance * Math.Max(Math.Sqrt(norm), 1e-6), $"{what}: relative difference {Math.Sqrt(diff / Math.Max(norm, 1e-30)):E2} (norm {Math.Sqrt(norm):E2})");
+    }
+}
