@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using SeqDsl.Generator.Emit.Kernels;
 using SeqDsl.Generator.Shapes;
@@ -11,7 +12,9 @@ namespace SeqDsl.Generator.Emit;
 /// </summary>
 internal static class KernelReportEmitter
 {
-    public static GeneratedFile Emit(ModelPlan plan)
+    /// <param name="plan">The model's plan.</param>
+    /// <param name="layers">The layers' emitters when the model has kernels (they say whether the loss gradient is fused), else null.</param>
+    public static GeneratedFile Emit(ModelPlan plan, IReadOnlyList<LayerEmitter>? layers)
     {
         var spec = plan.Spec;
         var w = new CodeWriter();
@@ -31,7 +34,7 @@ internal static class KernelReportEmitter
             }
 
             w.Line("    },");
-            Cost(w, "    ", LayerCosts.Loss(plan), ");");
+            Cost(w, "    ", LayerCosts.Loss(plan, gradientFused: layers is not null && !LossEmitter.WritesGradient(layers)), ");");
         }
 
         return new GeneratedFile(spec.FullName.Replace('.', '_') + ".KernelReport.g.cs", w.ToString());

@@ -16,11 +16,11 @@ internal static class ModelEmitter
         }
 
         string? unsupported = LayerEmitterFactory.Unsupported(plan);
+        var layers = unsupported is null ? LayerEmitterFactory.Create(plan) : null;
         yield return ModelClassEmitter.Emit(plan, unsupported);
-        yield return KernelReportEmitter.Emit(plan);
-        if (unsupported is null)
+        yield return KernelReportEmitter.Emit(plan, layers);
+        if (layers is not null)
         {
-            var layers = LayerEmitterFactory.Create(plan);
             yield return KernelsEmitter.Emit(plan, layers);
             yield return ProgramEmitter.Emit(plan, layers);
         }

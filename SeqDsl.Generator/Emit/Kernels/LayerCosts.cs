@@ -55,16 +55,60 @@ internal static class LayerCosts
                 double width = layer.Output.Features;
                 return new LayerCostModel(layer.Name, layer.Title, 0, 1, first ? 0 : 1, Terms.Zero, Terms.Zero,
                     new Terms(0, 2 * width * Float, 0), first ? Terms.Zero : new Terms(0, 2 * width * Float, 0));
+            case LayerKind.Dropout:
+            case LayerKind.LayerNormalization:
+            case LayerKind.BatchNormalization:
+            case LayerKind.Embedding:
+            case LayerKind.RepeatVector:
+                return Elementwise(layer, first, parameters);
             default:
                 return new LayerCostModel(layer.Name, layer.Title, 0, 0, 0, Terms.Zero, Terms.Zero, Terms.Zero, Terms.Zero, Counted: false);
         }
     }
 
-    /// <summary>The loss kernel: per output value a difference, a square (or absolute value) and a sum, and its gradient.</summary>
-    public static LayerCostModel Loss(ModelPlan plan)
+    /// <summary>
+    /// Layers with no matrix product (0 FLOPs by the counting rules): Dropout, the normalizations, Embedding, RepeatVector.
+    /// Forward reads and writes each value once; backward reads the output gradient (and the input for the
+    /// normalizations) and writes the input gradient, and a weight-gradient launch, where the layer has weights,
+    /// reads them again and writes the weights' gradients.
+    /// </summary>
+    private static LayerCostModel Elementwise(LayerPlan layer, bool first, double parameters)
+    {
+        var kind = layer.Spec.Kind;
+        bool perStep = layer.Output.IsSequence;
+        double input = kind == LayerKind.Embedding ? 1 : layer.Input.Features; // Embedding reads one token id per step
+        double output = layer.Output.Features;
+        Terms Row(double floats) => perStep ? new Terms(0, 0, floats * Float) : new Terms(0, floats * Float, 0);
+
+        // RepeatVector reads a vector and writes it at every step: its costs are per output step of a vector input.
+        if (kind == LayerKind.RepeatVector)
+        {
+            return new LayerCostModel(layer.Name, layer.Title, layer.Output.Steps, 1, first ? 0 : 1, Terms.Zero, Terms.Zero,
+                new Terms(0, input * Float, output * Float), first ? Terms.Zero : new Terms(0, input * Float, output * Float));
+        }
+
+        bool normalization = kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization;
+        int backwardLaunches = kind switch
+        {
+            LayerKind.Dropout => first ? 0 : 1, // the mask is regenerated from the seed: no weights
+            LayerKind.LayerNormalization => (first ? 0 : 1) + 1, // input gradient, then γ and β
+            LayerKind.BatchNormalization => 1, // one thread per feature: input gradient and γ, β together
+            _ => 1, // Embedding: the embeddings' gradient (it is always the first layer)
+        };
+        var forwardBytes = Row(input + output) + new Terms(parameters * Float, 0, 0);
+        double backwardPerRow = (first ? 0 : output + input + (normalization ? input : 0)) + (parameters > 0 ? output + input : 0);
+        var backwardBytes = Row(backwardPerRow) + new Terms(2 * parameters * Float, 0, 0);
+        return new LayerCostModel(layer.Name, layer.Title, perStep ? layer.Output.Steps : 0, 1, backwardLaunches, Terms.Zero, Terms.Zero, forwardBytes, backwardBytes);
+    }
+
+    /// <summary>
+    /// The loss kernel: per output value a difference, a square (or absolute value) and a sum, and its gradient unless
+    /// the last layer's backward kernel computes that itself (<paramref name="gradientFused"/>).
+    /// </summary>
+    public static LayerCostModel Loss(ModelPlan plan, bool gradientFused)
     {
         const double FlopsPerValue = 3; // d = p − y, d·d, total += …
-        const double FloatsPerValue = 3; // prediction and target read, gradient written
+        double FloatsPerValue = gradientFused ? 2 : 3; // prediction and target read, gradient written unless fused
         const double FloatsPerSample = 2; // the sample's loss and last-step error written
         double outputs = plan.Output.Features;
         bool sequence = plan.Output.IsSequence;
