@@ -21,7 +21,8 @@ public sealed class SequenceModelGenerator : IIncrementalGenerator
         var specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNames.SequenceModel,
-                static (node, _) => node is ClassDeclarationSyntax,
+                // Records too, so that the stub reports them even in builds without the analyzers.
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (ctx, ct) => ModelSpecReader.Read((INamedTypeSymbol)ctx.TargetSymbol, ct))
             .WithTrackingName(TrackingNames.ModelSpec);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using SeqDsl.Generator.Model;
 using SeqDsl.Generator.Shapes;
 
@@ -139,6 +140,11 @@ internal static class ModelClassEmitter
             }
 
             w.Line("BatchSize = " + I(spec.BatchSize) + ",");
+            if (plan.Layers.Any(l => l.Spec.Stateful))
+            {
+                w.Line("Stateful = true,");
+            }
+
             w.Line("OutputFeatures = OutputFeatures,");
             w.Line("OutputIsSequence = OutputIsSequence,");
             w.Line("ParameterCount = ParameterCount,");
@@ -171,6 +177,12 @@ internal static class ModelClassEmitter
         if (layer.Spec.Kind == LayerKind.Conv1D && p.Name == "kernel")
         {
             return (p.Rows, p.Cols * layer.Spec.KernelSize);
+        }
+
+        if (p.Name.EndsWith("_peephole", System.StringComparison.Ordinal))
+        {
+            // Keras stores a peephole as a vector [units]; its Glorot fans are both units.
+            return (p.Cols, p.Cols);
         }
 
         return (p.Rows, p.Cols);

@@ -49,6 +49,12 @@ internal static class ProgramEmitter
                     w.Line("private " + Buffer + "? " + b.Name + "; // " + b.Purpose);
                 }
 
+                var persistent = Persistent(layers);
+                foreach (var b in persistent)
+                {
+                    w.Line("private readonly " + Buffer + " " + b.Name + "; // " + b.Purpose);
+                }
+
                 w.Line("private int reservedBatch;");
                 w.Line("private int reservedSteps;");
                 w.Line();
@@ -72,11 +78,36 @@ internal static class ProgramEmitter
                     }
 
                     w.Line(LossEmitter.Field + " = accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
+                    foreach (var b in persistent)
+                    {
+                        // Sized for the model's fixed batch (stateful models declare one); zero is the initial state.
+                        w.Line(b.Name + " = Allocate(" + System.Math.Max(1, spec.BatchSize).ToString(System.Globalization.CultureInfo.InvariantCulture) + ", " + b.PerSample + ");");
+                        w.Line(b.Name + ".MemSetToZero();");
+                    }
+                }
+
+                if (persistent.Count > 0)
+                {
+                    w.Line();
+                    using (w.Block("public override void ResetStates()"))
+                    {
+                        foreach (var layer in layers)
+                        {
+                            layer.EmitResetStates(w);
+                        }
+                    }
                 }
 
                 w.Line();
-                w.Line("public override int OutputSteps(int steps) => " + (plan.Output.IsSequence ? "steps" : "1") + ";");
+                string outputSteps = SequenceSteps.OutputOfModel(plan, "steps");
+                if (outputSteps != "steps" && outputSteps != "1")
+                {
+                    w.Line("// Keras's window arithmetic of " + string.Join(", ", WindowLayers(plan)) + "; valid for steps ≥ MinimumInputSteps.");
+                }
+
+                w.Line("public override int OutputSteps(int steps) => " + outputSteps + ";");
                 w.Line();
+                EmitTimeAxis(w, plan);
                 w.Line("public override int OutputsPerSample(int steps) => OutputSteps(steps) * OutputFeatures;");
                 w.Line();
                 using (w.Block("public override void Reserve(int batch, int steps)"))
@@ -104,8 +135,10 @@ internal static class ProgramEmitter
                     w.Line("Reserve(batch.Batch, batch.Steps);");
                     w.Line("int n = batch.Batch;");
                     w.Line("int steps = batch.Steps;");
+                    string current = "batch.Steps";
                     foreach (var layer in layers)
                     {
+                        SetSteps(w, plan, layer.Plan.Index, ref current);
                         layer.EmitForward(w);
                     }
                 }
@@ -124,8 +157,10 @@ internal static class ProgramEmitter
                 {
                     w.Line("int n = batch.Batch;");
                     w.Line("int steps = batch.Steps;");
+                    string current = "batch.Steps";
                     for (int i = layers.Count - 1; i >= 0; i--)
                     {
+                        SetSteps(w, plan, i, ref current);
                         layers[i].EmitBackward(w);
                     }
                 }
@@ -136,6 +171,11 @@ internal static class ProgramEmitter
                     using (w.Block("if (disposing)"))
                     {
                         w.Line("FreeWorkspace();");
+                        foreach (var b in persistent)
+                        {
+                            w.Line(b.Name + ".Dispose();");
+                        }
+
                     }
 
                     w.Line("base.Dispose(disposing);");
@@ -158,6 +198,67 @@ internal static class ProgramEmitter
         }
 
         return new GeneratedFile(spec.FullName.Replace('.', '_') + ".Program.g.cs", w.ToString());
+    }
+
+    private static List<WorkspaceBuffer> Persistent(IReadOnlyList<LayerEmitter> layers)
+    {
+        var list = new List<WorkspaceBuffer>();
+        foreach (var layer in layers)
+        {
+            list.AddRange(layer.Persistent);
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Window layers (Conv1D, pooling) change the number of steps, so each layer's launches see its own input steps as
+    /// <c>steps</c>. Workspace is sized for the model's input steps, which no window layer exceeds.
+    /// </summary>
+    private static void SetSteps(CodeWriter w, ModelPlan plan, int layer, ref string current)
+    {
+        if (!plan.Layers[layer].Input.IsSequence)
+        {
+            return; // a vector input has no steps
+        }
+
+        string steps = SequenceSteps.InputOf(plan, layer, "batch.Steps");
+        if (steps != current)
+        {
+            w.Line("steps = " + steps + "; // " + plan.Layers[layer].Name + "'s input steps");
+            current = steps;
+        }
+    }
+
+    /// <summary>For models whose window layers shorten or stride the time axis: the shortest input and the target alignment.</summary>
+    private static void EmitTimeAxis(CodeWriter w, ModelPlan plan)
+    {
+        int minimum = SequenceSteps.MinimumInputSteps(plan);
+        if (minimum > 1)
+        {
+            w.Line("public override int MinimumInputSteps => " + minimum.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
+            w.Line();
+        }
+
+        var (first, stride) = SequenceSteps.TargetAlignment(plan);
+        if (plan.Output.IsSequence && (first != 0 || stride != 1))
+        {
+            w.Line("public override int TargetFirstStep => " + first.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
+            w.Line();
+            w.Line("public override int TargetStepStride => " + stride.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
+            w.Line();
+        }
+    }
+
+    private static IEnumerable<string> WindowLayers(ModelPlan plan)
+    {
+        foreach (var layer in plan.Layers)
+        {
+            if (SequenceSteps.IsWindow(layer.Spec) && layer.Input.IsSequence)
+            {
+                yield return layer.Name + " " + layer.Title;
+            }
+        }
     }
 
     private static List<WorkspaceBuffer> Buffers(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)

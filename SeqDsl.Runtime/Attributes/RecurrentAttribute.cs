@@ -40,13 +40,23 @@ public sealed class RecurrentAttribute : Attribute
     /// <summary>Fraction of the recurrent state dropped during training, one mask per sequence, in [0, 1).</summary>
     public double RecurrentDropout { get; set; }
 
-    /// <summary>Carry the final state of each batch into the next batch until <c>ResetStates()</c>. Needs a fixed batch size.</summary>
+    /// <summary>
+    /// Carry the final state of each batch into the next batch until <c>ResetStates()</c>: row i of a batch (or of a
+    /// Predict call) continues row i of the previous one, so a long sequence can be fed in pieces, or one step at a time
+    /// in a generation loop. Needs a fixed batch size (<c>BatchSize</c> on <c>[SequenceModel]</c>). Fit keeps the sample
+    /// order, needs a multiple of the batch size, and starts every epoch (and the validation pass) from a zero state;
+    /// gradients stop at the batch boundary (truncated backpropagation through time, as Keras).
+    /// </summary>
     public bool Stateful { get; set; }
 
-    /// <summary>LSTM only: peephole connections from the cell state to the gates.</summary>
+    /// <summary>LSTM only: peephole connections (TF's PeepholeLSTMCell): the input and forget gates see c(t−1), the output gate sees c(t), each through a per-unit weight vector initialized like the kernel.</summary>
     public bool Peepholes { get; set; }
 
-    /// <summary>Layer normalization of the cell's pre-activations (the seed's <c>LNSimpleRNNCell</c>).</summary>
+    /// <summary>
+    /// Layer normalization of the cell's pre-activations x·W + h·U + b before the activations (the seed's
+    /// <c>LNSimpleRNNCell</c>), with gamma (ones) and beta (zeros) per pre-activation and epsilon 0.001. For LSTM one
+    /// normalization covers the four gate blocks together (peepholes are added after it). Not available for GRU.
+    /// </summary>
     public bool LayerNorm { get; set; }
 
     /// <summary>GRU only: apply the reset gate after the recurrent matrix (Keras 2 default, two biases).</summary>
@@ -55,7 +65,7 @@ public sealed class RecurrentAttribute : Attribute
     /// <summary>LSTM only: initialize the forget-gate bias to 1 (Keras <c>unit_forget_bias</c>).</summary>
     public bool UnitForgetBias { get; set; } = true;
 
-    /// <summary>Process the sequence backwards (Keras <c>go_backwards</c>).</summary>
+    /// <summary>Process the sequence backwards (Keras <c>go_backwards</c>): step t reads input step steps − 1 − t, and a returned sequence is in that (reversed) order, as in Keras.</summary>
     public bool GoBackwards { get; set; }
 
     /// <summary>Also expose the final state (Keras <c>return_state</c>) for encoder-decoder use.</summary>
@@ -82,7 +92,7 @@ public sealed class BidirectionalAttribute : Attribute
     /// <summary>Units of each direction.</summary>
     public int Units { get; }
 
-    /// <summary>How the two directions are merged.</summary>
+    /// <summary>How the two directions are merged: Concat (forward units, then backward units), Sum or Average; Multiply has no kernels yet. The backward direction's outputs are reversed back to the input's order first, as Keras does.</summary>
     public MergeMode MergeMode { get; set; } = MergeMode.Concat;
 
     /// <summary>Output every step rather than the last.</summary>

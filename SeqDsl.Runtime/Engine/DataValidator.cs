@@ -21,6 +21,16 @@ internal static class DataValidator
         }
     }
 
+    /// <summary>A stateful model trains on whole batches: row i of every batch continues row i of the batch before.</summary>
+    public static void StatefulSamples(in TensorData x, ModelDescription description)
+    {
+        if (description.Stateful && x.Samples % description.BatchSize != 0)
+        {
+            throw new ArgumentException(
+                $"{description.Name} is stateful with BatchSize = {description.BatchSize}, so {x.Name} needs a multiple of {description.BatchSize} samples (each batch continues the previous one row by row), but it has {x.Samples}: shape {x.ShapeText}.", x.Name);
+        }
+    }
+
     /// <summary>Shape of the inputs (always) and finiteness of their values (when <paramref name="scanValues"/>).</summary>
     public static void Inputs(in TensorData x, ModelDescription description, bool scanValues)
     {
@@ -63,6 +73,16 @@ internal static class DataValidator
         }
     }
 
+    /// <summary>Enough steps for the program's window layers to output at least one step.</summary>
+    public static void Steps(in TensorData x, ModelDescription description, NetworkProgram program)
+    {
+        if (description.InputRank == 3 && x.Steps < program.MinimumInputSteps)
+        {
+            throw new ArgumentException(
+                $"{x.Name} has {x.Steps} step(s), but {description.Name}'s convolution and pooling windows need at least {program.MinimumInputSteps} input steps for one output step: got shape {x.ShapeText}.", x.Name);
+        }
+    }
+
     /// <summary>Targets against the inputs and the program's output shape.</summary>
     public static void Targets(in TensorData x, in TensorData y, ModelDescription description, NetworkProgram program, bool scanValues)
     {
@@ -97,7 +117,9 @@ internal static class DataValidator
         if (y.Steps != outputSteps || y.Features != features)
         {
             throw new ArgumentException(
-                $"{y.Name} does not match {description.Name}'s output for {x.Steps}-step inputs: expected shape {expected} {what}, got {y.ShapeText}.", y.Name);
+                $"{y.Name} does not match {description.Name}'s output for {x.Steps}-step inputs: expected shape {expected} {what}"
+                + (rank == 3 && TargetAlignment.Shifts(program) ? $", or full-length targets [{x.Samples}, {x.Steps}, {features}] that the model aligns itself (output step j ↔ input step {program.TargetFirstStep} + {program.TargetStepStride}·j)" : "")
+                + $", got {y.ShapeText}.", y.Name);
         }
 
         if (scanValues)

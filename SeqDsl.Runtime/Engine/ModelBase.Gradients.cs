@@ -12,10 +12,15 @@ public abstract partial class ModelBase
     /// </summary>
     internal (float[] Gradients, double Loss) ComputeGradients(TensorData x, TensorData y)
     {
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             DataValidator.Inputs(x, Description, scanValues: true);
+            if (Description.Stateful && x.Samples > Description.BatchSize)
+            {
+                throw new ArgumentException($"{Description.Name} is stateful with BatchSize = {Description.BatchSize}, but x has {x.Samples} samples.", x.Name);
+            }
+
             var network = Program;
             DataValidator.Targets(x, y, Description, network, scanValues: true);
             using var data = new DeviceDataSet(Device.Accelerator, x, y);

@@ -17,12 +17,13 @@ public abstract partial class ModelBase
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     protected float[] PredictCore(TensorData x, int batchSize)
     {
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             DataValidator.BatchSize(batchSize, Description);
             DataValidator.Inputs(x, Description, scanValues: true);
             var network = Program;
+            DataValidator.Steps(x, Description, network);
             int outputs = network.OutputsPerSample(x.Steps);
             var result = new float[(long)x.Samples * outputs];
             var chunkBuffers = new PredictionBuffers(Device.Accelerator);
@@ -59,7 +60,7 @@ public abstract partial class ModelBase
     /// <summary>Predictions shaped [samples, output steps, output features], for sequence-output models.</summary>
     protected float[,,] PredictSequenceCore(TensorData x, int batchSize)
     {
-        lock (gate)
+        lock (Gate)
         {
             var flat = PredictCore(x, batchSize);
             return TensorData.ToArray3D(flat, x.Samples, Program.OutputSteps(x.Steps), Description.OutputFeatures);
@@ -81,12 +82,14 @@ public abstract partial class ModelBase
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     protected Evaluation EvaluateCore(TensorData x, TensorData y, int batchSize)
     {
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             DataValidator.BatchSize(batchSize, Description);
             DataValidator.Inputs(x, Description, scanValues: true);
             var network = Program;
+            DataValidator.Steps(x, Description, network);
+            y = TargetAlignment.ForInputs(x, y, Description, network);
             DataValidator.Targets(x, y, Description, network, scanValues: true);
             using var data = new DeviceDataSet(Device.Accelerator, x, y);
             using var evaluator = new DataSetEvaluator(network, parameters.View, Gradients.View, batchSize, network.OutputsPerSample(x.Steps));

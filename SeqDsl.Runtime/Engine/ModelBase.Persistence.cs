@@ -14,7 +14,7 @@ public abstract partial class ModelBase
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes;
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             bytes = WeightsFile.Write(Description.Fingerprint, DownloadWeights());
@@ -27,7 +27,7 @@ public abstract partial class ModelBase
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             stream.Write(WeightsFile.Write(Description.Fingerprint, DownloadWeights()));
@@ -60,7 +60,7 @@ public abstract partial class ModelBase
     private void ApplyWeightsFile(byte[] bytes, string source)
     {
         var weights = WeightsFile.Read(bytes, Description, source);
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             UploadWeights(weights);

@@ -12,10 +12,18 @@ namespace SeqDsl.Engine;
 /// typed public methods (<c>Fit</c>, <c>Predict</c>, <c>Evaluate</c>).
 /// </summary>
 /// <remarks>
-/// Thread safety: every public and protected member that touches the weights or the device (Fit, Predict,
-/// Evaluate, GetWeights, SetWeights, Save, Load, Dispose) takes one lock per instance, so concurrent calls on one
-/// model run one after another, never interleaved. Callbacks run inside Fit on the calling thread, holding that
-/// lock; the lock is re-entrant, so a callback may call GetWeights or Save. Different instances run independently.
+/// <para>
+/// Thread safety. One instance may be shared between threads for inference: Predict, Evaluate, GetWeights,
+/// SetWeights, Save and Load take one lock per instance, so concurrent calls run one after another, never
+/// interleaved, and each returns what it would return alone.
+/// </para>
+/// <para>
+/// Fit needs the instance to itself. It waits for calls already running to finish; while it trains, every call on
+/// the instance from another thread, a second Fit included, throws <see cref="InvalidOperationException"/> at once
+/// instead of waiting for the whole run (a call that races with the very start of Fit may wait for it instead).
+/// Callbacks run inside Fit on its thread and may read the model (GetWeights, Save, Predict) but not call Fit.
+/// Dispose waits for a running Fit to return. Different instances are independent, also on one device.
+/// </para>
 /// </remarks>
 public abstract partial class ModelBase : IDisposable
 {
@@ -83,7 +91,7 @@ public abstract partial class ModelBase : IDisposable
     /// <summary>Output steps for inputs of <paramref name="inputSteps"/> steps (1 for vector outputs); for the typed wrappers' reshaping.</summary>
     protected int OutputStepsFor(int inputSteps)
     {
-        lock (gate)
+        lock (Gate)
         {
             return Program.OutputSteps(inputSteps);
         }
@@ -92,7 +100,7 @@ public abstract partial class ModelBase : IDisposable
     /// <summary>A copy of the flat weight vector, in <see cref="Parameters"/> layout.</summary>
     public float[] GetWeights()
     {
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             return DownloadWeights();
@@ -116,10 +124,23 @@ public abstract partial class ModelBase : IDisposable
             }
         }
 
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             UploadWeights(weights);
+        }
+    }
+
+    /// <summary>
+    /// Clears the state that stateful recurrent layers carry from one batch (or Predict call) to the next, so the
+    /// next batch starts from zeros, as Keras's <c>reset_states()</c>. Does nothing for models without stateful layers.
+    /// </summary>
+    public void ResetStates()
+    {
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            program?.ResetStates();
         }
     }
 

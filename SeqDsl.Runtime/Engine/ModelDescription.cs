@@ -26,6 +26,9 @@ public sealed class ModelDescription
     /// <summary>Fixed batch size, or 0 for any.</summary>
     public int BatchSize { get; init; }
 
+    /// <summary>True when a recurrent layer carries its state from batch to batch (Keras <c>stateful</c>): Fit does not shuffle, and <see cref="BatchSize"/> is fixed.</summary>
+    public bool Stateful { get; init; }
+
     /// <summary>Features of each output (per step when <see cref="OutputIsSequence"/>).</summary>
     public required int OutputFeatures { get; init; }
 

@@ -22,6 +22,18 @@ public abstract class NetworkProgram : IDisposable
     /// <summary>Output steps for inputs of <paramref name="steps"/> steps (1 for vector outputs).</summary>
     public abstract int OutputSteps(int steps);
 
+    /// <summary>The fewest input steps that still give one output step (window layers with valid padding need more than 1).</summary>
+    public virtual int MinimumInputSteps => 1;
+
+    /// <summary>
+    /// The input step that output step 0 stands for: output step j is aligned with input step
+    /// <see cref="TargetFirstStep"/> + <see cref="TargetStepStride"/> · j (a valid Conv1D(kernel 4, stride 2) gives 3 + 2j).
+    /// </summary>
+    public virtual int TargetFirstStep => 0;
+
+    /// <summary>Input steps between consecutive output steps (the product of the window layers' strides).</summary>
+    public virtual int TargetStepStride => 1;
+
     /// <summary>Makes sure the workspace holds a batch of <paramref name="batch"/> samples of <paramref name="steps"/> steps.</summary>
     public abstract void Reserve(int batch, int steps);
 
@@ -33,6 +45,11 @@ public abstract class NetworkProgram : IDisposable
 
     /// <summary>Backpropagates through every layer in reverse order and writes <see cref="BatchContext.Gradients"/> (gradient of the batch-mean loss).</summary>
     public abstract void Backward(in BatchContext batch);
+
+    /// <summary>Clears the state that stateful recurrent layers carry from batch to batch (nothing for other models).</summary>
+    public virtual void ResetStates()
+    {
+    }
 
     /// <summary>Frees the workspace.</summary>
     public void Dispose()

@@ -23,6 +23,13 @@ internal sealed class SeededRandom
         s3 = SplitMix(ref x);
     }
 
+    /// <summary>The generator's whole state, for checkpoints: restoring it makes the generator continue identically.</summary>
+    public (ulong S0, ulong S1, ulong S2, ulong S3) State
+    {
+        get => (s0, s1, s2, s3);
+        set => (s0, s1, s2, s3) = value;
+    }
+
     public ulong NextUInt64()
     {
         ulong result = RotateLeft(s1 * 5, 7) * 9;

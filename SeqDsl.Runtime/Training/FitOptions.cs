@@ -5,7 +5,7 @@ namespace SeqDsl;
 
 /// <summary>
 /// How <c>Fit</c> trains: optimizer and its hyper-parameters, gradient clipping, shuffling, early stopping,
-/// progress callbacks and cancellation. Every property has a Keras-like default, so <c>null</c> options are valid.
+/// progress callbacks, cancellation and checkpoints. Every property has a Keras-like default, so <c>null</c> options are valid.
 /// </summary>
 public sealed class FitOptions
 {
@@ -63,6 +63,36 @@ public sealed class FitOptions
     /// </summary>
     public bool ValidateInputs { get; init; } = true;
 
+    /// <summary>
+    /// How far a batch loss may rise before training counts as diverged even though it is still finite: more than this
+    /// factor times the larger of 1 and the mean loss of the Fit's first batch (default 1e6, far above anything a
+    /// working run does). Fit then stops with <see cref="TrainingDivergedException"/> and the last good weights, as it
+    /// does for a NaN or infinite loss. 0, a negative value or +∞ turns the check off; NaN and ∞ losses are always caught.
+    /// </summary>
+    public double DivergenceFactor { get; init; } = 1e6;
+
+    /// <summary>
+    /// Where <c>Fit</c> writes a checkpoint (weights, optimizer state, completed epochs, history and the generator
+    /// that shuffles and seeds dropout) every <see cref="CheckpointEvery"/> epochs and after the last epoch;
+    /// <c>null</c> (default) writes none. Each write goes to a temporary file in the same folder, is flushed to disk and
+    /// then renamed over this path, so a killed run leaves either the previous checkpoint or the new one, never half
+    /// of one. Resume with <see cref="ResumeFrom"/>.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Epochs between two checkpoints (default 1, at least 1).</summary>
+    public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>
+    /// A checkpoint written by <see cref="CheckpointPath"/> to continue from; <c>null</c> (default) starts afresh.
+    /// <c>Fit</c> then loads the checkpoint's weights, optimizer state, generator state and history, and trains the
+    /// epochs after the checkpoint's up to its <c>epochs</c> argument (the total, as Keras's <c>initial_epoch</c> works),
+    /// so that with the same data, batch size and options it reaches bit-identical weights to a run that was never
+    /// interrupted. A checkpoint of another architecture, a truncated or corrupt file, or one written with another
+    /// optimizer, batch size or sample count is rejected before the model is touched.
+    /// </summary>
+    public string? ResumeFrom { get; init; }
+
     internal void Validate()
     {
         if (LearningRate is double lr && (!double.IsFinite(lr) || lr <= 0))
@@ -98,6 +128,21 @@ public sealed class FitOptions
         if (ProgressInterval < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, $"FitOptions.ProgressInterval must be at least 1 batch, got {ProgressInterval}.");
+        }
+
+        if (double.IsNaN(DivergenceFactor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), DivergenceFactor, "FitOptions.DivergenceFactor must be a number (0 or less turns the check off), got NaN.");
+        }
+
+        if (CheckpointEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, $"FitOptions.CheckpointEvery must be at least 1 epoch, got {CheckpointEvery}.");
+        }
+
+        if (CheckpointPath is { Length: 0 } || ResumeFrom is { Length: 0 })
+        {
+            throw new ArgumentException("FitOptions.CheckpointPath and FitOptions.ResumeFrom must be null or a file path, not an empty string.", CheckpointPath is { Length: 0 } ? nameof(CheckpointPath) : nameof(ResumeFrom));
         }
 
         EarlyStopping?.Validate();

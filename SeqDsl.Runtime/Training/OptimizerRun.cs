@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ILGPU;
 using ILGPU.Runtime;
 using SeqDsl.Engine;
@@ -8,7 +9,8 @@ namespace SeqDsl.Training;
 
 /// <summary>
 /// The optimizer state of one Fit on the device (Adam's moments or SGD's velocity, the trainable mask, the norm
-/// buffers) and the launches of one update. The state starts at zero with every Fit call.
+/// buffers) and the launches of one update. The state starts at zero with every Fit call, unless Fit resumes from a
+/// checkpoint, which restores it (<see cref="RestoreState"/>).
 /// </summary>
 internal sealed class OptimizerRun : IDisposable
 {
@@ -107,6 +109,54 @@ internal sealed class OptimizerRun : IDisposable
             };
             kernels.Sgd(grid, weights, gradients, first.View, mask.View, norm.View, step);
         }
+    }
+
+    /// <summary>The optimizer's kind, for checkpoints.</summary>
+    public Optimizer Kind => settings.Kind;
+
+    /// <summary>Updates applied so far (Adam's bias correction depends on it).</summary>
+    public long Steps => steps;
+
+    /// <summary>
+    /// Copies the optimizer's state to the host for a checkpoint: Adam's first and second moments, or SGD's velocity,
+    /// each <see cref="length"/> long, and the step count.
+    /// </summary>
+    public (float[][] Moments, long Steps) ReadState()
+    {
+        var moments = new float[second is null ? 1 : 2][];
+        moments[0] = new float[length];
+        if (length > 0)
+        {
+            first.View.SubView(0, length).CopyToCPU(moments[0]);
+        }
+
+        if (second is not null)
+        {
+            moments[1] = new float[length];
+            if (length > 0)
+            {
+                second.View.SubView(0, length).CopyToCPU(moments[1]);
+            }
+        }
+
+        return (moments, steps);
+    }
+
+    /// <summary>Puts back a state read by <see cref="ReadState"/>; the caller has checked the kind and the lengths.</summary>
+    public void RestoreState(float[][] moments, long restoredSteps)
+    {
+        if (moments.Length != (second is null ? 1 : 2) || moments.Any(m => m.Length != length) || restoredSteps < 0)
+        {
+            throw new ArgumentException($"The optimizer state does not fit this {settings.Kind} run of {length} parameters.", nameof(moments));
+        }
+
+        if (length > 0)
+        {
+            first.View.SubView(0, length).CopyFromCPU(moments[0]);
+            second?.View.SubView(0, length).CopyFromCPU(moments[1]);
+        }
+
+        steps = restoredSteps;
     }
 
     public void Dispose()

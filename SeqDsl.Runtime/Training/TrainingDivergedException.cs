@@ -3,7 +3,8 @@ using System;
 namespace SeqDsl;
 
 /// <summary>
-/// Thrown by <c>Fit</c> when the loss or the weights become NaN or infinite. Before it is thrown the weights are put
+/// Thrown by <c>Fit</c> when the loss or the weights become NaN or infinite, or a batch loss explodes (see
+/// <see cref="FitOptions.DivergenceFactor"/>). Before it is thrown the weights are put
 /// back to the end of the last epoch that finished with finite losses and weights (or to the weights before
 /// <c>Fit</c> when the first epoch diverged), so a model never keeps NaN weights.
 /// </summary>
@@ -29,7 +30,7 @@ public sealed class TrainingDivergedException : Exception
     /// <summary>The first batch (1-based, within <see cref="Epoch"/>) known to have a non-finite loss, or the last batch when the weights diverged.</summary>
     public int Batch { get; }
 
-    /// <summary>The offending loss (NaN or ±∞; finite when only the weights diverged).</summary>
+    /// <summary>The offending loss (NaN or ±∞; finite when it exploded or when only the weights diverged).</summary>
     public double Loss { get; }
 
     /// <summary>The epochs completed before divergence.</summary>

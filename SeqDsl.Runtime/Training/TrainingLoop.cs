@@ -23,6 +23,12 @@ internal sealed class TrainingLoop
     private readonly Func<float[]> downloadWeights;
     private readonly Action<float[]> uploadWeights;
 
+    /// <summary>See <see cref="FitOptions.DivergenceFactor"/>; 0 when the check is off.</summary>
+    private double divergenceFactor;
+
+    /// <summary>The mean loss of this Fit's first batch, the yardstick of the explosion check (NaN until measured).</summary>
+    private double firstBatchLoss = double.NaN;
+
     public TrainingLoop(SeqDevice device, NetworkProgram program, ModelDescription description, SeededRandom random, ArrayView<float> parameters, ArrayView<float> gradients, Func<float[]> downloadWeights, Action<float[]> uploadWeights)
     {
         this.device = device;
@@ -48,6 +54,14 @@ internal sealed class TrainingLoop
         var earlyStopping = options.EarlyStopping;
         // Classification losses write accuracy where regression losses write the last-step error.
         bool accuracy = AccuracyMetric.ReportsAccuracy(description.Loss);
+        divergenceFactor = options.DivergenceFactor > 0 && double.IsFinite(options.DivergenceFactor) ? options.DivergenceFactor : 0;
+
+        // Read and check the checkpoint before anything else, so that a bad one leaves the model as it was.
+        var resumed = options.ResumeFrom is null ? null : CheckpointFile.Load(options.ResumeFrom, description);
+        if (resumed is not null)
+        {
+            CheckResumable(resumed, options.ResumeFrom!, samples, batchSize, settings.Kind);
+        }
 
         using var train = new DeviceDataSet(accelerator, x, y);
         using var rows = accelerator.Allocate1D<int>(samples);
@@ -57,14 +71,33 @@ internal sealed class TrainingLoop
         using var validator = validation is null ? null
             : new DataSetEvaluator(program, parameters, gradients, batchSize, program.OutputsPerSample(validation.Steps));
 
-        // The weights to fall back on: those at the end of the last epoch with finite losses and weights.
-        float[] lastGood = downloadWeights();
         float[]? bestWeights = null;
         double best = double.PositiveInfinity;
         int epochsWithoutImprovement = 0;
+        int firstEpoch = 0;
+        if (resumed is not null)
+        {
+            uploadWeights(resumed.Weights);
+            optimizer.RestoreState(resumed.Moments, resumed.OptimizerSteps);
+            random.State = resumed.Random;
+            history = resumed.ToHistory();
+            best = resumed.BestMonitored;
+            bestWeights = resumed.BestWeights;
+            epochsWithoutImprovement = resumed.EpochsWithoutImprovement;
+            firstEpoch = resumed.CompletedEpochs;
+            if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience)
+            {
+                // Early stopping ended the run that wrote the checkpoint.
+                history.StoppedEarly = firstEpoch < epochs;
+                firstEpoch = epochs;
+            }
+        }
+
+        // The weights to fall back on: those at the end of the last epoch with finite losses and weights.
+        float[] lastGood = downloadWeights();
         var order = new int[samples];
 
-        for (int epoch = 0; epoch < epochs; epoch++)
+        for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < order.Length; i++)
@@ -72,10 +105,14 @@ internal sealed class TrainingLoop
                 order[i] = i;
             }
 
-            if (options.Shuffle)
+            // A stateful model's row i of one batch continues row i of the previous batch, so its order is kept,
+            // and every epoch starts from a zero state (as the seed's ResetStatesCallback does).
+            if (options.Shuffle && !description.Stateful)
             {
                 random.Shuffle(order);
             }
+
+            program.ResetStates();
 
             rows.CopyFromCPU(order);
             program.Reserve(trainChunk, x.Steps);
@@ -136,6 +173,7 @@ internal sealed class TrainingLoop
             double? validationError = null;
             if (validator is not null)
             {
+                program.ResetStates();
                 var (vLoss, vError) = validator.Evaluate(validation!);
                 if (!double.IsFinite(vLoss))
                 {
@@ -175,6 +213,11 @@ internal sealed class TrainingLoop
                 epochsWithoutImprovement++;
             }
 
+            if (options.CheckpointPath is not null && ((epoch + 1) % options.CheckpointEvery == 0 || epoch == epochs - 1))
+            {
+                WriteCheckpoint(options.CheckpointPath, optimizer, weights, history, best, bestWeights, epochsWithoutImprovement, samples, batchSize, earlyStopping);
+            }
+
             options.OnEpochEnd?.Invoke(new TrainingProgress(epoch + 1, epochs, batches, batches, trainLoss, validationLoss, trainError, validationError, seconds, trainAccuracy, validationAccuracy));
 
             if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience)
@@ -192,25 +235,98 @@ internal sealed class TrainingLoop
         return history;
     }
 
-    /// <summary>Restores the last good weights and throws when a per-sample loss is NaN or infinite.</summary>
+    /// <summary>A checkpoint carries optimizer state and a shuffle order that only mean something for the same run.</summary>
+    private void CheckResumable(TrainingCheckpoint checkpoint, string path, int samples, int batchSize, Optimizer optimizer)
+    {
+        string prefix = $"Cannot resume {description.Name} from the checkpoint '{path}': ";
+        if (checkpoint.Optimizer != optimizer)
+        {
+            throw new ArgumentException(prefix + $"it holds {checkpoint.Optimizer} state, but this Fit uses {optimizer}; resume with the optimizer that wrote it.", nameof(FitOptions.ResumeFrom));
+        }
+
+        if (checkpoint.Samples != samples)
+        {
+            throw new ArgumentException(prefix + $"it was written by a Fit on {checkpoint.Samples} samples, but x has {samples}; resume with the same training data.", "x");
+        }
+
+        if (checkpoint.BatchSize != batchSize)
+        {
+            throw new ArgumentException(prefix + $"it was written by a Fit with batchSize {checkpoint.BatchSize}, but this Fit has {batchSize}; resume with the same batch size.", nameof(batchSize));
+        }
+    }
+
+    /// <summary>Writes the state at the end of the epoch just completed, atomically (see <see cref="FitOptions.CheckpointPath"/>).</summary>
+    private void WriteCheckpoint(string path, OptimizerRun optimizer, float[] weights, History history, double best, float[]? bestWeights, int epochsWithoutImprovement, int samples, int batchSize, EarlyStopping? earlyStopping)
+    {
+        var (moments, steps) = optimizer.ReadState();
+        var checkpoint = new TrainingCheckpoint
+        {
+            Fingerprint = description.Fingerprint,
+            CompletedEpochs = history.Epochs,
+            Samples = samples,
+            BatchSize = batchSize,
+            Optimizer = optimizer.Kind,
+            OptimizerSteps = steps,
+            Moments = moments,
+            Random = random.State,
+            Weights = weights,
+            Epochs = TrainingCheckpoint.Records(history),
+            BestEpoch = history.BestEpoch,
+            BestMonitored = best,
+            EpochsWithoutImprovement = epochsWithoutImprovement,
+            BestWeights = earlyStopping is { RestoreBestWeights: true } ? bestWeights : null,
+        };
+        WeightsFile.WriteAtomically(path, CheckpointFile.Write(checkpoint));
+    }
+
+    /// <summary>
+    /// Restores the last good weights and throws when a per-sample loss is NaN or infinite, or a batch loss exploded
+    /// (<see cref="FitOptions.DivergenceFactor"/>). <paramref name="losses"/> holds the epoch's per-sample losses in batch order.
+    /// </summary>
     private void ThrowIfDiverged(float[] losses, int count, int epoch, int batches, int batchSize, OptimizerSettings settings, History history, float[] lastGood)
     {
         int bad = LossSummary.FirstNonFinite(losses, count);
-        if (bad < 0)
+        if (bad >= 0)
+        {
+            int batch = bad / batchSize;
+            uploadWeights(lastGood);
+            throw new TrainingDivergedException(epoch + 1, batch + 1, batches, BatchMean(losses, batch, batchSize, count), "the batch loss is not finite", settings.LearningRate, history);
+        }
+
+        if (divergenceFactor == 0 || count == 0)
         {
             return;
         }
 
-        int batch = bad / batchSize;
-        int start = batch * batchSize;
-        int end = Math.Min(start + batchSize, count);
-        double batchLoss = 0;
-        for (int i = start; i < end; i++)
+        if (double.IsNaN(firstBatchLoss))
         {
-            batchLoss += losses[i];
+            firstBatchLoss = BatchMean(losses, 0, batchSize, count); // the first check of a Fit sees its first batch
         }
 
-        uploadWeights(lastGood);
-        throw new TrainingDivergedException(epoch + 1, batch + 1, batches, batchLoss / (end - start), "the batch loss is not finite", settings.LearningRate, history);
+        double limit = divergenceFactor * Math.Max(firstBatchLoss, 1.0);
+        for (int batch = 0; batch * batchSize < count; batch++)
+        {
+            double mean = BatchMean(losses, batch, batchSize, count);
+            if (mean > limit)
+            {
+                uploadWeights(lastGood);
+                string what = FormattableString.Invariant(
+                    $"the batch loss exploded to {mean:G4}, above {limit:G4} (FitOptions.DivergenceFactor = {divergenceFactor:G} times the larger of 1 and the first batch's loss {firstBatchLoss:G4})");
+                throw new TrainingDivergedException(epoch + 1, batch + 1, batches, mean, what, settings.LearningRate, history);
+            }
+        }
+    }
+
+    private static double BatchMean(float[] losses, int batch, int batchSize, int count)
+    {
+        int start = batch * batchSize;
+        int end = Math.Min(start + batchSize, count);
+        double sum = 0;
+        for (int i = start; i < end; i++)
+        {
+            sum += losses[i];
+        }
+
+        return sum / Math.Max(1, end - start);
     }
 }

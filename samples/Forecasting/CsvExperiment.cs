@@ -32,19 +32,25 @@ public static class CsvExperiment
 
         Experiments.PrintDevice(output, device);
         output.WriteLine($"{path} [{column}]: {raw.Length} values, {xTrain.GetLength(0)} training / {xValid.GetLength(0)} validation windows of {LookBack}; MSE in min-max scaled units.");
-        double naive = Metrics.Mse(yValid, Baselines.NaiveLastValue(xValid));
-        var naiveResult = new ExperimentResult("naive", "Naive: last value", null, 0, null, naive, null, naive, null);
+        float[,] naiveForecast = Baselines.NaiveLastValue(xValid);
+        double naive = Metrics.Mse(yValid, naiveForecast);
+        var naiveResult = new ExperimentResult("naive", "Naive: last value", null, 0, null, naive, null, naive, null)
+        {
+            Trace = ExperimentTrace.FirstSeries(null, xValid, yValid, naiveForecast),
+        };
 
         using var model = new DeepRnn(device, seed);
-        var history = model.Fit(xTrain, yTrain, epochs, ExperimentRunner.Batch, (xValid, yValid), new FitOptions
-        {
-            OnEpochEnd = p => output.WriteLine($"  deep-rnn       epoch {p.Epoch,3}/{p.Epochs}  loss {p.Loss:F5}  val {p.ValidationLoss:F5}  {p.Seconds,6:F1}s"),
-        });
-        double mse = Metrics.Mse(yValid, model.Predict(xValid));
+        var history = model.Fit(xTrain, yTrain, epochs, ExperimentRunner.Batch, (xValid, yValid), new LineReporter(output).Options("deep-rnn"));
+        float[,] predicted = model.Predict(xValid);
+        double mse = Metrics.Mse(yValid, predicted);
         var results = new[]
         {
             naiveResult,
-            new ExperimentResult("deep-rnn", "Deep RNN: SimpleRNN(20)×2 → Dense(1)", null, DeepRnn.ParameterCount, Timing.SecondsPerEpoch(history), mse, null, naive, null),
+            new ExperimentResult("deep-rnn", "Deep RNN: SimpleRNN(20)×2 → Dense(1)", null, DeepRnn.ParameterCount, Timing.SecondsPerEpoch(history), mse, null, naive, null)
+            {
+                Epochs = history.Epochs,
+                Trace = ExperimentTrace.FirstSeries(history, xValid, yValid, predicted),
+            },
         };
         ReportTable.Write(output, results);
         return results;

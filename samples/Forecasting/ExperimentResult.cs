@@ -33,7 +33,26 @@ public sealed record ExperimentResult(
     /// <summary>Score divided by the book's figure (1.0 = same as the book; below 1 = better).</summary>
     public double? RatioToBook => Score is double score && BookFigure is double book ? score / book : null;
 
-    /// <summary>A model that could not be built, with the reason.</summary>
-    public static ExperimentResult NotAvailable(string name, string title, string reason, double? bookFigure) =>
-        new(name, title, reason, 0, null, null, null, null, bookFigure);
+    /// <summary>Epochs trained (0 when nothing was trained).</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>Learning curves and the forecast of the first validation series, for the figures; null when the model did not run.</summary>
+    public ExperimentTrace? Trace { get; init; }
+
+    /// <summary>
+    /// The error that stopped a model that should have run (its kernels failed to build or training diverged), or null.
+    /// The run goes on with the next model and ends with exit code 1.
+    /// </summary>
+    public string? Error { get; init; }
+
+    /// <summary>A model that failed with <paramref name="error"/>.</summary>
+    public static ExperimentResult Failed(Experiment experiment, Exception error) =>
+        new(experiment.Name, experiment.Title, null, 0, null, null, null, null, experiment.Book)
+        {
+            Error = $"{error.GetType().Name}: {error.Message}",
+        };
+
+    /// <summary>A model that could not be built or trained, with the reason.</summary>
+    public static ExperimentResult NotAvailable(Experiment experiment, string reason) =>
+        new(experiment.Name, experiment.Title, reason, 0, null, null, null, null, experiment.Book);
 }

@@ -3,7 +3,7 @@ using SeqDsl.Engine;
 
 namespace SeqDsl.Samples.Forecasting;
 
-/// <summary>Trains models on one device and data set, printing a line per epoch.</summary>
+/// <summary>Trains models on one device and data set, reporting progress as it goes.</summary>
 public sealed class ExperimentRunner : IDisposable
 {
     private const int BatchSize = 32;
@@ -11,14 +11,13 @@ public sealed class ExperimentRunner : IDisposable
     private ExperimentResult? deepRnnResult;
 
     /// <summary>Creates a runner.</summary>
-    public ExperimentRunner(SeqDevice device, ExperimentData data, int epochs, int seed, TextWriter log)
+    public ExperimentRunner(SeqDevice device, ExperimentData data, EpochPlan epochs, int seed, TrainingReporter reporter)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
         Device = device;
         Data = data;
         Epochs = epochs;
         Seed = seed;
-        Log = log;
+        Reporter = reporter;
     }
 
     /// <summary>Where every model runs.</summary>
@@ -27,64 +26,84 @@ public sealed class ExperimentRunner : IDisposable
     /// <summary>The data sets.</summary>
     public ExperimentData Data { get; }
 
-    /// <summary>Epochs per trained model.</summary>
-    public int Epochs { get; }
+    /// <summary>Epochs of each trained model.</summary>
+    public EpochPlan Epochs { get; }
 
     /// <summary>Seed of the weight initialization and shuffling.</summary>
     public int Seed { get; }
 
-    /// <summary>Where progress lines go.</summary>
-    public TextWriter Log { get; }
+    /// <summary>Where progress goes.</summary>
+    public TrainingReporter Reporter { get; }
+
+    /// <summary>Keras's default batch size, used for every model as the book does.</summary>
+    public static int Batch => BatchSize;
 
     /// <summary>
-    /// Trains a model predicting one value per series ([n, outputs] targets) and scores it on validation.
+    /// Trains a model predicting values after the series ([n, outputs] targets) and scores it on validation.
     /// A model whose layers have no kernels yet comes back as "not available".
     /// </summary>
     public ExperimentResult TrainVector<TModel>(
-        string name, string title, double? book, ForecastSplit split,
+        Experiment experiment, ForecastSplit split,
         Func<SeqDevice, int, TModel> create,
         Func<TModel, float[,,], float[,], int, (float[,,], float[,]), FitOptions, History> fit,
         Func<TModel, float[,,], float[,]> predict)
         where TModel : ModelBase
     {
-        var model = TryCreate(name, title, book, create, out var unavailable);
+        var model = TryCreate(experiment, create, out var unavailable);
         if (model is null)
             return unavailable!;
         using (model)
         {
-            var history = fit(model, split.XTrain, split.YTrain, Epochs, (split.XValid, split.YValid), Progress(name));
-            double mse = Metrics.Mse(split.YValid, predict(model, split.XValid));
+            var history = fit(model, split.XTrain, split.YTrain, Epochs.For(experiment), (split.XValid, split.YValid), Reporter.Options(experiment.Name));
+            float[,] predicted = predict(model, split.XValid);
+            double mse = Metrics.Mse(split.YValid, predicted);
             double naive = Metrics.Mse(split.YValid, Baselines.NaiveRepeat(split.XValid, split.Ahead));
-            return new ExperimentResult(name, title, null, model.ParameterCount, Timing.SecondsPerEpoch(history), mse, null, naive, book);
+            return new ExperimentResult(experiment.Name, experiment.Title, null, model.ParameterCount, Timing.SecondsPerEpoch(history), mse, null, naive, experiment.Book)
+            {
+                Epochs = history.Epochs,
+                Trace = ExperimentTrace.FirstSeries(history, split.XValid, split.YValid, predicted),
+            };
         }
     }
 
-    /// <summary>Trains a seq-to-seq model ([n, steps, 10] targets) and scores its last step on validation.</summary>
+    /// <summary>
+    /// Trains a seq-to-seq model ([n, steps, 10] targets, optionally reduced by <paramref name="targetSteps"/> to the steps
+    /// the model outputs) and scores its last step on validation.
+    /// </summary>
     public ExperimentResult TrainSequence<TModel>(
-        string name, string title, double? book,
+        Experiment experiment,
         Func<SeqDevice, int, TModel> create,
         Func<TModel, float[,,], float[,,], int, (float[,,], float[,,]), FitOptions, History> fit,
-        Func<TModel, float[,,], float[,,]> predict)
+        Func<TModel, float[,,], float[,,]> predict,
+        Func<float[,,], float[,,]>? targetSteps = null)
         where TModel : ModelBase
     {
-        var model = TryCreate(name, title, book, create, out var unavailable);
+        var model = TryCreate(experiment, create, out var unavailable);
         if (model is null)
             return unavailable!;
         using (model)
         {
             var split = Data.TenAhead;
-            var history = fit(model, split.XTrain, split.YTrainSequence, Epochs, (split.XValid, split.YValidSequence), Progress(name));
+            var (yTrain, yValid) = targetSteps is null
+                ? (split.YTrainSequence, split.YValidSequence)
+                : (targetSteps(split.YTrainSequence), targetSteps(split.YValidSequence));
+            var history = fit(model, split.XTrain, yTrain, Epochs.For(experiment), (split.XValid, yValid), Reporter.Options(experiment.Name));
             float[,,] predicted = predict(model, split.XValid);
-            double mse = Metrics.Mse(split.YValidSequence, predicted);
-            double lastStep = Metrics.LastStepMse(split.YValidSequence, predicted);
+            double mse = Metrics.Mse(yValid, predicted);
+            double lastStep = Metrics.LastStepMse(yValid, predicted);
+
             // The last step's targets are the ten values after the input, so the naive forecast repeats the last input.
             double naive = Metrics.Mse(split.YValid, Baselines.NaiveRepeat(split.XValid, split.Ahead));
-            return new ExperimentResult(name, title, null, model.ParameterCount, Timing.SecondsPerEpoch(history), mse, lastStep, naive, book);
+            return new ExperimentResult(experiment.Name, experiment.Title, null, model.ParameterCount, Timing.SecondsPerEpoch(history), mse, lastStep, naive, experiment.Book)
+            {
+                Epochs = history.Epochs,
+                Trace = ExperimentTrace.FirstSeries(history, split.XValid, split.YValid, ExperimentTrace.LastStep(predicted)),
+            };
         }
     }
 
     /// <summary>The deep RNN trained on one-ahead targets, trained once and shared by the deep-rnn and iterative experiments.</summary>
-    public (DeepRnn Model, ExperimentResult Result) TrainedDeepRnn(string title, double? book)
+    public (DeepRnn Model, ExperimentResult Result) TrainedDeepRnn(Experiment experiment)
     {
         if (deepRnn is null || deepRnnResult is null)
         {
@@ -92,10 +111,15 @@ public sealed class ExperimentRunner : IDisposable
             var model = new DeepRnn(Device, Seed);
             try
             {
-                var history = model.Fit(split.XTrain, split.YTrain, Epochs, BatchSize, (split.XValid, split.YValid), Progress("deep-rnn"));
-                double mse = Metrics.Mse(split.YValid, model.Predict(split.XValid));
+                var history = model.Fit(split.XTrain, split.YTrain, Epochs.For(experiment), BatchSize, (split.XValid, split.YValid), Reporter.Options(experiment.Name));
+                float[,] predicted = model.Predict(split.XValid);
+                double mse = Metrics.Mse(split.YValid, predicted);
                 double naive = Metrics.Mse(split.YValid, Baselines.NaiveLastValue(split.XValid));
-                deepRnnResult = new ExperimentResult("deep-rnn", title, null, DeepRnn.ParameterCount, Timing.SecondsPerEpoch(history), mse, null, naive, book);
+                deepRnnResult = new ExperimentResult(experiment.Name, experiment.Title, null, DeepRnn.ParameterCount, Timing.SecondsPerEpoch(history), mse, null, naive, experiment.Book)
+                {
+                    Epochs = history.Epochs,
+                    Trace = ExperimentTrace.FirstSeries(history, split.XValid, split.YValid, predicted),
+                };
                 deepRnn = model;
             }
             catch
@@ -108,13 +132,10 @@ public sealed class ExperimentRunner : IDisposable
         return (deepRnn, deepRnnResult);
     }
 
-    /// <summary>Keras's default batch size, used for every model as the book does.</summary>
-    public static int Batch => BatchSize;
-
     /// <inheritdoc/>
     public void Dispose() => deepRnn?.Dispose();
 
-    private TModel? TryCreate<TModel>(string name, string title, double? book, Func<SeqDevice, int, TModel> create, out ExperimentResult? unavailable)
+    private TModel? TryCreate<TModel>(Experiment experiment, Func<SeqDevice, int, TModel> create, out ExperimentResult? unavailable)
         where TModel : class
     {
         unavailable = null;
@@ -124,15 +145,9 @@ public sealed class ExperimentRunner : IDisposable
         }
         catch (NotSupportedException e)
         {
-            unavailable = ExperimentResult.NotAvailable(name, title, e.Message, book);
-            Log.WriteLine($"  {name,-14} not available yet: {e.Message}");
+            unavailable = ExperimentResult.NotAvailable(experiment, e.Message);
+            Reporter.Unavailable(experiment.Name, e.Message);
             return null;
         }
     }
-
-    private FitOptions Progress(string name) => new()
-    {
-        OnEpochEnd = p => Log.WriteLine(
-            $"  {name,-14} epoch {p.Epoch,3}/{p.Epochs}  loss {p.Loss:F5}  val {(p.ValidationLoss is double v ? v.ToString("F5") : "-"),-8}  {p.Seconds,6:F1}s"),
-    };
 }

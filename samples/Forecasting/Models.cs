@@ -29,8 +29,8 @@ public partial class DeepRnn { }
 [Dense(10)]
 public partial class DeepRnnDense10 { }
 
-/// <summary>Seq-to-seq: at every step, the next ten values.</summary>
-[SequenceModel(InputFeatures = 1)]
+/// <summary>Seq-to-seq: at every step, the next ten values; the book trains it with Adam(learning_rate=0.01).</summary>
+[SequenceModel(InputFeatures = 1, LearningRate = 0.01)]
 [Recurrent(SimpleRNN, 20, ReturnSequences = true)]
 [Recurrent(SimpleRNN, 20, ReturnSequences = true)]
 [TimeDistributed(Dense = 10)]

@@ -6,17 +6,18 @@ namespace SeqDsl.Samples.Forecasting;
 public sealed record Options
 {
     /// <summary>Usage text.</summary>
-    public const string Usage =
-        "Usage: Forecasting [--model NAME] [--epochs N] [--quick] [--seed N] [--csv FILE --column NAME]\n" +
-        "  --model NAME   one of: naive, linear, simple-rnn, deep-rnn, iterative, dense10, seq-rnn, seq-lstm, seq-gru,\n" +
-        "                 layernorm-rnn, conv-gru, wavenet (default: all)\n" +
-        "  --epochs N     training epochs (default 20; 30 with --quick)\n" +
-        "  --quick        1,000 training / 300 validation series; exit code 1 if a trained model fails to beat naive\n" +
-        "  --seed N       data and weight seed (default 42, the book's)\n" +
-        "  --csv FILE --column NAME   train the deep RNN on your own series (look-back 50) and compare with naive";
+    public static string Usage { get; } = string.Join('\n',
+        "Usage: Forecasting [--model NAME[,NAME…]] [--epochs N] [--quick] [--seed N] [--plots DIR] [--results FILE] [--csv FILE --column NAME]",
+        $"  --model NAMES  comma-separated, from: {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))} (default: all)",
+        $"  --epochs N     training epochs of every model (default {EpochPlan.BookEpochs}; with --quick {EpochPlan.DefaultQuickEpochs}, more for slow learners)",
+        $"  --quick        {ExperimentData.QuickTrain:N0} training / {ExperimentData.QuickValid:N0} validation series; exit code 1 if a trained model fails to beat naive",
+        "  --seed N       data and weight seed (default 42, the book's)",
+        "  --plots DIR    write PNG figures: each model's learning curves and its forecast of validation series 0",
+        "  --results FILE write the table as JSON (one object per model) for scripts and tests",
+        "  --csv FILE --column NAME   train the deep RNN on your own series (look-back 50) and compare with naive");
 
-    /// <summary>One model's short name, or null for all.</summary>
-    public string? Model { get; init; }
+    /// <summary>The short names of the models to run, in the catalog's order; empty for all.</summary>
+    public IReadOnlyList<string> Models { get; init; } = [];
 
     /// <summary>Epochs, or null for the mode's default.</summary>
     public int? Epochs { get; init; }
@@ -33,6 +34,12 @@ public sealed record Options
     /// <summary>The CSV column to forecast.</summary>
     public string? Column { get; init; }
 
+    /// <summary>Folder for the PNG figures, or null for none.</summary>
+    public string? Plots { get; init; }
+
+    /// <summary>File for the results as JSON, or null for none.</summary>
+    public string? Results { get; init; }
+
     /// <summary>Print usage and exit.</summary>
     public bool Help { get; init; }
 
@@ -48,11 +55,13 @@ public sealed record Options
             {
                 "--quick" => options with { Quick = true },
                 "-h" or "--help" => options with { Help = true },
-                "--model" => options with { Model = KnownModel(Value(args, ref i)) },
+                "--model" => options with { Models = KnownModels(Value(args, ref i)) },
                 "--epochs" => options with { Epochs = Positive(arg, Value(args, ref i)) },
                 "--seed" => options with { Seed = Integer(arg, Value(args, ref i)) },
                 "--csv" => options with { Csv = Value(args, ref i) },
                 "--column" => options with { Column = Value(args, ref i) },
+                "--plots" => options with { Plots = Value(args, ref i) },
+                "--results" => options with { Results = Value(args, ref i) },
                 _ => throw new ArgumentException($"Unknown option '{arg}' at position {i}.", nameof(args)),
             };
         }
@@ -69,9 +78,16 @@ public sealed record Options
         return args[++i];
     }
 
-    private static string KnownModel(string name) =>
-        ExperimentCatalog.Find(name)?.Name ?? throw new ArgumentException(
-            $"Unknown model '{name}': expected one of {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))}.", nameof(name));
+    private static IReadOnlyList<string> KnownModels(string names)
+    {
+        var known = names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => ExperimentCatalog.Find(name)?.Name ?? throw new ArgumentException(
+                $"Unknown model '{name}': expected one of {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))}.", nameof(names)))
+            .ToHashSet();
+        if (known.Count == 0)
+            throw new ArgumentException("Option '--model' needs at least one model name.", nameof(names));
+        return ExperimentCatalog.All.Select(e => e.Name).Where(known.Contains).ToList();
+    }
 
     private static int Integer(string option, string text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)

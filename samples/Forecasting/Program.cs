@@ -1,5 +1,6 @@
 using SeqDsl;
 using SeqDsl.Samples.Forecasting;
+using SeqDsl.Samples.Forecasting.Plots;
 
 // Chapter 15 of Hands-On Machine Learning (Géron), forecasting a time series, with SeqDsl models.
 Options options;
@@ -21,18 +22,34 @@ if (options.Help)
 }
 
 var device = SeqDevice.Best();
+IReadOnlyList<ExperimentResult> results;
 if (options.Csv is not null)
 {
-    CsvExperiment.Run(Console.Out, device, options.Csv, options.Column!, options.Epochs ?? 20, options.Seed);
-    return 0;
+    results = CsvExperiment.Run(Console.Out, device, options.Csv, options.Column!, options.Epochs ?? EpochPlan.BookEpochs, options.Seed);
+}
+else
+{
+    var data = options.Quick ? ExperimentData.Quick(options.Seed) : ExperimentData.Chapter15(options.Seed);
+    var selected = options.Models.Count == 0 ? ExperimentCatalog.All : options.Models.Select(name => ExperimentCatalog.Find(name)!).ToList();
+    results = Experiments.Run(Console.Out, device, data, new EpochPlan(options.Epochs, options.Quick), options.Seed, selected);
 }
 
-var data = options.Quick ? ExperimentData.Quick(options.Seed) : ExperimentData.Chapter15(options.Seed);
-int epochs = options.Epochs ?? (options.Quick ? Experiments.QuickEpochs : 20);
-var selected = options.Model is null ? ExperimentCatalog.All : [ExperimentCatalog.Find(options.Model)!];
-var results = Experiments.Run(Console.Out, device, data, epochs, options.Seed, selected);
+if (options.Results is not null)
+{
+    ResultsFile.Write(options.Results, device, options.Quick, options.Seed, results);
+    Console.WriteLine($"Results: {options.Results}");
+}
 
-var failures = Experiments.WorseThanNaive(results);
-foreach (var failure in failures)
+if (options.Plots is not null)
+{
+    var figures = FigureWriter.WriteAll(options.Plots, results);
+    Console.WriteLine($"Figures: {figures.Count} PNG files in {options.Plots}");
+}
+
+var errors = Experiments.Failures(results);
+foreach (var failure in errors)
+    Console.WriteLine($"{failure.Name} failed: {failure.Error}");
+var worse = Experiments.WorseThanNaive(results);
+foreach (var failure in worse)
     Console.WriteLine($"{failure.Name} did not beat the naive forecast ({failure.Score:F5} vs {failure.NaiveMse:F5}).");
-return options.Quick && failures.Count > 0 ? 1 : 0;
+return errors.Count > 0 || (options.Quick && worse.Count > 0) ? 1 : 0;

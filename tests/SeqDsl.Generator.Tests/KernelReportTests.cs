@@ -94,6 +94,8 @@ public partial class SmallDense { }
     [InlineData(nameof(Models.GruSeqToSeq))]
     [InlineData(nameof(Models.Linear))]
     [InlineData(nameof(Models.Tagger))]
+    [InlineData(nameof(Models.ConvGru))]
+    [InlineData(nameof(Models.GlobalAverage))]
     public void Launch_counts_follow_the_emitters(string model)
     {
         var plan = ShapeInferenceTests.Plan(GeneratorHarness.Usings + (string)typeof(Models).GetField(model)!.GetValue(null)!);
@@ -107,9 +109,9 @@ public partial class SmallDense { }
         }
     }
 
-    /// <summary>A model whose kernels are not written yet still gets a report (its constructor throws, its costs do not).</summary>
+    /// <summary>The simple WaveNet's report counts each convolution the attribute expands into.</summary>
     [Fact]
-    public void Unsupported_model_has_a_report()
+    public void WaveNet_report_counts_every_expanded_convolution()
     {
         var report = Load(Models.SimpleWaveNet, "SimpleWaveNet");
         Assert.Equal(9, report.Layers.Count); // 8 dilated causal convolutions and the 1×1 head

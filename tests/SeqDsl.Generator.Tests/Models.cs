@@ -108,4 +108,23 @@ namespace Demo;
 [Recurrent(LSTM, 20)]
 public partial class Broken { }
 ";
+
+    public const string RecurrentCellOptions = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(LSTM, 8, Peepholes = true, ReturnSequences = true)]
+[Recurrent(SimpleRNN, 6, LayerNorm = true, ReturnSequences = true)]
+[Recurrent(GRU, 4, ResetAfter = false, GoBackwards = true, ReturnSequences = true)]
+[Bidirectional(LSTM, 3, MergeMode = MergeMode.Sum)]
+[Dense(1)]
+public partial class CellOptions { }
+";
+
+    public const string StatefulLstm = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1, BatchSize = 16)]
+[Recurrent(LSTM, 8, Stateful = true, LayerNorm = true, ReturnSequences = true)]
+[TimeDistributed(Dense = 1)]
+public partial class StatefulForecaster { }
+";
 }

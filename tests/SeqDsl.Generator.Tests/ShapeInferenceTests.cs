@@ -97,6 +97,47 @@ public class ShapeInferenceTests
     }
 
     [Fact]
+    public void Gated_wavenet_of_the_paper_matches_a_hand_count()
+    {
+        // The paper's stack: 10 layers (dilations 1…512) × 3 blocks, 128 filters, 256 outputs, kernel 2, on 1 feature.
+        var plan = Plan(Model("[WaveNet(128, LayersPerBlock = 10, Blocks = 3, Gated = true, Outputs = 256)]"));
+        Assert.False(plan.HasErrors, string.Join("\n", plan.Findings));
+        var layer = Assert.Single(plan.Layers);
+        int input = (2 * 1 * 128) + 128; // causal input conv, kernel 2
+        int dilated = (2 * 128 * 256) + 256; // 2·filters outputs: tanh half and sigmoid half
+        int residual = (128 * 128) + 128; // 1×1
+        int post = (128 * 128) + 128;
+        int head = (128 * 256) + 256;
+        Assert.Equal(input + (30 * (dilated + residual)) + post + head, layer.ParameterCount);
+        Assert.Equal(2 + (30 * 4) + 2 + 2, layer.Parameters.Count); // input conv, 4 per block layer, post, head (kernel and bias each)
+        Assert.Equal("[batch, steps, 256]", layer.Output.ToString());
+    }
+
+    [Fact]
+    public void Simple_wavenet_of_the_paper_expands_to_thirty_causal_layers()
+    {
+        var plan = Plan(Model("[WaveNet(128, LayersPerBlock = 10, Blocks = 3, Outputs = 256)]", "InputFeatures = 1, InputSteps = 2000"));
+        Assert.False(plan.HasErrors, string.Join("\n", plan.Findings));
+        Assert.Equal(31, plan.Layers.Count);
+        Assert.Equal(512, plan.Layers.Max(l => l.Spec.Dilation));
+        Assert.All(plan.Layers, l => Assert.Equal((int)PaddingKind.Causal, l.Spec.Padding));
+        int first = (2 * 1 * 128) + 128;
+        int other = (2 * 128 * 128) + 128;
+        int head = (128 * 256) + 256;
+        Assert.Equal(first + (29 * other) + head, plan.ParameterCount);
+        Assert.Equal(2000, plan.Output.Steps); // causal: the length is kept, and known at compile time
+    }
+
+    [Fact]
+    public void Seed_conv_gru_reports_its_output_length_at_compile_time()
+    {
+        var plan = Plan(Models.ConvGru.Replace("InputFeatures = 1", "InputFeatures = 1, InputSteps = 50"));
+        Assert.False(plan.HasErrors, string.Join("\n", plan.Findings));
+        Assert.Equal(new[] { 24, 24, 24, 24 }, plan.Layers.Select(l => l.Output.Steps));
+        Assert.Equal("[batch, 24, 10]", plan.Output.ToString());
+    }
+
+    [Fact]
     public void Flatten_needs_fixed_steps()
     {
         var plan = Plan(Model("[Flatten]\n[Dense(1)]"));

@@ -27,6 +27,8 @@ public class SnapshotTests
     [InlineData(nameof(Models.GlobalAverage))]
     [InlineData(nameof(Models.MissingReturnSequences))]
     [InlineData(nameof(Models.Tagger))]
+    [InlineData(nameof(Models.RecurrentCellOptions))]
+    [InlineData(nameof(Models.StatefulLstm))]
     public void Generated_sources(string model)
     {
         string source = (string)typeof(Models).GetField(model)!.GetValue(null)!;

@@ -94,15 +94,11 @@ public partial class McDropoutModel { }
 [Dense(1)]
 public partial class NoDropoutModel { }
 
-// Valid shapes, but no kernels: RepeatVector(n) with n ≠ InputSteps, and a cross-entropy on Tanh outputs.
+// Valid shapes, but no kernels: RepeatVector(n) with n ≠ InputSteps. (A cross-entropy on Tanh outputs is a compile-time
+// error, SEQ007, tested in the analyzer tests.)
 [SequenceModel(InputFeatures = 2, InputSteps = 4)]
 [Flatten]
 [Dense(3)]
 [RepeatVector(3)]
 [TimeDistributed(Dense = 1)]
 public partial class RepeatMismatchModel { }
-
-[SequenceModel(InputFeatures = 2, InputSteps = 3, Loss = Loss.CategoricalCrossEntropy)]
-[Flatten]
-[Dense(3, Activation = Activation.Tanh)]
-public partial class TanhCceModel { }

@@ -6,7 +6,7 @@ namespace SeqDsl.Kernels.Tests;
 /// A plain double-precision C# implementation of the layers the generator emits kernels for, written from Keras's
 /// equations (not from the generated code). Weights are read from the flat buffer through the model's ParameterInfo.
 /// </summary>
-internal sealed class ReferenceNetwork
+internal sealed partial class ReferenceNetwork
 {
     private readonly List<Func<double[], double[][], double[][]>> layers = new();
     private readonly ModelDescription description;
@@ -175,6 +175,7 @@ internal sealed class ReferenceNetwork
         int perSample = targets.Length / n;
         for (int b = 0; b < n; b++)
         {
+            currentSample = b;
             var y = Forward(weights, Sample(x, b));
             double s = 0;
             for (int e = 0; e < perSample; e++)

@@ -49,7 +49,20 @@ internal static class LayerCosts
                 return MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, taps: 1, perStep: layer.Input.IsSequence, fixedSteps: layer.Input.Steps);
             case LayerKind.Conv1D:
                 // One product of [taps × features] by [filters] per output step; the input is read once per step.
-                return MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, layer.Spec.KernelSize, perStep: true, fixedSteps: layer.Output.Steps);
+                // The first convolution launches no input-gradient kernel.
+                var conv = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, layer.Spec.KernelSize, perStep: true, fixedSteps: layer.Output.Steps);
+                return first ? conv with { BackwardLaunches = 1 } : conv;
+            case LayerKind.MaxPooling1D:
+            case LayerKind.AveragePooling1D:
+            case LayerKind.GlobalMaxPooling1D:
+            case LayerKind.GlobalAveragePooling1D:
+                // No products: each input value is read once and each output value written once, and the gradient
+                // goes back the same way (not for the first layer).
+                double inputs = layer.Input.Features, outputs = layer.Output.Features;
+                var pass = layer.Output.IsSequence
+                    ? new Terms(0, 0, (inputs * layer.Spec.Strides + outputs) * Float)
+                    : new Terms(0, outputs * Float, inputs * Float);
+                return new LayerCostModel(layer.Name, layer.Title, layer.Output.IsSequence ? layer.Output.Steps : layer.Input.Steps, 1, first ? 0 : 1, Terms.Zero, Terms.Zero, pass, first ? Terms.Zero : pass);
             case LayerKind.Flatten:
                 // A gather of each sample's values into one row, and the gradient scattered back (not for the first layer).
                 double width = layer.Output.Features;
@@ -125,9 +138,14 @@ internal static class LayerCosts
         int directions = layer.Spec.Kind == LayerKind.Bidirectional ? 2 : 1;
         double f = layer.Input.Features;
         double u = layer.Spec.Units;
-        double gu = RecurrentEmitter.GatesOf(cell) * u;
-        double cache = RecurrentEmitter.CacheWidthOf(cell, layer.Spec.Units);
-        double gradient = RecurrentEmitter.GradientWidthOf(cell, layer.Spec.Units);
+        double gu = (cell switch { CellKind.LSTM => 4, CellKind.GRU => 3, _ => 1 }) * u;
+
+        // What RecurrentEmitter caches per step: LSTM i, f, c̃, o and c; GRU z, r, h̃ and, with reset_after, the
+        // recurrent candidate term; plus the normalized pre-activations and 1/σ with LayerNorm. Gate gradients: two
+        // sets per step for reset_after GRU and LayerNorm cells (input side and recurrent side), else one.
+        bool resetAfter = cell == CellKind.GRU && layer.Spec.ResetAfter;
+        double cache = (cell switch { CellKind.LSTM => 5 * u, CellKind.GRU => resetAfter ? 4 * u : 3 * u, _ => 0 }) + (layer.Spec.LayerNorm ? gu + 1 : 0);
+        double gradient = (resetAfter || layer.Spec.LayerNorm ? 2 : 1) * gu;
         bool sequences = layer.Spec.ReturnSequences;
 
         // Forward, per step: x·W (F×GU) and h·U (U×GU).

@@ -61,6 +61,14 @@ internal abstract class LayerEmitter
     /// </summary>
     public virtual string? LogitsView => null;
 
+    /// <summary>Buffers that live as long as the program (a stateful layer's carried state), sized per sample of the model's fixed batch.</summary>
+    public virtual IEnumerable<WorkspaceBuffer> Persistent => System.Array.Empty<WorkspaceBuffer>();
+
+    /// <summary>Statements of <c>ResetStates()</c> that clear the layer's carried state (stateful layers only).</summary>
+    public virtual void EmitResetStates(CodeWriter w)
+    {
+    }
+
     public abstract void EmitKernels(CodeWriter w);
 
     public abstract void EmitForward(CodeWriter w);

@@ -26,6 +26,8 @@ internal static class LayerEmitterFactory
             {
                 LayerKind.Recurrent or LayerKind.Bidirectional => RecurrentEmitter.Unsupported(layer),
                 LayerKind.Dense or LayerKind.TimeDistributed or LayerKind.Flatten => null,
+                LayerKind.Conv1D => Conv1DEmitter.Unsupported(layer),
+                LayerKind.WaveNet or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => null,
                 _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Unsupported(plan, layer),
                 _ => layer.KerasType + " layers",
             };
@@ -59,8 +61,12 @@ internal static class LayerEmitterFactory
                 Loss: (LossKind)plan.Spec.Loss);
             emitters.Add(layer.Spec.Kind switch
             {
-                LayerKind.Recurrent => new RecurrentEmitter(layer, io),
+                LayerKind.Recurrent or LayerKind.Bidirectional => new RecurrentEmitter(layer, io),
                 LayerKind.Flatten => new FlattenEmitter(layer, io),
+                LayerKind.Conv1D => new Conv1DEmitter(layer, io),
+                LayerKind.WaveNet => new WaveNetEmitter(layer, io),
+                LayerKind.MaxPooling1D or LayerKind.AveragePooling1D => new PoolingEmitter(layer, io),
+                LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingEmitter(layer, io),
                 _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Create(layer, io),
                 _ => new DenseEmitter(layer, io),
             });

@@ -1,17 +1,21 @@
 using System.Collections.Generic;
+using System.Linq;
 using SeqDsl.Generator.Model;
 using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
-/// SimpleRNN, LSTM and GRU (Keras semantics and weight layouts). Schedule: one thread per sequence, the time
-/// loop inside the kernel, the state in thread-local arrays of constant size, the innermost loops over the
-/// contiguous gate columns (what PoCL's compiler vectorizes). Backward is full backprop through time in one
-/// launch, then one launch that reduces every weight's gradient over (sample, step) — one thread per weight,
-/// so the sums are deterministic and need no atomics.
+/// SimpleRNN, LSTM and GRU (Keras semantics and weight layouts), with their options: peephole LSTM, GRU with
+/// reset_after false, layer normalization inside the cell, GoBackwards, Bidirectional and stateful layers.
+/// Schedule: one thread per sequence, the time loop inside the kernel, the state in thread-local arrays of constant
+/// size, the innermost loops over the contiguous gate columns (what PoCL's compiler vectorizes). Backward is full
+/// backprop through time in one launch, then one launch that reduces every weight's gradient over (sample, step) —
+/// one thread per weight, so the sums are deterministic and need no atomics. A Bidirectional layer runs these
+/// kernels once per direction.
 /// </summary>
-internal sealed class RecurrentEmitter : LayerEmitter
+/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, and the cell math (Lstm, Gru, SimpleRnn, LayerNorm).</remarks>
+internal sealed partial class RecurrentEmitter : LayerEmitter
 {
     private readonly CellKind cell;
     private readonly int features;
@@ -19,6 +23,7 @@ internal sealed class RecurrentEmitter : LayerEmitter
     private readonly ActivationKind activation;
     private readonly ActivationKind gateActivation;
     private readonly RecurrentGroupSchedule? groupSchedule; // the GPU variant of the forward and backward kernels, if it covers this layer
+    private readonly IReadOnlyList<RecurrentDirection> directions;
 
     public RecurrentEmitter(LayerPlan plan, LayerIo io)
         : base(plan, io)
@@ -28,6 +33,7 @@ internal sealed class RecurrentEmitter : LayerEmitter
         units = plan.Spec.Units;
         activation = ActivationCode.Resolve(plan.Spec.Activation, ActivationKind.Tanh);
         gateActivation = ActivationCode.Resolve(plan.Spec.RecurrentActivation, ActivationKind.Sigmoid);
+        directions = RecurrentDirection.For(plan.Spec);
         groupSchedule = RecurrentGroupSchedule.For(plan, io, Prefix);
     }
 
@@ -35,19 +41,14 @@ internal sealed class RecurrentEmitter : LayerEmitter
     public static string? Unsupported(LayerPlan plan)
     {
         var s = plan.Spec;
-        if (s.Kind == LayerKind.Bidirectional)
+        if (s.Kind == LayerKind.Bidirectional && s.MergeMode == (int)MergeModeKind.Multiply)
         {
-            return "Bidirectional layers";
+            return "Bidirectional layers with MergeMode.Multiply";
         }
 
-        if (s.Peepholes)
+        if (s.LayerNorm && s.Cell == (int)CellKind.GRU)
         {
-            return "peephole LSTM cells";
-        }
-
-        if (s.LayerNorm)
-        {
-            return "layer-normalized recurrent cells";
+            return "layer-normalized GRU cells";
         }
 
         if (s.Dropout > 0 || s.RecurrentDropout > 0)
@@ -55,19 +56,9 @@ internal sealed class RecurrentEmitter : LayerEmitter
             return "dropout inside recurrent layers";
         }
 
-        if (s.Stateful)
+        if (s.Stateful && s.Kind == LayerKind.Bidirectional)
         {
-            return "stateful recurrent layers";
-        }
-
-        if (s.GoBackwards)
-        {
-            return "GoBackwards";
-        }
-
-        if (s.Cell == (int)CellKind.GRU && !s.ResetAfter)
-        {
-            return "GRU with ResetAfter = false";
+            return "stateful Bidirectional layers";
         }
 
         if (s.Activation == (int)ActivationKind.Softmax || s.RecurrentActivation == (int)ActivationKind.Softmax)
@@ -78,52 +69,135 @@ internal sealed class RecurrentEmitter : LayerEmitter
         return null;
     }
 
-    private int Gates => GatesOf(cell);
-
-    /// <summary>Floats cached per step for the backward pass (beyond the hidden state).</summary>
-    private int CacheWidth => CacheWidthOf(cell, units);
-
-    /// <summary>Gate gradients stored per step: GRU keeps the input-side and the recurrent-side ones (they differ in the candidate block).</summary>
-    private int GradientWidth => GradientWidthOf(cell, units);
-
-    /// <summary>Floats the forward pass caches per step for the backward pass (beyond the hidden state); also read by <see cref="LayerCosts"/>.</summary>
-    public static int CacheWidthOf(CellKind cell, int units) => cell switch
-    {
-        CellKind.LSTM => 5 * units, // i, f, c̃, o and the cell state
-        CellKind.GRU => 4 * units, // z, r, h̃ and the recurrent candidate term (h·U_h + b_h), which the reset gate scales
-        _ => 0,
-    };
-
-    /// <summary>Gate gradients stored per step; also read by <see cref="LayerCosts"/>.</summary>
-    public static int GradientWidthOf(CellKind cell, int units) => (cell == CellKind.GRU ? 2 : 1) * GatesOf(cell) * units;
-
-    /// <summary>Gate blocks of a cell: LSTM 4 (i, f, c̃, o), GRU 3 (z, r, h̃), SimpleRNN 1.</summary>
-    public static int GatesOf(CellKind cell) => cell switch
+    private int Gates => cell switch
     {
         CellKind.LSTM => 4,
         CellKind.GRU => 3,
         _ => 1,
     };
 
-    private string StatesView => Plan.Spec.ReturnSequences ? Io.Output : FieldPrefix + "States!.View";
+    private int GateWidth => Gates * units;
 
-    private string CacheView => CacheWidth > 0 ? FieldPrefix + "Cache!.View" : StatesView;
+    private bool Peepholes => cell == CellKind.LSTM && Plan.Spec.Peepholes;
+
+    private bool Normalized => Plan.Spec.LayerNorm;
+
+    /// <summary>GRU with reset_after = False: the reset gate scales h(t−1) before the candidate's recurrent matmul.</summary>
+    private bool ResetBefore => cell == CellKind.GRU && !Plan.Spec.ResetAfter;
+
+    /// <summary>GRU with reset_after = True: input-side and recurrent-side pre-activations are kept apart.</summary>
+    private bool ResetAfter => cell == CellKind.GRU && Plan.Spec.ResetAfter;
+
+    private bool Stateful => Plan.Spec.Stateful;
+
+    private bool Bidirectional => Plan.Spec.Kind == LayerKind.Bidirectional;
+
+    private bool ReturnSequences => Plan.Spec.ReturnSequences;
+
+    /// <summary>Floats of the layer's output per step (2·units for a concatenating Bidirectional layer).</summary>
+    private int OutputWidth => Plan.Output.Features;
+
+    /// <summary>Average merge: each direction contributes half.</summary>
+    private string MergeScale => Bidirectional && Plan.Spec.MergeMode == (int)MergeModeKind.Average ? "0.5f * " : "";
+
+    private bool Concatenates => Bidirectional && Plan.Spec.MergeMode == (int)MergeModeKind.Concat;
+
+    /// <summary>Floats the cell itself caches per step (beyond the hidden state).</summary>
+    private int CellCacheWidth => cell switch
+    {
+        CellKind.LSTM => 5 * units, // i, f, c̃, o and the cell state
+        CellKind.GRU => ResetBefore ? 3 * units : 4 * units, // z, r, h̃ (and, with reset_after, the recurrent candidate term h·U_h + b_h)
+        _ => 0,
+    };
+
+    /// <summary>Where the layer normalization's cache starts in a step: the normalized pre-activations, then 1/σ.</summary>
+    private int LayerNormStart => CellCacheWidth;
+
+    private int CacheWidth => CellCacheWidth + (Normalized ? GateWidth + 1 : 0);
+
+    /// <summary>
+    /// Gate gradients stored per step. GRU with reset_after keeps the input-side and the recurrent-side ones (they
+    /// differ in the candidate block); a layer-normalized cell keeps the gradients before the normalization (for
+    /// the kernels and bias) and after it (for gamma, beta and the peepholes).
+    /// </summary>
+    private int GradientWidth => ResetAfter || Normalized ? 2 * GateWidth : GateWidth;
+
+    /// <summary>Where, within a step's gate gradients, those of the gate pre-activations after the normalization start.</summary>
+    private int GateSide => Normalized ? GateWidth : 0;
+
+    /// <summary>Floats of carried state per sequence: h, and c for LSTM.</summary>
+    private int StateWidth => cell == CellKind.LSTM ? 2 * units : units;
+
+    /// <summary>Whether the weight-gradient kernel reads the forward cache (peepholes, normalization, reset-before GRU).</summary>
+    private bool WeightGradientsReadCache => Peepholes || Normalized || ResetBefore;
+
+    /// <summary>A separate buffer of hidden states (otherwise the layer's output is the state sequence).</summary>
+    private bool OwnStates => !ReturnSequences || Bidirectional;
+
+    private string StatesView(RecurrentDirection d) => OwnStates ? FieldPrefix + d.Tag + "States!.View" : Io.Output;
+
+    private string CacheView(RecurrentDirection d) => CacheWidth > 0 ? FieldPrefix + d.Tag + "Cache!.View" : StatesView(d);
+
+    private string InitialView(RecurrentDirection d) => FieldPrefix + d.Tag + "Initial!.View";
+
+    private string CarryView(RecurrentDirection d) => FieldPrefix + d.Tag + "Carry!.View";
 
     public override IEnumerable<WorkspaceBuffer> Workspace
     {
         get
         {
-            if (!Plan.Spec.ReturnSequences)
+            foreach (var d in directions)
             {
-                yield return new WorkspaceBuffer(FieldPrefix + "States", "steps * " + I(units), "hidden state of every step (the layer outputs only the last)");
+                string of = Bidirectional ? " (" + (d.Reversed ? "backward" : "forward") + " direction)" : "";
+                if (OwnStates)
+                {
+                    yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "States", "steps * " + I(units), (ReturnSequences ? "hidden state of every step" : "hidden state of every step (the layer outputs only the last)") + of);
+                }
+
+                if (CacheWidth > 0)
+                {
+                    yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Cache", "steps * " + I(CacheWidth), CachePurpose + of);
+                }
+
+                yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "GateGradient", "steps * " + I(GradientWidth), "gradient of the gate pre-activations per step" + of);
+                if (Stateful)
+                {
+                    yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Initial", I(StateWidth), "the carried state this batch started from (backward reads it as the state before step 0)");
+                }
+            }
+        }
+    }
+
+    public override IEnumerable<WorkspaceBuffer> Persistent
+    {
+        get
+        {
+            if (Stateful)
+            {
+                foreach (var d in directions)
+                {
+                    yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Carry", I(StateWidth), "final " + (cell == CellKind.LSTM ? "h and c" : "h") + " of each sequence, carried into the next batch until ResetStates()");
+                }
+            }
+        }
+    }
+
+    private string CachePurpose
+    {
+        get
+        {
+            string cellPart = cell switch
+            {
+                CellKind.LSTM => "gate activations i, f, c̃, o and cell state per step",
+                CellKind.GRU => ResetBefore ? "gates z, r and candidate h̃ per step" : "gates z, r, candidate h̃ and recurrent candidate term per step",
+                _ => "",
+            };
+            if (!Normalized)
+            {
+                return cellPart;
             }
 
-            if (CacheWidth > 0)
-            {
-                yield return new WorkspaceBuffer(FieldPrefix + "Cache", "steps * " + I(CacheWidth), cell == CellKind.LSTM ? "gate activations i, f, c̃, o and cell state per step" : "gates z, r, candidate h̃ and recurrent candidate term per step");
-            }
-
-            yield return new WorkspaceBuffer(FieldPrefix + "GateGradient", "steps * " + I(GradientWidth), "gradient of the gate pre-activations per step");
+            return (cellPart.Length == 0 ? "" : cellPart + ", then ") + "the normalized pre-activations and 1/σ of the cell's layer normalization per step";
         }
     }
 
@@ -131,34 +205,150 @@ internal sealed class RecurrentEmitter : LayerEmitter
     {
         get
         {
-            yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "Forward", groupSchedule?.ForwardMethod);
-            yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "Backward", groupSchedule?.BackwardMethod);
-            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradients");
+            foreach (var d in directions)
+            {
+                // Only a one-direction plain layer has a group-per-sequence variant (groupSchedule is null otherwise).
+                yield return new KernelField(FieldPrefix + d.Tag + "Forward", Types(ForwardArguments(d)), Prefix + d.Tag + "Forward", groupSchedule?.ForwardMethod);
+                yield return new KernelField(FieldPrefix + d.Tag + "Backward", Types(BackwardArguments(d)), Prefix + d.Tag + "Backward", groupSchedule?.BackwardMethod);
+                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients");
+            }
         }
     }
+
+    /// <summary>A kernel argument: its type, its name in the kernel, and what the launch passes.</summary>
+    private sealed record Argument(string Type, string Name, string Value);
+
+    private const string Floats = "ArrayView<float>";
+
+    private List<Argument> ForwardArguments(RecurrentDirection d)
+    {
+        var list = new List<Argument>
+        {
+            new(Floats, "parameters", "batch.Parameters"),
+            new(Floats, "input", Io.Input),
+            new("ArrayView<int>", "rows", "batch.Rows"),
+            new(Floats, "states", StatesView(d)),
+            new(Floats, "output", Io.Output),
+            new(Floats, "cache", CacheView(d)),
+        };
+        if (Stateful)
+        {
+            list.Add(new(Floats, "carry", CarryView(d)));
+            list.Add(new(Floats, "initial", InitialView(d)));
+        }
+
+        list.Add(new("int", "batch", "n"));
+        list.Add(new("int", "steps", "steps"));
+        return list;
+    }
+
+    private List<Argument> BackwardArguments(RecurrentDirection d)
+    {
+        var list = new List<Argument>
+        {
+            new(Floats, "parameters", "batch.Parameters"),
+            new(Floats, "states", StatesView(d)),
+            new(Floats, "cache", CacheView(d)),
+            new(Floats, "outputGradient", Io.OutputGradient),
+            new(Floats, "inputGradient", Io.InputGradient),
+            new(Floats, "gateGradient", FieldPrefix + d.Tag + "GateGradient!.View"),
+        };
+        if (Stateful)
+        {
+            list.Add(new(Floats, "initial", InitialView(d)));
+        }
+
+        list.Add(new("int", "batch", "n"));
+        list.Add(new("int", "steps", "steps"));
+        return list;
+    }
+
+    private List<Argument> WeightGradientArguments(RecurrentDirection d)
+    {
+        var list = new List<Argument>
+        {
+            new(Floats, "input", Io.Input),
+            new("ArrayView<int>", "rows", "batch.Rows"),
+            new(Floats, "states", StatesView(d)),
+            new(Floats, "gateGradient", FieldPrefix + d.Tag + "GateGradient!.View"),
+            new(Floats, "gradients", "batch.Gradients"),
+        };
+        if (WeightGradientsReadCache)
+        {
+            list.Add(new(Floats, "cache", CacheView(d)));
+        }
+
+        if (Stateful)
+        {
+            list.Add(new(Floats, "initial", InitialView(d)));
+        }
+
+        list.Add(new("int", "batch", "n"));
+        list.Add(new("int", "steps", "steps"));
+        return list;
+    }
+
+    private static string Types(List<Argument> arguments) => string.Join(", ", arguments.Select(a => a.Type));
+
+    private static string Signature(List<Argument> arguments) => string.Join(", ", arguments.Select(a => a.Type + " " + a.Name));
+
+    private static string Values(List<Argument> arguments) => string.Join(", ", arguments.Select(a => a.Value));
 
     public override void EmitForward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Forward(" + (groupSchedule?.ForwardGrid ?? "device.GridFor(n)") + ", batch.Parameters, " + Io.Input + ", batch.Rows, " + StatesView + ", " + Io.Output + ", " + CacheView + ", n, steps);");
+        foreach (var d in directions)
+        {
+            w.Line(FieldPrefix + d.Tag + "Forward(" + (groupSchedule?.ForwardGrid ?? "device.GridFor(n)") + ", " + Values(ForwardArguments(d)) + ");");
+        }
     }
 
     public override void EmitBackward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", batch.Parameters, " + StatesView + ", " + CacheView + ", " + Io.OutputGradient + ", " + Io.InputGradient + ", " + FieldPrefix + "GateGradient!.View, n, steps);");
-        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(WeightCount) + "), " + Io.Input + ", batch.Rows, " + StatesView + ", " + FieldPrefix + "GateGradient!.View, batch.Gradients, n, steps);");
+        foreach (var d in directions)
+        {
+            w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
+        }
     }
 
-    public int WeightCount => Plan.ParameterCount;
+    public override void EmitResetStates(CodeWriter w)
+    {
+        foreach (var d in directions)
+        {
+            if (Stateful)
+            {
+                w.Line(FieldPrefix + d.Tag + "Carry.MemSetToZero(); // " + Plan.Name);
+            }
+        }
+    }
+
+    /// <summary>The parameter tensors of one direction, in buffer order.</summary>
+    private List<ParameterTensor> TensorsOf(RecurrentDirection d) =>
+        Plan.Parameters.Where(p => d.TensorPrefix.Length == 0 || p.Name.StartsWith(d.TensorPrefix, System.StringComparison.Ordinal)).ToList();
+
+    private int WeightCount(RecurrentDirection d) => TensorsOf(d).Sum(p => p.Length);
+
+    private ParameterTensor? Tensor(RecurrentDirection d, string name) => Tensor(d.TensorPrefix + name);
 
     public override void EmitKernels(CodeWriter w)
     {
-        EmitForwardKernel(w);
-        w.Line();
-        EmitBackwardKernel(w);
-        w.Line();
-        EmitWeightGradientKernel(w);
+        for (int i = 0; i < directions.Count; i++)
+        {
+            if (i > 0)
+            {
+                w.Line();
+            }
+
+            var d = directions[i];
+            EmitForwardKernel(w, d);
+            w.Line();
+            EmitBackwardKernel(w, d);
+            w.Line();
+            EmitWeightGradientKernel(w, d);
+        }
+
         if (groupSchedule is not null)
         {
             w.Line();
@@ -166,7 +356,13 @@ internal sealed class RecurrentEmitter : LayerEmitter
         }
     }
 
-    private void Layout(CodeWriter w, bool backward = false)
+    /// <summary>Names this direction in kernel summaries ("" for a one-direction layer).</summary>
+    private string Of(RecurrentDirection d) =>
+        Bidirectional ? (d.Reversed ? " (backward direction, reading the input from the last step)" : " (forward direction)")
+        : d.Reversed ? " (GoBackwards: step t reads input step steps − 1 − t, outputs in that order)" : "";
+
+    /// <summary>The constants of the weights a kernel reads.</summary>
+    private void Layout(CodeWriter w, RecurrentDirection d, bool backward = false)
     {
         // The backward pass reads no bias, and the first layer's backward computes no input gradient.
         bool needsInput = !backward || !Io.IsFirst;
@@ -176,308 +372,62 @@ internal sealed class RecurrentEmitter : LayerEmitter
         }
 
         Const(w, "Units", units);
-        Const(w, "GateWidth", Gates * units, cell switch
+        Const(w, "GateWidth", GateWidth, cell switch
         {
             CellKind.LSTM => "gates i, f, c̃, o (Keras order), each Units wide",
             CellKind.GRU => "gates z, r, h̃ (Keras order), each Units wide",
             _ => "one block: the new state",
         });
+        string layer = Plan.Name + "/" + d.TensorPrefix;
         if (needsInput)
         {
-            Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [Features, GateWidth]");
+            Const(w, "Kernel", Tensor(d, "kernel")!.Offset, layer + "kernel [Features, GateWidth]");
         }
 
-        Const(w, "RecurrentKernel", Tensor("recurrent_kernel")!.Offset, Plan.Name + "/recurrent_kernel [Units, GateWidth]");
-        if (!backward && Tensor("bias") is { } bias)
+        Const(w, "RecurrentKernel", Tensor(d, "recurrent_kernel")!.Offset, layer + "recurrent_kernel [Units, GateWidth]");
+        if (!backward && Tensor(d, "bias") is { } bias)
         {
-            Const(w, "Bias", bias.Offset, Plan.Name + "/bias " + (bias.Rows == 2 ? "[2, GateWidth]: input bias, then recurrent bias" : "[GateWidth]"));
+            Const(w, "Bias", bias.Offset, layer + "bias " + (bias.Rows == 2 ? "[2, GateWidth]: input bias, then recurrent bias" : "[GateWidth]"));
+        }
+
+        if (Peepholes)
+        {
+            Const(w, "InputPeephole", Tensor(d, "input_gate_peephole")!.Offset, layer + "input_gate_peephole [Units]: c(t−1) → i");
+            Const(w, "ForgetPeephole", Tensor(d, "forget_gate_peephole")!.Offset, layer + "forget_gate_peephole [Units]: c(t−1) → f");
+            Const(w, "OutputPeephole", Tensor(d, "output_gate_peephole")!.Offset, layer + "output_gate_peephole [Units]: c(t) → o");
+        }
+
+        if (Normalized)
+        {
+            Const(w, "Gamma", Tensor(d, "layer_norm_gamma")!.Offset, layer + "layer_norm_gamma [GateWidth]");
+            if (!backward)
+            {
+                Const(w, "Beta", Tensor(d, "layer_norm_beta")!.Offset, layer + "layer_norm_beta [GateWidth]");
+            }
+        }
+
+        // SimpleRNN's backward needs no state before step 0 (only the weight gradients do).
+        if (Stateful && (!backward || cell != CellKind.SimpleRNN))
+        {
+            Const(w, "StateWidth", StateWidth, cell == CellKind.LSTM ? "carried state per sequence: h, then c" : "carried state per sequence: h");
+        }
+
+        if (Bidirectional)
+        {
+            Const(w, "OutputWidth", OutputWidth, Concatenates ? "both directions side by side" : "both directions " + (MergeScale.Length > 0 ? "averaged" : "summed"));
+            Const(w, "Column", Concatenates && d.Reversed ? units : 0, "where this direction's units start in an output row");
         }
     }
 
     private string InputRow(string b) => Io.IsFirst ? "(long)rows[" + b + "] * steps" : "(long)" + b + " * steps";
 
-    private void EmitForwardKernel(CodeWriter w)
-    {
-        w.Summary(Describe() + ": forward pass over every step, one thread per sequence.\nWrites the hidden state of every step to states, the layer output to output, and what backward needs to cache.");
-        using (w.Block("public static void " + Prefix + "Forward(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> states, ArrayView<float> output, ArrayView<float> cache, int batch, int steps)"))
-        {
-            Layout(w);
-            if (CacheWidth > 0)
-            {
-                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
-            }
+    /// <summary>The input step read at processing step <paramref name="t"/>.</summary>
+    private static string InputStep(RecurrentDirection d, string t) => d.Reversed ? "steps - 1 - " + t : t;
 
-            bool hasBias = Tensor("bias") is not null;
-            w.Line("var h = LocalMemory.Allocate<float>(Units);");
-            if (cell == CellKind.LSTM)
-            {
-                w.Line("var c = LocalMemory.Allocate<float>(Units);");
-            }
+    /// <summary>The output step written at processing step t (Bidirectional's backward half writes it back at the input's step).</summary>
+    private static string OutputStep(RecurrentDirection d) => d.Realigned ? "steps - 1 - t" : "t";
 
-            w.Line("var z = LocalMemory.Allocate<float>(GateWidth); // input-side pre-activations");
-            if (cell == CellKind.GRU)
-            {
-                w.Line("var zh = LocalMemory.Allocate<float>(GateWidth); // recurrent-side pre-activations (reset_after: kept apart)");
-            }
-            else if (cell == CellKind.SimpleRNN)
-            {
-                // The whole pre-activation is formed from the old state before any unit is updated.
-            }
-
-            using (GridStride(w, "b", "batch"))
-            {
-                w.Line("long inputRow = " + InputRow("b") + ";");
-                w.Line("long stateRow = (long)b * steps;");
-                using (w.Block("for (int j = 0; j < Units; j++)"))
-                {
-                    w.Line("h[j] = 0f;");
-                    if (cell == CellKind.LSTM)
-                    {
-                        w.Line("c[j] = 0f;");
-                    }
-                }
-
-                using (w.Block("for (int t = 0; t < steps; t++)"))
-                {
-                    w.Line("for (int g = 0; g < GateWidth; g++) z[g] = " + (hasBias ? "parameters[Bias + g]" : "0f") + ";");
-                    if (cell == CellKind.GRU)
-                    {
-                        w.Line("for (int g = 0; g < GateWidth; g++) zh[g] = " + (hasBias ? "parameters[Bias + GateWidth + g]" : "0f") + ";");
-                    }
-
-                    w.Line("long x = (inputRow + t) * Features;");
-                    using (w.Block("for (int k = 0; k < Features; k++)"))
-                    {
-                        w.Line("float xk = input[x + k];");
-                        w.Line("for (int g = 0; g < GateWidth; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];");
-                    }
-
-                    string recurrentTarget = cell == CellKind.GRU ? "zh" : "z";
-                    using (w.Block("for (int k = 0; k < Units; k++)"))
-                    {
-                        w.Line("float hk = h[k];");
-                        w.Line("for (int g = 0; g < GateWidth; g++) " + recurrentTarget + "[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];");
-                    }
-
-                    w.Line("long s = stateRow + t;");
-                    using (w.Block("for (int j = 0; j < Units; j++)"))
-                    {
-                        switch (cell)
-                        {
-                            case CellKind.LSTM:
-                                w.Line("float i = " + ActivationCode.Apply(gateActivation, "z[j]") + ";");
-                                w.Line("float f = " + ActivationCode.Apply(gateActivation, "z[Units + j]") + ";");
-                                w.Line("float g = " + ActivationCode.Apply(activation, "z[2 * Units + j]") + ";");
-                                w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j]") + ";");
-                                w.Line("float cj = f * c[j] + i * g;");
-                                w.Line("c[j] = cj;");
-                                w.Line("h[j] = o * " + ActivationCode.Apply(activation, "cj") + ";");
-                                w.Line("long e = s * CacheWidth + j;");
-                                w.Line("cache[e] = i;");
-                                w.Line("cache[e + Units] = f;");
-                                w.Line("cache[e + 2 * Units] = g;");
-                                w.Line("cache[e + 3 * Units] = o;");
-                                w.Line("cache[e + 4 * Units] = cj;");
-                                break;
-                            case CellKind.GRU:
-                                w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j] + zh[j]") + "; // update gate z");
-                                w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j] + zh[Units + j]") + ";");
-                                w.Line("float candidateTerm = zh[2 * Units + j];");
-                                w.Line("float hh = " + ActivationCode.Apply(activation, "z[2 * Units + j] + r * candidateTerm") + ";");
-                                w.Line("h[j] = u * h[j] + (1f - u) * hh;");
-                                w.Line("long e = s * CacheWidth + j;");
-                                w.Line("cache[e] = u;");
-                                w.Line("cache[e + Units] = r;");
-                                w.Line("cache[e + 2 * Units] = hh;");
-                                w.Line("cache[e + 3 * Units] = candidateTerm;");
-                                break;
-                            default:
-                                w.Line("h[j] = " + ActivationCode.Apply(activation, "z[j]") + ";");
-                                break;
-                        }
-
-                        w.Line("states[s * Units + j] = h[j];");
-                    }
-                }
-
-                if (!Plan.Spec.ReturnSequences)
-                {
-                    w.Line("for (int j = 0; j < Units; j++) output[(long)b * Units + j] = h[j];");
-                }
-            }
-        }
-    }
-
-    private void EmitBackwardKernel(CodeWriter w)
-    {
-        w.Summary(Describe() + ": backpropagation through time, one thread per sequence, from the last step to the first.\nWrites the gate pre-activation gradients of every step" + (Io.IsFirst ? "." : " and the gradient of the layer's input."));
-        using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, int batch, int steps)"))
-        {
-            Layout(w, backward: true);
-            if (CacheWidth > 0)
-            {
-                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
-            }
-
-            Const(w, "GradientWidth", GradientWidth, cell == CellKind.GRU ? "input-side gate gradients, then recurrent-side ones" : "gate gradients per step");
-            w.Line("var dh = LocalMemory.Allocate<float>(Units); // gradient reaching h from later steps");
-            if (cell == CellKind.LSTM)
-            {
-                w.Line("var dc = LocalMemory.Allocate<float>(Units); // gradient reaching c from later steps");
-            }
-
-            w.Line("var dz = LocalMemory.Allocate<float>(GateWidth); // input-side gate gradients of this step");
-            if (cell == CellKind.GRU)
-            {
-                w.Line("var dzh = LocalMemory.Allocate<float>(GateWidth); // recurrent-side gate gradients of this step");
-            }
-
-            string recurrentGradient = cell == CellKind.GRU ? "dzh" : "dz";
-            using (GridStride(w, "b", "batch"))
-            {
-                w.Line("long stateRow = (long)b * steps;");
-                using (w.Block("for (int j = 0; j < Units; j++)"))
-                {
-                    w.Line("dh[j] = 0f;");
-                    if (cell == CellKind.LSTM)
-                    {
-                        w.Line("dc[j] = 0f;");
-                    }
-                }
-
-                using (w.Block("for (int t = steps - 1; t >= 0; t--)"))
-                {
-                    w.Line("long s = stateRow + t;");
-                    using (w.Block("for (int j = 0; j < Units; j++)"))
-                    {
-                        w.Line(Plan.Spec.ReturnSequences
-                            ? "float dhj = dh[j] + outputGradient[s * Units + j];"
-                            : "float dhj = dh[j] + (t == steps - 1 ? outputGradient[(long)b * Units + j] : 0f);");
-                        switch (cell)
-                        {
-                            case CellKind.LSTM:
-                                w.Line("long e = s * CacheWidth + j;");
-                                w.Line("float i = cache[e];");
-                                w.Line("float f = cache[e + Units];");
-                                w.Line("float g = cache[e + 2 * Units];");
-                                w.Line("float o = cache[e + 3 * Units];");
-                                w.Line("float cPrevious = t > 0 ? cache[e - CacheWidth + 4 * Units] : 0f;");
-                                w.Line("float tc = " + ActivationCode.Apply(activation, "cache[e + 4 * Units]") + ";");
-                                w.Line("float dcj = dc[j] + dhj * o * " + ActivationCode.DerivativeFromOutput(activation, "tc") + ";");
-                                w.Line("dz[j] = dcj * g * " + ActivationCode.DerivativeFromOutput(gateActivation, "i") + ";");
-                                w.Line("dz[Units + j] = dcj * cPrevious * " + ActivationCode.DerivativeFromOutput(gateActivation, "f") + ";");
-                                w.Line("dz[2 * Units + j] = dcj * i * " + ActivationCode.DerivativeFromOutput(activation, "g") + ";");
-                                w.Line("dz[3 * Units + j] = dhj * tc * " + ActivationCode.DerivativeFromOutput(gateActivation, "o") + ";");
-                                w.Line("dc[j] = dcj * f;");
-                                break;
-                            case CellKind.GRU:
-                                w.Line("long e = s * CacheWidth + j;");
-                                w.Line("float u = cache[e];");
-                                w.Line("float r = cache[e + Units];");
-                                w.Line("float hh = cache[e + 2 * Units];");
-                                w.Line("float candidateTerm = cache[e + 3 * Units];");
-                                w.Line("float hPrevious = t > 0 ? states[(s - 1) * Units + j] : 0f;");
-                                w.Line("float dCandidate = dhj * (1f - u) * " + ActivationCode.DerivativeFromOutput(activation, "hh") + ";");
-                                w.Line("float dUpdate = dhj * (hPrevious - hh) * " + ActivationCode.DerivativeFromOutput(gateActivation, "u") + ";");
-                                w.Line("float dReset = dCandidate * candidateTerm * " + ActivationCode.DerivativeFromOutput(gateActivation, "r") + ";");
-                                w.Line("dz[j] = dUpdate;");
-                                w.Line("dz[Units + j] = dReset;");
-                                w.Line("dz[2 * Units + j] = dCandidate;");
-                                w.Line("dzh[j] = dUpdate;");
-                                w.Line("dzh[Units + j] = dReset;");
-                                w.Line("dzh[2 * Units + j] = dCandidate * r; // the reset gate scales the recurrent candidate term");
-                                w.Line("dh[j] = dhj * u; // direct path h(t-1) → h(t)");
-                                break;
-                            default:
-                                w.Line("dz[j] = dhj * " + ActivationCode.DerivativeFromOutput(activation, "states[s * Units + j]") + ";");
-                                break;
-                        }
-                    }
-
-                    w.Line("for (int g = 0; g < GateWidth; g++) gateGradient[s * GradientWidth + g] = dz[g];");
-                    if (cell == CellKind.GRU)
-                    {
-                        w.Line("for (int g = 0; g < GateWidth; g++) gateGradient[s * GradientWidth + GateWidth + g] = dzh[g];");
-                    }
-
-                    using (w.Block("for (int k = 0; k < Units; k++)"))
-                    {
-                        w.Line("float sum = 0f;");
-                        w.Line("for (int g = 0; g < GateWidth; g++) sum += parameters[RecurrentKernel + k * GateWidth + g] * " + recurrentGradient + "[g];");
-                        w.Line(cell == CellKind.GRU ? "dh[k] += sum;" : "dh[k] = sum;");
-                    }
-
-                    if (!Io.IsFirst)
-                    {
-                        using (w.Block("for (int k = 0; k < Features; k++)"))
-                        {
-                            w.Line("float sum = 0f;");
-                            w.Line("for (int g = 0; g < GateWidth; g++) sum += parameters[Kernel + k * GateWidth + g] * dz[g];");
-                            w.Line("inputGradient[s * Features + k] = sum;");
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private void EmitWeightGradientKernel(CodeWriter w)
-    {
-        var bias = Tensor("bias");
-        w.Summary(Describe() + ": gradient of every weight, one thread per weight, summed over samples and steps in a fixed order (deterministic, no atomics).");
-        using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> states, ArrayView<float> gateGradient, ArrayView<float> gradients, int batch, int steps)"))
-        {
-            Const(w, "Features", features, "input features per step");
-            Const(w, "Units", units);
-            Const(w, "GateWidth", Gates * units);
-            Const(w, "GradientWidth", GradientWidth, cell == CellKind.GRU ? "input-side gate gradients, then recurrent-side ones" : "gate gradients per step");
-            Const(w, "RecurrentSide", cell == CellKind.GRU ? Gates * units : 0, "where the gradients that reach the recurrent kernel start within a step");
-            Const(w, "First", Plan.ParameterOffset, "this layer's first parameter in the flat buffer");
-            Const(w, "KernelCount", features * Gates * units, "kernel [Features, GateWidth]");
-            Const(w, "RecurrentCount", units * Gates * units, "recurrent_kernel [Units, GateWidth]");
-            Const(w, "BiasCount", bias is null ? 0 : bias.Length, bias is null ? "no bias" : bias.Rows == 2 ? "bias [2, GateWidth]: input side, then recurrent side" : "bias [GateWidth]");
-            using (GridStride(w, "p", "KernelCount + RecurrentCount + BiasCount"))
-            {
-                w.Line("float sum = 0f;");
-                using (w.Block("if (p < KernelCount)"))
-                {
-                    w.Line("int k = p / GateWidth;");
-                    w.Line("int g = p - k * GateWidth;");
-                    using (w.Block("for (int b = 0; b < batch; b++)"))
-                    {
-                        w.Line("long inputRow = " + InputRow("b") + ";");
-                        w.Line("long stateRow = (long)b * steps;");
-                        w.Line("for (int t = 0; t < steps; t++) sum += input[(inputRow + t) * Features + k] * gateGradient[(stateRow + t) * GradientWidth + g];");
-                    }
-                }
-
-                using (w.Block("else if (p < KernelCount + RecurrentCount)"))
-                {
-                    w.Line("int q = p - KernelCount;");
-                    w.Line("int k = q / GateWidth;");
-                    w.Line("int g = q - k * GateWidth;");
-                    using (w.Block("for (int b = 0; b < batch; b++)"))
-                    {
-                        w.Line("long stateRow = (long)b * steps;");
-                        w.Line("for (int t = 1; t < steps; t++) sum += states[(stateRow + t - 1) * Units + k] * gateGradient[(stateRow + t) * GradientWidth + RecurrentSide + g]; // h(-1) = 0");
-                    }
-                }
-
-                using (w.Block("else"))
-                {
-                    w.Line("int q = p - KernelCount - RecurrentCount;");
-                    w.Line(bias is not null && bias.Rows == 2
-                        ? "int column = q < GateWidth ? q : RecurrentSide + q - GateWidth;"
-                        : "int column = q;");
-                    using (w.Block("for (int b = 0; b < batch; b++)"))
-                    {
-                        w.Line("long stateRow = (long)b * steps;");
-                        w.Line("for (int t = 0; t < steps; t++) sum += gateGradient[(stateRow + t) * GradientWidth + column];");
-                    }
-                }
-
-                w.Line("gradients[First + p] = sum;");
-            }
-        }
-    }
+    /// <summary>h(t−1) of unit <paramref name="j"/> at step s = stateRow + t: the carried state (stateful) or zero before the first step.</summary>
+    private string PreviousState(string j) =>
+        "t > 0 ? states[(s - 1) * Units + " + j + "] : " + (Stateful ? "initial[(long)b * StateWidth + " + j + "]" : "0f");
 }

@@ -25,6 +25,12 @@ internal sealed record ModelSpec
 
     public bool IsGeneric { get; init; }
 
+    /// <summary>Declared <c>static</c>: a model is an instance with weights, so the generated half could not compile.</summary>
+    public bool IsStatic { get; init; }
+
+    /// <summary>Declared as a <c>record</c>: the generated half is a <c>partial class</c>, which cannot complete a record.</summary>
+    public bool IsRecord { get; init; }
+
     /// <summary>How many partial declarations carry layer attributes (must be at most one).</summary>
     public int LayerDeclarationCount { get; init; }
 

@@ -74,6 +74,8 @@ internal static class ModelSpecReader
             IsPartial = isPartial,
             NonPartialContainingType = nonPartialContainer,
             IsGeneric = type.IsGenericType,
+            IsStatic = type.IsStatic,
+            IsRecord = type.IsRecord,
             IsNestedInGeneric = IsNestedInGenericType(type),
             LayerDeclarationCount = layerDeclarations.Count,
             InputFeatures = values.Int("InputFeatures", 0),

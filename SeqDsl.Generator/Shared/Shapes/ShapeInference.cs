@@ -72,6 +72,18 @@ internal static class ShapeInference
                 $"Model class '{spec.ClassName}' is nested in '{spec.NonPartialContainingType}', which is not partial; the generated half of the model must be declared inside it, so declare '{spec.NonPartialContainingType}' partial too", where));
         }
 
+        if (spec.IsRecord)
+        {
+            findings.Add(new Finding(DiagnosticIds.InvalidModelClass, FindingSeverity.Error,
+                $"Model class '{spec.ClassName}' cannot be a record: SeqDsl generates the rest of it as a partial class, so declare it 'partial class'", where));
+        }
+
+        if (spec.IsStatic)
+        {
+            findings.Add(new Finding(DiagnosticIds.InvalidModelClass, FindingSeverity.Error,
+                $"Model class '{spec.ClassName}' cannot be static: a model is an object that holds its weights, so remove 'static'", where));
+        }
+
         if (spec.IsGeneric || spec.IsNestedInGeneric)
         {
             findings.Add(new Finding(DiagnosticIds.InvalidModelClass, FindingSeverity.Error,

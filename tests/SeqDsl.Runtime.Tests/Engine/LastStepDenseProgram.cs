@@ -47,6 +47,9 @@ public sealed class LastStepDenseProgram : NetworkProgram
     /// <summary>Set by tests to simulate a device that runs out of memory for batches above this size.</summary>
     public int? OutOfMemoryAbove { get; set; }
 
+    /// <summary>Set by tests to inject a device fault: called with each reserved batch size, throws what it returns.</summary>
+    public Func<int, Exception?>? ReserveFault { get; set; }
+
     /// <summary>Batch sizes passed to <see cref="Forward"/>, in order.</summary>
     public List<int> ForwardBatches { get; } = new();
 
@@ -62,6 +65,11 @@ public sealed class LastStepDenseProgram : NetworkProgram
         if (batch > OutOfMemoryAbove)
         {
             throw new OutOfMemoryException($"simulated: no room for a batch of {batch}");
+        }
+
+        if (ReserveFault?.Invoke(batch) is { } fault)
+        {
+            throw fault;
         }
 
         if (outputGradient is null || outputGradient.Length < (long)batch * outputs)

@@ -185,25 +185,4 @@ public sealed class TrainingLoopTests(CpuDeviceFixture fixture)
         // 50 fails, 25 fails, then chunks of 12 (the last one partial).
         Assert.Equal(new[] { 12, 12, 12, 12, 2 }, model.CreatedProgram.ForwardBatches);
     }
-
-    [Fact]
-    public async Task ConcurrentCalls_OnOneModel_AreSerialized()
-    {
-        var (x, y) = LinearData.Make(64, 3, TrueW, TrueB, seed: 11);
-        using var model = new LastStepDenseModel(fixture.Device, seed: 2);
-        model.Predict(x); // create the program up front
-
-        var fit = Task.Run(() => model.Fit(x, y, epochs: 5, batchSize: 8));
-        var predictions = Enumerable.Range(0, 4).Select(_ => Task.Run(() => model.Predict(x, batchSize: 16))).ToArray();
-        var evaluations = Enumerable.Range(0, 2).Select(_ => Task.Run(() => model.Evaluate(x, y, batchSize: 16))).ToArray();
-        var history = await fit;
-        var predicted = await Task.WhenAll(predictions);
-        var evaluated = await Task.WhenAll(evaluations);
-
-        Assert.Equal(5, history.Epochs);
-        Assert.All(predicted, p => Assert.All(p.Cast<float>(), v => Assert.True(float.IsFinite(v))));
-        Assert.All(evaluated, e => Assert.True(double.IsFinite(e.Loss)));
-        // After everything, the model answers exactly as a fresh call does: no half-written state was left behind.
-        Assert.Equal(model.Evaluate(x, y, 16).Loss, model.Evaluate(x, y, 64).Loss);
-    }
 }

@@ -1,0 +1,165 @@
+using SeqDsl.Generator.Model;
+
+namespace SeqDsl.Generator.Emit.Kernels;
+
+/// <summary>The forward kernel: the time loop, the shared matmuls, and the per-cell step from the cell files.</summary>
+internal sealed partial class RecurrentEmitter
+{
+    private void EmitForwardKernel(CodeWriter w, RecurrentDirection d)
+    {
+        var arguments = ForwardArguments(d);
+        w.Summary(Describe() + Of(d) + ": forward pass over every step, one thread per sequence.\nWrites the hidden state of every step to states, the layer output to output, and what backward needs to cache."
+            + (Stateful ? "\nStarts from the carried state and leaves the final state there for the next batch." : ""));
+        using (w.Block("public static void " + Prefix + d.Tag + "Forward(" + Signature(arguments) + ")"))
+        {
+            Layout(w, d);
+            if (CacheWidth > 0)
+            {
+                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
+            }
+
+            if (Normalized)
+            {
+                EmitLayerNormConstants(w);
+            }
+
+            bool hasBias = Tensor(d, "bias") is not null;
+            w.Line("var h = LocalMemory.Allocate<float>(Units);");
+            if (cell == CellKind.LSTM)
+            {
+                w.Line("var c = LocalMemory.Allocate<float>(Units);");
+            }
+
+            w.Line("var z = LocalMemory.Allocate<float>(GateWidth); // input-side pre-activations");
+            if (ResetAfter)
+            {
+                w.Line("var zh = LocalMemory.Allocate<float>(GateWidth); // recurrent-side pre-activations (reset_after: kept apart)");
+            }
+            else if (ResetBefore)
+            {
+                w.Line("var rh = LocalMemory.Allocate<float>(Units); // r ⊙ h(t−1): what the candidate's recurrent matmul reads (reset_after = False)");
+            }
+
+            using (GridStride(w, "b", "batch"))
+            {
+                w.Line("long inputRow = " + InputRow("b") + ";");
+                w.Line("long stateRow = (long)b * steps;");
+                EmitInitialState(w);
+                using (w.Block("for (int t = 0; t < steps; t++)"))
+                {
+                    w.Line("for (int g = 0; g < GateWidth; g++) z[g] = " + (hasBias ? "parameters[Bias + g]" : "0f") + ";");
+                    if (ResetAfter)
+                    {
+                        w.Line("for (int g = 0; g < GateWidth; g++) zh[g] = " + (hasBias ? "parameters[Bias + GateWidth + g]" : "0f") + ";");
+                    }
+
+                    w.Line("long x = (inputRow + " + InputStep(d, "t") + ") * Features;");
+                    using (w.Block("for (int k = 0; k < Features; k++)"))
+                    {
+                        w.Line("float xk = input[x + k];");
+                        w.Line("for (int g = 0; g < GateWidth; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];");
+                    }
+
+                    string recurrentTarget = ResetAfter ? "zh" : "z";
+                    using (w.Block("for (int k = 0; k < Units; k++)"))
+                    {
+                        w.Line("float hk = h[k];");
+                        w.Line(ResetBefore
+                            ? "for (int g = 0; g < 2 * Units; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g]; // z and r; the candidate block reads r ⊙ h below"
+                            : "for (int g = 0; g < GateWidth; g++) " + recurrentTarget + "[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];");
+                    }
+
+                    w.Line("long s = stateRow + t;");
+                    if (Normalized)
+                    {
+                        EmitLayerNormForward(w);
+                    }
+
+                    if (ResetBefore)
+                    {
+                        EmitGruResetBeforeStep(w, d);
+                    }
+                    else
+                    {
+                        using (w.Block("for (int j = 0; j < Units; j++)"))
+                        {
+                            switch (cell)
+                            {
+                                case CellKind.LSTM:
+                                    EmitLstmStep(w);
+                                    break;
+                                case CellKind.GRU:
+                                    EmitGruResetAfterStep(w);
+                                    break;
+                                default:
+                                    w.Line("h[j] = " + ActivationCode.Apply(activation, "z[j]") + ";");
+                                    break;
+                            }
+
+                            EmitStoreState(w, d);
+                        }
+                    }
+                }
+
+                if (!ReturnSequences)
+                {
+                    w.Line(Bidirectional
+                        ? "for (int j = 0; j < Units; j++) output[(long)b * OutputWidth + Column + j] " + (d.Accumulates && !Concatenates ? "+=" : "=") + " " + MergeScale + "h[j];" + AccumulateComment(d)
+                        : "for (int j = 0; j < Units; j++) output[(long)b * Units + j] = h[j];");
+                }
+
+                if (Stateful)
+                {
+                    using (w.Block("for (int j = 0; j < Units; j++)"))
+                    {
+                        w.Line("carry[(long)b * StateWidth + j] = h[j]; // the next batch starts here");
+                        if (cell == CellKind.LSTM)
+                        {
+                            w.Line("carry[(long)b * StateWidth + Units + j] = c[j];");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private string AccumulateComment(RecurrentDirection d) =>
+        d.Accumulates && !Concatenates ? " // the forward direction's launch wrote this element first" : "";
+
+    /// <summary>Zeros, or (stateful) the carried state, which is also kept for the backward pass.</summary>
+    private void EmitInitialState(CodeWriter w)
+    {
+        using (w.Block("for (int j = 0; j < Units; j++)"))
+        {
+            if (!Stateful)
+            {
+                w.Line("h[j] = 0f;");
+                if (cell == CellKind.LSTM)
+                {
+                    w.Line("c[j] = 0f;");
+                }
+
+                return;
+            }
+
+            w.Line("long carried = (long)b * StateWidth + j;");
+            w.Line("h[j] = carry[carried];");
+            w.Line("initial[carried] = h[j];");
+            if (cell == CellKind.LSTM)
+            {
+                w.Line("c[j] = carry[carried + Units];");
+                w.Line("initial[carried + Units] = c[j];");
+            }
+        }
+    }
+
+    /// <summary>Stores h(t)[j] in the state sequence and, for a Bidirectional layer that returns sequences, in its place of the output.</summary>
+    private void EmitStoreState(CodeWriter w, RecurrentDirection d)
+    {
+        w.Line("states[s * Units + j] = h[j];");
+        if (Bidirectional && ReturnSequences)
+        {
+            w.Line("output[(stateRow + " + OutputStep(d) + ") * OutputWidth + Column + j] " + (d.Accumulates && !Concatenates ? "+=" : "=") + " " + MergeScale + "h[j];" + AccumulateComment(d));
+        }
+    }
+}

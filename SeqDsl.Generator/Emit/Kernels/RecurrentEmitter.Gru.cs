@@ -1,0 +1,107 @@
+namespace SeqDsl.Generator.Emit.Kernels;
+
+/// <summary>
+/// GRU step math (Keras gate order z, r, h̃). reset_after = True (Keras 2's default, two biases):
+/// h̃ = act(x·W_h + b_h + r ⊙ (h·U_h + b'_h)). reset_after = False (one bias): h̃ = act(x·W_h + (r ⊙ h)·U_h + b_h).
+/// Both: h = z ⊙ h(t−1) + (1 − z) ⊙ h̃.
+/// </summary>
+internal sealed partial class RecurrentEmitter
+{
+    /// <summary>reset_after = True, inside the unit loop: z and zh hold the input-side and recurrent-side pre-activations.</summary>
+    private void EmitGruResetAfterStep(CodeWriter w)
+    {
+        w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j] + zh[j]") + "; // update gate z");
+        w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j] + zh[Units + j]") + ";");
+        w.Line("float candidateTerm = zh[2 * Units + j];");
+        w.Line("float hh = " + ActivationCode.Apply(activation, "z[2 * Units + j] + r * candidateTerm") + ";");
+        w.Line("h[j] = u * h[j] + (1f - u) * hh;");
+        w.Line("long e = s * CacheWidth + j;");
+        w.Line("cache[e] = u;");
+        w.Line("cache[e + Units] = r;");
+        w.Line("cache[e + 2 * Units] = hh;");
+        w.Line("cache[e + 3 * Units] = candidateTerm;");
+    }
+
+    /// <summary>
+    /// reset_after = False: the gates first (all units, since the candidate's matmul reads every unit's r ⊙ h),
+    /// then the candidate's recurrent matmul, then the new state.
+    /// </summary>
+    private void EmitGruResetBeforeStep(CodeWriter w, RecurrentDirection d)
+    {
+        using (w.Block("for (int j = 0; j < Units; j++)"))
+        {
+            w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j]") + "; // update gate z");
+            w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j]") + ";");
+            w.Line("z[j] = u; // kept for the state update below");
+            w.Line("rh[j] = r * h[j];");
+            w.Line("long e = s * CacheWidth + j;");
+            w.Line("cache[e] = u;");
+            w.Line("cache[e + Units] = r;");
+        }
+
+        using (w.Block("for (int k = 0; k < Units; k++)"))
+        {
+            w.Line("float rk = rh[k];");
+            w.Line("for (int g = 0; g < Units; g++) z[2 * Units + g] += rk * parameters[RecurrentKernel + k * GateWidth + 2 * Units + g];");
+        }
+
+        using (w.Block("for (int j = 0; j < Units; j++)"))
+        {
+            w.Line("float u = z[j];");
+            w.Line("float hh = " + ActivationCode.Apply(activation, "z[2 * Units + j]") + ";");
+            w.Line("h[j] = u * h[j] + (1f - u) * hh;");
+            w.Line("cache[s * CacheWidth + 2 * Units + j] = hh;");
+            EmitStoreState(w, d);
+        }
+    }
+
+    /// <summary>reset_after = True, inside the backward unit loop.</summary>
+    private void EmitGruResetAfterBackwardStep(CodeWriter w)
+    {
+        w.Line("long e = s * CacheWidth + j;");
+        w.Line("float u = cache[e];");
+        w.Line("float r = cache[e + Units];");
+        w.Line("float hh = cache[e + 2 * Units];");
+        w.Line("float candidateTerm = cache[e + 3 * Units];");
+        w.Line("float hPrevious = " + PreviousState("j") + ";");
+        w.Line("float dCandidate = dhj * (1f - u) * " + ActivationCode.DerivativeFromOutput(activation, "hh") + ";");
+        w.Line("float dUpdate = dhj * (hPrevious - hh) * " + ActivationCode.DerivativeFromOutput(gateActivation, "u") + ";");
+        w.Line("float dReset = dCandidate * candidateTerm * " + ActivationCode.DerivativeFromOutput(gateActivation, "r") + ";");
+        w.Line("dz[j] = dUpdate;");
+        w.Line("dz[Units + j] = dReset;");
+        w.Line("dz[2 * Units + j] = dCandidate;");
+        w.Line("dzh[j] = dUpdate;");
+        w.Line("dzh[Units + j] = dReset;");
+        w.Line("dzh[2 * Units + j] = dCandidate * r; // the reset gate scales the recurrent candidate term");
+        w.Line("dh[j] = dhj * u; // direct path h(t-1) → h(t)");
+    }
+
+    /// <summary>
+    /// reset_after = False: the update and candidate gradients per unit, then through the candidate's matmul to
+    /// r ⊙ h(t−1), which gives the reset gate's gradient and part of h(t−1)'s.
+    /// </summary>
+    private void EmitGruResetBeforeBackwardStep(CodeWriter w, RecurrentDirection d)
+    {
+        using (w.Block("for (int j = 0; j < Units; j++)"))
+        {
+            w.Line("float dhj = dh[j] + " + OutputGradientAt(d) + ";");
+            w.Line("long e = s * CacheWidth + j;");
+            w.Line("float u = cache[e];");
+            w.Line("float hh = cache[e + 2 * Units];");
+            w.Line("float hPrevious = " + PreviousState("j") + ";");
+            w.Line("dz[j] = dhj * (hPrevious - hh) * " + ActivationCode.DerivativeFromOutput(gateActivation, "u") + ";");
+            w.Line("dz[2 * Units + j] = dhj * (1f - u) * " + ActivationCode.DerivativeFromOutput(activation, "hh") + ";");
+            w.Line("dh[j] = dhj * u; // direct path h(t-1) → h(t)");
+        }
+
+        using (w.Block("for (int k = 0; k < Units; k++)"))
+        {
+            w.Line("float dResetState = 0f; // gradient of (r ⊙ h(t−1))[k]");
+            w.Line("for (int g = 0; g < Units; g++) dResetState += parameters[RecurrentKernel + k * GateWidth + 2 * Units + g] * dz[2 * Units + g];");
+            w.Line("float r = cache[s * CacheWidth + Units + k];");
+            w.Line("float hPrevious = " + PreviousState("k") + ";");
+            w.Line("dz[Units + k] = dResetState * hPrevious * " + ActivationCode.DerivativeFromOutput(gateActivation, "r") + ";");
+            w.Line("dh[k] += dResetState * r;");
+        }
+    }
+}

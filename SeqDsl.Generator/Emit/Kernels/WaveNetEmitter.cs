@@ -1,0 +1,569 @@
+using System.Collections.Generic;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit.Kernels;
+
+/// <summary>
+/// The original (gated) WaveNet as one layer of the chain: a causal input convolution, then residual blocks — dilated
+/// causal conv to 2·Filters → tanh(a)·σ(b) → 1×1 conv s; the block's output is its input + s and s is added to the skip
+/// sum — then ReLU, 1×1 conv, ReLU and the optional 1×1 head. Dilations run 1, 2, 4, … within each block.
+/// Forward: one launch for the input conv, one per residual block (a kernel that takes the block's index), one for the
+/// head. Backward: one launch for the head, two per block (gate gradient, then the gather of the dilated conv's input
+/// gradient), one for the input gradient, and one weight-gradient launch that gives every weight its own thread.
+/// Every per-step kernel runs one thread per (sample, step); the residual stream, gate pre-activations and skip sum
+/// are kept in the workspace for the backward pass.
+/// </summary>
+internal sealed class WaveNetEmitter : LayerEmitter
+{
+    private const string Views5 = "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>";
+
+    private readonly int features;
+    private readonly int filters;
+    private readonly int kernelSize;
+    private readonly int layers;
+    private readonly int outputs;
+
+    public WaveNetEmitter(LayerPlan plan, LayerIo io)
+        : base(plan, io)
+    {
+        features = plan.Input.Features;
+        filters = plan.Spec.Units;
+        kernelSize = plan.Spec.KernelSize;
+        layers = plan.Spec.LayersPerBlock * plan.Spec.Blocks;
+        outputs = plan.Spec.Outputs;
+    }
+
+    private bool HasHead => outputs > 0;
+
+    private int PerLayer => (kernelSize * filters * 2 * filters) + (2 * filters) + (filters * filters) + filters;
+
+    private string View(string name) => FieldPrefix + name + "!.View";
+
+    /// <summary>The buffer holding the ReLU'd post-conv output h: the workspace with a head, else the layer's output.</summary>
+    private string HiddenView => HasHead ? View("Hidden") : Io.Output;
+
+    public override IEnumerable<WorkspaceBuffer> Workspace
+    {
+        get
+        {
+            yield return new WorkspaceBuffer(FieldPrefix + "Residual", "steps * " + I((layers + 1) * filters), "residual stream: the input conv's output and every block's output, block-major");
+            yield return new WorkspaceBuffer(FieldPrefix + "Gates", "steps * " + I(layers * 2 * filters), "pre-activations of every block's gated unit, block-major");
+            yield return new WorkspaceBuffer(FieldPrefix + "Skips", "steps * " + I(filters), "sum of the blocks' skip outputs");
+            if (HasHead)
+            {
+                yield return new WorkspaceBuffer(FieldPrefix + "Hidden", "steps * " + I(filters), "ReLU(1×1 conv(ReLU(skip sum))), the head's input");
+            }
+
+            yield return new WorkspaceBuffer(FieldPrefix + "ResidualGradient", "steps * " + I(filters), "gradient of the current block's residual input (updated in place, block by block)");
+            yield return new WorkspaceBuffer(FieldPrefix + "SkipGradient", "steps * " + I(filters), "gradient of the skip sum");
+            yield return new WorkspaceBuffer(FieldPrefix + "PostGradient", "steps * " + I(filters), "gradient of the post 1×1 conv's pre-activation");
+            yield return new WorkspaceBuffer(FieldPrefix + "GateGradient", "steps * " + I(layers * 2 * filters), "gradient of every block's gate pre-activations, block-major");
+            yield return new WorkspaceBuffer(FieldPrefix + "BlockGradient", "steps * " + I(layers * filters), "gradient of every block's 1×1 output s, block-major");
+        }
+    }
+
+    public override IEnumerable<KernelField> Kernels
+    {
+        get
+        {
+            yield return new KernelField(FieldPrefix + "InputForward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int", Prefix + "InputForward");
+            yield return new KernelField(FieldPrefix + "BlockForward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "BlockForward");
+            yield return new KernelField(FieldPrefix + "HeadForward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "HeadForward");
+            yield return new KernelField(FieldPrefix + "HeadBackward", Views5 + ", ArrayView<float>, ArrayView<float>, int, int", Prefix + "HeadBackward");
+            yield return new KernelField(FieldPrefix + "GateBackward", Views5 + ", ArrayView<float>, int, int, int", Prefix + "GateBackward");
+            yield return new KernelField(FieldPrefix + "BlockBackward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "BlockBackward");
+            if (!Io.IsFirst)
+            {
+                yield return new KernelField(FieldPrefix + "InputBackward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "InputBackward");
+            }
+
+            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<int>, " + Views5 + ", " + Views5 + ", int, int", Prefix + "WeightGradients");
+        }
+    }
+
+    public override void EmitForward(CodeWriter w)
+    {
+        w.Line("// " + Describe());
+        w.Line(FieldPrefix + "InputForward(device.GridFor(n * steps), batch.Parameters, " + Io.Input + ", batch.Rows, " + View("Residual") + ", n, steps);");
+        using (w.Block("for (int block = 0; block < " + I(layers) + "; block++)"))
+        {
+            w.Line(FieldPrefix + "BlockForward(device.GridFor(n * steps), batch.Parameters, " + View("Residual") + ", " + View("Gates") + ", " + View("Skips") + ", n, steps, block);");
+        }
+
+        w.Line(FieldPrefix + "HeadForward(device.GridFor(n * steps), batch.Parameters, " + View("Skips") + ", " + HiddenView + ", " + Io.Output + ", n, steps);");
+    }
+
+    public override void EmitBackward(CodeWriter w)
+    {
+        w.Line("// " + Describe());
+        w.Line(FieldPrefix + "HeadBackward(device.GridFor(n * steps), batch.Parameters, " + View("Skips") + ", " + HiddenView + ", " + Io.OutputGradient + ", "
+            + View("PostGradient") + ", " + View("SkipGradient") + ", " + View("ResidualGradient") + ", n, steps);");
+        using (w.Block("for (int block = " + I(layers - 1) + "; block >= 0; block--)"))
+        {
+            w.Line(FieldPrefix + "GateBackward(device.GridFor(n * steps), batch.Parameters, " + View("Gates") + ", " + View("SkipGradient") + ", " + View("ResidualGradient") + ", "
+                + View("GateGradient") + ", " + View("BlockGradient") + ", n, steps, block);");
+            w.Line(FieldPrefix + "BlockBackward(device.GridFor(n * steps), batch.Parameters, " + View("GateGradient") + ", " + View("ResidualGradient") + ", n, steps, block);");
+        }
+
+        if (!Io.IsFirst)
+        {
+            w.Line(FieldPrefix + "InputBackward(device.GridFor(n * steps), batch.Parameters, " + View("ResidualGradient") + ", " + Io.InputGradient + ", n, steps);");
+        }
+
+        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + Io.Input + ", batch.Rows, " + View("Residual") + ", " + View("Gates") + ", " + View("Skips") + ", "
+            + HiddenView + ", " + Io.OutputGradient + ", " + View("PostGradient") + ", " + View("ResidualGradient") + ", " + View("GateGradient") + ", " + View("BlockGradient") + ", batch.Gradients, n, steps);");
+    }
+
+    public override void EmitKernels(CodeWriter w)
+    {
+        EmitInputForward(w);
+        w.Line();
+        EmitBlockForward(w);
+        w.Line();
+        EmitHeadForward(w);
+        w.Line();
+        EmitHeadBackward(w);
+        w.Line();
+        EmitGateBackward(w);
+        w.Line();
+        EmitBlockBackward(w);
+        if (!Io.IsFirst)
+        {
+            w.Line();
+            EmitInputBackward(w);
+        }
+
+        w.Line();
+        EmitWeightGradients(w);
+    }
+
+    private string Sample(string b) => Io.IsFirst ? "(long)rows[" + b + "] * steps" : "(long)" + b + " * steps";
+
+    private void Offset(CodeWriter w, string constant, string tensor, string shape)
+    {
+        Const(w, constant, Tensor(tensor)!.Offset, Plan.Name + "/" + tensor + " " + shape);
+    }
+
+    /// <summary>Writes the block layout constants a kernel uses (only those: unused constants do not compile warning-free).</summary>
+    private void BlockLayout(CodeWriter w, params string[] names)
+    {
+        int dilatedBias = kernelSize * filters * 2 * filters;
+        foreach (string name in names)
+        {
+            switch (name)
+            {
+                case "Filters":
+                    Const(w, "Filters", filters, "channels of the residual stream");
+                    break;
+                case "Gates":
+                    Const(w, "Gates", 2 * filters, "dilated conv outputs: tanh half, then sigmoid half");
+                    break;
+                case "KernelSize":
+                    Const(w, "KernelSize", kernelSize, "taps of every causal conv");
+                    break;
+                case "LayersPerBlock":
+                    Const(w, "LayersPerBlock", Plan.Spec.LayersPerBlock, "dilations 1, 2, …, 2^(LayersPerBlock − 1), then again");
+                    break;
+                case "BlockFirst":
+                    Offset(w, "BlockFirst", "block0_layer0_dilated_kernel", "[KernelSize · Filters, Gates]: the first block's first weight");
+                    break;
+                case "PerLayer":
+                    Const(w, "PerLayer", PerLayer, "parameters per block: dilated kernel, dilated bias, residual kernel, residual bias");
+                    break;
+                case "DilatedBias":
+                    Const(w, "DilatedBias", dilatedBias, "offset inside a block's parameters");
+                    break;
+                case "ResidualKernel":
+                    Const(w, "ResidualKernel", dilatedBias + (2 * filters), "offset inside a block's parameters, [Filters, Filters]");
+                    break;
+                default:
+                    Const(w, "ResidualBias", dilatedBias + (2 * filters) + (filters * filters), "offset inside a block's parameters");
+                    break;
+            }
+        }
+    }
+
+    private void EmitInputForward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": causal input conv (no activation) into the residual stream's slot 0, one thread per (sample, step).");
+        using (w.Block("public static void " + Prefix + "InputForward(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> residual, int batch, int steps)"))
+        {
+            Const(w, "Features", features, "input features per step");
+            Const(w, "Filters", filters);
+            Const(w, "KernelSize", kernelSize, "taps, dilation 1");
+            Offset(w, "InputKernel", "input_conv_kernel", "[KernelSize · Features, Filters]");
+            Offset(w, "InputBias", "input_conv_bias", "[Filters]");
+            w.Line("var z = LocalMemory.Allocate<float>(Filters);");
+            using (GridStride(w, "r", "batch * steps"))
+            {
+                w.Line("int b = r / steps;");
+                w.Line("int t = r - b * steps;");
+                w.Line("long x = " + Sample("b") + ";");
+                w.Line("for (int u = 0; u < Filters; u++) z[u] = parameters[InputBias + u];");
+                using (w.Block("for (int k = 0; k < KernelSize; k++)"))
+                {
+                    w.Line("int s = t - (KernelSize - 1 - k); // causal: tap k reads KernelSize − 1 − k steps back");
+                    using (w.Block("if (s >= 0)"))
+                    {
+                        using (w.Block("for (int c = 0; c < Features; c++)"))
+                        {
+                            w.Line("float xc = input[(x + s) * Features + c];");
+                            w.Line("int row = InputKernel + (k * Features + c) * Filters;");
+                            w.Line("for (int u = 0; u < Filters; u++) z[u] += xc * parameters[row + u];");
+                        }
+                    }
+                }
+
+                w.Line("for (int u = 0; u < Filters; u++) residual[(long)r * Filters + u] = z[u];");
+            }
+        }
+    }
+
+    private void EmitBlockForward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": the residual block given by the block argument, one thread per (sample, step): dilated causal conv, gated unit, 1×1 conv, residual add and skip sum.");
+        using (w.Block("public static void " + Prefix + "BlockForward(ArrayView<float> parameters, ArrayView<float> residual, ArrayView<float> gates, ArrayView<float> skips, int batch, int steps, int block)"))
+        {
+            BlockLayout(w, "Filters", "Gates", "KernelSize", "LayersPerBlock", "BlockFirst", "PerLayer", "DilatedBias", "ResidualKernel", "ResidualBias");
+            w.Line("int dilation = 1 << (block % LayersPerBlock);");
+            w.Line("int weights = BlockFirst + block * PerLayer;");
+            w.Line("long slot = (long)block * batch * steps; // first row of this block's input in the residual stream");
+            w.Line("var a = LocalMemory.Allocate<float>(Gates);");
+            w.Line("var s = LocalMemory.Allocate<float>(Filters);");
+            using (GridStride(w, "r", "batch * steps"))
+            {
+                w.Line("int b = r / steps;");
+                w.Line("int t = r - b * steps;");
+                w.Line("for (int j = 0; j < Gates; j++) a[j] = parameters[weights + DilatedBias + j];");
+                using (w.Block("for (int k = 0; k < KernelSize; k++)"))
+                {
+                    w.Line("int from = t - (KernelSize - 1 - k) * dilation;");
+                    using (w.Block("if (from >= 0)"))
+                    {
+                        using (w.Block("for (int c = 0; c < Filters; c++)"))
+                        {
+                            w.Line("float zc = residual[(slot + (long)b * steps + from) * Filters + c];");
+                            w.Line("int row = weights + (k * Filters + c) * Gates;");
+                            w.Line("for (int j = 0; j < Gates; j++) a[j] += zc * parameters[row + j];");
+                        }
+                    }
+                }
+
+                w.Line("long here = slot + r;");
+                w.Line("for (int j = 0; j < Gates; j++) gates[here * Gates + j] = a[j];");
+                w.Line("for (int u = 0; u < Filters; u++) s[u] = parameters[weights + ResidualBias + u];");
+                using (w.Block("for (int j = 0; j < Filters; j++)"))
+                {
+                    w.Line("float g = global::SeqDsl.Kernels.Activations.Tanh(a[j]) * global::SeqDsl.Kernels.Activations.Sigmoid(a[Filters + j]);");
+                    w.Line("int row = weights + ResidualKernel + j * Filters;");
+                    w.Line("for (int u = 0; u < Filters; u++) s[u] += g * parameters[row + u];");
+                }
+
+                w.Line("long next = here + (long)batch * steps; // the same row in the next slot");
+                using (w.Block("for (int u = 0; u < Filters; u++)"))
+                {
+                    w.Line("residual[next * Filters + u] = residual[here * Filters + u] + s[u];");
+                    w.Line("skips[(long)r * Filters + u] = (block == 0 ? 0f : skips[(long)r * Filters + u]) + s[u];");
+                }
+            }
+        }
+    }
+
+    private void EmitHeadForward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": ReLU(skip sum) → 1×1 conv → ReLU" + (HasHead ? " → 1×1 head" : "") + ", one thread per (sample, step).");
+        using (w.Block("public static void " + Prefix + "HeadForward(ArrayView<float> parameters, ArrayView<float> skips, ArrayView<float> hidden, ArrayView<float> output, int batch, int steps)"))
+        {
+            Const(w, "Filters", filters);
+            Offset(w, "PostKernel", "post_kernel", "[Filters, Filters]");
+            Offset(w, "PostBias", "post_bias", "[Filters]");
+            if (HasHead)
+            {
+                Const(w, "Outputs", outputs, "head filters");
+                Offset(w, "HeadKernel", "head_kernel", "[Filters, Outputs]");
+                Offset(w, "HeadBias", "head_bias", "[Outputs]");
+            }
+
+            w.Line("var h = LocalMemory.Allocate<float>(Filters);");
+            using (GridStride(w, "r", "batch * steps"))
+            {
+                w.Line("long row = (long)r * Filters;");
+                w.Line("for (int j = 0; j < Filters; j++) h[j] = parameters[PostBias + j];");
+                using (w.Block("for (int c = 0; c < Filters; c++)"))
+                {
+                    w.Line("float relu = global::SeqDsl.Kernels.Activations.Relu(skips[row + c]);");
+                    w.Line("for (int j = 0; j < Filters; j++) h[j] += relu * parameters[PostKernel + c * Filters + j];");
+                }
+
+                w.Line("for (int j = 0; j < Filters; j++) hidden[row + j] = global::SeqDsl.Kernels.Activations.Relu(h[j]);" + (HasHead ? "" : " // hidden is the layer's output"));
+                if (HasHead)
+                {
+                    using (w.Block("for (int o = 0; o < Outputs; o++)"))
+                    {
+                        w.Line("float sum = parameters[HeadBias + o];");
+                        w.Line("for (int j = 0; j < Filters; j++) sum += hidden[row + j] * parameters[HeadKernel + j * Outputs + o];");
+                        w.Line("output[(long)r * Outputs + o] = sum;");
+                    }
+                }
+            }
+        }
+    }
+
+    private void EmitHeadBackward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": backward through the head and post conv to the skip sum, one thread per (sample, step); clears the residual gradient (the last block's residual output feeds nothing).");
+        using (w.Block("public static void " + Prefix + "HeadBackward(ArrayView<float> parameters, ArrayView<float> skips, ArrayView<float> hidden, ArrayView<float> outputGradient, ArrayView<float> postGradient, ArrayView<float> skipGradient, ArrayView<float> residualGradient, int batch, int steps)"))
+        {
+            Const(w, "Filters", filters);
+            Offset(w, "PostKernel", "post_kernel", "[Filters, Filters]");
+            if (HasHead)
+            {
+                Const(w, "Outputs", outputs, "head filters");
+                Offset(w, "HeadKernel", "head_kernel", "[Filters, Outputs]");
+            }
+
+            w.Line("var dh = LocalMemory.Allocate<float>(Filters);");
+            using (GridStride(w, "r", "batch * steps"))
+            {
+                w.Line("long row = (long)r * Filters;");
+                using (w.Block("for (int j = 0; j < Filters; j++)"))
+                {
+                    if (HasHead)
+                    {
+                        w.Line("float d = 0f;");
+                        w.Line("for (int o = 0; o < Outputs; o++) d += parameters[HeadKernel + j * Outputs + o] * outputGradient[(long)r * Outputs + o];");
+                    }
+                    else
+                    {
+                        w.Line("float d = outputGradient[row + j];");
+                    }
+
+                    w.Line("dh[j] = hidden[row + j] > 0f ? d : 0f; // through the ReLU");
+                    w.Line("postGradient[row + j] = dh[j];");
+                }
+
+                using (w.Block("for (int c = 0; c < Filters; c++)"))
+                {
+                    w.Line("float d = 0f;");
+                    w.Line("for (int j = 0; j < Filters; j++) d += parameters[PostKernel + c * Filters + j] * dh[j];");
+                    w.Line("skipGradient[row + c] = skips[row + c] > 0f ? d : 0f;");
+                    w.Line("residualGradient[row + c] = 0f;");
+                }
+            }
+        }
+    }
+
+    private void EmitGateBackward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": the given block's 1×1 conv and gated unit backward, one thread per (sample, step). s feeds both the skip sum and the next block's input.");
+        using (w.Block("public static void " + Prefix + "GateBackward(ArrayView<float> parameters, ArrayView<float> gates, ArrayView<float> skipGradient, ArrayView<float> residualGradient, ArrayView<float> gateGradient, ArrayView<float> blockGradient, int batch, int steps, int block)"))
+        {
+            BlockLayout(w, "Filters", "Gates", "BlockFirst", "PerLayer", "ResidualKernel");
+            w.Line("int weights = BlockFirst + block * PerLayer;");
+            w.Line("long slot = (long)block * batch * steps;");
+            w.Line("var ds = LocalMemory.Allocate<float>(Filters);");
+            using (GridStride(w, "r", "batch * steps"))
+            {
+                w.Line("long row = (long)r * Filters;");
+                w.Line("long here = slot + r;");
+                using (w.Block("for (int u = 0; u < Filters; u++)"))
+                {
+                    w.Line("ds[u] = skipGradient[row + u] + residualGradient[row + u];");
+                    w.Line("blockGradient[here * Filters + u] = ds[u];");
+                }
+
+                using (w.Block("for (int j = 0; j < Filters; j++)"))
+                {
+                    w.Line("float dg = 0f;");
+                    w.Line("for (int u = 0; u < Filters; u++) dg += parameters[weights + ResidualKernel + j * Filters + u] * ds[u];");
+                    w.Line("float th = global::SeqDsl.Kernels.Activations.Tanh(gates[here * Gates + j]);");
+                    w.Line("float sg = global::SeqDsl.Kernels.Activations.Sigmoid(gates[here * Gates + Filters + j]);");
+                    w.Line("gateGradient[here * Gates + j] = dg * sg * (1f - th * th);");
+                    w.Line("gateGradient[here * Gates + Filters + j] = dg * th * sg * (1f - sg);");
+                }
+            }
+        }
+    }
+
+    private void EmitBlockBackward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": the given block's input gradient, one thread per (sample, step): the residual path plus every later step whose dilated conv read this one. Updates the residual gradient in place (each thread owns its row).");
+        using (w.Block("public static void " + Prefix + "BlockBackward(ArrayView<float> parameters, ArrayView<float> gateGradient, ArrayView<float> residualGradient, int batch, int steps, int block)"))
+        {
+            BlockLayout(w, "Filters", "Gates", "KernelSize", "LayersPerBlock", "BlockFirst", "PerLayer");
+            w.Line("int dilation = 1 << (block % LayersPerBlock);");
+            w.Line("int weights = BlockFirst + block * PerLayer;");
+            w.Line("long slot = (long)block * batch * steps;");
+            w.Line("var dz = LocalMemory.Allocate<float>(Filters);");
+            using (GridStride(w, "r", "batch * steps"))
+            {
+                w.Line("int b = r / steps;");
+                w.Line("int t = r - b * steps;");
+                w.Line("for (int c = 0; c < Filters; c++) dz[c] = residualGradient[(long)r * Filters + c]; // the residual add passes it through");
+                using (w.Block("for (int k = 0; k < KernelSize; k++)"))
+                {
+                    w.Line("int to = t + (KernelSize - 1 - k) * dilation; // the step whose tap k read step t");
+                    using (w.Block("if (to < steps)"))
+                    {
+                        w.Line("long g = (slot + (long)b * steps + to) * Gates;");
+                        using (w.Block("for (int j = 0; j < Gates; j++)"))
+                        {
+                            w.Line("float d = gateGradient[g + j];");
+                            w.Line("int column = weights + k * Filters * Gates + j;");
+                            w.Line("for (int c = 0; c < Filters; c++) dz[c] += parameters[column + c * Gates] * d;");
+                        }
+                    }
+                }
+
+                w.Line("for (int c = 0; c < Filters; c++) residualGradient[(long)r * Filters + c] = dz[c];");
+            }
+        }
+    }
+
+    private void EmitInputBackward(CodeWriter w)
+    {
+        w.Summary(Describe() + ": input gradient through the causal input conv, one thread per (sample, step).");
+        using (w.Block("public static void " + Prefix + "InputBackward(ArrayView<float> parameters, ArrayView<float> residualGradient, ArrayView<float> inputGradient, int batch, int steps)"))
+        {
+            Const(w, "Features", features, "input features per step");
+            Const(w, "Filters", filters);
+            Const(w, "KernelSize", kernelSize, "taps, dilation 1");
+            Offset(w, "InputKernel", "input_conv_kernel", "[KernelSize · Features, Filters]");
+            using (GridStride(w, "r", "batch * steps"))
+            {
+                w.Line("int b = r / steps;");
+                w.Line("int t = r - b * steps;");
+                using (w.Block("for (int c = 0; c < Features; c++)"))
+                {
+                    w.Line("float dx = 0f;");
+                    using (w.Block("for (int k = 0; k < KernelSize; k++)"))
+                    {
+                        w.Line("int to = t + (KernelSize - 1 - k);");
+                        using (w.Block("if (to < steps)"))
+                        {
+                            w.Line("int row = InputKernel + (k * Features + c) * Filters;");
+                            w.Line("long dz = ((long)b * steps + to) * Filters;");
+                            w.Line("for (int u = 0; u < Filters; u++) dx += parameters[row + u] * residualGradient[dz + u];");
+                        }
+                    }
+
+                    w.Line("inputGradient[(long)r * Features + c] = dx;");
+                }
+            }
+        }
+    }
+
+    private void EmitWeightGradients(CodeWriter w)
+    {
+        int inputKernel = kernelSize * features * filters;
+        w.Summary(Describe() + ": gradient of every weight of the stack, one thread per weight, summed over samples and steps in a fixed order.");
+        using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> residual, ArrayView<float> gates, ArrayView<float> skips, ArrayView<float> hidden, ArrayView<float> outputGradient, ArrayView<float> postGradient, ArrayView<float> residualGradient, ArrayView<float> gateGradient, ArrayView<float> blockGradient, ArrayView<float> gradients, int batch, int steps)"))
+        {
+            Const(w, "Features", features, "input features per step");
+            BlockLayout(w, "Filters", "Gates", "KernelSize", "LayersPerBlock", "PerLayer", "DilatedBias", "ResidualKernel", "ResidualBias");
+            Const(w, "First", Plan.ParameterOffset, "this layer's first parameter in the flat buffer");
+            Const(w, "InputKernelCount", inputKernel, "input_conv_kernel, then input_conv_bias [Filters]");
+            Const(w, "BlocksFrom", inputKernel + filters, "the blocks' weights, PerLayer each");
+            Const(w, "PostFrom", inputKernel + filters + (layers * PerLayer), "post_kernel [Filters, Filters], then post_bias");
+            Const(w, "HeadFrom", inputKernel + filters + (layers * PerLayer) + (filters * filters) + filters, HasHead ? "head_kernel [Filters, Outputs], then head_bias" : "no head");
+            Const(w, "Outputs", HasHead ? outputs : filters, HasHead ? "head filters" : "the layer's output is the post conv's");
+            Const(w, "Count", Plan.ParameterCount);
+            using (GridStride(w, "p", "Count"))
+            {
+                w.Line("float sum = 0f;");
+                w.Line("int rowCount = batch * steps;");
+                using (w.Block("if (p < InputKernelCount)"))
+                {
+                    w.Line("int k = p / (Features * Filters);");
+                    w.Line("int c = (p / Filters) % Features;");
+                    w.Line("int u = p % Filters;");
+                    using (w.Block("for (int b = 0; b < batch; b++)"))
+                    {
+                        w.Line("long x = " + Sample("b") + ";");
+                        using (w.Block("for (int t = KernelSize - 1 - k; t < steps; t++)"))
+                        {
+                            w.Line("sum += input[(x + t - (KernelSize - 1 - k)) * Features + c] * residualGradient[((long)b * steps + t) * Filters + u];");
+                        }
+                    }
+                }
+
+                using (w.Block("else if (p < BlocksFrom)"))
+                {
+                    w.Line("int u = p - InputKernelCount;");
+                    w.Line("for (int r = 0; r < rowCount; r++) sum += residualGradient[(long)r * Filters + u];");
+                }
+
+                using (w.Block("else if (p < PostFrom)"))
+                {
+                    w.Line("int block = (p - BlocksFrom) / PerLayer;");
+                    w.Line("int e = p - BlocksFrom - block * PerLayer;");
+                    w.Line("long slot = (long)block * rowCount;");
+                    using (w.Block("if (e < DilatedBias)"))
+                    {
+                        w.Line("int k = e / (Filters * Gates);");
+                        w.Line("int c = (e / Gates) % Filters;");
+                        w.Line("int j = e % Gates;");
+                        w.Line("int back = (KernelSize - 1 - k) * (1 << (block % LayersPerBlock));");
+                        using (w.Block("for (int b = 0; b < batch; b++)"))
+                        {
+                            w.Line("long sample = slot + (long)b * steps;");
+                            w.Line("for (int t = back; t < steps; t++) sum += residual[(sample + t - back) * Filters + c] * gateGradient[(sample + t) * Gates + j];");
+                        }
+                    }
+
+                    using (w.Block("else if (e < ResidualKernel)"))
+                    {
+                        w.Line("int j = e - DilatedBias;");
+                        w.Line("for (int r = 0; r < rowCount; r++) sum += gateGradient[(slot + r) * Gates + j];");
+                    }
+
+                    using (w.Block("else if (e < ResidualBias)"))
+                    {
+                        w.Line("int j = (e - ResidualKernel) / Filters;");
+                        w.Line("int u = (e - ResidualKernel) % Filters;");
+                        using (w.Block("for (int r = 0; r < rowCount; r++)"))
+                        {
+                            w.Line("long here = slot + r;");
+                            w.Line("float g = global::SeqDsl.Kernels.Activations.Tanh(gates[here * Gates + j]) * global::SeqDsl.Kernels.Activations.Sigmoid(gates[here * Gates + Filters + j]);");
+                            w.Line("sum += g * blockGradient[here * Filters + u];");
+                        }
+                    }
+
+                    using (w.Block("else"))
+                    {
+                        w.Line("int u = e - ResidualBias;");
+                        w.Line("for (int r = 0; r < rowCount; r++) sum += blockGradient[(slot + r) * Filters + u];");
+                    }
+                }
+
+                using (w.Block("else if (p < PostFrom + Filters * Filters)"))
+                {
+                    w.Line("int c = (p - PostFrom) / Filters;");
+                    w.Line("int j = (p - PostFrom) % Filters;");
+                    w.Line("for (int r = 0; r < rowCount; r++) sum += global::SeqDsl.Kernels.Activations.Relu(skips[(long)r * Filters + c]) * postGradient[(long)r * Filters + j];");
+                }
+
+                using (w.Block("else if (p < HeadFrom)"))
+                {
+                    w.Line("int j = p - PostFrom - Filters * Filters;");
+                    w.Line("for (int r = 0; r < rowCount; r++) sum += postGradient[(long)r * Filters + j];");
+                }
+
+                using (w.Block("else if (p < HeadFrom + Filters * Outputs)"))
+                {
+                    w.Line("int j = (p - HeadFrom) / Outputs;");
+                    w.Line("int o = (p - HeadFrom) % Outputs;");
+                    w.Line("for (int r = 0; r < rowCount; r++) sum += hidden[(long)r * Filters + j] * outputGradient[(long)r * Outputs + o];");
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line("int o = p - HeadFrom - Filters * Outputs;");
+                    w.Line("for (int r = 0; r < rowCount; r++) sum += outputGradient[(long)r * Outputs + o];");
+                }
+
+                w.Line("gradients[First + p] = sum;");
+            }
+        }
+    }
+}

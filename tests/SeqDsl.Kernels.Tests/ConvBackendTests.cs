@@ -1,0 +1,76 @@
+using SeqDsl.Engine;
+
+namespace SeqDsl.Kernels.Tests;
+
+/// <summary>The convolution kernels on PoCL (OpenCL) compute what they compute on ILGPU's CPU accelerator.</summary>
+[Collection(CpuDeviceCollection.Name)]
+public class ConvBackendTests
+{
+    private readonly SeqDevice cpu;
+
+    public ConvBackendTests(CpuDeviceFixture fixture) => cpu = fixture.Device;
+
+    [Fact]
+    public void PoCL_agrees_with_the_CPU_accelerator_on_conv_models()
+    {
+        SeqDevice pocl;
+        try
+        {
+            pocl = SeqDevice.PoCL();
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("SEQDSL_REQUIRE_POCL") == "0")
+        {
+            // Explicitly allowed: a machine without PoCL (CI installs it, so this branch does not run there).
+            Console.WriteLine("PoCL unavailable: " + e.Message);
+            return;
+        }
+
+        using (pocl)
+        {
+            var random = new Random(3);
+            var (x, y) = ConvTrainingTests.Series(6, 7);
+            using (var aligner = new ConvGruForecaster(cpu))
+            {
+                Gradients(() => new ConvGruForecaster(cpu, seed: 1), () => new ConvGruForecaster(pocl, seed: 1), x, aligner.AlignTargets(y));
+            }
+
+            var wx = ConvNumericsTests.Random3(random, 3, 9, 2);
+            Gradients(() => new GatedWaveNetModel(cpu, seed: 2), () => new GatedWaveNetModel(pocl, seed: 2), wx, ConvNumericsTests.Random3(random, 3, 9, 2));
+
+            var px = ConvNumericsTests.Random3(random, 3, 11, 2);
+            Gradients(() => new PoolingModel(cpu, seed: 3), () => new PoolingModel(pocl, seed: 3), px, ConvNumericsTests.Random3(random, 3, 3, 2));
+
+            var sx = ConvNumericsTests.Random3(random, 3, 8, 2);
+            var sy = new float[3, 1];
+            Gradients(() => new ConvSameStrideModel(cpu, seed: 4), () => new ConvSameStrideModel(pocl, seed: 4), sx, sy);
+
+            using var waveCpu = new SimpleWaveNetForecaster(cpu, seed: 5);
+            using var wavePocl = new SimpleWaveNetForecaster(pocl, seed: 5);
+            var a = waveCpu.Predict(x).Cast<float>().ToArray();
+            var b = wavePocl.Predict(x).Cast<float>().ToArray();
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 * Math.Max(1, Math.Abs(a[i])), $"prediction {i}: {a[i]} vs {b[i]}");
+            }
+        }
+    }
+
+    private static void Gradients(Func<ModelBase> onCpu, Func<ModelBase> onPocl, float[,,] x, Array y)
+    {
+        using var cpuModel = onCpu();
+        using var poclModel = onPocl();
+        var (gCpu, lossCpu) = cpuModel.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+        var (gPocl, lossPocl) = poclModel.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+        string name = cpuModel.GetType().Name;
+        Assert.True(Math.Abs(lossCpu - lossPocl) <= 1e-5 * Math.Max(1, Math.Abs(lossCpu)), $"{name}: loss {lossCpu} vs {lossPocl}");
+        double diff = 0, norm = 0;
+        for (int i = 0; i < gCpu.Length; i++)
+        {
+            diff += (gCpu[i] - gPocl[i]) * (double)(gCpu[i] - gPocl[i]);
+            norm += gCpu[i] * (double)gCpu[i];
+        }
+
+        Assert.True(norm > 0, $"{name}: zero gradient proves nothing");
+        Assert.True(Math.Sqrt(diff) <= 1e-5 * Math.Sqrt(norm), $"{name}: gradients differ: relative {Math.Sqrt(diff / norm):E2}");
+    }
+}
