@@ -4,7 +4,7 @@ using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Generator.Emit;
 
-/// <summary>All the files of one model: the class, its kernels, its program — or a stub when it has errors.</summary>
+/// <summary>All the files of one model: the class, its kernel report, its kernels, its program — or a stub when it has errors.</summary>
 internal static class ModelEmitter
 {
     public static IEnumerable<GeneratedFile> Emit(ModelPlan plan)
@@ -16,10 +16,11 @@ internal static class ModelEmitter
         }
 
         string? unsupported = LayerEmitterFactory.Unsupported(plan);
+        var layers = unsupported is null ? LayerEmitterFactory.Create(plan) : null;
         yield return ModelClassEmitter.Emit(plan, unsupported);
-        if (unsupported is null)
+        yield return KernelReportEmitter.Emit(plan, layers);
+        if (layers is not null)
         {
-            var layers = LayerEmitterFactory.Create(plan);
             yield return KernelsEmitter.Emit(plan, layers);
             yield return ProgramEmitter.Emit(plan, layers);
         }

@@ -3,9 +3,31 @@ using static SeqDsl.Cell;
 
 namespace SeqDsl.Benchmarks;
 
-/// <summary>W1: the seed's seq-to-seq model.</summary>
+// The SeqDsl side of each workload of the performance issue. The TorchSharp side (TorchNets.cs) builds the same
+// layers and copies these models' initial weights.
+
+/// <summary>W1 and W5: the seed's seq-to-seq model, LSTM(20) → LSTM(20) → TimeDistributed(Dense(10)).</summary>
 [SequenceModel(InputFeatures = 1)]
 [Recurrent(LSTM, 20, ReturnSequences = true)]
 [Recurrent(LSTM, 20, ReturnSequences = true)]
 [TimeDistributed(Dense = 10)]
 public partial class SeqToSeqLstm { }
+
+/// <summary>W2: SimpleRNN(20) → SimpleRNN(20) → Dense(1), the book's one-step deep RNN.</summary>
+[SequenceModel(InputFeatures = 1)]
+[Recurrent(SimpleRNN, 20, ReturnSequences = true)]
+[Recurrent(SimpleRNN, 20)]
+[Dense(1)]
+public partial class DeepRnn { }
+
+/// <summary>W3: GRU(128) → GRU(128) → Dense(1), a model large enough for FLOPs to dominate launch costs.</summary>
+[SequenceModel(InputFeatures = 1)]
+[Recurrent(GRU, 128, ReturnSequences = true)]
+[Recurrent(GRU, 128)]
+[Dense(1)]
+public partial class WideGru { }
+
+/// <summary>W4: the seed's simple WaveNet, causal Conv1D(20, 2) with dilations 1, 2, 4, 8 twice, then Conv1D(10, 1).</summary>
+[SequenceModel(InputFeatures = 1)]
+[WaveNet(20, LayersPerBlock = 4, Blocks = 2, Outputs = 10)]
+public partial class SimpleWaveNet { }

@@ -1,34 +1,113 @@
-using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using SeqDsl;
 using SeqDsl.Benchmarks;
 using SeqDsl.Data;
+using TorchSharp;
 
-// W1 of the performance issue: one training epoch of LSTM(20)→LSTM(20)→TimeDistributed(Dense(10)) on the seed's
-// 7,000 × 50 series (batch 32), and inference on 2,000 series. Prints seconds, GFLOP/s and the device.
-// FLOPs count the multiply-adds of the recurrences and the head (2 per MAC); backward ≈ 2 × forward.
-var data = ForecastData.Chapter15(seed: 42, steps: 50, ahead: 10);
-using var model = new SeqToSeqLstm(seed: 42);
-Console.WriteLine("device: " + model.Device.Description);
-
-const int Steps = 50, Units = 20, Gates = 4 * Units;
-double forwardFlopsPerSample = 2.0 * Steps * (Gates * (1 + Units) + Gates * (Units + Units) + Units * 10);
-double trainFlops = 3 * forwardFlopsPerSample * data.XTrain.GetLength(0);
-double inferFlops = forwardFlopsPerSample * data.XValid.GetLength(0);
-
-model.Fit(data.XTrain, data.YTrainSequence, epochs: 1, batchSize: 32); // warm-up: kernel compilation
-var times = new List<double>();
-for (int i = 0; i < 3; i++)
+// The performance benchmark of the performance issue: workloads W1–W5 on SeqDsl (the best device: PoCL here) and on
+// TorchSharp-cpu (libtorch) side by side, same model, data, batch size and initial weights, in one process.
+// Not part of the test run. See benchmarks/README.md.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var options = Options.Parse(args);
+if (options.Help)
 {
-    var watch = Stopwatch.StartNew();
-    model.Fit(data.XTrain, data.YTrainSequence, epochs: 1, batchSize: 32);
-    times.Add(watch.Elapsed.TotalSeconds);
+    Console.WriteLine(Options.Usage);
+    return 0;
 }
 
-model.Predict(data.XValid);
-var predictWatch = Stopwatch.StartNew();
-model.Predict(data.XValid, batchSize: 2000);
-double predictSeconds = predictWatch.Elapsed.TotalSeconds;
+if (options.Child is { } child)
+{
+    return Child.Run(child);
+}
 
-double best = times.Min();
-Console.WriteLine($"W1 training epoch: best {best:F3} s of {times.Count} (median {times.OrderBy(t => t).ElementAt(1):F3} s), {trainFlops / best / 1e9:F1} GFLOP/s");
-Console.WriteLine($"W1 inference, 2,000 series: {predictSeconds * 1000:F1} ms, {inferFlops / predictSeconds / 1e9:F1} GFLOP/s");
+var report = new Report();
+Console.WriteLine($"SeqDsl benchmarks, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(options.Quick ? ", --quick" : "")}");
+Console.WriteLine($"machine: {Machine.Cpu}, {Environment.ProcessorCount} logical cores, load average at start {Machine.LoadAverage}");
+Console.WriteLine($".NET {RuntimeInformation.FrameworkDescription}; TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {TorchRunner.Version}; libtorch threads measured: {string.Join(", ", options.TorchThreads)}");
+
+report.PeakOneCore = PeakFlops.Measure(1, options.Quick ? 0.2 : 0.5, options.Quick ? 2 : 3);
+report.PeakAllCores = PeakFlops.Measure(Environment.ProcessorCount, options.Quick ? 0.2 : 0.5, options.Quick ? 2 : 3);
+Console.WriteLine($"measured FP32 peak ({PeakFlops.Instructions} loop): {report.PeakOneCore:F1} GFLOP/s on one core, {report.PeakAllCores:F1} GFLOP/s on {Environment.ProcessorCount} cores");
+
+using var device = SeqDevice.CreateBest();
+Console.WriteLine("SeqDsl device: " + device.Description);
+Console.WriteLine();
+Console.WriteLine(SeqToSeqLstm.KernelReport.Describe(32, 50));
+
+var workloads = new Workloads(options, report, device);
+var runs = new (string Name, Action Run)[] { ("W1", workloads.W1), ("W2", workloads.W2), ("W3", workloads.W3), ("W4", workloads.W4), ("W5", workloads.W5) };
+foreach (var (name, run) in runs.Where(r => options.Workloads.Contains(r.Name)))
+{
+    Console.WriteLine($"running {name} ...");
+    run();
+}
+
+if (options.Memory && options.Workloads.Contains("W1"))
+{
+    Console.WriteLine("running W1 memory probes (one child process per side) ...");
+    string weightsFile = Path.GetTempFileName();
+    using (var initial = new SeqToSeqLstm(device, 42))
+    {
+        var w = initial.GetWeights();
+        var bytes = new byte[w.Length * sizeof(float)];
+        Buffer.BlockCopy(w, 0, bytes, 0, bytes.Length);
+        File.WriteAllBytes(weightsFile, bytes);
+    }
+
+    report.Memory = (MemoryProbe.InChild("seqdsl", TimeSpan.FromMinutes(10)), MemoryProbe.InChild("torch:" + weightsFile, TimeSpan.FromMinutes(10)));
+    File.Delete(weightsFile);
+}
+
+report.Notes.Add($"load average at the end {Machine.LoadAverage}: timings on a shared machine are noisy; ratios come from one run, both sides measured back to back");
+report.Notes.Add("training runs without shuffling on both sides (same batches, same order); Adam lr from the model, β 0.9/0.999, ε 1e-7; loss = mean per-sample MSE over the epoch");
+report.Print(Console.Out);
+return 0;
+
+/// <summary>Where the benchmark runs.</summary>
+internal static class Machine
+{
+    public static string Cpu =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : RuntimeInformation.ProcessArchitecture.ToString();
+
+    public static string LoadAverage =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}
+
+/// <summary>The child processes of the memory probe: one W1 training epoch on one side, then its peak resident memory.</summary>
+internal static class Child
+{
+    public static int Run(string side)
+    {
+        var data = ForecastData.Chapter15(42, 50, ahead: 10);
+        if (side == "seqdsl")
+        {
+            using var device = SeqDevice.CreateBest();
+            using var model = new SeqToSeqLstm(device, 42);
+            model.Fit(data.XTrain, data.YTrainSequence, 1, 32, options: SeqDslRunner.InOrder);
+        }
+        else if (side.StartsWith("torch:", StringComparison.Ordinal))
+        {
+            // The initial weights come from the parent in a file, so this process never loads ILGPU or OpenCL.
+            var bytes = File.ReadAllBytes(side["torch:".Length..]);
+            var weights = new float[bytes.Length / sizeof(float)];
+            Buffer.BlockCopy(bytes, 0, weights, 0, bytes.Length);
+            torch.set_num_threads(1);
+            using var net = TorchStack.SeqToSeqLstm(SeqToSeqLstm.Definition.Parameters, weights);
+            using var x = TorchRunner.Tensor(data.XTrain);
+            using var y = TorchRunner.Tensor(data.YTrainSequence);
+            TorchRunner.TrainEpoch(net, x, y, 32, SeqToSeqLstm.Definition.LearningRate);
+        }
+        else
+        {
+            Console.Error.WriteLine("--child takes seqdsl or torch:<weights file>");
+            return 2;
+        }
+
+        Console.WriteLine(MemoryProbe.Marker + (MemoryProbe.PeakMegabytes() * 1024).ToString("F0", CultureInfo.InvariantCulture));
+        return 0;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Globalization;
+using SeqDsl.Generator.Emit.Kernels;
+using SeqDsl.Generator.Shapes;
+
+namespace SeqDsl.Generator.Emit;
+
+/// <summary>
+/// Writes <c>Model.KernelReport.g.cs</c>: the model's static <c>KernelReport</c> (launches, FLOPs and bytes per training
+/// step and per inference sample), from <see cref="LayerCosts"/>. Emitted for every model without errors, including
+/// those whose kernels are not written yet, so a user can see the cost of a declaration before it runs.
+/// </summary>
+internal static class KernelReportEmitter
+{
+    /// <param name="plan">The model's plan.</param>
+    /// <param name="layers">The layers' emitters when the model has kernels (they say whether the loss gradient is fused), else null.</param>
+    public static GeneratedFile Emit(ModelPlan plan, IReadOnlyList<LayerEmitter>? layers)
+    {
+        var spec = plan.Spec;
+        var w = new CodeWriter();
+        FileHeader.Open(w, spec);
+        using (FileHeader.OpenContainingTypes(w, spec))
+        using (w.Block("partial class " + spec.ClassName))
+        {
+            w.Summary("What one training step and one inference sample of " + spec.ClassName + " cost: kernel launches, FLOPs (multiply-adds × 2 of the\nmatrix products) and bytes of device-memory traffic, per layer, as functions of the batch and the steps.");
+            w.Line("public static global::SeqDsl.KernelReport KernelReport { get; } = new global::SeqDsl.KernelReport(");
+            w.Line("    \"" + spec.ClassName + "\",");
+            w.Line("    " + I(plan.ParameterCount) + ",");
+            w.Line("    new global::SeqDsl.LayerCost[]");
+            w.Line("    {");
+            foreach (var layer in plan.Layers)
+            {
+                Cost(w, "        ", LayerCosts.For(layer), ",");
+            }
+
+            w.Line("    },");
+            Cost(w, "    ", LayerCosts.Loss(plan, gradientFused: layers is not null && !LossEmitter.WritesGradient(layers)), ");");
+        }
+
+        return new GeneratedFile(spec.FullName.Replace('.', '_') + ".KernelReport.g.cs", w.ToString());
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string T(Terms t) => "new(" + D(t.PerLaunch) + ", " + D(t.PerSample) + ", " + D(t.PerStep) + ")";
+
+    private static string Literal(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>Writes <c>new(name, title, …)</c> over three lines, ending with <paramref name="end"/>.</summary>
+    private static void Cost(CodeWriter w, string indent, LayerCostModel c, string end)
+    {
+        w.Line(indent + "new(" + Literal(c.Name) + ", " + Literal(c.Title) + ", FixedSteps: " + I(c.FixedSteps)
+            + ", ForwardLaunches: " + I(c.ForwardLaunches) + ", BackwardLaunches: " + I(c.BackwardLaunches) + ",");
+        w.Line(indent + "    ForwardFlops: " + T(c.ForwardFlops) + ", BackwardFlops: " + T(c.BackwardFlops) + ",");
+        w.Line(indent + "    ForwardBytes: " + T(c.ForwardBytes) + ", BackwardBytes: " + T(c.BackwardBytes) + (c.Counted ? "" : ", Counted: false") + ")" + end);
+    }
+}

@@ -1,0 +1,182 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace SeqDsl;
+
+/// <summary>
+/// The cost of a model declaration, computed by the generator from the model's layer plan: kernel launches per
+/// training step and per inference batch, FLOPs and bytes of device-memory traffic per training step and per
+/// inference sample, as functions of the batch and the number of steps. Every generated model exposes one as
+/// its static <c>KernelReport</c>.
+/// </summary>
+/// <remarks>
+/// Counting rules. FLOPs: the multiply-adds of the matrix products (2 FLOPs each) — recurrent input and
+/// recurrent products, Dense and Conv1D products, and in the backward pass the input-gradient products (none
+/// for the first layer, which passes no gradient on) and the weight-gradient products; element-wise gate math,
+/// activations and bias sums are not counted, as GEMM-based FLOP rates do not count them. Bytes: the compulsory
+/// device-memory traffic, every tensor a kernel reads or writes counted once per launch (inputs, outputs, the
+/// forward pass's cached gate values, gate gradients, and the layer's weights and weight gradients once per
+/// launch); re-reads that the device's caches serve are not counted. The loss kernel and the optimizer's fused
+/// update are part of a training step; with clipping by global norm the optimizer adds two launches.
+/// </remarks>
+public sealed class KernelReport
+{
+    /// <summary>Launches of one optimizer update (Adam or SGD: one fused kernel over the flat parameter buffer).</summary>
+    public const int OptimizerLaunches = 1;
+
+    /// <summary>FLOPs of the Adam update per parameter (moments, square root, division, update).</summary>
+    public const double OptimizerFlopsPerParameter = 15;
+
+    /// <summary>Bytes of the Adam update per parameter: weight, gradient, two moments and the trainable mask read, weight and moments written.</summary>
+    public const double OptimizerBytesPerParameter = 8 * sizeof(float);
+
+    /// <summary>Creates a report; the generator calls this with the model's costs.</summary>
+    /// <param name="model">The model's class name.</param>
+    /// <param name="parameterCount">The model's parameters (the optimizer updates them all).</param>
+    /// <param name="layers">The layers' costs, in order.</param>
+    /// <param name="loss">The loss kernel's cost (its forward part; it has no backward).</param>
+    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(loss);
+        Model = model;
+        ParameterCount = parameterCount;
+        Layers = layers;
+        Loss = loss;
+    }
+
+    /// <summary>The model's class name.</summary>
+    public string Model { get; }
+
+    /// <summary>The model's parameter count.</summary>
+    public int ParameterCount { get; }
+
+    /// <summary>Each layer's costs, in order.</summary>
+    public IReadOnlyList<LayerCost> Layers { get; }
+
+    /// <summary>The loss kernel's costs.</summary>
+    public LayerCost Loss { get; }
+
+    /// <summary>True when every layer has a cost model (otherwise the totals leave those layers out).</summary>
+    public bool IsComplete
+    {
+        get
+        {
+            foreach (var layer in Layers)
+            {
+                if (!layer.Counted)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Launches of one training step: every layer's forward and backward launches, the loss, the optimizer.</summary>
+    public int LaunchesPerTrainingStep
+    {
+        get
+        {
+            int n = Loss.ForwardLaunches + OptimizerLaunches;
+            foreach (var layer in Layers)
+            {
+                n += layer.ForwardLaunches + layer.BackwardLaunches;
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>Launches of one inference batch (the forward pass).</summary>
+    public int LaunchesPerInferenceBatch
+    {
+        get
+        {
+            int n = 0;
+            foreach (var layer in Layers)
+            {
+                n += layer.ForwardLaunches;
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>FLOPs of one training step on <paramref name="batch"/> samples of <paramref name="steps"/> steps.</summary>
+    public double TrainingFlops(int batch, int steps)
+    {
+        double total = Loss.ForwardFlops.For(batch, Loss.StepsFor(steps)) + OptimizerFlopsPerParameter * ParameterCount;
+        foreach (var layer in Layers)
+        {
+            int s = layer.StepsFor(steps);
+            total += layer.ForwardFlops.For(batch, s) + layer.BackwardFlops.For(batch, s);
+        }
+
+        return total;
+    }
+
+    /// <summary>Bytes of device-memory traffic of one training step on <paramref name="batch"/> samples of <paramref name="steps"/> steps.</summary>
+    public double TrainingBytes(int batch, int steps)
+    {
+        double total = Loss.ForwardBytes.For(batch, Loss.StepsFor(steps)) + OptimizerBytesPerParameter * ParameterCount;
+        foreach (var layer in Layers)
+        {
+            int s = layer.StepsFor(steps);
+            total += layer.ForwardBytes.For(batch, s) + layer.BackwardBytes.For(batch, s);
+        }
+
+        return total;
+    }
+
+    /// <summary>FLOPs of the forward pass for one sample of <paramref name="steps"/> steps (per-launch costs left out).</summary>
+    public double InferenceFlopsPerSample(int steps)
+    {
+        double total = 0;
+        foreach (var layer in Layers)
+        {
+            total += layer.ForwardFlops.PerSampleAt(layer.StepsFor(steps));
+        }
+
+        return total;
+    }
+
+    /// <summary>Bytes of the forward pass for one sample of <paramref name="steps"/> steps (per-launch costs, such as reading the weights, left out).</summary>
+    public double InferenceBytesPerSample(int steps)
+    {
+        double total = 0;
+        foreach (var layer in Layers)
+        {
+            total += layer.ForwardBytes.PerSampleAt(layer.StepsFor(steps));
+        }
+
+        return total;
+    }
+
+    /// <summary>A table of launches, FLOPs and bytes per layer for one training step of <paramref name="batch"/> × <paramref name="steps"/>.</summary>
+    public string Describe(int batch, int steps)
+    {
+        var b = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        b.Append(c, $"Kernel report of {Model}, training step of batch {batch} × {steps} steps").Append('\n');
+        b.Append(c, $"{"layer",-46}{"launches",10}{"fwd MFLOP",12}{"bwd MFLOP",12}{"fwd MB",10}{"bwd MB",10}").Append('\n');
+        foreach (var layer in Layers)
+        {
+            int s = layer.StepsFor(steps);
+            b.Append(c, $"{layer.Name + " " + layer.Title + (layer.Counted ? "" : " (not counted)"),-46}{layer.ForwardLaunches + "+" + layer.BackwardLaunches,10}{layer.ForwardFlops.For(batch, s) / 1e6,12:F2}{layer.BackwardFlops.For(batch, s) / 1e6,12:F2}{layer.ForwardBytes.For(batch, s) / 1e6,10:F3}{layer.BackwardBytes.For(batch, s) / 1e6,10:F3}").Append('\n');
+        }
+
+        b.Append(c, $"{"loss",-46}{Loss.ForwardLaunches,10}{Loss.ForwardFlops.For(batch, Loss.StepsFor(steps)) / 1e6,12:F2}{"",12}{Loss.ForwardBytes.For(batch, Loss.StepsFor(steps)) / 1e6,10:F3}").Append('\n');
+        b.Append(c, $"{"optimizer",-46}{OptimizerLaunches,10}{OptimizerFlopsPerParameter * ParameterCount / 1e6,12:F2}{"",12}{OptimizerBytesPerParameter * ParameterCount / 1e6,10:F3}").Append('\n');
+        b.Append(c, $"total: {LaunchesPerTrainingStep} launches, {TrainingFlops(batch, steps) / 1e6:F2} MFLOP, {TrainingBytes(batch, steps) / 1e6:F3} MB per training step; ");
+        b.Append(c, $"inference {LaunchesPerInferenceBatch} launches per batch, {InferenceFlopsPerSample(steps) / 1e3:F1} kFLOP and {InferenceBytesPerSample(steps) / 1e3:F1} kB per sample");
+        return b.ToString();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Model + ": " + LaunchesPerTrainingStep.ToString(CultureInfo.InvariantCulture) + " launches per training step, " + LaunchesPerInferenceBatch.ToString(CultureInfo.InvariantCulture) + " per inference batch";
+}

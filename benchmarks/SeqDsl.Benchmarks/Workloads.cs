@@ -1,0 +1,306 @@
+using System.Globalization;
+using SeqDsl.Data;
+using SeqDsl.Engine;
+using TorchSharp;
+using static SeqDsl.Benchmarks.SeqDslRunner;
+
+namespace SeqDsl.Benchmarks;
+
+/// <summary>The workloads of the performance issue, each run on SeqDsl and on TorchSharp from the same initial weights.</summary>
+internal sealed class Workloads
+{
+    private const int Seed = 42;
+    private const int Batch = 32;
+    private const int Steps = 50;
+
+    private readonly Options options;
+    private readonly Report report;
+    private readonly SeqDevice device;
+    private ForecastSplit? sequences;
+    private ForecastSplit? oneStep;
+
+    public Workloads(Options options, Report report, SeqDevice device)
+    {
+        this.options = options;
+        this.report = report;
+        this.device = device;
+    }
+
+    /// <summary>The chapter 15 data with seq-to-seq targets (10 ahead at every step).</summary>
+    private ForecastSplit Sequences => sequences ??= ForecastData.Chapter15(Seed, Steps, ahead: 10);
+
+    /// <summary>The chapter 15 data with one-step targets.</summary>
+    private ForecastSplit OneStep => oneStep ??= ForecastData.Chapter15(Seed, Steps, ahead: 1);
+
+    private string Backend => device.Kind.ToString();
+
+    public void W1()
+    {
+        var x = Sequences.XTrain;
+        var y = Sequences.YTrainSequence;
+        using var model = new SeqToSeqLstm(device, Seed);
+        var initial = model.GetWeights();
+        report.FirstCalls.Add(new("SeqToSeqLstm", device.Description, FirstCall(model, initial, () => model.Fit(Take(x, Batch), Take(y, Batch), 1, Batch, options: InOrder))));
+        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), options.Repetitions);
+        double flops = EpochFlops(SeqToSeqLstm.KernelReport, x.GetLength(0), Batch, Steps);
+
+        using var tx = TorchRunner.Tensor(x);
+        using var ty = TorchRunner.Tensor(y);
+        var torchSides = TorchEpochs("SeqToSeqLstm", () => TorchStack.SeqToSeqLstm(model.Parameters, initial), tx, ty, Batch, model.Description.LearningRate);
+        report.Tasks.Add(new("W1", "training epoch 7,000×50, batch 32", flops, new(Backend, seconds, loss), torchSides));
+
+        if (options.Profile)
+        {
+            Profile("W1 training epoch", model, SeqToSeqLstm.KernelReport, x.GetLength(0), Batch, Steps, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), seconds);
+        }
+
+        // Inference on the 2,000 validation series, one batch; the predictions of both sides are compared.
+        var xv = Sequences.XValid;
+        int n = xv.GetLength(0);
+        model.Predict(xv, n);
+        float[,,] predictions = model.Predict(xv, n);
+        double inferSeconds = Best(options.Repetitions, () => predictions = model.Predict(xv, n));
+        using var txv = TorchRunner.Tensor(xv);
+        using var net = TorchStack.SeqToSeqLstm(model.Parameters, initial);
+        var inferTorch = new List<Side>();
+        float[] torchPredictions = Array.Empty<float>();
+        foreach (int threads in options.TorchThreads)
+        {
+            torch.set_num_threads(threads);
+            TorchRunner.Infer(net, txv, n);
+            double best = double.PositiveInfinity;
+            for (int r = 0; r < options.Repetitions; r++)
+            {
+                var (s, p) = TorchRunner.Infer(net, txv, n);
+                best = Math.Min(best, s);
+                torchPredictions = p;
+            }
+
+            inferTorch.Add(new(threads.ToString(CultureInfo.InvariantCulture), best));
+        }
+
+        double difference = Flat(predictions).Zip(torchPredictions, (a, b) => Math.Abs(a - b)).Max();
+        report.Tasks.Add(new("W1", "inference 2,000 series, one batch", SeqToSeqLstm.KernelReport.InferenceFlopsPerSample(Steps) * n, new(Backend, inferSeconds), inferTorch,
+            $"same weights: max |SeqDsl − TorchSharp| over the predictions = {difference:G3}"));
+
+        if (options.CpuAccelerator)
+        {
+            W1OnCpuAccelerator(x, y, seconds, torchSides);
+        }
+    }
+
+    /// <summary>W1 on ILGPU's CPU accelerator, on a slice of the data (it is 20–30× slower than PoCL).</summary>
+    private void W1OnCpuAccelerator(float[,,] x, float[,,] y, double poclSeconds, IReadOnlyList<Side> torchSides)
+    {
+        int samples = options.Quick ? 64 : 640;
+        using var cpu = SeqDevice.Cpu();
+        using var model = new SeqToSeqLstm(cpu, Seed);
+        var initial = model.GetWeights();
+        var xs = Take(x, samples);
+        var ys = Take(y, samples);
+        report.FirstCalls.Add(new("SeqToSeqLstm", cpu.Description, FirstCall(model, initial, () => model.Fit(Take(x, Batch), Take(y, Batch), 1, Batch, options: InOrder))));
+        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(xs, ys, 1, Batch, options: InOrder), 1);
+        double full = seconds * x.GetLength(0) / samples;
+        double torchBest = torchSides.Min(t => t.Seconds);
+        report.Tasks.Add(new("W1", $"epoch on ILGPU CPU accel, {samples:N0} samples", EpochFlops(SeqToSeqLstm.KernelReport, samples, Batch, Steps), new("CPU", seconds, loss), Array.Empty<Side>(),
+            $"reduced size: {samples:N0} of {x.GetLength(0):N0} samples; scaled to a full epoch ≈ {full:F1} s = {full / poclSeconds:F0}× the PoCL epoch, {full / torchBest:F1}× TorchSharp's best"));
+    }
+
+    public void W2()
+    {
+        var x = OneStep.XTrain;
+        var y = OneStep.YTrain;
+        using var model = new DeepRnn(device, Seed);
+        var initial = model.GetWeights();
+        report.FirstCalls.Add(new("DeepRnn", device.Description, FirstCall(model, initial, () => model.Fit(Take(x, Batch), Take(y, Batch), 1, Batch, options: InOrder))));
+        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), options.Repetitions);
+        using var tx = TorchRunner.Tensor(x);
+        using var ty = TorchRunner.Tensor(y);
+        var torchSides = TorchEpochs("DeepRnn", () => TorchStack.DeepRnn(model.Parameters, initial), tx, ty, Batch, model.Description.LearningRate);
+        report.Tasks.Add(new("W2", "training epoch 7,000×50, batch 32", EpochFlops(DeepRnn.KernelReport, x.GetLength(0), Batch, Steps), new(Backend, seconds, loss), torchSides));
+    }
+
+    public void W3()
+    {
+        const int WideSteps = 256;
+        const int WideBatch = 64;
+        int trainingSteps = options.Quick ? 1 : 2; // a step takes minutes on a loaded 2-core machine
+        var data = ForecastData.Chapter15(Seed, WideSteps, ahead: 1);
+        var x = Take(data.XTrain, WideBatch * trainingSteps);
+        var y = Take(data.YTrain, WideBatch * trainingSteps);
+        using var model = new WideGru(device, Seed);
+        var initial = model.GetWeights();
+        report.FirstCalls.Add(new("WideGru", device.Description, FirstCall(model, initial, () => model.Fit(Take(x, WideBatch), Take(y, WideBatch), 1, WideBatch, options: InOrder))));
+        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, WideBatch, options: InOrder), 1);
+        using var tx = TorchRunner.Tensor(x);
+        using var ty = TorchRunner.Tensor(y);
+        var torchSides = TorchEpochs("WideGru", () => TorchStack.WideGru(model.Parameters, initial), tx, ty, WideBatch, model.Description.LearningRate, perStep: trainingSteps);
+        if (options.Profile)
+        {
+            Profile($"W3 training ({trainingSteps} step(s))", model, WideGru.KernelReport, x.GetLength(0), WideBatch, WideSteps, initial, () => model.Fit(x, y, 1, WideBatch, options: InOrder), seconds);
+        }
+
+        report.Tasks.Add(new("W3", "training step 64×256 (seconds per step)", WideGru.KernelReport.TrainingFlops(WideBatch, WideSteps), new(Backend, seconds / trainingSteps, loss), torchSides,
+            $"{trainingSteps} step(s) per timed run; loss = mean over those steps"));
+    }
+
+    public void W4()
+    {
+        SimpleWaveNet model;
+        try
+        {
+            model = new SimpleWaveNet(device, Seed);
+        }
+        catch (NotSupportedException e)
+        {
+            report.Skipped.Add("W4 (simple WaveNet): not yet supported: " + e.Message);
+            return;
+        }
+
+        using (model)
+        {
+            var x = Sequences.XTrain;
+            var y = Sequences.YTrainSequence;
+            var initial = model.GetWeights();
+            report.FirstCalls.Add(new("SimpleWaveNet", device.Description, FirstCall(model, initial, () => model.Fit(Take(x, Batch), Take(y, Batch), 1, Batch, options: InOrder))));
+            var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), options.Repetitions);
+            using var tx = TorchRunner.Tensor(x);
+            using var ty = TorchRunner.Tensor(y);
+            var torchSides = TorchEpochs("SimpleWaveNet", () => TorchStack.SimpleWaveNet(model.Parameters, initial), tx, ty, Batch, model.Description.LearningRate);
+            report.Tasks.Add(new("W4", "training epoch 7,000×50, batch 32", EpochFlops(SimpleWaveNet.KernelReport, x.GetLength(0), Batch, Steps), new(Backend, seconds, loss), torchSides));
+        }
+    }
+
+    public void W5()
+    {
+        using var model = new SeqToSeqLstm(device, Seed);
+        var initial = model.GetWeights();
+        using var net = TorchStack.SeqToSeqLstm(model.Parameters, initial);
+        double perSample = SeqToSeqLstm.KernelReport.InferenceFlopsPerSample(Steps);
+
+        // Batch 1: latency of one 50-step sequence, averaged over many calls.
+        int calls = options.Quick ? 50 : 300;
+        var one = Take(Sequences.XValid, 1);
+        model.Predict(one, 1);
+        double latency = Best(options.Repetitions, () =>
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                model.Predict(one, 1);
+            }
+        }) / calls;
+        using var tone = TorchRunner.Tensor(one);
+        var torchLatency = new List<Side>();
+        foreach (int threads in options.TorchThreads)
+        {
+            torch.set_num_threads(threads);
+            TorchRunner.Infer(net, tone, 1);
+            torchLatency.Add(new(threads.ToString(CultureInfo.InvariantCulture), Best(options.Repetitions, () =>
+            {
+                for (int i = 0; i < calls; i++)
+                {
+                    TorchRunner.Infer(net, tone, 1);
+                }
+            }) / calls));
+        }
+
+        report.Tasks.Add(new("W5", "inference batch 1 (seconds per seq)", perSample, new(Backend, latency), torchLatency,
+            $"SeqDsl {latency * 1e6:F0} µs per sequence ({1 / latency:F0} seq/s), TorchSharp best {torchLatency.Min(t => t.Seconds) * 1e6:F0} µs; mean of {calls} calls"));
+
+        // Batch 4,096: throughput.
+        const int Large = 4096;
+        var many = Take(Sequences.XTrain, Large);
+        model.Predict(many, Large);
+        double seconds = Best(options.Repetitions, () => model.Predict(many, Large));
+        using var tmany = TorchRunner.Tensor(many);
+        var torchLarge = new List<Side>();
+        foreach (int threads in options.TorchThreads)
+        {
+            torch.set_num_threads(threads);
+            TorchRunner.Infer(net, tmany, Large);
+            torchLarge.Add(new(threads.ToString(CultureInfo.InvariantCulture), Best(options.Repetitions, () => TorchRunner.Infer(net, tmany, Large))));
+        }
+
+        report.Tasks.Add(new("W5", "inference batch 4,096 (seconds)", perSample * Large, new(Backend, seconds), torchLarge,
+            $"SeqDsl {Large / seconds:N0} seq/s, TorchSharp best {Large / torchLarge.Min(t => t.Seconds):N0} seq/s"));
+    }
+
+    /// <summary>One TorchSharp epoch per thread count, best of the repetitions, each from the initial weights.</summary>
+    private List<Side> TorchEpochs(string model, Func<TorchStack> build, torch.Tensor x, torch.Tensor y, int batch, double learningRate, int perStep = 1)
+    {
+        var sides = new List<Side>();
+        bool firstRecorded = false;
+        foreach (int threads in options.TorchThreads)
+        {
+            torch.set_num_threads(threads);
+            double best = double.PositiveInfinity;
+            double loss = double.NaN;
+            for (int r = 0; r < options.Repetitions; r++)
+            {
+                using var net = build();
+                var (seconds, l, first) = TorchRunner.TrainEpoch(net, x, y, batch, learningRate);
+                if (!firstRecorded)
+                {
+                    report.FirstCalls.Add(new(model, $"TorchSharp (libtorch {TorchRunner.Version}, {threads} thread)", first, "first batch"));
+                    firstRecorded = true;
+                }
+
+                best = Math.Min(best, seconds / perStep);
+                loss = l;
+            }
+
+            sides.Add(new(threads.ToString(CultureInfo.InvariantCulture), best, loss));
+        }
+
+        return sides;
+    }
+
+    private void Profile(string what, ModelBase model, KernelReport kernelReport, int samples, int batch, int steps, float[] initial, Func<History> fit, double unprofiledSeconds)
+    {
+        model.SetWeights(initial);
+        Dictionary<string, (int Launches, double Seconds)> totals;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using (var profiler = KernelProfiler.Attach(model))
+        {
+            fit();
+            totals = profiler.Totals;
+        }
+
+        double elapsed = watch.Elapsed.TotalSeconds;
+        model.SetWeights(initial);
+        double kernels = totals.Values.Sum(t => t.Seconds);
+        double Epoch(Func<LayerCost, CostTerms> terms, LayerCost layer)
+        {
+            double total = 0;
+            for (int start = 0; start < samples; start += batch)
+            {
+                total += terms(layer).For(Math.Min(batch, samples - start), layer.StepsFor(steps));
+            }
+
+            return total;
+        }
+
+        var o = Console.Out;
+        o.WriteLine();
+        o.WriteLine($"Profile of {what} of {kernelReport.Model} on {device.Description} (synchronized after every launch):");
+        o.WriteLine($"  profiled run {elapsed:F3} s (unprofiled best {unprofiledSeconds:F3} s); time inside launches {kernels:F3} s; host and synchronization {elapsed - kernels:F3} s");
+        o.WriteLine($"  {"kernel",-30} {"launches",9} {"total s",9} {"ms/launch",10} {"% kernels",10} {"GFLOP/s",8}");
+        foreach (var (name, t) in totals.OrderByDescending(kv => kv.Value.Seconds))
+        {
+            int layer = Enumerable.Range(0, kernelReport.Layers.Count).FirstOrDefault(i => name == "layer" + i.ToString(CultureInfo.InvariantCulture) + "Forward", -1);
+            string rate = layer >= 0 ? (Epoch(l => l.ForwardFlops, kernelReport.Layers[layer]) / t.Seconds / 1e9).ToString("F2", CultureInfo.InvariantCulture) : "-";
+            o.WriteLine($"  {name,-30} {t.Launches,9} {t.Seconds,9:F3} {1000 * t.Seconds / t.Launches,10:F3} {100 * t.Seconds / kernels,10:F1} {rate,8}");
+        }
+
+        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs; a layer's backward FLOPs are shared by its Backward and WeightGradients kernels, so they are given for the pair:");
+        for (int i = 0; i < kernelReport.Layers.Count; i++)
+        {
+            string prefix = "layer" + i.ToString(CultureInfo.InvariantCulture);
+            double s = totals.Where(kv => kv.Key == prefix + "Backward" || kv.Key == prefix + "WeightGradients").Sum(kv => kv.Value.Seconds);
+            if (s > 0)
+            {
+                o.WriteLine($"  {prefix} {kernelReport.Layers[i].Title}: backward pair {s:F3} s, {Epoch(l => l.BackwardFlops, kernelReport.Layers[i]) / s / 1e9:F2} GFLOP/s");
+            }
+        }
+    }
+}
