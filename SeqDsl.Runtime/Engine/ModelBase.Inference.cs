@@ -9,6 +9,13 @@ namespace SeqDsl.Engine;
 public abstract partial class ModelBase
 {
     /// <summary>
+    /// Whether <c>Predict</c>, <c>Evaluate</c> and <c>PredictWithUncertainty</c> scan every input and target value for NaN
+    /// and ±∞ before they run (default true). Set it to false for trusted data to skip that pass; shapes are always checked.
+    /// <c>Fit</c> has its own switch, <see cref="FitOptions.ValidateInputs"/>.
+    /// </summary>
+    public bool ScanInputValues { get; set; } = true;
+
+    /// <summary>
     /// Runs the model forward over <paramref name="x"/> in chunks of <paramref name="batchSize"/> samples and returns
     /// the flat predictions [samples × outputs per sample]. Any sample count works; device buffers are reused between
     /// chunks; if the device runs out of memory the chunk is halved and the chunk retried.
@@ -21,7 +28,7 @@ public abstract partial class ModelBase
         {
             ThrowIfDisposed();
             DataValidator.BatchSize(batchSize, Description);
-            DataValidator.Inputs(x, Description, scanValues: true);
+            DataValidator.Inputs(x, Description, ScanInputValues);
             var network = Program;
             DataValidator.Steps(x, Description, network);
             int outputs = network.OutputsPerSample(x.Steps);
@@ -86,11 +93,11 @@ public abstract partial class ModelBase
         {
             ThrowIfDisposed();
             DataValidator.BatchSize(batchSize, Description);
-            DataValidator.Inputs(x, Description, scanValues: true);
+            DataValidator.Inputs(x, Description, ScanInputValues);
             var network = Program;
             DataValidator.Steps(x, Description, network);
             y = TargetAlignment.ForInputs(x, y, Description, network);
-            DataValidator.Targets(x, y, Description, network, scanValues: true);
+            DataValidator.Targets(x, y, Description, network, ScanInputValues);
             using var data = new DeviceDataSet(Device.Accelerator, x, y);
             using var evaluator = new DataSetEvaluator(network, parameters.View, Gradients.View, batchSize, network.OutputsPerSample(x.Steps));
             var (loss, lastStepError) = evaluator.Evaluate(data);

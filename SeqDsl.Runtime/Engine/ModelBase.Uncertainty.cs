@@ -28,7 +28,7 @@ public abstract partial class ModelBase
         {
             ThrowIfDisposed();
             DataValidator.BatchSize(batchSize, Description);
-            DataValidator.Inputs(x, Description, scanValues: true);
+            DataValidator.Inputs(x, Description, ScanInputValues);
             var network = Program;
             int outputs = network.OutputsPerSample(x.Steps);
             int valuesPerSample = x.ValuesPerSample;

@@ -54,6 +54,38 @@ public sealed class InputValidationStateTests(CpuDeviceFixture fixture)
     }
 
     [Fact]
+    public void ScanInputValuesOff_LetsPredictAndEvaluateRunOnTrustedData_ButStillChecksShapes()
+    {
+        var (x, y) = LinearData.Make(10, 4, W, B, seed: 88);
+        using var model = new LastStepDenseModel(fixture.Device, seed: 3);
+        var clean = model.Predict(x);
+        x[7, 3, 1] = float.NaN;
+
+        Assert.Throws<ArgumentException>("x", () => model.Predict(x));
+        model.ScanInputValues = false;
+        var unscanned = model.Predict(x);
+
+        // Sample 7 reads the NaN at its last step and predicts NaN; every other sample is what it was.
+        for (int i = 0; i < clean.GetLength(0); i++)
+        {
+            for (int j = 0; j < clean.GetLength(1); j++)
+            {
+                if (i == 7)
+                {
+                    Assert.True(float.IsNaN(unscanned[i, j]), $"sample 7 output {j} should be NaN");
+                }
+                else
+                {
+                    Assert.Equal(clean[i, j], unscanned[i, j]);
+                }
+            }
+        }
+
+        Assert.True(double.IsNaN(model.Evaluate(x, y).Loss));
+        Assert.Throws<ArgumentException>("x", () => model.Predict(new float[10, 4, 5]));
+    }
+
+    [Fact]
     public void ShapeErrors_LeaveTheModelUnchanged()
     {
         var (x, y) = LinearData.Make(10, 4, W, B, seed: 86);
