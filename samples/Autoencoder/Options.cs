@@ -9,7 +9,7 @@ public sealed record Options
     public const string Usage =
         "Usage: Autoencoder [--quick] [--epochs N] [--seed N]\n" +
         "  --quick    20-step series, 1,000 training / 300 validation, few epochs (CI); default: the book's 50-step data, 7,000 / 2,000\n" +
-        "  --epochs N training epochs (default 10; 15 with --quick)\n" +
+        "  --epochs N training epochs (default 20; 40 with --quick)\n" +
         "  --seed N   data, anomaly and weight seed (default 42)";
 
     /// <summary>Small data, short series, the quick model.</summary>
@@ -25,7 +25,7 @@ public sealed record Options
     public bool Help { get; init; }
 
     /// <summary>The epochs to train: the option, or the mode's default.</summary>
-    public int EpochsOrDefault => Epochs ?? (Quick ? 15 : 10);
+    public int EpochsOrDefault => Epochs ?? (Quick ? 40 : 20);
 
     /// <summary>Parses the arguments.</summary>
     /// <exception cref="ArgumentException">An unknown option or a bad number.</exception>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SeqDsl;
 using SeqDsl.Samples.Autoencoder;
 
@@ -20,6 +21,8 @@ if (options.Help)
     return 0;
 }
 
+// Figures print with a dot whatever the machine's culture, so scripts and tests can read them.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var device = SeqDevice.Best();
 Console.WriteLine($"Device: {device.Description}");
 var result = AutoencoderRun.Run(Console.Out, device, options);
