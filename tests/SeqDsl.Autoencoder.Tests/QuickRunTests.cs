@@ -30,11 +30,11 @@ public partial class QuickRunTests
     }
 
     [Fact]
-    public void One_epoch_leaves_the_flag_or_the_reconstruction_short_and_exits_1_or_reports_it()
+    public void Exit_code_agrees_with_the_printed_verdicts_after_one_epoch()
     {
         var (exitCode, output) = SampleProcess.Run("--quick", "--epochs", "1");
 
-        // One epoch is not enough to reconstruct well; the exit code must agree with what the run printed.
+        // One epoch already beats the mean on PoCL (0.1399 vs 0.1439); whatever the device, exit 0 must mean both verdicts passed.
         bool beats = output.Contains("Beats baseline", StringComparison.Ordinal) && output.Contains("Beats chance", StringComparison.Ordinal);
         Assert.Equal(beats ? 0 : 1, exitCode);
     }
