@@ -56,3 +56,11 @@ public partial class LstmForecaster { }
 [Recurrent(GRU, 16)]
 [Dense(1)]
 public partial class GruForecaster { }
+
+// The autoencoder sample's shape (seed 002): LSTM encoder → RepeatVector(InputSteps) → LSTM decoder → TimeDistributed(Dense(1)).
+[SequenceModel(InputFeatures = 1, InputSteps = 4)]
+[Recurrent(LSTM, 3)]
+[RepeatVector(4)]
+[Recurrent(LSTM, 3, ReturnSequences = true)]
+[TimeDistributed(Dense = 1)]
+public partial class LstmAutoencoder { }
