@@ -23,7 +23,7 @@ public sealed class CurveGenerator
     public const double MinBow = 0.15, MaxBow = 0.3;
 
     /// <summary>Sine amplitude range of periodic curves.</summary>
-    public const double MinAmplitude = 0.05, MaxAmplitude = 0.08;
+    public const double MinAmplitude = 0.06, MaxAmplitude = 0.1;
 
     /// <summary>Full sine cycles over the curve.</summary>
     public const int MinCycles = 4, MaxCycles = 10;

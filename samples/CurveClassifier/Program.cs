@@ -5,12 +5,12 @@ using SeqDsl.Samples.CurveClassifier;
 
 // Seed 002: curves of 1,500 values, each with any of seven shape labels; Conv1D front + GRU + Dense(7, Sigmoid).
 bool quick = args.Contains("--quick");
-int epochs = quick ? 8 : 10;
+int epochs = quick ? 8 : 20;
 for (int i = 0; i < args.Length - 1; i++)
     if (args[i] == "--epochs")
         epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
 int length = quick ? 300 : 1500;
-int trainCount = quick ? 800 : 2000, testCount = quick ? 300 : 500;
+int trainCount = quick ? 800 : 3000, testCount = quick ? 300 : 1000;
 const int Seed = 42;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
