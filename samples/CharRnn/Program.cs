@@ -45,6 +45,7 @@ var clock = Stopwatch.StartNew();
 var fit = new FitOptions
 {
     ClipNorm = 5,
+    LearningRate = plan.LearningRate,
     OnEpochEnd = p =>
     {
         Console.WriteLine(string.Format(inv, "Epoch {0}/{1}: loss {2:F4}, accuracy {3:P1}, validation loss {4:F4}, validation accuracy {5:P1} ({6:F1} s)",
