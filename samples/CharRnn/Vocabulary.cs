@@ -11,7 +11,7 @@ public static class Vocabulary
     public const string Alphabet = "\n !\"'(),-.:;?abcdefghijklmnopqrstuvwxyz";
 
     /// <summary>Number of characters; the models' Embedding and Dense widths. Equal to Alphabet.Length (tested).</summary>
-    public const int Size = 40;
+    public const int Size = 39;
 
     /// <summary>Lower-cases the text, folds Windows line ends, and encodes it as ids.</summary>
     /// <exception cref="ArgumentException">A character is outside the alphabet; names its position.</exception>
