@@ -51,9 +51,9 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             return "layer-normalized GRU cells";
         }
 
-        if (s.Dropout > 0 || s.RecurrentDropout > 0)
+        if (s.RecurrentDropout > 0 && s.Cell == (int)CellKind.GRU && !s.ResetAfter)
         {
-            return "dropout inside recurrent layers";
+            return "recurrent dropout in GRU cells with reset_after = false";
         }
 
         if (s.Stateful && s.Kind == LayerKind.Bidirectional)
@@ -237,6 +237,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             list.Add(new(Floats, "initial", InitialView(d)));
         }
 
+        AddDropoutArguments(list);
         list.Add(new("int", "batch", "n"));
         list.Add(new("int", "steps", "steps"));
         return list;
@@ -258,6 +259,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             list.Add(new(Floats, "initial", InitialView(d)));
         }
 
+        AddDropoutArguments(list);
         list.Add(new("int", "batch", "n"));
         list.Add(new("int", "steps", "steps"));
         return list;
@@ -283,6 +285,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             list.Add(new(Floats, "initial", InitialView(d)));
         }
 
+        AddDropoutArguments(list);
         list.Add(new("int", "batch", "n"));
         list.Add(new("int", "steps", "steps"));
         return list;
