@@ -28,3 +28,10 @@ public partial class DropoutBidirectionalModel { }
 [Recurrent(GRU, 8, RecurrentDropout = 0.3)]
 [Dense(1)]
 public partial class RecurrentDropoutMcModel { }
+
+[SequenceModel(InputFeatures = 2, Loss = Loss.Mae)]
+[TimeDistributed(Dense = 3)]
+[Recurrent(GRU, 4, ResetAfter = false, Dropout = 0.3, RecurrentDropout = 0.4, ReturnSequences = true)]
+[Recurrent(GRU, 3, ResetAfter = false, RecurrentDropout = 0.3, GoBackwards = true)]
+[Dense(1)]
+public partial class DropoutGruResetBeforeModel { }

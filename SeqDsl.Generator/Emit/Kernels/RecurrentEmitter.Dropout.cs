@@ -6,8 +6,10 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// Dropout inside recurrent layers (Keras semantics): <c>Dropout</c> masks the layer's input x(t) and
 /// <c>RecurrentDropout</c> masks h(t−1) where the recurrent matmul reads it. Each mask is drawn once per sequence —
 /// the same for every step — with inverted scaling, and only while training or in MC Dropout. One mask is shared by
-/// all gates (Keras 2's default <c>implementation=2</c>, and Keras 3). The state update of a GRU
-/// (z ⊙ h(t−1)) and the LSTM's cell path read the unmasked state. The masks come from
+/// all gates (Keras 2's default <c>implementation=2</c>, and Keras 3), not Keras 2's four per-gate masks of
+/// <c>implementation=1</c>. A reset_after = False GRU's candidate reads r ⊙ (mask ⊙ h(t−1)). Only the matmuls see the
+/// masked state: a GRU's carry z ⊙ h(t−1) reads the unmasked state (Gal and Ghahramani's variational dropout), as does
+/// the LSTM's cell path. The masks come from
 /// <c>SeqDsl.Kernels.KernelRandom</c> at step 0, so the backward and weight-gradient kernels redraw them and
 /// nothing is stored.
 /// </summary>

@@ -51,11 +51,6 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             return "layer-normalized GRU cells";
         }
 
-        if (s.RecurrentDropout > 0 && s.Cell == (int)CellKind.GRU && !s.ResetAfter)
-        {
-            return "recurrent dropout in GRU cells with reset_after = false";
-        }
-
         if (s.Stateful && s.Kind == LayerKind.Bidirectional)
         {
             return "stateful Bidirectional layers";
