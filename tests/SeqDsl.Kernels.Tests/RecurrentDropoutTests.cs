@@ -154,4 +154,39 @@ public class RecurrentDropoutTests
         Assert.Equal(LayerChecks.Flatten(mean), LayerChecks.Flatten(mean2));
         Assert.Equal(LayerChecks.Flatten(std), LayerChecks.Flatten(std2));
     }
+
+    [Fact]
+    public void PoCL_draws_the_same_masks_as_the_CPU_accelerator()
+    {
+        SeqDevice pocl;
+        try
+        {
+            pocl = SeqDevice.PoCL();
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("SEQDSL_REQUIRE_POCL") == "0")
+        {
+            Console.WriteLine("PoCL unavailable: " + e.Message);
+            return;
+        }
+
+        using (pocl)
+        {
+            var random = new Random(41);
+            var x = Inputs(random, 4, 6, 2);
+            var y = Vectors(random, 4, 2);
+            using var onCpu = new DropoutLstmGruModel(device, seed: 43);
+            using var onPocl = new DropoutLstmGruModel(pocl, seed: 43);
+            var (gCpu, lossCpu) = onCpu.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+            var (gPocl, lossPocl) = onPocl.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+            Assert.True(Math.Abs(lossCpu - lossPocl) <= 1e-5 * Math.Max(1, Math.Abs(lossCpu)), $"loss {lossCpu} vs {lossPocl}");
+            double diff = 0, norm = 0;
+            for (int i = 0; i < gCpu.Length; i++)
+            {
+                diff += (gCpu[i] - gPocl[i]) * (double)(gCpu[i] - gPocl[i]);
+                norm += gCpu[i] * (double)gCpu[i];
+            }
+
+            Assert.True(norm > 0 && Math.Sqrt(diff) <= 1e-5 * Math.Sqrt(norm), $"gradients differ, relative {Math.Sqrt(diff / norm):E2}");
+        }
+    }
 }
