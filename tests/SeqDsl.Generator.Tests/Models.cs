@@ -120,6 +120,15 @@ namespace Demo;
 public partial class CellOptions { }
 ";
 
+    public const string RecurrentDropout = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(LSTM, 6, Dropout = 0.2, RecurrentDropout = 0.3, ReturnSequences = true)]
+[Recurrent(GRU, 4, RecurrentDropout = 0.25)]
+[Dense(1)]
+public partial class RecurrentDropoutForecaster { }
+";
+
     public const string StatefulLstm = @"
 namespace Demo;
 [SequenceModel(InputFeatures = 1, BatchSize = 16)]

@@ -29,6 +29,7 @@ public class SnapshotTests
     [InlineData(nameof(Models.Tagger))]
     [InlineData(nameof(Models.RecurrentCellOptions))]
     [InlineData(nameof(Models.StatefulLstm))]
+    [InlineData(nameof(Models.RecurrentDropout))]
     public void Generated_sources(string model)
     {
         string source = (string)typeof(Models).GetField(model)!.GetValue(null)!;

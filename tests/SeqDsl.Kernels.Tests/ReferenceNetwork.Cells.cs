@@ -17,6 +17,15 @@ internal sealed record CellOptions(Cell Kind, int Features, int Units)
 
     public double Epsilon { get; init; } = 1e-3;
 
+    /// <summary>Keras dropout: the fraction of x(t) dropped, one mask per sequence (applied only with <see cref="Masks"/>).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Keras recurrent_dropout: the fraction of h(t−1) dropped where the recurrent matmul reads it.</summary>
+    public double RecurrentDropout { get; init; }
+
+    /// <summary>The masks to apply (training, or MC Dropout): the generated kernel's layer name ("Layer1") and seed.</summary>
+    public DropoutMasks? Masks { get; init; }
+
     /// <summary>Starts each sample from <see cref="ReferenceNetwork.InitialStates"/> and records its final state in <see cref="ReferenceNetwork.FinalStates"/>.</summary>
     public bool Stateful { get; init; }
 }
@@ -96,8 +105,12 @@ internal sealed partial class ReferenceNetwork
             if (o.Kind == Cell.LSTM) Array.Copy(initial, u, c, 0, u);
         }
 
+        var inputMask = Mask(o, prefix, "input", o.Dropout, features);
+        var stateMask = Mask(o, prefix, "state", o.RecurrentDropout, u);
+
         double[] InputPart(double[] xt, int biasRow)
         {
+            xt = xt.Select((v, k) => v * inputMask[k]).ToArray();
             var z = new double[width];
             for (int g = 0; g < width; g++)
             {
@@ -111,7 +124,7 @@ internal sealed partial class ReferenceNetwork
         double RecurrentPart(double[] state, int g)
         {
             double sum = 0;
-            for (int k = 0; k < u; k++) sum += state[k] * w[recurrent + k * width + g];
+            for (int k = 0; k < u; k++) sum += state[k] * stateMask[k] * w[recurrent + k * width + g];
             return sum;
         }
 

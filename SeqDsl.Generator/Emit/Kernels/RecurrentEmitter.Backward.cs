@@ -25,6 +25,8 @@ internal sealed partial class RecurrentEmitter
                 Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations, then 1/σ");
             }
 
+            EmitDropoutConstants(w, d, input: !Io.IsFirst, state: true);
+            EmitMaskAllocation(w, input: !Io.IsFirst, state: true);
             w.Line("var dh = LocalMemory.Allocate<float>(Units); // gradient reaching h from later steps");
             if (cell == CellKind.LSTM)
             {
@@ -40,6 +42,7 @@ internal sealed partial class RecurrentEmitter
             string recurrentGradient = ResetAfter ? "dzh" : "dz";
             using (GridStride(w, "b", "batch"))
             {
+                EmitMaskFill(w, input: !Io.IsFirst, state: true);
                 w.Line("long stateRow = (long)b * steps;");
                 using (w.Block("for (int j = 0; j < Units; j++)"))
                 {
@@ -94,7 +97,7 @@ internal sealed partial class RecurrentEmitter
                         w.Line(ResetBefore
                             ? "for (int g = 0; g < 2 * Units; g++) sum += parameters[RecurrentKernel + k * GateWidth + g] * dz[g]; // z and r; the candidate block reached h(t−1) through r ⊙ h above"
                             : "for (int g = 0; g < GateWidth; g++) sum += parameters[RecurrentKernel + k * GateWidth + g] * " + recurrentGradient + "[g];");
-                        w.Line(cell == CellKind.GRU ? "dh[k] += sum;" : "dh[k] = sum;");
+                        w.Line((cell == CellKind.GRU ? "dh[k] += " : "dh[k] = ") + StateMasked("sum") + ";");
                     }
 
                     if (!Io.IsFirst)
@@ -108,7 +111,7 @@ internal sealed partial class RecurrentEmitter
                         {
                             w.Line("float sum = 0f;");
                             w.Line("for (int g = 0; g < GateWidth; g++) sum += parameters[Kernel + k * GateWidth + g] * dz[g];");
-                            w.Line("inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= sum; // the forward direction's launch wrote its part first" : "= sum;"));
+                            w.Line("inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("sum") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("sum") + ";"));
                         }
                     }
                 }

@@ -23,6 +23,7 @@ internal sealed partial class RecurrentEmitter
                 EmitLayerNormConstants(w);
             }
 
+            EmitDropoutConstants(w, d, input: true, state: true);
             bool hasBias = Tensor(d, "bias") is not null;
             w.Line("var h = LocalMemory.Allocate<float>(Units);");
             if (cell == CellKind.LSTM)
@@ -40,8 +41,10 @@ internal sealed partial class RecurrentEmitter
                 w.Line("var rh = LocalMemory.Allocate<float>(Units); // r ⊙ h(t−1): what the candidate's recurrent matmul reads (reset_after = False)");
             }
 
+            EmitMaskAllocation(w, input: true, state: true);
             using (GridStride(w, "b", "batch"))
             {
+                EmitMaskFill(w, input: true, state: true);
                 w.Line("long inputRow = " + InputRow("b") + ";");
                 w.Line("long stateRow = (long)b * steps;");
                 EmitInitialState(w);
@@ -56,14 +59,14 @@ internal sealed partial class RecurrentEmitter
                     w.Line("long x = (inputRow + " + InputStep(d, "t") + ") * Features;");
                     using (w.Block("for (int k = 0; k < Features; k++)"))
                     {
-                        w.Line("float xk = input[x + k];");
+                        w.Line("float xk = " + InputMasked("input[x + k]") + ";");
                         w.Line("for (int g = 0; g < GateWidth; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];");
                     }
 
                     string recurrentTarget = ResetAfter ? "zh" : "z";
                     using (w.Block("for (int k = 0; k < Units; k++)"))
                     {
-                        w.Line("float hk = h[k];");
+                        w.Line("float hk = " + StateMasked("h[k]") + ";");
                         w.Line(ResetBefore
                             ? "for (int g = 0; g < 2 * Units; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g]; // z and r; the candidate block reads r ⊙ h below"
                             : "for (int g = 0; g < GateWidth; g++) " + recurrentTarget + "[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];");

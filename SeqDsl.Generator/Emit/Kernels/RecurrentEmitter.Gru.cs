@@ -33,7 +33,7 @@ internal sealed partial class RecurrentEmitter
             w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j]") + "; // update gate z");
             w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j]") + ";");
             w.Line("z[j] = u; // kept for the state update below");
-            w.Line("rh[j] = r * h[j];");
+            w.Line("rh[j] = r * " + (StateDropout ? "h[j] * stateMask[j]; // recurrent dropout masks h(t−1) before the reset gate scales it" : "h[j];"));
             w.Line("long e = s * CacheWidth + j;");
             w.Line("cache[e] = u;");
             w.Line("cache[e + Units] = r;");
@@ -99,9 +99,9 @@ internal sealed partial class RecurrentEmitter
             w.Line("float dResetState = 0f; // gradient of (r ⊙ h(t−1))[k]");
             w.Line("for (int g = 0; g < Units; g++) dResetState += parameters[RecurrentKernel + k * GateWidth + 2 * Units + g] * dz[2 * Units + g];");
             w.Line("float r = cache[s * CacheWidth + Units + k];");
-            w.Line("float hPrevious = " + PreviousState("k") + ";");
+            w.Line("float hPrevious = " + (StateDropout ? "(" + PreviousState("k") + ") * stateMask[k]; // what r multiplied" : PreviousState("k") + ";"));
             w.Line("dz[Units + k] = dResetState * hPrevious * " + ActivationCode.DerivativeFromOutput(gateActivation, "r") + ";");
-            w.Line("dh[k] += dResetState * r;");
+            w.Line("dh[k] += dResetState * r" + (StateDropout ? " * stateMask[k]" : "") + ";");
         }
     }
 }

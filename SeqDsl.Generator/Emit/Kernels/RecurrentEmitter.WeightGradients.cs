@@ -34,6 +34,7 @@ internal sealed partial class RecurrentEmitter
                 Const(w, "StateWidth", StateWidth, cell == CellKind.LSTM ? "carried state per sequence: h, then c" : "carried state per sequence: h");
             }
 
+            EmitDropoutConstants(w, d, input: true, state: true);
             Const(w, "First", first, "this " + (Bidirectional ? "direction" : "layer") + "'s first parameter in the flat buffer");
             Const(w, "KernelCount", features * GateWidth, "kernel [Features, GateWidth]");
             Const(w, "RecurrentCount", units * GateWidth, "recurrent_kernel [Units, GateWidth]");
@@ -70,7 +71,12 @@ internal sealed partial class RecurrentEmitter
                     {
                         w.Line("long inputRow = " + InputRow("b") + ";");
                         w.Line("long stateRow = (long)b * steps;");
-                        w.Line("for (int t = 0; t < steps; t++) sum += input[(inputRow + " + InputStep(d, "t") + ") * Features + k] * gateGradient[(stateRow + t) * GradientWidth + g];");
+                        if (InputDropout)
+                        {
+                            w.Line("float mask = " + MaskAt("Input", "k") + "; // input feature k's multiplier in sequence b");
+                        }
+
+                        w.Line("for (int t = 0; t < steps; t++) sum += " + InputMasked("input[(inputRow + " + InputStep(d, "t") + ") * Features + k]").Replace("inputMask[k]", "mask") + " * gateGradient[(stateRow + t) * GradientWidth + g];");
                     }
                 }
 
@@ -117,7 +123,12 @@ internal sealed partial class RecurrentEmitter
             using (w.Block("for (int b = 0; b < batch; b++)"))
             {
                 w.Line("long stateRow = (long)b * steps;");
-                w.Line("for (int t = 1; t < steps; t++) sum += states[(stateRow + t - 1) * Units + k] * gateGradient[(stateRow + t) * GradientWidth + RecurrentSide + g]; // h(-1) = 0");
+                if (StateDropout)
+                {
+                    w.Line("float mask = " + MaskAt("State", "k") + "; // h(t−1)[k]'s multiplier in sequence b");
+                }
+
+                w.Line("for (int t = 1; t < steps; t++) sum += " + (StateDropout ? "mask * " : "") + "states[(stateRow + t - 1) * Units + k] * gateGradient[(stateRow + t) * GradientWidth + RecurrentSide + g]; // h(-1) = 0");
             }
 
             return;
@@ -131,10 +142,15 @@ internal sealed partial class RecurrentEmitter
         using (w.Block("for (int b = 0; b < batch; b++)"))
         {
             w.Line("long stateRow = (long)b * steps;");
+            if (StateDropout)
+            {
+                w.Line("float mask = " + MaskAt("State", "k") + "; // h(t−1)[k]'s multiplier in sequence b");
+            }
+
             using (w.Block("for (int t = 0; t < steps; t++)"))
             {
                 w.Line("long s = stateRow + t;");
-                w.Line("float hk = " + PreviousState("k") + ";");
+                w.Line("float hk = " + (StateDropout ? "(" + PreviousState("k") + ") * mask" : PreviousState("k")) + ";");
                 if (ResetBefore)
                 {
                     w.Line("if (candidate) hk *= cache[s * CacheWidth + Units + k];");

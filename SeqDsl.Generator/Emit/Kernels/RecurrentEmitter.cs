@@ -51,11 +51,6 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             return "layer-normalized GRU cells";
         }
 
-        if (s.Dropout > 0 || s.RecurrentDropout > 0)
-        {
-            return "dropout inside recurrent layers";
-        }
-
         if (s.Stateful && s.Kind == LayerKind.Bidirectional)
         {
             return "stateful Bidirectional layers";
@@ -237,6 +232,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             list.Add(new(Floats, "initial", InitialView(d)));
         }
 
+        AddDropoutArguments(list);
         list.Add(new("int", "batch", "n"));
         list.Add(new("int", "steps", "steps"));
         return list;
@@ -258,6 +254,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             list.Add(new(Floats, "initial", InitialView(d)));
         }
 
+        AddDropoutArguments(list);
         list.Add(new("int", "batch", "n"));
         list.Add(new("int", "steps", "steps"));
         return list;
@@ -283,6 +280,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             list.Add(new(Floats, "initial", InitialView(d)));
         }
 
+        AddDropoutArguments(list);
         list.Add(new("int", "batch", "n"));
         list.Add(new("int", "steps", "steps"));
         return list;
