@@ -21,15 +21,6 @@ public sealed record Experiment(string Name, string Title, double? Book, Func<Ex
 public static class ExperimentCatalog
 {
     /// <summary>
-    /// Conv1D(20, kernel 4, strides 2, valid) turns 50 steps into 24, the first at input step 3 (the kernel's last tap), then
-    /// every second step: the book trains it on <c>Y_train[:, 3::2]</c>.
-    /// </summary>
-    public const int ConvGruFirstStep = 3;
-
-    /// <summary>The stride of the Conv1D+GRU model's first layer, which is the stride of its targets.</summary>
-    public const int ConvGruStride = 2;
-
-    /// <summary>
     /// The linear model's epochs in quick mode: at Adam's default rate it needs many small-data epochs (it costs
     /// milliseconds each); after 30 it was still at half the naive error with seed 42.
     /// </summary>
@@ -70,8 +61,7 @@ public static class ExperimentCatalog
         new("layernorm-rnn", "Seq-to-seq LayerNorm SimpleRNN(20)×2", null, (r, e) => r.TrainSequence(e,
             (d, s) => new LayerNormRnn(d, s), (m, x, y, n, v, o) => m.Fit(x, y, n, ExperimentRunner.Batch, v, o), (m, x) => m.Predict(x))),
         new("conv-gru", "Conv1D(20, 4, strides 2) → GRU(20)×2", null, (r, e) => r.TrainSequence(e,
-            (d, s) => new ConvGru(d, s), (m, x, y, n, v, o) => m.Fit(x, y, n, ExperimentRunner.Batch, v, o), (m, x) => m.Predict(x),
-            y => SequenceTargets.Steps(y, ConvGruFirstStep, ConvGruStride))),
+            (d, s) => new ConvGru(d, s), (m, x, y, n, v, o) => m.Fit(x, y, n, ExperimentRunner.Batch, v, o), (m, x) => m.Predict(x))),
         new("wavenet", "WaveNet: causal Conv1D, dilations 1–8 ×2", null, (r, e) => r.TrainSequence(e,
             (d, s) => new WaveNetModel(d, s), (m, x, y, n, v, o) => m.Fit(x, y, n, ExperimentRunner.Batch, v, o), (m, x) => m.Predict(x))),
     ];

@@ -67,15 +67,14 @@ public sealed class ExperimentRunner : IDisposable
     }
 
     /// <summary>
-    /// Trains a seq-to-seq model ([n, steps, 10] targets, optionally reduced by <paramref name="targetSteps"/> to the steps
-    /// the model outputs) and scores its last step on validation.
+    /// Trains a seq-to-seq model on full-length [n, steps, 10] targets (the model aligns them to the steps it outputs) and
+    /// scores its last step on validation.
     /// </summary>
     public ExperimentResult TrainSequence<TModel>(
         Experiment experiment,
         Func<SeqDevice, int, TModel> create,
         Func<TModel, float[,,], float[,,], int, (float[,,], float[,,]), FitOptions, History> fit,
-        Func<TModel, float[,,], float[,,]> predict,
-        Func<float[,,], float[,,]>? targetSteps = null)
+        Func<TModel, float[,,], float[,,]> predict)
         where TModel : ModelBase
     {
         var model = TryCreate(experiment, create, out var unavailable);
@@ -84,10 +83,10 @@ public sealed class ExperimentRunner : IDisposable
         using (model)
         {
             var split = Data.TenAhead;
-            var (yTrain, yValid) = targetSteps is null
-                ? (split.YTrainSequence, split.YValidSequence)
-                : (targetSteps(split.YTrainSequence), targetSteps(split.YValidSequence));
-            var history = fit(model, split.XTrain, yTrain, Epochs.For(experiment), (split.XValid, yValid), Reporter.Options(experiment.Name));
+            // Full-length targets for every model: a strided or valid convolution (conv-gru) aligns them to its output
+            // steps itself (the book's Y[:, 3::2]), and AlignTargets gives the same steps for scoring.
+            var history = fit(model, split.XTrain, split.YTrainSequence, Epochs.For(experiment), (split.XValid, split.YValidSequence), Reporter.Options(experiment.Name));
+            float[,,] yValid = model.AlignTargets(split.YValidSequence);
             float[,,] predicted = predict(model, split.XValid);
             double mse = Metrics.Mse(yValid, predicted);
             double lastStep = Metrics.LastStepMse(yValid, predicted);

@@ -5,33 +5,29 @@ namespace SeqDsl.Samples.Tests;
 public class HelperTests
 {
     [Fact]
-    public void Sequence_targets_keep_numpy_start_stride_steps_as_the_conv_gru_model_is_trained()
+    public void Conv_gru_aligns_full_length_targets_to_the_books_Y_3_2_crop()
     {
-        var y = new float[2, 50, 3];
+        var y = new float[2, 50, 10];
         for (int i = 0; i < 2; i++)
         {
             for (int t = 0; t < 50; t++)
             {
-                for (int k = 0; k < 3; k++)
+                for (int k = 0; k < 10; k++)
                     y[i, t, k] = i * 1000 + t * 10 + k;
             }
         }
 
-        float[,,] kept = SequenceTargets.Steps(y, ExperimentCatalog.ConvGruFirstStep, ExperimentCatalog.ConvGruStride);
+        using var device = SeqDevice.Cpu();
+        using var model = new ConvGru(device, 0);
+        float[,,] kept = model.AlignTargets(y);
 
         // Y[:, 3::2] of 50 steps: 3, 5, …, 49, i.e. the 24 outputs of Conv1D(kernel 4, strides 2, valid).
+        Assert.Equal(24, model.OutputSteps(50));
         Assert.Equal(24, kept.GetLength(1));
-        Assert.Equal(3, kept.GetLength(2));
+        Assert.Equal(10, kept.GetLength(2));
         Assert.Equal(1000 + 3 * 10 + 2, kept[1, 0, 2]);
         Assert.Equal(5 * 10, kept[0, 1, 0]);
         Assert.Equal(1000 + 49 * 10 + 1, kept[1, 23, 1]);
-    }
-
-    [Fact]
-    public void Sequence_targets_reject_a_first_step_past_the_end()
-    {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => SequenceTargets.Steps(new float[1, 4, 1], 4, 1));
-        Assert.Equal("first", error.ParamName);
     }
 
     [Fact]
