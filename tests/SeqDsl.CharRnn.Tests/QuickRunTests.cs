@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SeqDsl.Tests.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -31,30 +31,7 @@ public partial class QuickRunTests
     [GeneratedRegex(@"Validation: cross-entropy ([0-9.]+) nats/char \(unigram ([0-9.]+)\)")]
     private static partial Regex Summary();
 
-    private static (int ExitCode, string Output) Run(params string[] arguments)
-    {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CharRnn.dll"));
-        foreach (string argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dotnet}.");
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        // Quick mode took 76 s with PoCL on a loaded 2-core machine; ILGPU's CPU accelerator is several times slower.
-        var timeout = SeqDevice.Best().Kind == DeviceKind.Cpu ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(10);
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"CharRnn {string.Join(' ', arguments)} ran past {timeout}. Output so far:\n{output}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-            return (process.ExitCode, output.ToString());
-    }
+    // Quick mode took 76 s with PoCL on a loaded 2-core machine; ILGPU's CPU accelerator is several times slower.
+    private static (int ExitCode, string Output) Run(params string[] arguments) =>
+        SampleRunner.Run("CharRnn.dll", SampleRunner.OnCpuAccelerator ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(10), arguments);
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SeqDsl.Tests.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -35,31 +35,8 @@ public partial class QuickRunTests
     [GeneratedRegex(@"Binary accuracy: model ([0-9.]+), baseline ([0-9.]+)")]
     private static partial Regex AccuracyLine();
 
+    // Quick mode takes about 30 s with PoCL on a loaded 2-core machine; ILGPU's CPU accelerator is several times slower.
     /// <summary>Runs <c>dotnet CurveClassifier.dll ARGS</c> from the test output folder; exit code and output.</summary>
-    private static (int ExitCode, string Output) Run(params string[] arguments)
-    {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CurveClassifier.dll"));
-        foreach (string argument in arguments)
-            start.ArgumentList.Add(argument);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dotnet}.");
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        // Quick mode takes about 30 s with PoCL on a loaded 2-core machine; ILGPU's CPU accelerator is several times slower.
-        var timeout = SeqDevice.Best().Kind == DeviceKind.Cpu ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(10);
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"CurveClassifier {string.Join(' ', arguments)} ran past {timeout}. Output so far:\n{output}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-            return (process.ExitCode, output.ToString());
-    }
+    private static (int ExitCode, string Output) Run(params string[] arguments) =>
+        SampleRunner.Run("CurveClassifier.dll", SampleRunner.OnCpuAccelerator ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(10), arguments);
 }
