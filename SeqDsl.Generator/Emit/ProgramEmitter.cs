@@ -81,7 +81,7 @@ internal static class ProgramEmitter
                     foreach (var b in persistent)
                     {
                         // Sized for the model's fixed batch (stateful models declare one); zero is the initial state.
-                        w.Line(b.Name + " = Allocate(" + System.Math.Max(1, spec.BatchSize).ToString(System.Globalization.CultureInfo.InvariantCulture) + ", " + b.PerSample + ");");
+                        w.Line(b.Name + " = Allocate(" + (b.PerBatch ? "1" : System.Math.Max(1, spec.BatchSize).ToString(System.Globalization.CultureInfo.InvariantCulture)) + ", " + b.PerSample + ");");
                         w.Line(b.Name + ".MemSetToZero();");
                     }
                 }
@@ -122,7 +122,7 @@ internal static class ProgramEmitter
                     w.Line("FreeWorkspace();");
                     foreach (var b in buffers)
                     {
-                        w.Line(b.Name + " = Allocate(batch, " + b.PerSample + ");");
+                        w.Line(b.Name + " = Allocate(" + (b.PerBatch ? "1" : "batch") + ", " + b.PerSample + ");");
                     }
 
                     w.Line("reservedBatch = batch;");

@@ -36,23 +36,26 @@ public partial class SmallDense { }
         Assert.Equal(new CostTerms(0, 0, 2 * (2 + 4) * 16), lstm.ForwardFlops); // 192
         Assert.Equal(new CostTerms(0, 0, 2 * 4 * 16 + 2 * (2 + 4) * 16), lstm.BackwardFlops); // dh + weight gradients, no dx: 320
         Assert.Equal(new CostTerms(4 * 112, 0, 4 * (2 + 4 + 20)), lstm.ForwardBytes); // x, h, cache
-        Assert.Equal(new CostTerms(8 * 112, 0, 4 * ((4 + 20 + 16) + (2 + 4 + 16))), lstm.BackwardBytes);
-        Assert.Equal((1, 2, 0), (lstm.ForwardLaunches, lstm.BackwardLaunches, lstm.FixedSteps));
+        // Per launch: gradients and parameters, and the transpose of kernel and recurrent kernel (2 · 6 · 16 floats);
+        // per sample: the partial weight matrices [kernel; recurrent kernel; bias], 7 × 16 floats, written and read.
+        Assert.Equal(new CostTerms(8 * 112 + 4 * 2 * 6 * 16, 4 * 2 * 7 * 16, 4 * ((4 + 20 + 16) + (2 + 4 + 16))), lstm.BackwardBytes);
+        Assert.Equal((1, 4, 0), (lstm.ForwardLaunches, lstm.BackwardLaunches, lstm.FixedSteps)); // transpose, BPTT, partials, reduction
 
         // TimeDistributed(Dense(3)) on 4 features: 15 parameters.
         var head = report.Layers[1];
         Assert.Equal(new CostTerms(0, 0, 24), head.ForwardFlops);
         Assert.Equal(new CostTerms(0, 0, 48), head.BackwardFlops);
         Assert.Equal(new CostTerms(60, 0, 28), head.ForwardBytes);
-        Assert.Equal(new CostTerms(120, 0, 80), head.BackwardBytes);
+        Assert.Equal(new CostTerms(120, 120, 80), head.BackwardBytes); // per sample: its partial [kernel; bias], written and read
+        Assert.Equal(3, head.BackwardLaunches); // backward, per-sample partials, reduction
 
-        Assert.Equal(8, report.LaunchesPerTrainingStep); // 2 forward, 4 backward, loss, optimizer
+        Assert.Equal(11, report.LaunchesPerTrainingStep); // 2 forward, 7 backward, loss, optimizer
         Assert.Equal(2, report.LaunchesPerInferenceBatch);
 
         // Batch 5 × 7 steps: (192 + 320 + 24 + 48 + 9) · 35 + 15 · 127 parameters.
         Assert.Equal(22660, report.TrainingFlops(5, 7));
-        // 448 + 3,640 + 896 + 8,680 (LSTM) + 60 + 980 + 120 + 2,800 (head) + 40 + 840 (loss) + 4,064 (Adam).
-        Assert.Equal(22568, report.TrainingBytes(5, 7));
+        // 448 + 3,640 + 1,664 + 4,480 + 8,680 (LSTM) + 60 + 980 + 120 + 600 + 2,800 (head) + 40 + 840 (loss) + 4,064 (Adam).
+        Assert.Equal(28416, report.TrainingBytes(5, 7));
         Assert.Equal(new CostTerms(0, 8, 24), report.Loss.ForwardBytes);
         Assert.Equal((192 + 24) * 7, report.InferenceFlopsPerSample(7));
         Assert.Equal((104 + 28) * 7, report.InferenceBytesPerSample(7));

@@ -32,6 +32,18 @@ internal sealed class DenseEmitter : LayerEmitter
 
     public override string? LogitsView => StoresLogits ? FieldPrefix + "Logits!.View" : null;
 
+    /// <summary>
+    /// TimeDistributed over a sequence: the weight gradients are first summed per sample over its steps (one thread
+    /// per sample and kernel row, contiguous multiply-adds over the units), then the samples' partials in order. A
+    /// Dense layer on vectors has one row per sample and sums its rows directly, one thread per weight.
+    /// </summary>
+    private bool SumsPerSample => Plan.Input.IsSequence;
+
+    private string PartialsView => FieldPrefix + "WeightPartials!.View";
+
+    /// <summary>Rows of the [kernel; bias] matrix.</summary>
+    private int MatrixRows => features + (Tensor("bias") is null ? 0 : 1);
+
     /// <summary>Rows per sample, as a C# expression in terms of <c>steps</c>.</summary>
     private string RowsPerSample => Plan.Input.IsSequence ? "steps" : "1";
 
@@ -40,6 +52,11 @@ internal sealed class DenseEmitter : LayerEmitter
         get
         {
             yield return new WorkspaceBuffer(FieldPrefix + "PreActivationGradient", (Plan.Input.IsSequence ? "steps * " : "") + I(units), "gradient of the pre-activation of every row");
+            if (SumsPerSample)
+            {
+                yield return new WorkspaceBuffer(FieldPrefix + "WeightPartials", I(Plan.ParameterCount), "each sample's partial gradient of kernel and bias, summed over its steps");
+            }
+
             if (StoresLogits)
             {
                 yield return new WorkspaceBuffer(FieldPrefix + "Logits", (Plan.Input.IsSequence ? "steps * " : "") + I(units), "pre-activation of every row: the logits the cross-entropy is computed from");
@@ -53,7 +70,15 @@ internal sealed class DenseEmitter : LayerEmitter
         {
             yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, " + (StoresLogits ? "ArrayView<float>, " : "") + "int, int", Prefix + "Forward");
             yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + (FusesLossGradient ? "ArrayView<float>, ArrayView<int>, " : "ArrayView<float>, ") + "ArrayView<float>, ArrayView<float>, int, int", Prefix + "Backward");
-            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradients");
+            if (SumsPerSample)
+            {
+                yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradientPartials");
+                yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
+            }
+            else
+            {
+                yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradients");
+            }
         }
     }
 
@@ -67,7 +92,15 @@ internal sealed class DenseEmitter : LayerEmitter
     {
         w.Line("// " + Describe());
         w.Line(FieldPrefix + "Backward(device.GridFor(n * " + RowsPerSample + "), batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", n, " + RowsPerSample + ");");
-        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, batch.Gradients, n, " + RowsPerSample + ");");
+        if (SumsPerSample)
+        {
+            w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, " + PartialsView + ", n, " + RowsPerSample + ");");
+            w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + PartialsView + ", batch.Gradients, n);");
+        }
+        else
+        {
+            w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, batch.Gradients, n, " + RowsPerSample + ");");
+        }
     }
 
     public override void EmitKernels(CodeWriter w)
@@ -178,6 +211,19 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         w.Line();
+        if (SumsPerSample)
+        {
+            EmitPerSampleWeightGradients(w, InputRow);
+        }
+        else
+        {
+            EmitWeightGradients(w, InputRow);
+        }
+    }
+
+    private void EmitWeightGradients(CodeWriter w, System.Func<string, string> inputRow)
+    {
+        var bias = Tensor("bias");
         w.Summary(Describe() + ": gradient of every weight, one thread per weight, summed over rows in a fixed order.");
         using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> preActivationGradient, ArrayView<float> gradients, int batch, int rowsPerSample)"))
         {
@@ -194,7 +240,7 @@ internal sealed class DenseEmitter : LayerEmitter
                 {
                     w.Line("int k = p / Units;");
                     w.Line("int u = p - k * Units;");
-                    w.Line("for (int r = 0; r < rowCount; r++) sum += input[" + InputRow("r") + " + k] * preActivationGradient[(long)r * Units + u];");
+                    w.Line("for (int r = 0; r < rowCount; r++) sum += input[" + inputRow("r") + " + k] * preActivationGradient[(long)r * Units + u];");
                 }
 
                 using (w.Block("else"))
@@ -203,6 +249,49 @@ internal sealed class DenseEmitter : LayerEmitter
                     w.Line("for (int r = 0; r < rowCount; r++) sum += preActivationGradient[(long)r * Units + u];");
                 }
 
+                w.Line("gradients[First + p] = sum;");
+            }
+        }
+    }
+
+    private void EmitPerSampleWeightGradients(CodeWriter w, System.Func<string, string> inputRow)
+    {
+        bool hasBias = Tensor("bias") is not null;
+        w.Summary(Describe() + ": each sample's partial weight gradients, one thread per (sample, row of [kernel; bias]): the row's input\nfeature (1 for the bias row) times the step's pre-activation gradients, summed over the sample's steps in order.");
+        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> preActivationGradient, ArrayView<float> partials, int batch, int rowsPerSample)"))
+        {
+            Const(w, "Features", features, "input features per row: rows of the kernel");
+            Const(w, "Units", units, "columns of every row");
+            Const(w, "MatrixRows", MatrixRows, hasBias ? "kernel rows, then the bias row" : "kernel rows (no bias)");
+            w.Line("var sum = LocalMemory.Allocate<float>(Units); // this row's partial gradient");
+            using (GridStride(w, "item", "batch * MatrixRows"))
+            {
+                w.Line("int b = item / MatrixRows;");
+                w.Line("int k = item - b * MatrixRows; // a kernel row, or the bias row when k == Features");
+                w.Line("for (int u = 0; u < Units; u++) sum[u] = 0f;");
+                using (w.Block("for (int t = 0; t < rowsPerSample; t++)"))
+                {
+                    w.Line("int r = b * rowsPerSample + t;");
+                    w.Line("float xk = " + (hasBias ? "k == Features ? 1f : " : "") + "input[" + inputRow("r") + " + k];");
+                    w.Line("long gradient = (long)r * Units;");
+                    w.Line("for (int u = 0; u < Units; u++) sum[u] += xk * preActivationGradient[gradient + u];");
+                }
+
+                w.Line("long partial = (long)item * Units; // = b · MatrixRows · Units + k · Units: sample b's copy of [kernel; bias]");
+                w.Line("for (int u = 0; u < Units; u++) partials[partial + u] = sum[u];");
+            }
+        }
+
+        w.Line();
+        w.Summary(Describe() + ": gradient of every weight, one thread per weight, adding the samples' partials in order (deterministic, no atomics).");
+        using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> partials, ArrayView<float> gradients, int batch)"))
+        {
+            Const(w, "First", Plan.ParameterOffset, "this layer's first parameter in the flat buffer");
+            Const(w, "MatrixCount", MatrixRows * units, "kernel [Features, Units] then bias [Units]: a partial per sample, laid out like the parameters");
+            using (GridStride(w, "p", "MatrixCount"))
+            {
+                w.Line("float sum = 0f;");
+                w.Line("for (int b = 0; b < batch; b++) sum += partials[(long)b * MatrixCount + p];");
                 w.Line("gradients[First + p] = sum;");
             }
         }

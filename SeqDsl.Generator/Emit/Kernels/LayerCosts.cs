@@ -46,7 +46,11 @@ internal static class LayerCosts
                 return Recurrent(layer, first, parameters);
             case LayerKind.Dense:
             case LayerKind.TimeDistributed:
-                return MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, taps: 1, perStep: layer.Input.IsSequence, fixedSteps: layer.Input.Steps);
+                var dense = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, taps: 1, perStep: layer.Input.IsSequence, fixedSteps: layer.Input.Steps);
+                // Over a sequence the weight gradients take two launches: each sample's partials (written, then read), and their sum.
+                return layer.Input.IsSequence
+                    ? dense with { BackwardLaunches = 3, BackwardBytes = dense.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) }
+                    : dense;
             case LayerKind.Conv1D:
                 // One product of [taps × features] by [filters] per output step; the input is read once per step.
                 // The first convolution launches no input-gradient kernel.
@@ -158,12 +162,18 @@ internal static class LayerCosts
         var forwardBytes = new Terms(parameters * Float, sequences ? 0 : directions * u * Float, directions * (f + u + cache) * Float);
 
         // BPTT reads the output gradient, the cache (and h for GRU and SimpleRNN), writes the gate gradients and dx;
-        // the weight-gradient launch reads x, h and the gate gradients and writes every weight's gradient.
+        // the partial-sum launch reads x, h and the gate gradients and writes each sample's copy of the weight
+        // matrices [kernel; recurrent kernel; bias], which the reduction launch reads to write every weight's gradient.
         double bpttPerStep = (sequences ? u : 0) + cache + (cell == CellKind.LSTM ? 0 : u) + gradient + (first ? 0 : f);
         double weightPerStep = f + u + gradient;
-        var backwardBytes = new Terms(2 * parameters * Float, sequences ? 0 : directions * u * Float, directions * (bpttPerStep + weightPerStep) * Float);
+        double biasRows = !layer.Spec.UseBias ? 0 : resetAfter ? 2 : 1;
+        double partials = 2 * (f + u + biasRows) * gu;
+        // Per launch: the transpose reads and writes kernel and recurrent kernel; the reduction reads and writes the parameters' gradients.
+        double transpose = 2 * (f + u) * gu;
+        var backwardBytes = new Terms((2 * parameters + directions * transpose) * Float, directions * ((sequences ? 0 : u) + partials) * Float, directions * (bpttPerStep + weightPerStep) * Float);
 
-        return new LayerCostModel(layer.Name, layer.Title, layer.Input.Steps, directions, 2 * directions, forwardFlops, backwardFlops, forwardBytes, backwardBytes);
+        // Per direction: the transpose of the weights, BPTT, the partial sums, the reduction.
+        return new LayerCostModel(layer.Name, layer.Title, layer.Input.Steps, directions, 4 * directions, forwardFlops, backwardFlops, forwardBytes, backwardBytes);
     }
 
     /// <summary>A product of each row (a sample, or a step of a sample) by a [taps·features, units] matrix.</summary>

@@ -9,7 +9,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <param name="Name">Field name in the generated program.</param>
 /// <param name="PerSample">C# expression for floats per sample, in terms of <c>steps</c>.</param>
 /// <param name="Purpose">What it holds (becomes a comment).</param>
-internal sealed record WorkspaceBuffer(string Name, string PerSample, string Purpose);
+/// <param name="PerBatch">When true, <paramref name="PerSample"/> is the buffer's whole size, whatever the batch.</param>
+internal sealed record WorkspaceBuffer(string Name, string PerSample, string Purpose, bool PerBatch = false);
 
 /// <summary>A loaded kernel: the launcher field, its parameter types, and the kernel method.</summary>
 /// <param name="GroupMethod">A variant with the same parameters for the group-per-sequence schedule (GPUs), loaded instead of

@@ -20,6 +20,12 @@ internal sealed partial class RecurrentEmitter
             }
 
             Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
+            if (Io.IsFirst)
+            {
+                Const(w, "Features", features, "input features per step: where a gate column's recurrent weights start in the transposed weights");
+            }
+
+            Const(w, "TransposedRow", features + units, "floats per gate column of the transposed weights: input weights, then recurrent weights");
             if (Normalized)
             {
                 Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations, then 1/σ");
@@ -34,6 +40,12 @@ internal sealed partial class RecurrentEmitter
             }
 
             w.Line("var dz = LocalMemory.Allocate<float>(GateWidth); // input-side gate gradients of this step");
+            w.Line("var back = LocalMemory.Allocate<float>(Units); // dz · Uᵀ: the gradient this step sends to h(t−1)");
+            if (!Io.IsFirst)
+            {
+                w.Line("var dx = LocalMemory.Allocate<float>(Features); // dz · Wᵀ: the gradient of this step's input");
+            }
+
             if (ResetAfter)
             {
                 w.Line("var dzh = LocalMemory.Allocate<float>(GateWidth); // recurrent-side gate gradients of this step");
@@ -91,15 +103,19 @@ internal sealed partial class RecurrentEmitter
                         w.Line("for (int g = 0; g < GateWidth; g++) gateGradient[s * GradientWidth + GateWidth + g] = dzh[g];");
                     }
 
-                    using (w.Block("for (int k = 0; k < Units; k++)"))
+                    // dh(t−1) = dz · Uᵀ and dx(t) = dz · Wᵀ in the contiguous multiply-add form: for each gate column,
+                    // its row of the transposed weights times that column's gradient, added across the units.
+                    w.Line("for (int k = 0; k < Units; k++) back[k] = 0f;");
+                    using (w.Block(ResetBefore
+                        ? "for (int g = 0; g < 2 * Units; g++) // z and r; the candidate block reached h(t−1) through r ⊙ h above"
+                        : "for (int g = 0; g < GateWidth; g++)"))
                     {
-                        w.Line("float sum = 0f;");
-                        w.Line(ResetBefore
-                            ? "for (int g = 0; g < 2 * Units; g++) sum += parameters[RecurrentKernel + k * GateWidth + g] * dz[g]; // z and r; the candidate block reached h(t−1) through r ⊙ h above"
-                            : "for (int g = 0; g < GateWidth; g++) sum += parameters[RecurrentKernel + k * GateWidth + g] * " + recurrentGradient + "[g];");
-                        w.Line((cell == CellKind.GRU ? "dh[k] += " : "dh[k] = ") + StateMasked("sum") + ";");
+                        w.Line("float dzg = " + recurrentGradient + "[g];");
+                        w.Line("long row = g * TransposedRow + Features;");
+                        w.Line("for (int k = 0; k < Units; k++) back[k] += transposed[row + k] * dzg;");
                     }
 
+                    w.Line("for (int k = 0; k < Units; k++) dh[k] " + (cell == CellKind.GRU ? "+=" : "=") + " " + StateMasked("back[k]") + ";");
                     if (!Io.IsFirst)
                     {
                         if (d.Reversed)
@@ -107,14 +123,44 @@ internal sealed partial class RecurrentEmitter
                             w.Line("long xs = stateRow + steps - 1 - t; // the input step this step read");
                         }
 
-                        using (w.Block("for (int k = 0; k < Features; k++)"))
+                        w.Line("for (int k = 0; k < Features; k++) dx[k] = 0f;");
+                        using (w.Block("for (int g = 0; g < GateWidth; g++)"))
                         {
-                            w.Line("float sum = 0f;");
-                            w.Line("for (int g = 0; g < GateWidth; g++) sum += parameters[Kernel + k * GateWidth + g] * dz[g];");
-                            w.Line("inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("sum") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("sum") + ";"));
+                            w.Line("float dzg = dz[g];");
+                            w.Line("long row = g * TransposedRow;");
+                            w.Line("for (int k = 0; k < Features; k++) dx[k] += transposed[row + k] * dzg;");
                         }
+
+                        w.Line("for (int k = 0; k < Features; k++) inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("dx[k]") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("dx[k]") + ";"));
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the kernel and recurrent kernel transposed, [GateWidth, Features + Units], so that BPTT reads each gate
+    /// column's weights contiguously. One launch before each backward pass: the weights change every step.
+    /// </summary>
+    private void EmitTransposeKernel(CodeWriter w, RecurrentDirection d)
+    {
+        w.Summary(Describe() + Of(d) + ": the kernel and recurrent kernel transposed to [GateWidth, Features + Units] for the backward pass, one thread per weight.");
+        var kernel = Tensor(d, "kernel")!;
+        if (Tensor(d, "recurrent_kernel")!.Offset != kernel.Offset + kernel.Length)
+        {
+            throw new System.InvalidOperationException(Plan.Name + ": the transpose launch assumes recurrent_kernel follows kernel in the parameter buffer.");
+        }
+
+        using (w.Block("public static void " + Prefix + d.Tag + "TransposeWeights(" + Signature(TransposeArguments(d)) + ")"))
+        {
+            Const(w, "Kernel", kernel.Offset, Plan.Name + "/" + d.TensorPrefix + "kernel [Features, GateWidth], followed by recurrent_kernel [Units, GateWidth]");
+            Const(w, "GateWidth", GateWidth);
+            Const(w, "TransposedRow", features + units, "a gate column's input weights, then its recurrent weights");
+            using (GridStride(w, "p", I((features + units) * GateWidth)))
+            {
+                w.Line("int row = p / GateWidth; // an input feature, then a unit");
+                w.Line("int g = p - row * GateWidth;");
+                w.Line("transposed[g * TransposedRow + row] = parameters[Kernel + p];");
             }
         }
     }

@@ -3,30 +3,42 @@ using SeqDsl.Generator.Model;
 
 namespace SeqDsl.Generator.Emit.Kernels;
 
-/// <summary>The weight-gradient kernel: one thread per weight, summed over samples and steps in a fixed order.</summary>
+/// <summary>
+/// The weight-gradient kernels: per-sequence partial sums of the weight matrices (one thread per sequence and row,
+/// contiguous multiply-adds over the gate columns), then one thread per weight adding the partials in sequence order.
+/// </summary>
 internal sealed partial class RecurrentEmitter
 {
-    private void EmitWeightGradientKernel(CodeWriter w, RecurrentDirection d)
+    /// <summary>
+    /// Rows of the weight matrix [kernel; recurrent_kernel; bias] that one partial-sum thread owns: each row is a
+    /// per-step multiplier (an input feature, a unit of h(t−1), or 1 for a bias row) times a step's gate gradients.
+    /// </summary>
+    private int BiasRows(RecurrentDirection d) => Tensor(d, "bias")?.Rows ?? 0;
+
+    private int MatrixRows(RecurrentDirection d) => features + units + BiasRows(d);
+
+    /// <summary>Floats of kernel, recurrent kernel and bias together: they are contiguous in the flat buffer, row after row.</summary>
+    private int MatrixCount(RecurrentDirection d) => MatrixRows(d) * GateWidth;
+
+    private void EmitWeightGradientPartialsKernel(CodeWriter w, RecurrentDirection d)
     {
-        var bias = Tensor(d, "bias");
-        var arguments = WeightGradientArguments(d);
-        var tensors = TensorsOf(d);
-        int first = tensors[0].Offset;
-        w.Summary(Describe() + Of(d) + ": gradient of every weight, one thread per weight, summed over samples and steps in a fixed order (deterministic, no atomics).");
-        using (w.Block("public static void " + Prefix + d.Tag + "WeightGradients(" + Signature(arguments) + ")"))
+        var arguments = WeightGradientPartialsArguments(d);
+        int biasRows = BiasRows(d);
+        w.Summary(Describe() + Of(d) + ": per-sequence partial sums of the kernel, recurrent-kernel and bias gradients.\n"
+            + "One thread per (sequence, matrix row): the row's multiplier at each step times that step's gate gradients, summed over\n"
+            + "the steps in order into a row of GateWidth sums (the contiguous multiply-add form the forward kernel uses).\n"
+            + "The WeightGradients kernel adds the sequences' partials in order, so the result is deterministic without atomics.");
+        using (w.Block("public static void " + Prefix + d.Tag + "WeightGradientPartials(" + Signature(arguments) + ")"))
         {
-            Const(w, "Features", features, "input features per step");
-            Const(w, "Units", units);
-            Const(w, "GateWidth", GateWidth);
+            Const(w, "Features", features, "input features per step: rows of the kernel");
+            Const(w, "Units", units, "rows of the recurrent kernel");
+            Const(w, "GateWidth", GateWidth, "columns of every row");
             Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
             Const(w, "RecurrentSide", ResetAfter ? GateWidth : 0, "where the gradients that reach the recurrent kernel start within a step");
-            if (WeightGradientsReadCache)
+            Const(w, "Rows", MatrixRows(d), "kernel rows, then recurrent-kernel rows" + (biasRows == 0 ? " (no bias)" : biasRows == 2 ? ", then the input-side and recurrent-side bias rows" : ", then the bias row"));
+            if (ResetBefore)
             {
                 Const(w, "CacheWidth", CacheWidth, "floats cached per step");
-                if (GateSide > 0)
-                {
-                    Const(w, "GateSide", GateSide, "where the gradients after the layer normalization start within a step");
-                }
             }
 
             if (Stateful)
@@ -35,10 +47,96 @@ internal sealed partial class RecurrentEmitter
             }
 
             EmitDropoutConstants(w, d, input: true, state: true);
+            w.Line("var sum = LocalMemory.Allocate<float>(GateWidth); // this row's partial gradient");
+            using (GridStride(w, "item", "batch * Rows"))
+            {
+                w.Line("int b = item / Rows;");
+                w.Line("int row = item - b * Rows;");
+                w.Line("long stateRow = (long)b * steps;");
+                w.Line("for (int g = 0; g < GateWidth; g++) sum[g] = 0f;");
+                using (w.Block("if (row < Features)"))
+                {
+                    w.Line("int k = row; // kernel[k, ·] sums x(t)[k] times the gate gradients");
+                    w.Line("long inputRow = " + InputRow("b") + ";");
+                    if (InputDropout)
+                    {
+                        w.Line("float mask = " + MaskAt("Input", "k") + "; // input feature k's multiplier in sequence b");
+                    }
+
+                    using (w.Block("for (int t = 0; t < steps; t++)"))
+                    {
+                        w.Line("float xk = input[(inputRow + " + InputStep(d, "t") + ") * Features + k]" + (InputDropout ? " * mask" : "") + ";");
+                        w.Line("long gradient = (stateRow + t) * GradientWidth;");
+                        w.Line("for (int g = 0; g < GateWidth; g++) sum[g] += xk * gateGradient[gradient + g];");
+                    }
+                }
+
+                using (w.Block(biasRows == 0 ? "else" : "else if (row < Features + Units)"))
+                {
+                    w.Line("int k = row - Features; // recurrent_kernel[k, ·] sums h(t−1)[k] times the gate gradients");
+                    EmitRecurrentRowSum(w);
+                }
+
+                if (biasRows > 0)
+                {
+                    using (w.Block("else"))
+                    {
+                        w.Line(biasRows == 2
+                            ? "long side = row == Features + Units ? 0 : RecurrentSide; // input-side bias row, then recurrent-side"
+                            : "const long side = 0; // the bias sees every gate gradient once");
+                        using (w.Block("for (int t = 0; t < steps; t++)"))
+                        {
+                            w.Line("long gradient = (stateRow + t) * GradientWidth + side;");
+                            w.Line("for (int g = 0; g < GateWidth; g++) sum[g] += gateGradient[gradient + g];");
+                        }
+                    }
+                }
+
+                w.Line("long partial = (long)item * GateWidth; // = b · Rows · GateWidth + row · GateWidth: sequence b's copy of the matrix");
+                w.Line("for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[g];");
+            }
+        }
+    }
+
+    /// <summary>recurrent_kernel[k, ·]: h(t−1)[k] (for reset-before GRU's candidate block, r(t)[k]·h(t−1)[k]) times the step's gate gradients.</summary>
+    private void EmitRecurrentRowSum(CodeWriter w)
+    {
+        if (StateDropout)
+        {
+            w.Line("float mask = " + MaskAt("State", "k") + "; // h(t−1)[k]'s multiplier in sequence b");
+        }
+
+        bool fromZero = Stateful || ResetBefore;
+        using (w.Block("for (int t = " + (fromZero ? "0" : "1") + "; t < steps; t++)" + (fromZero ? "" : " // h(-1) = 0 adds nothing")))
+        {
+            w.Line("long s = stateRow + t;");
+            w.Line("float hk = " + (fromZero ? "(" + PreviousState("k") + ")" : "states[(s - 1) * Units + k]") + (StateDropout ? " * mask" : "") + ";");
+            w.Line("long gradient = s * GradientWidth + RecurrentSide;");
+            if (ResetBefore)
+            {
+                w.Line("for (int g = 0; g < 2 * Units; g++) sum[g] += hk * gateGradient[gradient + g]; // z and r read h(t−1)");
+                w.Line("hk *= cache[s * CacheWidth + Units + k]; // the candidate block reads r(t) ⊙ h(t−1)");
+                w.Line("for (int g = 2 * Units; g < GateWidth; g++) sum[g] += hk * gateGradient[gradient + g];");
+            }
+            else
+            {
+                w.Line("for (int g = 0; g < GateWidth; g++) sum[g] += hk * gateGradient[gradient + g];");
+            }
+        }
+    }
+
+    private void EmitWeightGradientKernel(CodeWriter w, RecurrentDirection d)
+    {
+        var arguments = WeightGradientArguments(d);
+        var tensors = TensorsOf(d);
+        int first = tensors[0].Offset;
+        w.Summary(Describe() + Of(d) + ": gradient of every weight, one thread per weight: the sequences' partial sums added in order"
+            + (Peepholes || Normalized ? ",\nand the " + (Peepholes ? "peephole" + (Normalized ? " and " : "") : "") + (Normalized ? "gamma and beta" : "") + " gradients summed over samples and steps in order" : "")
+            + " (deterministic, no atomics).");
+        using (w.Block("public static void " + Prefix + d.Tag + "WeightGradients(" + Signature(arguments) + ")"))
+        {
             Const(w, "First", first, "this " + (Bidirectional ? "direction" : "layer") + "'s first parameter in the flat buffer");
-            Const(w, "KernelCount", features * GateWidth, "kernel [Features, GateWidth]");
-            Const(w, "RecurrentCount", units * GateWidth, "recurrent_kernel [Units, GateWidth]");
-            Const(w, "BiasCount", bias is null ? 0 : bias.Length, bias is null ? "no bias" : bias.Rows == 2 ? "bias [2, GateWidth]: input side, then recurrent side" : "bias [GateWidth]");
+            Const(w, "MatrixCount", MatrixCount(d), "kernel, recurrent kernel and bias: a partial per sequence, laid out like the parameters");
             var extras = new List<(string Name, int Start, string Comment)>();
             if (Peepholes)
             {
@@ -49,9 +147,33 @@ internal sealed partial class RecurrentEmitter
 
             if (Normalized)
             {
-                Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations");
                 extras.Add(("Gamma", Tensor(d, "layer_norm_gamma")!.Offset - first, "layer_norm_gamma [GateWidth]"));
                 extras.Add(("Beta", Tensor(d, "layer_norm_beta")!.Offset - first, "layer_norm_beta [GateWidth]"));
+            }
+
+            if (extras.Count > 0)
+            {
+                if (Peepholes)
+                {
+                    Const(w, "Units", units, "the peephole gradients read whole gate blocks");
+                }
+
+                Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
+                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
+                if (GateSide > 0)
+                {
+                    Const(w, "GateSide", GateSide, "where the gradients after the layer normalization start within a step");
+                }
+
+                if (Normalized)
+                {
+                    Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations");
+                }
+
+                if (Stateful && Peepholes)
+                {
+                    Const(w, "StateWidth", StateWidth, "carried state per sequence: h, then c (the peepholes read c before step 0)");
+                }
             }
 
             foreach (var (name, start, comment) in extras)
@@ -59,45 +181,19 @@ internal sealed partial class RecurrentEmitter
                 Const(w, name, start, comment + ", counted from First");
             }
 
-            string count = extras.Count == 0 ? "KernelCount + RecurrentCount + BiasCount" : I(WeightCount(d));
-            using (GridStride(w, "p", count))
+            using (GridStride(w, "p", extras.Count == 0 ? "MatrixCount" : I(WeightCount(d))))
             {
                 w.Line("float sum = 0f;");
-                using (w.Block("if (p < KernelCount)"))
+                const string addPartials = "for (int b = 0; b < batch; b++) sum += partials[(long)b * MatrixCount + p];";
+                if (extras.Count == 0)
                 {
-                    w.Line("int k = p / GateWidth;");
-                    w.Line("int g = p - k * GateWidth;");
-                    using (w.Block("for (int b = 0; b < batch; b++)"))
-                    {
-                        w.Line("long inputRow = " + InputRow("b") + ";");
-                        w.Line("long stateRow = (long)b * steps;");
-                        if (InputDropout)
-                        {
-                            w.Line("float mask = " + MaskAt("Input", "k") + "; // input feature k's multiplier in sequence b");
-                        }
-
-                        w.Line("for (int t = 0; t < steps; t++) sum += " + InputMasked("input[(inputRow + " + InputStep(d, "t") + ") * Features + k]").Replace("inputMask[k]", "mask") + " * gateGradient[(stateRow + t) * GradientWidth + g];");
-                    }
+                    w.Line(addPartials);
                 }
-
-                using (w.Block("else if (p < KernelCount + RecurrentCount)"))
+                else
                 {
-                    w.Line("int q = p - KernelCount;");
-                    w.Line("int k = q / GateWidth;");
-                    w.Line("int g = q - k * GateWidth;");
-                    EmitRecurrentKernelSum(w);
-                }
-
-                using (w.Block(extras.Count == 0 ? "else" : "else if (p < KernelCount + RecurrentCount + BiasCount)"))
-                {
-                    w.Line("int q = p - KernelCount - RecurrentCount;");
-                    w.Line(bias is not null && bias.Rows == 2
-                        ? "int column = q < GateWidth ? q : RecurrentSide + q - GateWidth;"
-                        : "int column = q;");
-                    using (w.Block("for (int b = 0; b < batch; b++)"))
+                    using (w.Block("if (p < MatrixCount)"))
                     {
-                        w.Line("long stateRow = (long)b * steps;");
-                        w.Line("for (int t = 0; t < steps; t++) sum += gateGradient[(stateRow + t) * GradientWidth + column];");
+                        w.Line(addPartials);
                     }
                 }
 
@@ -111,52 +207,6 @@ internal sealed partial class RecurrentEmitter
                 }
 
                 w.Line("gradients[First + p] = sum;");
-            }
-        }
-    }
-
-    /// <summary>recurrent_kernel[k, g]: h(t−1)[k] (for reset-before GRU's candidate block, r(t)[k]·h(t−1)[k]) times the step's gate gradient.</summary>
-    private void EmitRecurrentKernelSum(CodeWriter w)
-    {
-        if (!Stateful && !ResetBefore)
-        {
-            using (w.Block("for (int b = 0; b < batch; b++)"))
-            {
-                w.Line("long stateRow = (long)b * steps;");
-                if (StateDropout)
-                {
-                    w.Line("float mask = " + MaskAt("State", "k") + "; // h(t−1)[k]'s multiplier in sequence b");
-                }
-
-                w.Line("for (int t = 1; t < steps; t++) sum += " + (StateDropout ? "mask * " : "") + "states[(stateRow + t - 1) * Units + k] * gateGradient[(stateRow + t) * GradientWidth + RecurrentSide + g]; // h(-1) = 0");
-            }
-
-            return;
-        }
-
-        if (ResetBefore)
-        {
-            w.Line("bool candidate = g >= 2 * Units; // the candidate block multiplies r ⊙ h(t−1)");
-        }
-
-        using (w.Block("for (int b = 0; b < batch; b++)"))
-        {
-            w.Line("long stateRow = (long)b * steps;");
-            if (StateDropout)
-            {
-                w.Line("float mask = " + MaskAt("State", "k") + "; // h(t−1)[k]'s multiplier in sequence b");
-            }
-
-            using (w.Block("for (int t = 0; t < steps; t++)"))
-            {
-                w.Line("long s = stateRow + t;");
-                w.Line("float hk = " + (StateDropout ? "(" + PreviousState("k") + ") * mask" : PreviousState("k")) + ";");
-                if (ResetBefore)
-                {
-                    w.Line("if (candidate) hk *= cache[s * CacheWidth + Units + k];");
-                }
-
-                w.Line("sum += hk * gateGradient[s * GradientWidth + RecurrentSide + g];");
             }
         }
     }

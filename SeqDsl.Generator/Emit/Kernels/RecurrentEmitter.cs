@@ -10,8 +10,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// reset_after false, layer normalization inside the cell, GoBackwards, Bidirectional and stateful layers.
 /// Schedule: one thread per sequence, the time loop inside the kernel, the state in thread-local arrays of constant
 /// size, the innermost loops over the contiguous gate columns (what PoCL's compiler vectorizes). Backward is full
-/// backprop through time in one launch, then one launch that reduces every weight's gradient over (sample, step) —
-/// one thread per weight, so the sums are deterministic and need no atomics. A Bidirectional layer runs these
+/// backprop through time in one launch; the weight gradients take two more: per-sequence partial sums of the weight
+/// matrices (one thread per sequence and row), then one thread per weight adding the partials in sequence order, so
+/// the sums are deterministic and need no atomics. A Bidirectional layer runs these
 /// kernels once per direction.
 /// </summary>
 /// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, and the cell math (Lstm, Gru, SimpleRnn, LayerNorm).</remarks>
@@ -137,6 +138,12 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
 
     private string CarryView(RecurrentDirection d) => FieldPrefix + d.Tag + "Carry!.View";
 
+    private string GateGradientView(RecurrentDirection d) => FieldPrefix + d.Tag + "GateGradient!.View";
+
+    private string TransposedView(RecurrentDirection d) => FieldPrefix + d.Tag + "Transposed!.View";
+
+    private string PartialsView(RecurrentDirection d) => FieldPrefix + d.Tag + "WeightPartials!.View";
+
     public override IEnumerable<WorkspaceBuffer> Workspace
     {
         get
@@ -155,6 +162,8 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 }
 
                 yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "GateGradient", "steps * " + I(GradientWidth), "gradient of the gate pre-activations per step" + of);
+                yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Transposed", I((features + units) * GateWidth), "kernel and recurrent kernel transposed for the backward pass" + of, PerBatch: true);
+                yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "WeightPartials", I(MatrixCount(d)), "each sequence's partial gradient of kernel, recurrent kernel and bias" + of);
                 if (Stateful)
                 {
                     yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Initial", I(StateWidth), "the carried state this batch started from (backward reads it as the state before step 0)");
@@ -204,7 +213,9 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             {
                 // Only a one-direction plain layer has a group-per-sequence variant (groupSchedule is null otherwise).
                 yield return new KernelField(FieldPrefix + d.Tag + "Forward", Types(ForwardArguments(d)), Prefix + d.Tag + "Forward", groupSchedule?.ForwardMethod);
+                yield return new KernelField(FieldPrefix + d.Tag + "TransposeWeights", Types(TransposeArguments(d)), Prefix + d.Tag + "TransposeWeights");
                 yield return new KernelField(FieldPrefix + d.Tag + "Backward", Types(BackwardArguments(d)), Prefix + d.Tag + "Backward", groupSchedule?.BackwardMethod);
+                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials");
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients");
             }
         }
@@ -247,8 +258,41 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             new(Floats, "cache", CacheView(d)),
             new(Floats, "outputGradient", Io.OutputGradient),
             new(Floats, "inputGradient", Io.InputGradient),
-            new(Floats, "gateGradient", FieldPrefix + d.Tag + "GateGradient!.View"),
+            new(Floats, "gateGradient", GateGradientView(d)),
+            new(Floats, "transposed", TransposedView(d)),
         };
+        if (Stateful)
+        {
+            list.Add(new(Floats, "initial", InitialView(d)));
+        }
+
+        AddDropoutArguments(list);
+        list.Add(new("int", "batch", "n"));
+        list.Add(new("int", "steps", "steps"));
+        return list;
+    }
+
+    private List<Argument> TransposeArguments(RecurrentDirection d) => new()
+    {
+        new(Floats, "parameters", "batch.Parameters"),
+        new(Floats, "transposed", TransposedView(d)),
+    };
+
+    private List<Argument> WeightGradientPartialsArguments(RecurrentDirection d)
+    {
+        var list = new List<Argument>
+        {
+            new(Floats, "input", Io.Input),
+            new("ArrayView<int>", "rows", "batch.Rows"),
+            new(Floats, "states", StatesView(d)),
+            new(Floats, "gateGradient", GateGradientView(d)),
+            new(Floats, "partials", PartialsView(d)),
+        };
+        if (ResetBefore)
+        {
+            list.Add(new(Floats, "cache", CacheView(d)));
+        }
+
         if (Stateful)
         {
             list.Add(new(Floats, "initial", InitialView(d)));
@@ -264,23 +308,20 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
     {
         var list = new List<Argument>
         {
-            new(Floats, "input", Io.Input),
-            new("ArrayView<int>", "rows", "batch.Rows"),
-            new(Floats, "states", StatesView(d)),
-            new(Floats, "gateGradient", FieldPrefix + d.Tag + "GateGradient!.View"),
+            new(Floats, "partials", PartialsView(d)),
             new(Floats, "gradients", "batch.Gradients"),
         };
-        if (WeightGradientsReadCache)
+        if (Peepholes || Normalized)
         {
+            // The peephole, gamma and beta gradients are summed here from the gate gradients and the cache.
+            list.Add(new(Floats, "gateGradient", GateGradientView(d)));
             list.Add(new(Floats, "cache", CacheView(d)));
+            if (Stateful && Peepholes)
+            {
+                list.Add(new(Floats, "initial", InitialView(d))); // c before step 0, for the input and forget peepholes
+            }
         }
 
-        if (Stateful)
-        {
-            list.Add(new(Floats, "initial", InitialView(d)));
-        }
-
-        AddDropoutArguments(list);
         list.Add(new("int", "batch", "n"));
         list.Add(new("int", "steps", "steps"));
         return list;
@@ -306,7 +347,9 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         w.Line("// " + Describe());
         foreach (var d in directions)
         {
+            w.Line(FieldPrefix + d.Tag + "TransposeWeights(device.GridFor(" + I((features + units) * GateWidth) + "), " + Values(TransposeArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }
     }
@@ -342,7 +385,11 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             var d = directions[i];
             EmitForwardKernel(w, d);
             w.Line();
+            EmitTransposeKernel(w, d);
+            w.Line();
             EmitBackwardKernel(w, d);
+            w.Line();
+            EmitWeightGradientPartialsKernel(w, d);
             w.Line();
             EmitWeightGradientKernel(w, d);
         }
@@ -363,8 +410,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
     private void Layout(CodeWriter w, RecurrentDirection d, bool backward = false)
     {
         // The backward pass reads no bias, and the first layer's backward computes no input gradient.
-        bool needsInput = !backward || !Io.IsFirst;
-        if (needsInput)
+        if (!backward || !Io.IsFirst)
         {
             Const(w, "Features", features, "input features per step");
         }
@@ -377,12 +423,16 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             _ => "one block: the new state",
         });
         string layer = Plan.Name + "/" + d.TensorPrefix;
-        if (needsInput)
+        // Backward reads the kernels transposed (see TransposeWeights), except reset-before GRU's r ⊙ h(t−1) path.
+        if (!backward)
         {
             Const(w, "Kernel", Tensor(d, "kernel")!.Offset, layer + "kernel [Features, GateWidth]");
         }
 
-        Const(w, "RecurrentKernel", Tensor(d, "recurrent_kernel")!.Offset, layer + "recurrent_kernel [Units, GateWidth]");
+        if (!backward || ResetBefore)
+        {
+            Const(w, "RecurrentKernel", Tensor(d, "recurrent_kernel")!.Offset, layer + "recurrent_kernel [Units, GateWidth]");
+        }
         if (!backward && Tensor(d, "bias") is { } bias)
         {
             Const(w, "Bias", bias.Offset, layer + "bias " + (bias.Rows == 2 ? "[2, GateWidth]: input bias, then recurrent bias" : "[GateWidth]"));

@@ -326,8 +326,8 @@ internal sealed class RecurrentGroupSchedule
 
     private void EmitBackward(CodeWriter w)
     {
-        w.Summary(Describe() + ": backpropagation through time, one group per sequence (GPU schedule), from the last step to the\nfirst: per step, threads over the units form the gate gradients, a barrier, threads over the units (and input features)\npropagate them, a barrier. Same arguments and outputs as " + prefix + "Backward.");
-        using (w.Block("public static void " + BackwardMethod + "(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, int batch, int steps)"))
+        w.Summary(Describe() + ": backpropagation through time, one group per sequence (GPU schedule), from the last step to the\nfirst: per step, threads over the units form the gate gradients, a barrier, threads over the units (and input features)\npropagate them, a barrier. Same arguments and outputs as " + prefix + "Backward (it reads the recurrent kernel from shared memory, not the\ntransposed copy the thread schedule reads).");
+        using (w.Block("public static void " + BackwardMethod + "(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, ArrayView<float> transposed, int batch, int steps)"))
         {
             Layout(w, backward: true);
             Const(w, "GradientWidth", GradientWidth, cell == CellKind.GRU ? "input-side gate gradients, then recurrent-side ones" : "gate gradients per step");
