@@ -68,7 +68,7 @@ internal static class StateApiEmitter
         string target = plan.Output.IsSequence ? "float[,,]" : "float[,]";
         string shape = plan.Output.ToString().Replace("batch", "samples");
         string features = I(plan.Spec.InputFeatures);
-        string names = string.Join(", ", layers.Select(l => l.Name + " (" + (l.Spec.Cell == (int)CellKind.LSTM ? "H and C" : "H") + ", each [samples, " + I(l.Spec.Units) + "])"));
+        string names = string.Join(", ", layers.Select(l => l.Name + " (" + (l.Spec.Cell == (int)CellKind.LSTM ? "H and C, each" : "H") + " [samples, " + I(l.Spec.Units) + "])"));
         w.Line();
         w.Summary("Runs the model like Predict and also returns the final state of its ReturnState layers, in declaration order: " + names + ".\n"
             + "With initialState those layers start from it instead of zeros (Keras initial_state), e.g. a decoder from an encoder's states.\n"
