@@ -8,7 +8,7 @@ public abstract partial class ModelBase
 {
     /// <summary>
     /// Predict, plus the final state of every ReturnState layer (Keras <c>return_state</c>): runs <paramref name="x"/> in
-    /// chunks of <paramref name="batchSize"/>, each ReturnState layer starting from its row of
+    /// chunks of <paramref name="batchSize"/> (halved and retried if the device runs out of memory), each ReturnState layer starting from its row of
     /// <paramref name="initialState"/> (Keras <c>initial_state</c>) or from zeros when it is null. Inference only: a given
     /// state is a constant (no gradient flows into it), and Fit always starts from zeros.
     /// </summary>
@@ -40,31 +40,57 @@ public abstract partial class ModelBase
             var result = new float[(long)x.Samples * outputs];
             var h = layers.Select(l => new float[x.Samples, l.Units]).ToArray();
             var c = layers.Select(l => l.HasCellState ? new float[x.Samples, l.Units] : null).ToArray();
-            using var buffers = new PredictionBuffers(Device.Accelerator);
-            int chunk = Math.Min(batchSize, x.Samples);
-            for (int start = 0; start < x.Samples; start += chunk)
+            var buffers = new PredictionBuffers(Device.Accelerator);
+            try
             {
-                int count = Math.Min(chunk, x.Samples - start);
-                var batch = LoadChunk(network, buffers, x, start, count, outputs, fromInitialStates: initialState is not null);
-                if (initialState is not null)
+                int chunk = Math.Min(batchSize, x.Samples);
+                int start = 0;
+                while (start < x.Samples)
                 {
-                    for (int i = 0; i < layers.Count; i++)
+                    int count = Math.Min(chunk, x.Samples - start);
+                    try
                     {
-                        network.ReturnedStateBuffer(i).SubView(0, (long)count * layers[i].Width).CopyFromCPU(Pack(initialState[i], layers[i], start, count));
+                        PredictStateChunk(network, buffers, x, initialState, start, count, outputs, result, h, c);
+                        start += count;
+                    }
+                    catch (Exception e) when (IsOutOfMemory(e) && chunk > 1)
+                    {
+                        // As Predict does: free this call's buffers and retry the same samples in smaller chunks.
+                        buffers.Dispose();
+                        buffers = new PredictionBuffers(Device.Accelerator);
+                        chunk = Math.Max(1, chunk / 2);
                     }
                 }
-
-                network.Forward(batch);
-                CopyChunkPredictions(batch, start, count, outputs, result);
-                for (int i = 0; i < layers.Count; i++)
-                {
-                    var rows = new float[(long)count * layers[i].Width];
-                    network.ReturnedStateBuffer(i).SubView(0, rows.Length).CopyToCPU(rows);
-                    Unpack(rows, layers[i], start, count, h[i], c[i]);
-                }
+            }
+            finally
+            {
+                buffers.Dispose();
             }
 
             return (result, new RecurrentState(layers.Select((l, i) => new LayerState(l.Layer, h[i], c[i]))));
+        }
+    }
+
+    /// <summary>One chunk: its rows of the initial state in, the forward pass, its predictions and final states out.</summary>
+    private void PredictStateChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, RecurrentState? initialState, int start, int count, int outputs, float[] result, float[][,] h, float[,]?[] c)
+    {
+        var layers = Description.ReturnedStates;
+        var batch = LoadChunk(network, buffers, x, start, count, outputs, fromInitialStates: initialState is not null);
+        if (initialState is not null)
+        {
+            for (int i = 0; i < layers.Count; i++)
+            {
+                network.ReturnedStateBuffer(i).SubView(0, (long)count * layers[i].Width).CopyFromCPU(Pack(initialState[i], layers[i], start, count));
+            }
+        }
+
+        network.Forward(batch);
+        CopyChunkPredictions(batch, start, count, outputs, result);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var rows = new float[(long)count * layers[i].Width];
+            network.ReturnedStateBuffer(i).SubView(0, rows.Length).CopyToCPU(rows);
+            Unpack(rows, layers[i], start, count, h[i], c[i]);
         }
     }
 
