@@ -60,7 +60,7 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.BatchNormBetweenRecurrent, "BatchNormalization between recurrent layers", TrainingCategory, DiagnosticSeverity.Info);
 
     public static readonly DiagnosticDescriptor InvalidStateful = Create(
-        DiagnosticIds.InvalidStateful, "Invalid stateful recurrent layer", ShapesCategory, DiagnosticSeverity.Error);
+        DiagnosticIds.InvalidStateful, "Invalid stateful or state-returning recurrent layer", ShapesCategory, DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor InvalidTimeDistributed = Create(
         DiagnosticIds.InvalidTimeDistributed, "Invalid TimeDistributed layer", ShapesCategory, DiagnosticSeverity.Error);

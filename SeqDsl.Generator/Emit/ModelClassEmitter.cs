@@ -45,6 +45,7 @@ internal static class ModelClassEmitter
                 w.Line();
                 EmitTypedApi(w, plan);
                 UncertaintyApiEmitter.Emit(w, plan);
+                StateApiEmitter.EmitTypedApi(w, plan);
             }
         }
 
@@ -144,6 +145,8 @@ internal static class ModelClassEmitter
             {
                 w.Line("Stateful = true,");
             }
+
+            StateApiEmitter.EmitDefinition(w, plan);
 
             w.Line("OutputFeatures = OutputFeatures,");
             w.Line("OutputIsSequence = OutputIsSequence,");

@@ -98,6 +98,7 @@ internal static class ProgramEmitter
                     }
                 }
 
+                StateApiEmitter.EmitProgramMembers(w, layers);
                 w.Line();
                 string outputSteps = SequenceSteps.OutputOfModel(plan, "steps");
                 if (outputSteps != "steps" && outputSteps != "1")

@@ -68,7 +68,14 @@ public sealed class RecurrentAttribute : Attribute
     /// <summary>Process the sequence backwards (Keras <c>go_backwards</c>): step t reads input step steps − 1 − t, and a returned sequence is in that (reversed) order, as in Keras.</summary>
     public bool GoBackwards { get; set; }
 
-    /// <summary>Also expose the final state (Keras <c>return_state</c>) for encoder-decoder use.</summary>
+    /// <summary>
+    /// Also return the final state (Keras <c>return_state</c>, PyTorch's <c>output, (h, c) = lstm(x, (h0, c0))</c>) for
+    /// encoder-decoder use: the generated <c>PredictWithState(x, initialState)</c> returns the output and a
+    /// <see cref="RecurrentState"/> holding, per ReturnState layer in declaration order, h [samples, units] and, for LSTM,
+    /// c (for GoBackwards, the state after input step 0), and starts these layers from <c>initialState</c> instead of
+    /// zeros (Keras <c>initial_state</c>). Inference only: gradients do not flow into a given state, and Fit starts from
+    /// zeros. Not with Stateful (which carries the state itself) and not on Bidirectional layers (SEQ014).
+    /// </summary>
     public bool ReturnState { get; set; }
 }
 
@@ -109,4 +116,7 @@ public sealed class BidirectionalAttribute : Attribute
 
     /// <summary>Bidirectional layers cannot be stateful; declared so the analyzers can say so.</summary>
     public bool Stateful { get; set; }
+
+    /// <summary>Bidirectional layers cannot return their state (put ReturnState on a Recurrent layer); declared so the analyzers can say so.</summary>
+    public bool ReturnState { get; set; }
 }

@@ -35,6 +35,13 @@ public readonly struct BatchContext
     /// <summary>True for MC Dropout: dropout stays on although <see cref="Training"/> is false (batch normalization keeps its running statistics).</summary>
     public bool DropoutAtInference { get; init; }
 
+    /// <summary>
+    /// True when the ReturnState layers start from the initial states the runtime copied into their
+    /// <see cref="NetworkProgram.ReturnedStateBuffer"/> (<c>PredictWithState(x, initialState)</c>); false (zeros) otherwise,
+    /// and always while training, whose backward pass assumes a zero start.
+    /// </summary>
+    public bool FromInitialStates { get; init; }
+
     /// <summary>A seed for this batch's random numbers (dropout masks), drawn from the model's seeded generator while training; 0 otherwise.</summary>
     public int Seed { get; init; }
 

@@ -109,6 +109,14 @@ public abstract partial class ModelBase
 
     private void PredictChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, float[] result)
     {
+        var batch = LoadChunk(network, buffers, x, start, count, outputs);
+        network.Forward(batch);
+        CopyChunkPredictions(batch, start, count, outputs, result);
+    }
+
+    /// <summary>Copies samples [start, start + count) of <paramref name="x"/> to the device and describes them as one inference batch.</summary>
+    private BatchContext LoadChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, bool fromInitialStates = false)
+    {
         int valuesPerSample = x.ValuesPerSample;
         buffers.Ensure(count, valuesPerSample, outputs);
         network.Reserve(count, x.Steps);
@@ -126,8 +134,13 @@ public abstract partial class ModelBase
             Predictions = buffers.Predictions.SubView(0, (long)count * outputs),
             SampleLoss = buffers.SampleLoss.SubView(0, count),
             SampleLastStepError = buffers.SampleLastStepError.SubView(0, count),
+            FromInitialStates = fromInitialStates,
         };
-        network.Forward(batch);
+        return batch;
+    }
+
+    private static void CopyChunkPredictions(in BatchContext batch, int start, int count, int outputs, float[] result)
+    {
         var chunkResult = new float[(long)count * outputs];
         batch.Predictions.CopyToCPU(chunkResult);
         Array.Copy(chunkResult, 0, result, (long)start * outputs, chunkResult.Length);

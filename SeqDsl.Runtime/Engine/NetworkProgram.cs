@@ -51,6 +51,15 @@ public abstract class NetworkProgram : IDisposable
     {
     }
 
+    /// <summary>
+    /// The device buffer of the <paramref name="index"/>-th ReturnState layer (see <see cref="ModelDescription.ReturnedStates"/>):
+    /// [batch, width] with h, then c for LSTM, per sequence. Every forward pass leaves the final state there; a forward
+    /// pass with <see cref="BatchContext.FromInitialStates"/> starts from what it holds. Valid after <see cref="Reserve"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The model has no such ReturnState layer.</exception>
+    public virtual ILGPU.ArrayView<float> ReturnedStateBuffer(int index) =>
+        throw new ArgumentOutOfRangeException(nameof(index), index, "This model has no recurrent layer with ReturnState = true.");
+
     /// <summary>Frees the workspace.</summary>
     public void Dispose()
     {

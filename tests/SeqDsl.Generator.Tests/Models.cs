@@ -136,4 +136,13 @@ namespace Demo;
 [TimeDistributed(Dense = 1)]
 public partial class StatefulForecaster { }
 ";
+
+    public const string ReturnStateEncoder = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(LSTM, 8, ReturnState = true, ReturnSequences = true)]
+[Recurrent(GRU, 4, ReturnState = true, GoBackwards = true)]
+[Dense(1)]
+public partial class Encoder { }
+";
 }

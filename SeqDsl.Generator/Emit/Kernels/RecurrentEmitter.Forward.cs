@@ -9,7 +9,8 @@ internal sealed partial class RecurrentEmitter
     {
         var arguments = ForwardArguments(d);
         w.Summary(Describe() + Of(d) + ": forward pass over every step, one thread per sequence.\nWrites the hidden state of every step to states, the layer output to output, and what backward needs to cache."
-            + (Stateful ? "\nStarts from the carried state and leaves the final state there for the next batch." : ""));
+            + (Stateful ? "\nStarts from the carried state and leaves the final state there for the next batch." : "")
+            + (ReturnsState ? "\nReturnState: leaves the final state in carry, and starts from carry instead of zeros when fromGivenState is 1." : ""));
         using (w.Block("public static void " + Prefix + d.Tag + "Forward(" + Signature(arguments) + ")"))
         {
             Layout(w, d);
@@ -111,11 +112,11 @@ internal sealed partial class RecurrentEmitter
                         : "for (int j = 0; j < Units; j++) output[(long)b * Units + j] = h[j];");
                 }
 
-                if (Stateful)
+                if (Stateful || ReturnsState)
                 {
                     using (w.Block("for (int j = 0; j < Units; j++)"))
                     {
-                        w.Line("carry[(long)b * StateWidth + j] = h[j]; // the next batch starts here");
+                        w.Line("carry[(long)b * StateWidth + j] = h[j]; // " + (Stateful ? "the next batch starts here" : "the returned state: h after the last processed step"));
                         if (cell == CellKind.LSTM)
                         {
                             w.Line("carry[(long)b * StateWidth + Units + j] = c[j];");
@@ -129,11 +130,17 @@ internal sealed partial class RecurrentEmitter
     private string AccumulateComment(RecurrentDirection d) =>
         d.Accumulates && !Concatenates ? " // the forward direction's launch wrote this element first" : "";
 
-    /// <summary>Zeros, or (stateful) the carried state, which is also kept for the backward pass.</summary>
+    /// <summary>Zeros, or (stateful) the carried state, which is also kept for the backward pass, or (ReturnState) the given state.</summary>
     private void EmitInitialState(CodeWriter w)
     {
         using (w.Block("for (int j = 0; j < Units; j++)"))
         {
+            if (ReturnsState)
+            {
+                EmitGivenInitialState(w);
+                return;
+            }
+
             if (!Stateful)
             {
                 w.Line("h[j] = 0f;");

@@ -168,6 +168,11 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 {
                     yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Initial", I(StateWidth), "the carried state this batch started from (backward reads it as the state before step 0)");
                 }
+
+                if (ReturnsState)
+                {
+                    yield return ReturnedStateWorkspace(d);
+                }
             }
         }
     }
@@ -241,6 +246,10 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             list.Add(new(Floats, "carry", CarryView(d)));
             list.Add(new(Floats, "initial", InitialView(d)));
+        }
+        else if (ReturnsState)
+        {
+            AddReturnStateArguments(list, d);
         }
 
         AddDropoutArguments(list);
@@ -455,7 +464,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         }
 
         // SimpleRNN's backward needs no state before step 0 (only the weight gradients do).
-        if (Stateful && (!backward || cell != CellKind.SimpleRNN))
+        if ((Stateful && (!backward || cell != CellKind.SimpleRNN)) || (ReturnsState && !backward))
         {
             Const(w, "StateWidth", StateWidth, cell == CellKind.LSTM ? "carried state per sequence: h, then c" : "carried state per sequence: h");
         }

@@ -61,7 +61,7 @@ internal sealed class RecurrentGroupSchedule
         var s = plan.Spec;
         bool plainCell = s.Kind == LayerKind.Recurrent
             && s.Cell is (int)CellKind.SimpleRNN or (int)CellKind.LSTM or (int)CellKind.GRU
-            && !s.Peepholes && !s.LayerNorm && !s.Stateful && !s.GoBackwards
+            && !s.Peepholes && !s.LayerNorm && !s.Stateful && !s.ReturnState && !s.GoBackwards
             && s.Dropout == 0 && s.RecurrentDropout == 0
             && (s.Cell != (int)CellKind.GRU || s.ResetAfter)
             && s.Activation != (int)ActivationKind.Softmax && s.RecurrentActivation != (int)ActivationKind.Softmax;

@@ -4,7 +4,7 @@ using SeqDsl.Generator.Model;
 namespace SeqDsl.Generator.Shapes;
 
 /// <summary>
-/// Rules about a model whose shapes are consistent: errors about the loss and stateful layers
+/// Rules about a model whose shapes are consistent: errors about the loss and stateful or state-returning layers
 /// (SEQ007, SEQ014) and the warnings and hints of SEQ009–SEQ013.
 /// </summary>
 internal static class ModelAdvisor
@@ -60,6 +60,21 @@ internal static class ModelAdvisor
                 yield return new Finding(DiagnosticIds.InvalidStateful, FindingSeverity.Error,
                     $"{layer.Title} is stateful, so it carries the state of sample i to sample i of the next batch and needs a fixed batch size; set BatchSize on [SequenceModel]",
                     s.LocationOf("Stateful"), layer.Index, "Stateful");
+            }
+
+            // SEQ014: ReturnState hands the final state to the caller; a stateful layer already carries it into the next
+            // batch, and a Bidirectional layer would have two (Keras returns four tensors), which PredictWithState does not model.
+            if (s.ReturnState && s.Kind == LayerKind.Bidirectional)
+            {
+                yield return new Finding(DiagnosticIds.InvalidStateful, FindingSeverity.Error,
+                    $"{layer.Title} cannot return its state: ReturnState is supported on Recurrent layers only (a Bidirectional layer has a state per direction); put ReturnState on a [Recurrent] layer",
+                    s.LocationOf("ReturnState"), layer.Index, "ReturnState");
+            }
+            else if (s.ReturnState && s.Stateful)
+            {
+                yield return new Finding(DiagnosticIds.InvalidStateful, FindingSeverity.Error,
+                    $"{layer.Title} cannot be both stateful and return its state: Stateful carries the final state into the next batch itself, ReturnState hands it to the caller for PredictWithState; use one of them",
+                    s.LocationOf("ReturnState"), layer.Index, "ReturnState");
             }
 
             // SEQ009: Same padding sees the future in a forecaster.
