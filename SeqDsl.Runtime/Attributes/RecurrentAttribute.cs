@@ -111,6 +111,11 @@ public sealed class BidirectionalAttribute : Attribute
     /// <summary>Fraction of the recurrent state dropped during training.</summary>
     public double RecurrentDropout { get; set; }
 
-    /// <summary>Bidirectional layers cannot be stateful; declared so the analyzers can say so.</summary>
+    /// <summary>
+    /// Carry each direction's final state into the next batch until <c>ResetStates()</c>, as Keras's stateful
+    /// Bidirectional does: the forward direction continues where it stopped; the backward direction, which ended at
+    /// the batch's first step, starts the next batch's last step from there. Needs a fixed batch size, like
+    /// <see cref="RecurrentAttribute.Stateful"/>; gradients stop at the batch boundary.
+    /// </summary>
     public bool Stateful { get; set; }
 }

@@ -96,6 +96,7 @@ public partial class SmallDense { }
     [InlineData(nameof(Models.Tagger))]
     [InlineData(nameof(Models.ConvGru))]
     [InlineData(nameof(Models.GlobalAverage))]
+    [InlineData(nameof(Models.GruLayerNormAndMerges))]
     public void Launch_counts_follow_the_emitters(string model)
     {
         var plan = ShapeInferenceTests.Plan(GeneratorHarness.Usings + (string)typeof(Models).GetField(model)!.GetValue(null)!);

@@ -93,6 +93,13 @@ public partial class StatefulModel { }
 [Dense(1)]
 public partial class StatefulVectorModel { }
 
+[SequenceModel(InputFeatures = 2, BatchSize = 3)]
+[TimeDistributed(Dense = 3)]
+[Bidirectional(LSTM, 3, Stateful = true, ReturnSequences = true)]
+[Bidirectional(GRU, 3, Stateful = true, MergeMode = MergeMode.Multiply, ReturnSequences = true)]
+[TimeDistributed(Dense = 2)]
+public partial class StatefulBidirectionalModel { }
+
 // One model that puts most options through PoCL at a small compile cost (PoCL builds every kernel from source).
 [SequenceModel(InputFeatures = 2)]
 [Recurrent(GRU, 3, ResetAfter = false, GoBackwards = true, ReturnSequences = true)]

@@ -68,12 +68,32 @@ internal sealed partial class ReferenceNetwork
     }
 
     /// <summary>Keras Bidirectional: forward_ cell on x, backward_ cell on x reversed, its outputs reversed back, then merged.</summary>
+    /// <remarks>Stateful: each direction carries its own state, keyed "name/forward_" and "name/backward_" in <see cref="InitialStates"/> and <see cref="FinalStates"/>.</remarks>
     public ReferenceNetwork Bidirectional(string name, CellOptions options, MergeMode merge)
     {
+        List<double[]> Direction(string prefix, bool reversed, double[] w, double[][] x)
+        {
+            string key = name + "/" + prefix;
+            double[]? initial = null;
+            if (options.Stateful && InitialStates.TryGetValue(key, out var saved) && saved.TryGetValue(currentSample, out var state))
+            {
+                initial = state;
+            }
+
+            var (outputs, final) = RunCell(name, prefix, options with { GoBackwards = reversed }, w, x, initial);
+            if (options.Stateful)
+            {
+                if (!FinalStates.ContainsKey(key)) FinalStates[key] = new();
+                FinalStates[key][currentSample] = final;
+            }
+
+            return outputs;
+        }
+
         layers.Add((w, x) =>
         {
-            var (forward, _) = RunCell(name, "forward_", options with { GoBackwards = false }, w, x, null);
-            var (backward, _) = RunCell(name, "backward_", options with { GoBackwards = true }, w, x, null);
+            var forward = Direction("forward_", false, w, x);
+            var backward = Direction("backward_", true, w, x);
             int steps = x.Length;
             double[] Merge(double[] a, double[] b) => merge switch
             {

@@ -41,11 +41,6 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
     public static string? Unsupported(LayerPlan plan)
     {
         var s = plan.Spec;
-        if (s.Stateful && s.Kind == LayerKind.Bidirectional)
-        {
-            return "stateful Bidirectional layers";
-        }
-
         if (s.Activation == (int)ActivationKind.Softmax || s.RecurrentActivation == (int)ActivationKind.Softmax)
         {
             return "softmax inside a recurrent cell";
