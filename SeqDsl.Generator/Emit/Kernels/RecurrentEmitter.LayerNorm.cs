@@ -23,16 +23,19 @@ internal sealed partial class RecurrentEmitter
     /// <summary>How many normalizations a step has, so how many 1/σ it caches.</summary>
     private int Normalizations => cell == CellKind.GRU ? 2 : 1;
 
+    private string LayerNormStartComment =>
+        "where a step's cache holds the normalized pre-activations, then 1/σ" + (cell == CellKind.GRU ? " of z and r, then the candidate's" : "");
+
     private void EmitLayerNormConstants(CodeWriter w)
     {
-        Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations, then 1/σ");
+        Const(w, "LayerNormStart", LayerNormStart, LayerNormStartComment);
         w.Line("const float Epsilon = " + Plan.Spec.Epsilon.ToString("R", CultureInfo.InvariantCulture) + "f; // LayerNormalization epsilon, added to the variance");
         EmitCandidateStart(w);
     }
 
     private void EmitLayerNormBackwardConstants(CodeWriter w)
     {
-        Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations, then 1/σ");
+        Const(w, "LayerNormStart", LayerNormStart, LayerNormStartComment);
         Const(w, "GateSide", GateSide, "where a step's gradients after the layer normalization start (gamma, beta" + (Peepholes ? ", peepholes)" : ")"));
         EmitCandidateStart(w);
     }

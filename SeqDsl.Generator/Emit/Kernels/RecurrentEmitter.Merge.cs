@@ -21,7 +21,7 @@ internal sealed partial class RecurrentEmitter
 
     private string MergeDescription =>
         Concatenates ? "both directions side by side"
-        : Multiplies ? "both directions multiplied element-wise"
+        : Multiplies ? "both directions multiplied element-wise (so each direction's h gets the output gradient times the other's h)"
         : "both directions " + (MergeScale.Length > 0 ? "averaged" : "summed");
 
     /// <summary>The direction a mul merge multiplies this one by.</summary>

@@ -7,14 +7,15 @@ namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
 /// SimpleRNN, LSTM and GRU (Keras semantics and weight layouts), with their options: peephole LSTM, GRU with
-/// reset_after false, layer normalization inside the cell, GoBackwards, Bidirectional and stateful layers.
+/// reset_after false, layer normalization inside the cell, GoBackwards, Bidirectional (every Keras merge mode) and
+/// stateful layers (Bidirectional ones too: each direction carries its own state).
 /// Schedule: one thread per sequence, the time loop inside the kernel, the state in thread-local arrays of constant
 /// size, the innermost loops over the contiguous gate columns (what PoCL's compiler vectorizes). Backward is full
 /// backprop through time in one launch, then one launch that reduces every weight's gradient over (sample, step) —
 /// one thread per weight, so the sums are deterministic and need no atomics. A Bidirectional layer runs these
 /// kernels once per direction.
 /// </summary>
-/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, and the cell math (Lstm, Gru, SimpleRnn, LayerNorm).</remarks>
+/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, and the cell math (Lstm, Gru, LayerNorm, GruLayerNorm), and the Bidirectional merge (Merge).</remarks>
 internal sealed partial class RecurrentEmitter : LayerEmitter
 {
     private readonly CellKind cell;
