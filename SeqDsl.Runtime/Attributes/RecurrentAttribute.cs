@@ -55,7 +55,11 @@ public sealed class RecurrentAttribute : Attribute
     /// <summary>
     /// Layer normalization of the cell's pre-activations x·W + h·U + b before the activations (the seed's
     /// <c>LNSimpleRNNCell</c>), with gamma (ones) and beta (zeros) per pre-activation and epsilon 0.001. For LSTM one
-    /// normalization covers the four gate blocks together (peepholes are added after it). Not available for GRU.
+    /// normalization covers the four gate blocks together (peepholes are added after it). GRU has two, because its
+    /// candidate's pre-activation depends on the reset gate: first the z and r pre-activations x·W_zr + h·U_zr + b_zr
+    /// (with ResetAfter, both biases) together, before the sigmoid; then the candidate's, on its own, before tanh:
+    /// x·W_h + b_h + r ⊙ (h·U_h + b'_h) with ResetAfter, x·W_h + (r ⊙ h)·U_h + b_h without. Gamma and beta stay one
+    /// vector per pre-activation [3·units]: columns [0, 2·units) belong to the first normalization, the rest to the second.
     /// </summary>
     public bool LayerNorm { get; set; }
 
@@ -99,7 +103,7 @@ public sealed class BidirectionalAttribute : Attribute
     /// <summary>Units of each direction.</summary>
     public int Units { get; }
 
-    /// <summary>How the two directions are merged: Concat (forward units, then backward units), Sum or Average; Multiply has no kernels yet. The backward direction's outputs are reversed back to the input's order first, as Keras does.</summary>
+    /// <summary>How the two directions are merged: Concat (forward units, then backward units), Sum, Average or Multiply (element-wise product). The backward direction's outputs are reversed back to the input's order first, as Keras does.</summary>
     public MergeMode MergeMode { get; set; } = MergeMode.Concat;
 
     /// <summary>Output every step rather than the last.</summary>
@@ -114,7 +118,12 @@ public sealed class BidirectionalAttribute : Attribute
     /// <summary>Fraction of the recurrent state dropped during training.</summary>
     public double RecurrentDropout { get; set; }
 
-    /// <summary>Bidirectional layers cannot be stateful; declared so the analyzers can say so.</summary>
+    /// <summary>
+    /// Carry each direction's final state into the next batch until <c>ResetStates()</c>, as Keras's stateful
+    /// Bidirectional does: the forward direction continues where it stopped; the backward direction, which ended at
+    /// the batch's first step, starts the next batch's last step from there. Needs a fixed batch size, like
+    /// <see cref="RecurrentAttribute.Stateful"/>; gradients stop at the batch boundary.
+    /// </summary>
     public bool Stateful { get; set; }
 
     /// <summary>Bidirectional layers cannot return their state (put ReturnState on a Recurrent layer); declared so the analyzers can say so.</summary>

@@ -269,12 +269,30 @@ public class ShapeDiagnosticTests
         """, Diagnostic("SEQ014").WithLocation(0));
 
     [Fact]
-    public Task SEQ014_stateful_bidirectional() => VerifyAsync("""
-        [SequenceModel(InputFeatures = 1, BatchSize = 32)]
+    public Task SEQ014_stateful_bidirectional_without_batch_size() => VerifyAsync("""
+        [SequenceModel(InputFeatures = 1)]
         [Bidirectional(LSTM, 20, {|#0:Stateful = true|})]
         [Dense(1)]
         public partial class Model { }
         """, Diagnostic("SEQ014").WithLocation(0));
+
+    [Fact]
+    public Task SEQ014_not_reported_for_stateful_bidirectional_with_fixed_batch_size() => VerifyAsync("""
+        [SequenceModel(InputFeatures = 1, BatchSize = 32)]
+        [Bidirectional(LSTM, 20, Stateful = true)]
+        [Dense(1)]
+        public partial class Model { }
+        """);
+
+    [Fact]
+    public Task Layer_normalized_GRU_and_multiply_merge_are_accepted() => VerifyAsync("""
+        [SequenceModel(InputFeatures = 1)]
+        [Recurrent(GRU, 8, LayerNorm = true, ReturnSequences = true)]
+        [Recurrent(GRU, 8, LayerNorm = true, ResetAfter = false, ReturnSequences = true)]
+        [Bidirectional(GRU, 8, MergeMode = MergeMode.Multiply)]
+        [Dense(1)]
+        public partial class Model { }
+        """);
 
     [Fact]
     public Task SEQ014_not_reported_with_fixed_batch_size() => VerifyAsync("""

@@ -129,6 +129,16 @@ namespace Demo;
 public partial class RecurrentDropoutForecaster { }
 ";
 
+    public const string GruLayerNormAndMerges = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 2, BatchSize = 4)]
+[Recurrent(GRU, 4, LayerNorm = true, ReturnSequences = true)]
+[Recurrent(GRU, 3, LayerNorm = true, ResetAfter = false, ReturnSequences = true)]
+[Bidirectional(GRU, 3, MergeMode = MergeMode.Multiply, Stateful = true)]
+[Dense(1)]
+public partial class GruLayerNormForecaster { }
+";
+
     public const string StatefulLstm = @"
 namespace Demo;
 [SequenceModel(InputFeatures = 1, BatchSize = 16)]

@@ -31,6 +31,7 @@ public class SnapshotTests
     [InlineData(nameof(Models.StatefulLstm))]
     [InlineData(nameof(Models.RecurrentDropout))]
     [InlineData(nameof(Models.ReturnStateEncoder))]
+    [InlineData(nameof(Models.GruLayerNormAndMerges))]
     public void Generated_sources(string model)
     {
         string source = (string)typeof(Models).GetField(model)!.GetValue(null)!;

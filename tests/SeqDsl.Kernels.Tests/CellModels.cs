@@ -40,6 +40,14 @@ public partial class LayerNormLstmModel { }
 [Dense(1)]
 public partial class LayerNormPeepholeModel { }
 
+[SequenceModel(InputFeatures = 2)]
+[TimeDistributed(Dense = 3)]
+[Recurrent(GRU, 4, LayerNorm = true, ReturnSequences = true)]
+[Recurrent(GRU, 3, LayerNorm = true, ResetAfter = false, ReturnSequences = true)]
+[Recurrent(GRU, 3, LayerNorm = true, GoBackwards = true)]
+[Dense(2)]
+public partial class LayerNormGruModel { }
+
 [SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
 [TimeDistributed(Dense = 3)]
 [Recurrent(LSTM, 4, GoBackwards = true, ReturnSequences = true)]
@@ -61,6 +69,18 @@ public partial class BidirectionalModel { }
 [TimeDistributed(Dense = 2)]
 public partial class BidirectionalSequenceModel { }
 
+[SequenceModel(InputFeatures = 2)]
+[TimeDistributed(Dense = 3)]
+[Bidirectional(LSTM, 3, MergeMode = MergeMode.Multiply, ReturnSequences = true)]
+[Bidirectional(GRU, 3, MergeMode = MergeMode.Multiply)]
+[Dense(2)]
+public partial class BidirectionalMultiplyModel { }
+
+[SequenceModel(InputFeatures = 2)]
+[Bidirectional(SimpleRNN, 3, MergeMode = MergeMode.Multiply, ReturnSequences = true)]
+[TimeDistributed(Dense = 2)]
+public partial class BidirectionalMultiplySequenceModel { }
+
 [SequenceModel(InputFeatures = 2, BatchSize = 3)]
 [Recurrent(LSTM, 4, Stateful = true, ReturnSequences = true)]
 [Recurrent(GRU, 3, Stateful = true, ResetAfter = false, ReturnSequences = true)]
@@ -73,9 +93,23 @@ public partial class StatefulModel { }
 [Dense(1)]
 public partial class StatefulVectorModel { }
 
+[SequenceModel(InputFeatures = 2, BatchSize = 3)]
+[TimeDistributed(Dense = 3)]
+[Bidirectional(LSTM, 3, Stateful = true, ReturnSequences = true)]
+[Bidirectional(GRU, 3, Stateful = true, MergeMode = MergeMode.Multiply, ReturnSequences = true)]
+[TimeDistributed(Dense = 2)]
+public partial class StatefulBidirectionalModel { }
+
 // One model that puts most options through PoCL at a small compile cost (PoCL builds every kernel from source).
 [SequenceModel(InputFeatures = 2)]
 [Recurrent(GRU, 3, ResetAfter = false, GoBackwards = true, ReturnSequences = true)]
 [Recurrent(LSTM, 3, LayerNorm = true, Peepholes = true)]
 [Dense(2)]
 public partial class PoclCellModel { }
+
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(GRU, 3, LayerNorm = true, GoBackwards = true, ReturnSequences = true)]
+[Bidirectional(GRU, 3, MergeMode = MergeMode.Multiply, ReturnSequences = true)]
+[Recurrent(GRU, 3, LayerNorm = true, ResetAfter = false)]
+[Dense(2)]
+public partial class PoclGruModel { }

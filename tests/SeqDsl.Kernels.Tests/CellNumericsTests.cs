@@ -16,7 +16,7 @@ public class CellNumericsTests
 
     public CellNumericsTests(CpuDeviceFixture fixture) => device = fixture.Device;
 
-    public static TheoryData<string> Cases => new() { "PeepholeLstm", "GruResetBefore", "LayerNormRnn", "LayerNormLstm", "LayerNormPeephole", "GoBackwards", "Bidirectional", "BidirectionalSequence" };
+    public static TheoryData<string> Cases => new() { "PeepholeLstm", "GruResetBefore", "LayerNormRnn", "LayerNormLstm", "LayerNormPeephole", "LayerNormGru", "GoBackwards", "Bidirectional", "BidirectionalSequence", "BidirectionalMultiply", "BidirectionalMultiplySequence" };
 
     /// <summary>(model, index of a recurrent layer that is not the first): its input gradient is checked.</summary>
     public static TheoryData<string, int> InputGradientCases => new()
@@ -24,8 +24,10 @@ public class CellNumericsTests
         { "LstmStack", 1 }, { "GruStack", 1 }, { "SimpleRnnStack", 1 },
         { "PeepholeLstm", 1 }, { "PeepholeLstm", 2 }, { "GruResetBefore", 1 }, { "GruResetBefore", 2 },
         { "LayerNormRnn", 1 }, { "LayerNormRnn", 2 }, { "LayerNormLstm", 1 }, { "LayerNormPeephole", 1 },
+        { "LayerNormGru", 1 }, { "LayerNormGru", 2 }, { "LayerNormGru", 3 },
         { "GoBackwards", 1 }, { "GoBackwards", 2 }, { "GoBackwards", 3 },
         { "Bidirectional", 1 }, { "Bidirectional", 2 }, { "BidirectionalSequence", 1 },
+        { "BidirectionalMultiply", 1 }, { "BidirectionalMultiply", 2 },
     };
 
     internal (ModelBase Model, ReferenceNetwork Reference, float[,,] X, Array Y) Build(string name)
@@ -101,6 +103,17 @@ public class CellNumericsTests
                 return (m, r, Inputs(random, 3, 6, 2), Vectors(random, 3, 1));
             }
 
+            case "LayerNormGru":
+            {
+                var m = new LayerNormGruModel(device, seed: 20);
+                var r = R(m).Dense("time_distributed", 2, 3)
+                    .Recurrent("gru", new CellOptions(Cell.GRU, 3, 4) { LayerNorm = true, ReturnSequences = true })
+                    .Recurrent("gru_1", new CellOptions(Cell.GRU, 4, 3) { LayerNorm = true, ResetAfter = false, ReturnSequences = true })
+                    .Recurrent("gru_2", new CellOptions(Cell.GRU, 3, 3) { LayerNorm = true, GoBackwards = true })
+                    .Dense("dense", 3, 2);
+                return (m, r, Inputs(random, 3, 6, 2), Vectors(random, 3, 2));
+            }
+
             case "GoBackwards":
             {
                 var m = new GoBackwardsModel(device, seed: 15);
@@ -129,6 +142,25 @@ public class CellNumericsTests
                     .Bidirectional("bidirectional", new CellOptions(Cell.SimpleRNN, 2, 3) { ReturnSequences = true }, MergeMode.Average)
                     .Bidirectional("bidirectional_1", new CellOptions(Cell.GRU, 3, 2) { ReturnSequences = true }, MergeMode.Concat)
                     .Dense("time_distributed", 4, 2);
+                return (m, r, Inputs(random, 3, 5, 2), Inputs(random, 3, 5, 2));
+            }
+
+            case "BidirectionalMultiply":
+            {
+                var m = new BidirectionalMultiplyModel(device, seed: 21);
+                var r = R(m).Dense("time_distributed", 2, 3)
+                    .Bidirectional("bidirectional", new CellOptions(Cell.LSTM, 3, 3) { ReturnSequences = true }, MergeMode.Multiply)
+                    .Bidirectional("bidirectional_1", new CellOptions(Cell.GRU, 3, 3), MergeMode.Multiply)
+                    .Dense("dense", 3, 2);
+                return (m, r, Inputs(random, 3, 5, 2), Vectors(random, 3, 2));
+            }
+
+            case "BidirectionalMultiplySequence":
+            {
+                var m = new BidirectionalMultiplySequenceModel(device, seed: 22);
+                var r = R(m)
+                    .Bidirectional("bidirectional", new CellOptions(Cell.SimpleRNN, 2, 3) { ReturnSequences = true }, MergeMode.Multiply)
+                    .Dense("time_distributed", 3, 2);
                 return (m, r, Inputs(random, 3, 5, 2), Inputs(random, 3, 5, 2));
             }
 
@@ -242,7 +274,46 @@ public class CellNumericsTests
     }
 
     [Fact]
-    public void PoCL_agrees_with_the_CPU_accelerator_on_the_new_cells()
+    public void Multiply_merge_is_the_forward_run_times_the_backward_run_on_the_reversed_input()
+    {
+        // A reversed-input reference: each direction's weights in a forward-only cell, the backward one fed x
+        // reversed and its outputs reversed back, multiplied step by step, then the TimeDistributed(Dense).
+        var (model, _, x, _) = Build("BidirectionalMultiplySequence");
+        using (model)
+        {
+            var predicted = Predict(model, x);
+            var weights = model.GetWeights().Select(v => (double)v).ToArray();
+            var options = new CellOptions(Cell.SimpleRNN, 2, 3);
+            var reference = new ReferenceNetwork(model.Description);
+            var dense = new ReferenceNetwork(model.Description).Dense("time_distributed", 3, 2);
+            int steps = x.GetLength(1);
+            for (int b = 0; b < x.GetLength(0); b++)
+            {
+                var sample = ReferenceNetwork.Sample(x, b);
+                var forward = reference.Direction(weights, "bidirectional", "forward_", options, sample);
+                var backward = reference.Direction(weights, "bidirectional", "backward_", options, sample.Reverse().ToArray());
+                var merged = Enumerable.Range(0, steps).Select(t => forward[t].Zip(backward[steps - 1 - t], (p, q) => p * q).ToArray()).ToArray();
+                var expected = dense.Forward(weights, merged);
+                for (int e = 0; e < expected.Length; e++)
+                {
+                    Assert.True(Math.Abs(expected[e] - predicted[b * expected.Length + e]) <= 1e-5, $"sample {b}, output {e}: expected {expected[e]}, got {predicted[b * expected.Length + e]}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Reset-before GRU with GoBackwards and a layer-normalized peephole LSTM.</summary>
+    [Fact]
+    public void PoCL_agrees_with_the_CPU_accelerator_on_the_new_cells() =>
+        AssertPoclAgrees(d => new PoclCellModel(d, seed: 31));
+
+    /// <summary>Layer-normalized GRUs (reset_after both ways, one GoBackwards) and a Multiply-merged Bidirectional GRU.</summary>
+    [Fact]
+    public void PoCL_agrees_with_the_CPU_accelerator_on_layer_normalized_GRUs_and_the_multiply_merge() =>
+        AssertPoclAgrees(d => new PoclGruModel(d, seed: 32));
+
+    /// <summary>Loss, every gradient and the predictions of one model on PoCL and on the CPU accelerator, within 1e-5 relative.</summary>
+    private void AssertPoclAgrees(Func<SeqDevice, ModelBase> create)
     {
         SeqDevice pocl;
         try
@@ -261,9 +332,9 @@ public class CellNumericsTests
             var x = Inputs(random, 4, 7, 2);
             var y = Vectors(random, 4, 2);
 
-            // Reset-before GRU with GoBackwards, then a layer-normalized peephole LSTM (PoCL builds each kernel from source, so one model).
-            using var onCpu = new PoclCellModel(device, seed: 31);
-            using var onPocl = new PoclCellModel(pocl, seed: 31);
+            // PoCL builds each kernel from source, so each test compiles one model.
+            using var onCpu = create(device);
+            using var onPocl = create(pocl);
             var (gCpu, lossCpu) = onCpu.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
             var (gPocl, lossPocl) = onPocl.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
             Assert.True(Math.Abs(lossCpu - lossPocl) <= 1e-5 * Math.Max(1, Math.Abs(lossCpu)), $"loss {lossCpu} vs {lossPocl}");
@@ -275,11 +346,11 @@ public class CellNumericsTests
             }
 
             Assert.True(norm > 0 && Math.Sqrt(diff) <= 1e-5 * Math.Sqrt(norm), $"gradients differ, relative {Math.Sqrt(diff / norm):E2}");
-            var a = onCpu.Predict(x);
-            var b = onPocl.Predict(x);
-            for (int i = 0; i < a.GetLength(0); i++) for (int j = 0; j < a.GetLength(1); j++)
+            var a = Predict(onCpu, x);
+            var b = Predict(onPocl, x);
+            for (int i = 0; i < a.Length; i++)
             {
-                Assert.True(Math.Abs(a[i, j] - b[i, j]) <= 1e-5 * Math.Max(1, Math.Abs(a[i, j])), $"prediction [{i}, {j}]: {a[i, j]} vs {b[i, j]}");
+                Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 * Math.Max(1, Math.Abs(a[i])), $"prediction {i}: {a[i]} vs {b[i]}");
             }
         }
     }

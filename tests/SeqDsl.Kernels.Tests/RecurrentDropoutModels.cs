@@ -35,3 +35,11 @@ public partial class RecurrentDropoutMcModel { }
 [Recurrent(GRU, 3, ResetAfter = false, RecurrentDropout = 0.3, GoBackwards = true)]
 [Dense(1)]
 public partial class DropoutGruResetBeforeModel { }
+
+[SequenceModel(InputFeatures = 2)]
+[TimeDistributed(Dense = 3)]
+[Recurrent(GRU, 4, LayerNorm = true, Dropout = 0.3, RecurrentDropout = 0.4, ReturnSequences = true)]
+[Recurrent(GRU, 3, LayerNorm = true, ResetAfter = false, RecurrentDropout = 0.3, ReturnSequences = true)]
+[Bidirectional(GRU, 3, MergeMode = MergeMode.Multiply, Dropout = 0.2, RecurrentDropout = 0.3)]
+[Dense(1)]
+public partial class DropoutLayerNormGruModel { }

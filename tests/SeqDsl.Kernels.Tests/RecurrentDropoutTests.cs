@@ -18,9 +18,9 @@ public class RecurrentDropoutTests
 
     public RecurrentDropoutTests(CpuDeviceFixture fixture) => device = fixture.Device;
 
-    public static TheoryData<string> Cases => new() { "LstmGru", "FirstRnn", "Bidirectional", "GruResetBefore" };
+    public static TheoryData<string> Cases => new() { "LstmGru", "FirstRnn", "Bidirectional", "GruResetBefore", "LayerNormGru" };
 
-    public static TheoryData<string, int> InputGradientCases => new() { { "LstmGru", 1 }, { "LstmGru", 2 }, { "Bidirectional", 1 }, { "GruResetBefore", 1 }, { "GruResetBefore", 2 } };
+    public static TheoryData<string, int> InputGradientCases => new() { { "LstmGru", 1 }, { "LstmGru", 2 }, { "Bidirectional", 1 }, { "GruResetBefore", 1 }, { "GruResetBefore", 2 }, { "LayerNormGru", 1 }, { "LayerNormGru", 2 }, { "LayerNormGru", 3 } };
 
     /// <summary>The model and its reference with the masks on (<paramref name="training"/>) or off.</summary>
     private (ModelBase Model, ReferenceNetwork Reference, float[,,] X, Array Y) Build(string name, bool training)
@@ -63,6 +63,17 @@ public class RecurrentDropoutTests
                 var r = new ReferenceNetwork(m.Description).Dense("time_distributed", 2, 3)
                     .Recurrent("gru", new CellOptions(Cell.GRU, 3, 4) { ResetAfter = false, ReturnSequences = true, Dropout = 0.3, RecurrentDropout = 0.4, Masks = Masks("Layer1") })
                     .Recurrent("gru_1", new CellOptions(Cell.GRU, 4, 3) { ResetAfter = false, GoBackwards = true, RecurrentDropout = 0.3, Masks = Masks("Layer2") })
+                    .Dense("dense", 3, 1);
+                return (m, r, Inputs(random, 4, 6, 2), Vectors(random, 4, 1));
+            }
+
+            case "LayerNormGru":
+            {
+                var m = new DropoutLayerNormGruModel(device, seed: 11);
+                var r = new ReferenceNetwork(m.Description).Dense("time_distributed", 2, 3)
+                    .Recurrent("gru", new CellOptions(Cell.GRU, 3, 4) { LayerNorm = true, ReturnSequences = true, Dropout = 0.3, RecurrentDropout = 0.4, Masks = Masks("Layer1") })
+                    .Recurrent("gru_1", new CellOptions(Cell.GRU, 4, 3) { LayerNorm = true, ResetAfter = false, ReturnSequences = true, RecurrentDropout = 0.3, Masks = Masks("Layer2") })
+                    .Bidirectional("bidirectional", new CellOptions(Cell.GRU, 3, 3) { Dropout = 0.2, RecurrentDropout = 0.3, Masks = Masks("Layer3") }, MergeMode.Multiply)
                     .Dense("dense", 3, 1);
                 return (m, r, Inputs(random, 4, 6, 2), Vectors(random, 4, 1));
             }

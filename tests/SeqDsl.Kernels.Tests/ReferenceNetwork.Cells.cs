@@ -10,7 +10,7 @@ internal sealed record CellOptions(Cell Kind, int Features, int Units)
     /// <summary>TF's PeepholeLSTMCell: i and f see c(t−1), o sees c(t).</summary>
     public bool Peepholes { get; init; }
 
-    /// <summary>The seed's LNSimpleRNNCell: LayerNormalization of the pre-activations x·W + h·U + b before the activations.</summary>
+    /// <summary>The seed's LNSimpleRNNCell: LayerNormalization of the pre-activations x·W + h·U + b before the activations (GRU: z and r together, then the candidate).</summary>
     public bool LayerNorm { get; init; }
 
     public bool ResetAfter { get; init; } = true;
@@ -68,18 +68,39 @@ internal sealed partial class ReferenceNetwork
     }
 
     /// <summary>Keras Bidirectional: forward_ cell on x, backward_ cell on x reversed, its outputs reversed back, then merged.</summary>
+    /// <remarks>Stateful: each direction carries its own state, keyed "name/forward_" and "name/backward_" in <see cref="InitialStates"/> and <see cref="FinalStates"/>.</remarks>
     public ReferenceNetwork Bidirectional(string name, CellOptions options, MergeMode merge)
     {
+        List<double[]> Direction(string prefix, bool reversed, double[] w, double[][] x)
+        {
+            string key = name + "/" + prefix;
+            double[]? initial = null;
+            if (options.Stateful && InitialStates.TryGetValue(key, out var saved) && saved.TryGetValue(currentSample, out var state))
+            {
+                initial = state;
+            }
+
+            var (outputs, final) = RunCell(name, prefix, options with { GoBackwards = reversed }, w, x, initial);
+            if (options.Stateful)
+            {
+                if (!FinalStates.ContainsKey(key)) FinalStates[key] = new();
+                FinalStates[key][currentSample] = final;
+            }
+
+            return outputs;
+        }
+
         layers.Add((w, x) =>
         {
-            var (forward, _) = RunCell(name, "forward_", options with { GoBackwards = false }, w, x, null);
-            var (backward, _) = RunCell(name, "backward_", options with { GoBackwards = true }, w, x, null);
+            var forward = Direction("forward_", false, w, x);
+            var backward = Direction("backward_", true, w, x);
             int steps = x.Length;
             double[] Merge(double[] a, double[] b) => merge switch
             {
                 MergeMode.Concat => a.Concat(b).ToArray(),
                 MergeMode.Sum => a.Zip(b, (p, q) => p + q).ToArray(),
                 MergeMode.Average => a.Zip(b, (p, q) => (p + q) / 2).ToArray(),
+                MergeMode.Multiply => a.Zip(b, (p, q) => p * q).ToArray(),
                 _ => throw new ArgumentOutOfRangeException(nameof(merge)),
             };
 
@@ -89,6 +110,10 @@ internal sealed partial class ReferenceNetwork
         });
         return this;
     }
+
+    /// <summary>One direction's cell (parameter prefix "forward_" or "backward_") run forward over x alone: h of every step.</summary>
+    public List<double[]> Direction(double[] weights, string layer, string prefix, CellOptions options, double[][] x) =>
+        RunCell(layer, prefix, options with { GoBackwards = false }, weights, x, null).Outputs;
 
     /// <summary>Runs one cell over the sequence; returns h of every processed step (in processing order) and the final state (h, then c for LSTM).</summary>
     private (List<double[]> Outputs, double[] Final) RunCell(string layer, string prefix, CellOptions o, double[] w, double[][] x, double[]? initial)
@@ -128,9 +153,10 @@ internal sealed partial class ReferenceNetwork
             return sum;
         }
 
-        double[] Normalize(double[] z)
+        // LayerNormalization of z, scaled and shifted by gamma and beta from column `column` on.
+        double[] Normalize(double[] z, int column = 0)
         {
-            int gamma = Offset(layer, prefix + "layer_norm_gamma"), beta = Offset(layer, prefix + "layer_norm_beta");
+            int gamma = Offset(layer, prefix + "layer_norm_gamma") + column, beta = Offset(layer, prefix + "layer_norm_beta") + column;
             double mean = z.Average();
             double variance = z.Select(v => (v - mean) * (v - mean)).Average();
             double sigma = Math.Sqrt(variance + o.Epsilon);
@@ -184,36 +210,33 @@ internal sealed partial class ReferenceNetwork
 
                 default:
                 {
+                    // Keras reset_after = True: bias [2, 3u], h̃ = tanh(x·W_h + b_h + r ⊙ (h·U_h + b'_h)); reset_after =
+                    // False: one bias, h̃ = tanh(x·W_h + (r ⊙ h)·U_h + b_h). With LayerNorm the z and r pre-activations
+                    // are normalized together (gamma and beta columns [0, 2u)), then the candidate's on its own ([2u, 3u)).
                     var zx = InputPart(xt, 0);
+                    var zh = new double[width];
                     if (o.ResetAfter)
                     {
-                        // Keras reset_after = True: bias [2, 3u]; h̃ = tanh(x·W_h + b_h + r ⊙ (h·U_h + b'_h)).
-                        var zh = new double[width];
                         for (int g = 0; g < width; g++) zh[g] = w[bias + width + g] + RecurrentPart(h, g);
-                        for (int j = 0; j < u; j++)
-                        {
-                            double update = Sigmoid(zx[j] + zh[j]), reset = Sigmoid(zx[u + j] + zh[u + j]);
-                            double hh = Math.Tanh(zx[2 * u + j] + reset * zh[2 * u + j]);
-                            hn[j] = update * h[j] + (1 - update) * hh;
-                        }
                     }
-                    else
-                    {
-                        // Keras reset_after = False: one bias; h̃ = tanh(x·W_h + (r ⊙ h)·U_h + b_h).
-                        var reset = new double[u];
-                        var update = new double[u];
-                        for (int j = 0; j < u; j++)
-                        {
-                            update[j] = Sigmoid(zx[j] + RecurrentPart(h, j));
-                            reset[j] = Sigmoid(zx[u + j] + RecurrentPart(h, u + j));
-                        }
 
-                        var resetState = h.Select((v, k) => reset[k] * v).ToArray();
-                        for (int j = 0; j < u; j++)
-                        {
-                            double hh = Math.Tanh(zx[2 * u + j] + RecurrentPart(resetState, 2 * u + j));
-                            hn[j] = update[j] * h[j] + (1 - update[j]) * hh;
-                        }
+                    var zr = new double[2 * u];
+                    for (int g = 0; g < 2 * u; g++) zr[g] = zx[g] + (o.ResetAfter ? zh[g] : RecurrentPart(h, g));
+                    if (o.LayerNorm) zr = Normalize(zr, 0);
+                    var update = zr.Take(u).Select(Sigmoid).ToArray();
+                    var reset = zr.Skip(u).Select(Sigmoid).ToArray();
+                    var resetState = h.Select((v, k) => reset[k] * v).ToArray();
+                    var candidate = new double[u];
+                    for (int j = 0; j < u; j++)
+                    {
+                        candidate[j] = zx[2 * u + j] + (o.ResetAfter ? reset[j] * zh[2 * u + j] : RecurrentPart(resetState, 2 * u + j));
+                    }
+
+                    if (o.LayerNorm) candidate = Normalize(candidate, 2 * u);
+                    for (int j = 0; j < u; j++)
+                    {
+                        double hh = Math.Tanh(candidate[j]);
+                        hn[j] = update[j] * h[j] + (1 - update[j]) * hh;
                     }
 
                     break;

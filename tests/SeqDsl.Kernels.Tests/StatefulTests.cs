@@ -141,6 +141,49 @@ public class StatefulTests
         AssertInputGradient("StatefulModel", model, reference, 1, second, targets);
     }
 
+    /// <summary>
+    /// Keras's stateful Bidirectional: each direction carries its own state, so the backward direction, which ended at
+    /// the first step of the previous batch, starts this batch's last step from there. The second batch's outputs,
+    /// loss, parameter gradients and input gradient against the reference started from both directions' carried states.
+    /// </summary>
+    [Fact]
+    public void Bidirectional_directions_each_carry_their_own_state()
+    {
+        var random = new Random(48);
+        var first = Inputs(random, Batch, 5, 2);
+        var second = Inputs(random, Batch, 4, 2);
+        var y = Inputs(random, Batch, 4, 2);
+        using var model = new StatefulBidirectionalModel(device, seed: 11);
+        var reference = new ReferenceNetwork(model.Description).Dense("time_distributed", 2, 3)
+            .Bidirectional("bidirectional", new CellOptions(Cell.LSTM, 3, 3) { ReturnSequences = true, Stateful = true }, MergeMode.Concat)
+            .Bidirectional("bidirectional_1", new CellOptions(Cell.GRU, 6, 3) { ReturnSequences = true, Stateful = true }, MergeMode.Multiply)
+            .Dense("time_distributed_1", 3, 2);
+
+        var fromZero = Predict(model, first, Batch);
+        AssertForward("StatefulBidirectional, first batch", model, reference, first, fromZero);
+        var keys = reference.FinalStates.Keys.ToList();
+        Assert.Equal(4, keys.Count); // two layers, two directions each
+        foreach (var key in keys)
+        {
+            reference.InitialStates[key] = new Dictionary<int, double[]>(reference.FinalStates[key]);
+        }
+
+        var weights = model.GetWeights().Select(v => (double)v).ToArray();
+        var (gradients, loss) = model.ComputeGradients(TensorData.From(second), TensorData.From(y, "y"));
+        var targets = y.Cast<float>().ToArray();
+        double referenceLoss = reference.Loss(weights, second, targets, model.Description.Loss);
+        Assert.True(Math.Abs(loss - referenceLoss) <= 1e-5 * Math.Max(1, referenceLoss), $"loss {loss} vs reference {referenceLoss} from the carried states");
+        AssertParameterGradients("StatefulBidirectional", model, reference, second, targets, gradients);
+        AssertInputGradient("StatefulBidirectional", model, reference, 1, second, targets);
+        AssertInputGradient("StatefulBidirectional", model, reference, 2, second, targets);
+
+        // The carried state matters (a zero start differs), and ResetStates forgets it.
+        model.ResetStates();
+        Assert.Equal(fromZero, Predict(model, first, Batch));
+        var carried = Predict(model, first, Batch);
+        Assert.True(fromZero.Zip(carried).Max(p => Math.Abs(p.First - p.Second)) > 1e-3, "the second call started from zeros again");
+    }
+
     [Fact]
     public void Fit_keeps_the_order_of_a_stateful_model()
     {

@@ -145,11 +145,11 @@ internal static class LayerCosts
         double gu = (cell switch { CellKind.LSTM => 4, CellKind.GRU => 3, _ => 1 }) * u;
 
         // What RecurrentEmitter caches per step: LSTM i, f, c̃, o and c; GRU z, r, h̃ and, with reset_after, the
-        // recurrent candidate term; plus the normalized pre-activations and 1/σ with LayerNorm. Gate gradients: two
-        // sets per step for reset_after GRU and LayerNorm cells (input side and recurrent side), else one.
+        // recurrent candidate term; plus the normalized pre-activations and 1/σ (two for GRU) with LayerNorm. Gate
+        // gradients: one set per step, one more for reset_after GRU (recurrent side), one more with LayerNorm (after it).
         bool resetAfter = cell == CellKind.GRU && layer.Spec.ResetAfter;
-        double cache = (cell switch { CellKind.LSTM => 5 * u, CellKind.GRU => resetAfter ? 4 * u : 3 * u, _ => 0 }) + (layer.Spec.LayerNorm ? gu + 1 : 0);
-        double gradient = (resetAfter || layer.Spec.LayerNorm ? 2 : 1) * gu;
+        double cache = (cell switch { CellKind.LSTM => 5 * u, CellKind.GRU => resetAfter ? 4 * u : 3 * u, _ => 0 }) + (layer.Spec.LayerNorm ? gu + (cell == CellKind.GRU ? 2 : 1) : 0);
+        double gradient = (1 + (resetAfter ? 1 : 0) + (layer.Spec.LayerNorm ? 1 : 0)) * gu;
         bool sequences = layer.Spec.ReturnSequences;
 
         // Forward, per step: x·W (F×GU) and h·U (U×GU).

@@ -28,7 +28,7 @@ internal sealed partial class RecurrentEmitter
             Const(w, "TransposedRow", features + units, "floats per gate column of the transposed weights: input weights, then recurrent weights");
             if (Normalized)
             {
-                Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations, then 1/σ");
+                EmitLayerNormBackwardConstants(w);
             }
 
             EmitDropoutConstants(w, d, input: !Io.IsFirst, state: true);
@@ -68,7 +68,11 @@ internal sealed partial class RecurrentEmitter
                 using (w.Block("for (int t = steps - 1; t >= 0; t--)"))
                 {
                     w.Line("long s = stateRow + t;");
-                    if (ResetBefore)
+                    if (Normalized && cell == CellKind.GRU)
+                    {
+                        EmitGruLayerNormBackwardStep(w, d); // ends with dz (and dzh) before the normalizations
+                    }
+                    else if (ResetBefore)
                     {
                         EmitGruResetBeforeBackwardStep(w, d);
                     }
@@ -92,7 +96,7 @@ internal sealed partial class RecurrentEmitter
                         }
                     }
 
-                    if (Normalized)
+                    if (Normalized && cell != CellKind.GRU)
                     {
                         EmitLayerNormBackward(w);
                     }
@@ -166,9 +170,8 @@ internal sealed partial class RecurrentEmitter
     }
 
     private string GradientWidthComment =>
-        ResetAfter ? "input-side gate gradients, then recurrent-side ones"
-        : Normalized ? "gradients before the layer normalization (kernels, bias), then after it (gamma, beta" + (Peepholes ? ", peepholes)" : ")")
-        : "gate gradients per step";
+        (ResetAfter ? "input-side gate gradients, then recurrent-side ones" : Normalized ? "gradients before the layer normalization (kernels, bias)" : "gate gradients per step")
+        + (Normalized ? (ResetAfter ? ", then those after the layer normalization (gamma, beta)" : ", then after it (gamma, beta" + (Peepholes ? ", peepholes)" : ")")) : "");
 
     /// <summary>The gradient arriving at h(t)[j] from the layer's output at processing step t.</summary>
     private string OutputGradientAt(RecurrentDirection d)
@@ -179,7 +182,7 @@ internal sealed partial class RecurrentEmitter
         }
 
         return ReturnSequences
-            ? MergeScale + "outputGradient[(stateRow + " + OutputStep(d) + ") * OutputWidth + Column + j]"
-            : "(t == steps - 1 ? " + MergeScale + "outputGradient[(long)b * OutputWidth + Column + j] : 0f)";
+            ? MergeScale + "outputGradient[(stateRow + " + OutputStep(d) + ") * OutputWidth + Column + j]" + PartnerFactor()
+            : "(t == steps - 1 ? " + MergeScale + "outputGradient[(long)b * OutputWidth + Column + j]" + PartnerFactor() + " : 0f)";
     }
 }

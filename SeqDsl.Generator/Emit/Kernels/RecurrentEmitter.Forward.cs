@@ -74,17 +74,21 @@ internal sealed partial class RecurrentEmitter
                     }
 
                     w.Line("long s = stateRow + t;");
-                    if (Normalized)
+                    if (Normalized && cell == CellKind.GRU)
                     {
-                        EmitLayerNormForward(w);
+                        EmitGruLayerNormStep(w, d); // two normalizations, around the reset gate
                     }
-
-                    if (ResetBefore)
+                    else if (ResetBefore)
                     {
                         EmitGruResetBeforeStep(w, d);
                     }
                     else
                     {
+                        if (Normalized)
+                        {
+                            EmitLayerNormForward(w);
+                        }
+
                         using (w.Block("for (int j = 0; j < Units; j++)"))
                         {
                             switch (cell)
@@ -108,7 +112,7 @@ internal sealed partial class RecurrentEmitter
                 if (!ReturnSequences)
                 {
                     w.Line(Bidirectional
-                        ? "for (int j = 0; j < Units; j++) output[(long)b * OutputWidth + Column + j] " + (d.Accumulates && !Concatenates ? "+=" : "=") + " " + MergeScale + "h[j];" + AccumulateComment(d)
+                        ? "for (int j = 0; j < Units; j++) output[(long)b * OutputWidth + Column + j] " + MergeAssign(d) + " " + MergeScale + "h[j];" + AccumulateComment(d)
                         : "for (int j = 0; j < Units; j++) output[(long)b * Units + j] = h[j];");
                 }
 
@@ -169,7 +173,7 @@ internal sealed partial class RecurrentEmitter
         w.Line("states[s * Units + j] = h[j];");
         if (Bidirectional && ReturnSequences)
         {
-            w.Line("output[(stateRow + " + OutputStep(d) + ") * OutputWidth + Column + j] " + (d.Accumulates && !Concatenates ? "+=" : "=") + " " + MergeScale + "h[j];" + AccumulateComment(d));
+            w.Line("output[(stateRow + " + OutputStep(d) + ") * OutputWidth + Column + j] " + MergeAssign(d) + " " + MergeScale + "h[j];" + AccumulateComment(d));
         }
     }
 }

@@ -39,12 +39,7 @@ internal sealed partial class RecurrentEmitter
             w.Line("cache[e + Units] = r;");
         }
 
-        using (w.Block("for (int k = 0; k < Units; k++)"))
-        {
-            w.Line("float rk = rh[k];");
-            w.Line("for (int g = 0; g < Units; g++) z[2 * Units + g] += rk * parameters[RecurrentKernel + k * GateWidth + 2 * Units + g];");
-        }
-
+        EmitResetStateMatmul(w);
         using (w.Block("for (int j = 0; j < Units; j++)"))
         {
             w.Line("float u = z[j];");
@@ -52,6 +47,16 @@ internal sealed partial class RecurrentEmitter
             w.Line("h[j] = u * h[j] + (1f - u) * hh;");
             w.Line("cache[s * CacheWidth + 2 * Units + j] = hh;");
             EmitStoreState(w, d);
+        }
+    }
+
+    /// <summary>reset_after = False: the candidate's recurrent matmul, (r ⊙ h(t−1))·U_h, added to its pre-activation.</summary>
+    private static void EmitResetStateMatmul(CodeWriter w)
+    {
+        using (w.Block("for (int k = 0; k < Units; k++)"))
+        {
+            w.Line("float rk = rh[k];");
+            w.Line("for (int g = 0; g < Units; g++) z[2 * Units + g] += rk * parameters[RecurrentKernel + k * GateWidth + 2 * Units + g];");
         }
     }
 
@@ -94,6 +99,15 @@ internal sealed partial class RecurrentEmitter
             w.Line("dh[j] = dhj * u; // direct path h(t-1) → h(t)");
         }
 
+        EmitResetStateBackward(w);
+    }
+
+    /// <summary>
+    /// reset_after = False: from the gradient of the candidate's pre-activation (dz's candidate block) back through
+    /// its matmul to r ⊙ h(t−1): the gradient of what the reset gate's sigmoid reads, and part of h(t−1)'s.
+    /// </summary>
+    private void EmitResetStateBackward(CodeWriter w)
+    {
         using (w.Block("for (int k = 0; k < Units; k++)"))
         {
             w.Line("float dResetState = 0f; // gradient of (r ⊙ h(t−1))[k]");

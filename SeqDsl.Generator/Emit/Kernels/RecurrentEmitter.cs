@@ -7,7 +7,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
 /// SimpleRNN, LSTM and GRU (Keras semantics and weight layouts), with their options: peephole LSTM, GRU with
-/// reset_after false, layer normalization inside the cell, GoBackwards, Bidirectional and stateful layers.
+/// reset_after false, layer normalization inside the cell, GoBackwards, Bidirectional (every Keras merge mode) and
+/// stateful layers (Bidirectional ones too: each direction carries its own state).
 /// Schedule: one thread per sequence, the time loop inside the kernel, the state in thread-local arrays of constant
 /// size, the innermost loops over the contiguous gate columns (what PoCL's compiler vectorizes). Backward is full
 /// backprop through time in one launch; the weight gradients take two more: per-sequence partial sums of the weight
@@ -15,7 +16,7 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// the sums are deterministic and need no atomics. A Bidirectional layer runs these
 /// kernels once per direction.
 /// </summary>
-/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, and the cell math (Lstm, Gru, SimpleRnn, LayerNorm).</remarks>
+/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, and the cell math (Lstm, Gru, LayerNorm, GruLayerNorm), and the Bidirectional merge (Merge).</remarks>
 internal sealed partial class RecurrentEmitter : LayerEmitter
 {
     private readonly CellKind cell;
@@ -42,21 +43,6 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
     public static string? Unsupported(LayerPlan plan)
     {
         var s = plan.Spec;
-        if (s.Kind == LayerKind.Bidirectional && s.MergeMode == (int)MergeModeKind.Multiply)
-        {
-            return "Bidirectional layers with MergeMode.Multiply";
-        }
-
-        if (s.LayerNorm && s.Cell == (int)CellKind.GRU)
-        {
-            return "layer-normalized GRU cells";
-        }
-
-        if (s.Stateful && s.Kind == LayerKind.Bidirectional)
-        {
-            return "stateful Bidirectional layers";
-        }
-
         if (s.Activation == (int)ActivationKind.Softmax || s.RecurrentActivation == (int)ActivationKind.Softmax)
         {
             return "softmax inside a recurrent cell";
@@ -109,17 +95,20 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
     /// <summary>Where the layer normalization's cache starts in a step: the normalized pre-activations, then 1/σ.</summary>
     private int LayerNormStart => CellCacheWidth;
 
-    private int CacheWidth => CellCacheWidth + (Normalized ? GateWidth + 1 : 0);
+    private int CacheWidth => CellCacheWidth + (Normalized ? GateWidth + Normalizations : 0);
 
     /// <summary>
     /// Gate gradients stored per step. GRU with reset_after keeps the input-side and the recurrent-side ones (they
-    /// differ in the candidate block); a layer-normalized cell keeps the gradients before the normalization (for
-    /// the kernels and bias) and after it (for gamma, beta and the peepholes).
+    /// differ in the candidate block); a layer-normalized cell also keeps, after those, the gradients after the
+    /// normalization (for gamma, beta and the peepholes).
     /// </summary>
-    private int GradientWidth => ResetAfter || Normalized ? 2 * GateWidth : GateWidth;
+    private int GradientWidth => PreNormalizationWidth + (Normalized ? GateWidth : 0);
+
+    /// <summary>Gate gradients per step that reach the kernels and bias: input side, then (reset_after) recurrent side.</summary>
+    private int PreNormalizationWidth => ResetAfter ? 2 * GateWidth : GateWidth;
 
     /// <summary>Where, within a step's gate gradients, those of the gate pre-activations after the normalization start.</summary>
-    private int GateSide => Normalized ? GateWidth : 0;
+    private int GateSide => Normalized ? PreNormalizationWidth : 0;
 
     /// <summary>Floats of carried state per sequence: h, and c for LSTM.</summary>
     private int StateWidth => cell == CellKind.LSTM ? 2 * units : units;
@@ -275,6 +264,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             list.Add(new(Floats, "initial", InitialView(d)));
         }
 
+        AddMergeArguments(list, d);
         AddDropoutArguments(list);
         list.Add(new("int", "batch", "n"));
         list.Add(new("int", "steps", "steps"));
@@ -471,7 +461,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
 
         if (Bidirectional)
         {
-            Const(w, "OutputWidth", OutputWidth, Concatenates ? "both directions side by side" : "both directions " + (MergeScale.Length > 0 ? "averaged" : "summed"));
+            Const(w, "OutputWidth", OutputWidth, MergeDescription);
             Const(w, "Column", Concatenates && d.Reversed ? units : 0, "where this direction's units start in an output row");
         }
     }

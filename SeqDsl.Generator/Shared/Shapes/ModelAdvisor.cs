@@ -48,14 +48,8 @@ internal static class ModelAdvisor
             var layer = layers[i];
             var s = layer.Spec;
 
-            // SEQ014: stateful layers need a fixed batch and cannot run backwards over the whole sequence.
-            if (s.Stateful && s.Kind == LayerKind.Bidirectional)
-            {
-                yield return new Finding(DiagnosticIds.InvalidStateful, FindingSeverity.Error,
-                    $"{layer.Title} cannot be stateful: its backward direction needs the whole sequence, so no state can be carried to the next batch",
-                    s.LocationOf("Stateful"), layer.Index, "Stateful");
-            }
-            else if (s.Stateful && spec.BatchSize == 0)
+            // SEQ014: stateful layers need a fixed batch (a Bidirectional one too: each direction carries its own state, as Keras).
+            if (s.Stateful && spec.BatchSize == 0)
             {
                 yield return new Finding(DiagnosticIds.InvalidStateful, FindingSeverity.Error,
                     $"{layer.Title} is stateful, so it carries the state of sample i to sample i of the next batch and needs a fixed batch size; set BatchSize on [SequenceModel]",
