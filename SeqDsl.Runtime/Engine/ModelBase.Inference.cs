@@ -33,31 +33,23 @@ public abstract partial class ModelBase
             DataValidator.Steps(x, Description, network);
             int outputs = network.OutputsPerSample(x.Steps);
             var result = new float[(long)x.Samples * outputs];
-            var chunkBuffers = new PredictionBuffers(Device.Accelerator);
-            try
+            var chunkBuffers = RentPredictionBuffers();
+            int chunk = Math.Min(batchSize, x.Samples);
+            int start = 0;
+            while (start < x.Samples)
             {
-                int chunk = Math.Min(batchSize, x.Samples);
-                int start = 0;
-                while (start < x.Samples)
+                int count = Math.Min(chunk, x.Samples - start);
+                try
                 {
-                    int count = Math.Min(chunk, x.Samples - start);
-                    try
-                    {
-                        PredictChunk(network, chunkBuffers, x, start, count, outputs, result);
-                        start += count;
-                    }
-                    catch (Exception e) when (IsOutOfMemory(e) && chunk > 1)
-                    {
-                        // Free this call's buffers and retry the same samples in smaller chunks.
-                        chunkBuffers.Dispose();
-                        chunkBuffers = new PredictionBuffers(Device.Accelerator);
-                        chunk = Math.Max(1, chunk / 2);
-                    }
+                    PredictChunk(network, chunkBuffers, x, start, count, outputs, result);
+                    start += count;
                 }
-            }
-            finally
-            {
-                chunkBuffers.Dispose();
+                catch (Exception e) when (IsOutOfMemory(e) && chunk > 1)
+                {
+                    // Free the buffers and retry the same samples in smaller chunks.
+                    chunkBuffers = RentPredictionBuffers(fresh: true);
+                    chunk = Math.Max(1, chunk / 2);
+                }
             }
 
             return result;
@@ -107,6 +99,30 @@ public abstract partial class ModelBase
         }
     }
 
+    /// <summary>
+    /// The device buffers of the last prediction, kept for the next one: a batch-1 call then allocates nothing on the
+    /// device (allocation and release cost more than the forward pass of a small model). They grow to the largest
+    /// chunk seen, and are freed with the model or when the device runs out of memory. Callers hold <see cref="Gate"/>.
+    /// </summary>
+    private PredictionBuffers? predictionBuffers;
+
+    /// <summary>The kept prediction buffers, or (<paramref name="fresh"/>, after an out-of-memory failure) new, empty ones.</summary>
+    private PredictionBuffers RentPredictionBuffers(bool fresh = false)
+    {
+        if (fresh)
+        {
+            ReleasePredictionBuffers();
+        }
+
+        return predictionBuffers ??= new PredictionBuffers(Device.Accelerator);
+    }
+
+    private void ReleasePredictionBuffers()
+    {
+        predictionBuffers?.Dispose();
+        predictionBuffers = null;
+    }
+
     private void PredictChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, float[] result)
     {
         var batch = LoadChunk(network, buffers, x, start, count, outputs);
@@ -120,7 +136,7 @@ public abstract partial class ModelBase
         int valuesPerSample = x.ValuesPerSample;
         buffers.Ensure(count, valuesPerSample, outputs);
         network.Reserve(count, x.Steps);
-        buffers.Inputs.SubView(0, (long)count * valuesPerSample).CopyFromCPU(x.Data.AsSpan(start * valuesPerSample, count * valuesPerSample).ToArray());
+        buffers.Inputs.SubView(0, (long)count * valuesPerSample).CopyFromCPU((ReadOnlySpan<float>)x.Data.AsSpan(start * valuesPerSample, count * valuesPerSample));
         var batch = new BatchContext
         {
             Parameters = parameters.View,

@@ -40,31 +40,23 @@ public abstract partial class ModelBase
             var result = new float[(long)x.Samples * outputs];
             var h = layers.Select(l => new float[x.Samples, l.Units]).ToArray();
             var c = layers.Select(l => l.HasCellState ? new float[x.Samples, l.Units] : null).ToArray();
-            var buffers = new PredictionBuffers(Device.Accelerator);
-            try
+            var buffers = RentPredictionBuffers();
+            int chunk = Math.Min(batchSize, x.Samples);
+            int start = 0;
+            while (start < x.Samples)
             {
-                int chunk = Math.Min(batchSize, x.Samples);
-                int start = 0;
-                while (start < x.Samples)
+                int count = Math.Min(chunk, x.Samples - start);
+                try
                 {
-                    int count = Math.Min(chunk, x.Samples - start);
-                    try
-                    {
-                        PredictStateChunk(network, buffers, x, initialState, start, count, outputs, result, h, c);
-                        start += count;
-                    }
-                    catch (Exception e) when (IsOutOfMemory(e) && chunk > 1)
-                    {
-                        // As Predict does: free this call's buffers and retry the same samples in smaller chunks.
-                        buffers.Dispose();
-                        buffers = new PredictionBuffers(Device.Accelerator);
-                        chunk = Math.Max(1, chunk / 2);
-                    }
+                    PredictStateChunk(network, buffers, x, initialState, start, count, outputs, result, h, c);
+                    start += count;
                 }
-            }
-            finally
-            {
-                buffers.Dispose();
+                catch (Exception e) when (IsOutOfMemory(e) && chunk > 1)
+                {
+                    // As Predict does: free the buffers and retry the same samples in smaller chunks.
+                    buffers = RentPredictionBuffers(fresh: true);
+                    chunk = Math.Max(1, chunk / 2);
+                }
             }
 
             return (result, new RecurrentState(layers.Select((l, i) => new LayerState(l.Layer, h[i], c[i]))));

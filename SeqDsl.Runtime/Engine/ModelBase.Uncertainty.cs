@@ -35,7 +35,7 @@ public abstract partial class ModelBase
             var mean = new double[(long)x.Samples * outputs];
             var squares = new double[mean.Length]; // Σ (y − mean)², accumulated by Welford's method
             int chunk = Math.Min(batchSize, x.Samples);
-            using var buffers = new PredictionBuffers(Device.Accelerator);
+            var buffers = RentPredictionBuffers();
             buffers.Ensure(chunk, valuesPerSample, outputs);
             network.Reserve(chunk, x.Steps);
             for (int start = 0; start < x.Samples; start += chunk)

@@ -162,6 +162,7 @@ public abstract partial class ModelBase : IDisposable
             }
 
             disposed = true;
+            ReleasePredictionBuffers();
             program?.Dispose();
             gradients?.Dispose();
             parameters.Dispose();
