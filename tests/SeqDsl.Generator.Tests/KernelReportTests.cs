@@ -26,6 +26,13 @@ public partial class SmallLstm { }
 public partial class SmallDense { }
 ";
 
+    private const string Conv = @"
+[SequenceModel(InputFeatures = 2, InputSteps = 8)]
+[Conv1D(3, 2, Strides = 2)]
+[Conv1D(4, 3, padding: Padding.Same, UseBias = false)]
+public partial class SmallConv { }
+";
+
     [Fact]
     public void Lstm_report_matches_hand_counts()
     {
@@ -90,6 +97,36 @@ public partial class SmallDense { }
         Assert.Equal(112, report.InferenceBytesPerSample(6));
     }
 
+    [Fact]
+    public void Conv_report_matches_hand_counts()
+    {
+        var report = Load(Conv, "SmallConv");
+
+        // Conv1D(3, 2, strides 2) on 2 features, first layer: 2 · 2 · 3 + 3 = 15 parameters, (8 − 2) / 2 + 1 = 4 output steps.
+        var first = report.Layers[0];
+        Assert.Equal((1, 2, 4), (first.ForwardLaunches, first.BackwardLaunches, first.FixedSteps)); // no input gradient: partials, reduction
+        Assert.Equal(new CostTerms(0, 0, 2 * 2 * 2 * 3), first.ForwardFlops);
+        Assert.Equal(new CostTerms(0, 0, 2 * 2 * 2 * 3), first.BackwardFlops); // weight gradients only
+        Assert.Equal(new CostTerms(4 * 15, 0, 4 * (2 + 3)), first.ForwardBytes);
+        // Per step: output, its gradient, the pre-activation gradient (3 · 3), the input and the pre-activation gradient
+        // again (2 + 3); per sample its partial [kernel; bias] (15 floats), written and read.
+        Assert.Equal(new CostTerms(8 * 15, 8 * 15, 4 * (9 + 2 + 3)), first.BackwardBytes);
+
+        // Conv1D(4, 3, same) on 3 features, no bias: 3 · 3 · 4 = 36 parameters, 4 output steps.
+        var second = report.Layers[1];
+        Assert.Equal((1, 3, 4), (second.ForwardLaunches, second.BackwardLaunches, second.FixedSteps)); // input gradient, partials, reduction
+        Assert.Equal(new CostTerms(0, 0, 2 * 36), second.ForwardFlops);
+        Assert.Equal(new CostTerms(0, 0, 2 * 2 * 36), second.BackwardFlops);
+        Assert.Equal(new CostTerms(4 * 36, 0, 4 * (3 + 4)), second.ForwardBytes);
+        Assert.Equal(new CostTerms(8 * 36, 8 * 36, 4 * (12 + 3 + 3 + 4)), second.BackwardBytes); // dx too
+
+        Assert.Equal(9, report.LaunchesPerTrainingStep); // 2 forward, 2 + 3 backward, loss, optimizer
+        // Batch 5 × 8 input steps, 4 output steps: 60 + 400 forward, 120 + 5 · (120 + 4 · 56) backward (first conv);
+        // 144 + 560, 288 + 5 · (288 + 4 · 88) (second); the loss reads 4 × 4 predictions and targets and writes their
+        // gradient, 5 · (8 + 4 · 48); Adam 32 · 51.
+        Assert.Equal(460 + 1840 + 704 + 3488 + 1000 + 1632, report.TrainingBytes(5, 8));
+    }
+
     /// <summary>The report's launch counts are the ones the emitters make: one forward launch (per direction), the rest backward.</summary>
     [Theory]
     [InlineData(nameof(Models.SeqToSeqLstm))]
@@ -98,6 +135,7 @@ public partial class SmallDense { }
     [InlineData(nameof(Models.Linear))]
     [InlineData(nameof(Models.Tagger))]
     [InlineData(nameof(Models.ConvGru))]
+    [InlineData(nameof(Models.SimpleWaveNet))]
     [InlineData(nameof(Models.GlobalAverage))]
     [InlineData(nameof(Models.GruLayerNormAndMerges))]
     public void Launch_counts_follow_the_emitters(string model)

@@ -7,9 +7,11 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <summary>
 /// Conv1D with Keras's kernel layout [KernelSize · Features, Filters] (row = tap · Features + feature).
 /// Forward: one thread per output step of a sample, all filters at once, activation fused.
-/// Backward: one thread per input step gathers the gradient of every window that read it (no scatter, no atomics);
-/// then one thread per weight sums over samples and output steps in a fixed order. The pre-activation gradient
-/// dy · f'(y) is recomputed from the stored output where needed, so the layer keeps no workspace.
+/// Backward: one thread per input step gathers the gradient of every window that read it (no scatter, no atomics).
+/// The weight gradients take two launches: one thread per (sample, row of [kernel; bias]) sums the row's gradient over
+/// the sample's output steps, with contiguous multiply-adds over the filters, into a per-sample partials workspace;
+/// then one thread per weight adds the samples' partials in order. The pre-activation gradient dy · f'(y) is
+/// recomputed from the stored output where needed, so the layer stores no pre-activation gradient.
 /// </summary>
 internal sealed class Conv1DEmitter : WindowEmitter
 {
@@ -29,9 +31,20 @@ internal sealed class Conv1DEmitter : WindowEmitter
     public static string? Unsupported(LayerPlan plan) =>
         plan.Spec.Activation == (int)ActivationKind.Softmax ? "Conv1D with a softmax activation" : null;
 
+    /// <summary>Rows of the kernel: row = tap · Features + feature.</summary>
+    private int KernelRows => Plan.Spec.KernelSize * features;
+
+    /// <summary>Rows of the [kernel; bias] matrix the weight gradients are summed by.</summary>
+    private int MatrixRows => KernelRows + (Tensor("bias") is null ? 0 : 1);
+
+    private string PartialsView => FieldPrefix + "WeightPartials!.View";
+
     public override IEnumerable<WorkspaceBuffer> Workspace
     {
-        get { yield break; }
+        get
+        {
+            yield return new WorkspaceBuffer(FieldPrefix + "WeightPartials", I(Plan.ParameterCount), "each sample's partial gradient of kernel and bias, summed over its output steps");
+        }
     }
 
     public override IEnumerable<KernelField> Kernels
@@ -44,7 +57,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
                 yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward");
             }
 
-            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "WeightGradients");
+            yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials");
+            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
         }
     }
 
@@ -62,13 +76,14 @@ internal sealed class Conv1DEmitter : WindowEmitter
             w.Line(FieldPrefix + "Backward(device.GridFor(n * steps), batch.Parameters, " + Io.Output + ", " + Io.OutputGradient + ", " + Io.InputGradient + ", n, steps, " + OutSteps + ");");
         }
 
-        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + Io.OutputGradient + ", batch.Gradients, n, steps, " + OutSteps + ");");
+        w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + Io.OutputGradient + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
+        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + PartialsView + ", batch.Gradients, n);");
     }
 
     public override void EmitKernels(CodeWriter w)
     {
         var bias = Tensor("bias");
-        string delta = "outputGradient[y] * " + ActivationCode.DerivativeFromOutput(activation, "output[y]");
+        string delta = Delta("y");
 
         w.Summary(Describe() + ": forward, one thread per output step of a sample, every filter, activation fused.");
         using (w.Block("public static void " + Prefix + "Forward(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, int batch, int steps, int outSteps)"))
@@ -145,49 +160,63 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
 
         w.Line();
-        w.Summary(Describe() + ": gradient of every weight, one thread per weight, summed over samples and output steps in a fixed order.");
-        using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, ArrayView<float> outputGradient, ArrayView<float> gradients, int batch, int steps, int outSteps)"))
+        EmitWeightGradientPartials(w);
+        w.Line();
+        EmitPartialsReduction(w, Plan.ParameterCount, "kernel [KernelSize · Features, Filters]" + (bias is null ? "" : " then bias [Filters]"));
+    }
+
+    /// <summary>The pre-activation gradient of output value <paramref name="y"/>: dy · f'(y), f' recomputed from the stored output.</summary>
+    private string Delta(string y) => "outputGradient[" + y + "] * " + ActivationCode.DerivativeFromOutput(activation, "output[" + y + "]");
+
+    private void EmitWeightGradientPartials(CodeWriter w)
+    {
+        bool hasBias = Tensor("bias") is not null;
+        w.Summary(Describe() + ": each sample's partial weight gradients, one thread per (sample, row of [kernel; bias]): the row's input value\n"
+            + "(tap k, feature c; 1 for the bias row) at every output step whose window reads it, times that step's pre-activation gradients, summed over the output steps in order.");
+        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, ArrayView<float> outputGradient, ArrayView<float> partials, int batch, int steps, int outSteps)"))
         {
             Sizes(w);
-            Const(w, "First", Plan.ParameterOffset, "this layer's first parameter in the flat buffer");
-            Const(w, "KernelCount", Plan.Spec.KernelSize * features * filters, "kernel [KernelSize · Features, Filters]");
-            Const(w, "BiasCount", bias is null ? 0 : filters, bias is null ? "no bias" : "bias [Filters]");
+            Const(w, "KernelRows", KernelRows, "kernel rows, row = tap · Features + feature");
+            Const(w, "MatrixRows", MatrixRows, hasBias ? "kernel rows, then the bias row" : "kernel rows (no bias)");
             EmitGeometry(w, taps: false);
             Const(w, "Dilation", Plan.Spec.Dilation, "steps between taps");
-            using (GridStride(w, "p", "KernelCount + BiasCount"))
+            w.Line("var sum = LocalMemory.Allocate<float>(Filters); // this row's partial gradient");
+            using (GridStride(w, "item", "batch * MatrixRows"))
             {
-                w.Line("float sum = 0f;");
-                using (w.Block("if (p < KernelCount)"))
+                w.Line("int b = item / MatrixRows;");
+                w.Line("int row = item - b * MatrixRows;" + (hasBias ? " // a kernel row, or the bias row when row == KernelRows" : ""));
+                w.Line("for (int u = 0; u < Filters; u++) sum[u] = 0f;");
+                using (w.Block("if (row < KernelRows)" + (hasBias ? "" : " // always: no bias row")))
                 {
-                    w.Line("int k = p / (Features * Filters);");
-                    w.Line("int c = (p / Filters) % Features;");
-                    w.Line("int u = p % Filters;");
-                    using (w.Block("for (int b = 0; b < batch; b++)"))
+                    w.Line("int k = row / Features; // tap");
+                    w.Line("int c = row - k * Features; // feature");
+                    w.Line("long x = " + InputSample("b") + ";");
+                    using (w.Block("for (int o = 0; o < outSteps; o++)"))
                     {
-                        w.Line("long x = " + InputSample("b") + ";");
-                        using (w.Block("for (int o = 0; o < outSteps; o++)"))
+                        w.Line("int t = o * Strides + k * Dilation - padLeft;");
+                        using (w.Block("if (t >= 0 && t < steps) // outside: zero padding, adds nothing"))
                         {
-                            w.Line("int t = o * Strides + k * Dilation - padLeft;");
-                            using (w.Block("if (t >= 0 && t < steps)"))
-                            {
-                                w.Line("long y = ((long)b * outSteps + o) * Filters + u;");
-                                w.Line("sum += input[(x + t) * Features + c] * " + delta + ";");
-                            }
+                            w.Line("float xc = input[(x + t) * Features + c];");
+                            w.Line("long y = ((long)b * outSteps + o) * Filters;");
+                            w.Line("for (int u = 0; u < Filters; u++) sum[u] += xc * " + Delta("y + u") + ";");
                         }
                     }
                 }
 
-                using (w.Block("else"))
+                if (hasBias)
                 {
-                    w.Line("int u = p - KernelCount;");
-                    using (w.Block("for (int r = 0; r < batch * outSteps; r++)"))
+                    using (w.Block("else"))
                     {
-                        w.Line("long y = (long)r * Filters + u;");
-                        w.Line("sum += " + delta + ";");
+                        using (w.Block("for (int o = 0; o < outSteps; o++)"))
+                        {
+                            w.Line("long y = ((long)b * outSteps + o) * Filters;");
+                            w.Line("for (int u = 0; u < Filters; u++) sum[u] += " + Delta("y + u") + ";");
+                        }
                     }
                 }
 
-                w.Line("gradients[First + p] = sum;");
+                w.Line("long partial = (long)item * Filters; // = b · MatrixRows · Filters + row · Filters: sample b's copy of [kernel; bias]");
+                w.Line("for (int u = 0; u < Filters; u++) partials[partial + u] = sum[u];");
             }
         }
     }

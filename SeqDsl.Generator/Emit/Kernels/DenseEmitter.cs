@@ -283,17 +283,6 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         w.Line();
-        w.Summary(Describe() + ": gradient of every weight, one thread per weight, adding the samples' partials in order (deterministic, no atomics).");
-        using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> partials, ArrayView<float> gradients, int batch)"))
-        {
-            Const(w, "First", Plan.ParameterOffset, "this layer's first parameter in the flat buffer");
-            Const(w, "MatrixCount", MatrixRows * units, "kernel [Features, Units] then bias [Units]: a partial per sample, laid out like the parameters");
-            using (GridStride(w, "p", "MatrixCount"))
-            {
-                w.Line("float sum = 0f;");
-                w.Line("for (int b = 0; b < batch; b++) sum += partials[(long)b * MatrixCount + p];");
-                w.Line("gradients[First + p] = sum;");
-            }
-        }
+        EmitPartialsReduction(w, MatrixRows * units, "kernel [Features, Units] then bias [Units]");
     }
 }

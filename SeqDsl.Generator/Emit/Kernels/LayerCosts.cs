@@ -53,9 +53,10 @@ internal static class LayerCosts
                     : dense;
             case LayerKind.Conv1D:
                 // One product of [taps × features] by [filters] per output step; the input is read once per step.
-                // The first convolution launches no input-gradient kernel.
+                // The first convolution launches no input-gradient kernel. The weight gradients take two launches, as
+                // TimeDistributed's do: each sample's partials (written, then read), and their sum.
                 var conv = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, layer.Spec.KernelSize, perStep: true, fixedSteps: layer.Output.Steps);
-                return first ? conv with { BackwardLaunches = 1 } : conv;
+                return conv with { BackwardLaunches = first ? 2 : 3, BackwardBytes = conv.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) };
             case LayerKind.MaxPooling1D:
             case LayerKind.AveragePooling1D:
             case LayerKind.GlobalMaxPooling1D:

@@ -101,6 +101,26 @@ internal abstract class LayerEmitter
         return null;
     }
 
+    /// <summary>
+    /// The second launch of per-sample weight gradients: one thread per weight adds the samples' partials (a copy of the
+    /// layer's <paramref name="count"/> parameters per sample, laid out like them) in sample order — deterministic, no atomics.
+    /// </summary>
+    protected void EmitPartialsReduction(CodeWriter w, int count, string layout)
+    {
+        w.Summary(Describe() + ": gradient of every weight, one thread per weight, adding the samples' partials in order (deterministic, no atomics).");
+        using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> partials, ArrayView<float> gradients, int batch)"))
+        {
+            Const(w, "First", Plan.ParameterOffset, "this layer's first parameter in the flat buffer");
+            Const(w, "MatrixCount", count, layout + ": a partial per sample, laid out like the parameters");
+            using (GridStride(w, "p", "MatrixCount"))
+            {
+                w.Line("float sum = 0f;");
+                w.Line("for (int b = 0; b < batch; b++) sum += partials[(long)b * MatrixCount + p];");
+                w.Line("gradients[First + p] = sum;");
+            }
+        }
+    }
+
     /// <summary>The grid-stride loop every kernel uses: explicit groups, any number of items.</summary>
     protected static CodeWriter.Scope GridStride(CodeWriter w, string index, string count) =>
         w.Block("for (int " + index + " = Grid.GlobalIndex.X; " + index + " < " + count + "; " + index + " += Grid.Dimension.X * Group.Dimension.X)");

@@ -9,7 +9,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// sum — then ReLU, 1×1 conv, ReLU and the optional 1×1 head. Dilations run 1, 2, 4, … within each block.
 /// Forward: one launch for the input conv, one per residual block (a kernel that takes the block's index), one for the
 /// head. Backward: one launch for the head, two per block (gate gradient, then the gather of the dilated conv's input
-/// gradient), one for the input gradient, and one weight-gradient launch that gives every weight its own thread.
+/// gradient), one for the input gradient, and two for the weight gradients: one thread per (sample, row of a [kernel; bias]
+/// matrix) sums the row's gradient over the sample's steps into a per-sample partials workspace (contiguous over the
+/// matrix's columns), then one thread per weight adds the samples' partials in order (deterministic, no atomics).
 /// Every per-step kernel runs one thread per (sample, step); the residual stream, gate pre-activations and skip sum
 /// are kept in the workspace for the backward pass.
 /// </summary>
@@ -59,6 +61,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
             yield return new WorkspaceBuffer(FieldPrefix + "PostGradient", "steps * " + I(filters), "gradient of the post 1×1 conv's pre-activation");
             yield return new WorkspaceBuffer(FieldPrefix + "GateGradient", "steps * " + I(layers * 2 * filters), "gradient of every block's gate pre-activations, block-major");
             yield return new WorkspaceBuffer(FieldPrefix + "BlockGradient", "steps * " + I(layers * filters), "gradient of every block's 1×1 output s, block-major");
+            yield return new WorkspaceBuffer(FieldPrefix + "WeightPartials", I(Plan.ParameterCount), "each sample's partial gradient of every weight of the stack, summed over its steps");
         }
     }
 
@@ -77,7 +80,8 @@ internal sealed class WaveNetEmitter : LayerEmitter
                 yield return new KernelField(FieldPrefix + "InputBackward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "InputBackward");
             }
 
-            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<int>, " + Views5 + ", " + Views5 + ", int, int", Prefix + "WeightGradients");
+            yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, " + Views5 + ", " + Views5 + ", int, int", Prefix + "WeightGradientPartials");
+            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
         }
     }
 
@@ -110,8 +114,9 @@ internal sealed class WaveNetEmitter : LayerEmitter
             w.Line(FieldPrefix + "InputBackward(device.GridFor(n * steps), batch.Parameters, " + View("ResidualGradient") + ", " + Io.InputGradient + ", n, steps);");
         }
 
-        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + Io.Input + ", batch.Rows, " + View("Residual") + ", " + View("Gates") + ", " + View("Skips") + ", "
-            + HiddenView + ", " + Io.OutputGradient + ", " + View("PostGradient") + ", " + View("ResidualGradient") + ", " + View("GateGradient") + ", " + View("BlockGradient") + ", batch.Gradients, n, steps);");
+        w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + View("Residual") + ", " + View("Gates") + ", " + View("Skips") + ", "
+            + HiddenView + ", " + Io.OutputGradient + ", " + View("PostGradient") + ", " + View("ResidualGradient") + ", " + View("GateGradient") + ", " + View("BlockGradient") + ", " + View("WeightPartials") + ", n, steps);");
+        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + View("WeightPartials") + ", batch.Gradients, n);");
     }
 
     public override void EmitKernels(CodeWriter w)
@@ -453,117 +458,147 @@ internal sealed class WaveNetEmitter : LayerEmitter
         }
     }
 
+    /// <summary>Rows of the input conv's [kernel; bias]: row = tap · Features + feature, then the bias row.</summary>
+    private int InputRows => (kernelSize * features) + 1;
+
+    /// <summary>Rows of one block's [dilated kernel; dilated bias] then [residual kernel; residual bias].</summary>
+    private int BlockRows => (kernelSize * filters) + 1 + filters + 1;
+
+    /// <summary>Rows of every [kernel; bias] matrix of the stack, in parameter order: input conv, blocks, post conv, head.</summary>
+    private int MatrixRows => InputRows + (layers * BlockRows) + filters + 1 + (HasHead ? filters + 1 : 0);
+
     private void EmitWeightGradients(CodeWriter w)
     {
         int inputKernel = kernelSize * features * filters;
-        w.Summary(Describe() + ": gradient of every weight of the stack, one thread per weight, summed over samples and steps in a fixed order.");
-        using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> residual, ArrayView<float> gates, ArrayView<float> skips, ArrayView<float> hidden, ArrayView<float> outputGradient, ArrayView<float> postGradient, ArrayView<float> residualGradient, ArrayView<float> gateGradient, ArrayView<float> blockGradient, ArrayView<float> gradients, int batch, int steps)"))
+        int postFrom = inputKernel + filters + (layers * PerLayer);
+        w.Summary(Describe() + ": each sample's partial weight gradients, one thread per (sample, row of one of the stack's [kernel; bias] matrices):\n"
+            + "the row's operand (an input, residual-stream, gated-unit or hidden value; 1 for a bias row) times the gradients it multiplies, summed over\n"
+            + "the sample's steps in order, with contiguous multiply-adds over the matrix's columns. The partials are laid out like the parameters.");
+        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> residual, ArrayView<float> gates, ArrayView<float> skips, ArrayView<float> hidden, ArrayView<float> outputGradient, ArrayView<float> postGradient, ArrayView<float> residualGradient, ArrayView<float> gateGradient, ArrayView<float> blockGradient, ArrayView<float> partials, int batch, int steps)"))
         {
             Const(w, "Features", features, "input features per step");
-            BlockLayout(w, "Filters", "Gates", "KernelSize", "LayersPerBlock", "PerLayer", "DilatedBias", "ResidualKernel", "ResidualBias");
-            Const(w, "First", Plan.ParameterOffset, "this layer's first parameter in the flat buffer");
-            Const(w, "InputKernelCount", inputKernel, "input_conv_kernel, then input_conv_bias [Filters]");
-            Const(w, "BlocksFrom", inputKernel + filters, "the blocks' weights, PerLayer each");
-            Const(w, "PostFrom", inputKernel + filters + (layers * PerLayer), "post_kernel [Filters, Filters], then post_bias");
-            Const(w, "HeadFrom", inputKernel + filters + (layers * PerLayer) + (filters * filters) + filters, HasHead ? "head_kernel [Filters, Outputs], then head_bias" : "no head");
-            Const(w, "Outputs", HasHead ? outputs : filters, HasHead ? "head filters" : "the layer's output is the post conv's");
-            Const(w, "Count", Plan.ParameterCount);
-            using (GridStride(w, "p", "Count"))
+            BlockLayout(w, "Filters", "Gates", "KernelSize", "LayersPerBlock", "PerLayer", "ResidualKernel");
+            if (HasHead)
             {
-                w.Line("float sum = 0f;");
-                w.Line("int rowCount = batch * steps;");
-                using (w.Block("if (p < InputKernelCount)"))
+                Const(w, "Outputs", outputs, "head filters");
+            }
+
+            Const(w, "Count", Plan.ParameterCount, "parameters of the stack: one sample's partials");
+            Const(w, "BlocksFrom", inputKernel + filters, "the blocks' weights, PerLayer each");
+            Const(w, "PostFrom", postFrom, "post_kernel [Filters, Filters], then post_bias");
+            if (HasHead)
+            {
+                Const(w, "HeadFrom", postFrom + (filters * filters) + filters, "head_kernel [Filters, Outputs], then head_bias");
+            }
+
+            Const(w, "InputRows", InputRows, "input conv: KernelSize · Features kernel rows (tap · Features + feature), then the bias row");
+            Const(w, "DilatedRows", (kernelSize * filters) + 1, "a block's dilated conv: KernelSize · Filters kernel rows, then the bias row");
+            Const(w, "BlockRows", BlockRows, "a block's dilated rows, then its residual 1×1 conv's Filters rows and bias row");
+            Const(w, "PostRowsFrom", InputRows + (layers * BlockRows), "the post 1×1 conv's Filters rows and bias row");
+            if (HasHead)
+            {
+                Const(w, "HeadRowsFrom", InputRows + (layers * BlockRows) + filters + 1, "the head's Filters rows and bias row");
+            }
+
+            Const(w, "MatrixRows", MatrixRows, "rows of every [kernel; bias] matrix of the stack");
+            Const(w, "Widest", HasHead ? System.Math.Max(2 * filters, outputs) : 2 * filters, "columns of the widest matrix (Gates" + (HasHead ? " or Outputs" : "") + ")");
+            w.Line("var sum = LocalMemory.Allocate<float>(Widest); // this row's partial gradient");
+            using (GridStride(w, "item", "batch * MatrixRows"))
+            {
+                w.Line("int b = item / MatrixRows;");
+                w.Line("int row = item - b * MatrixRows;");
+                w.Line("long sample = (long)b * steps; // sample b's first row in the per-step buffers");
+                w.Line("long at; // where this row's partial goes in sample b's copy of the parameters");
+                w.Line("int columns;");
+                w.Line("for (int j = 0; j < Widest; j++) sum[j] = 0f;");
+                using (w.Block("if (row < InputRows) // input conv (causal, dilation 1): its output gradient is the residual gradient left by block 0"))
                 {
-                    w.Line("int k = p / (Features * Filters);");
-                    w.Line("int c = (p / Filters) % Features;");
-                    w.Line("int u = p % Filters;");
-                    using (w.Block("for (int b = 0; b < batch; b++)"))
+                    w.Line("columns = Filters;");
+                    w.Line("at = row * Filters;");
+                    w.Line("bool isBias = row == InputRows - 1;");
+                    w.Line("int k = row / Features;");
+                    w.Line("int c = row - k * Features;");
+                    w.Line("int back = isBias ? 0 : KernelSize - 1 - k; // tap k reads KernelSize − 1 − k steps back");
+                    w.Line("long x = " + Sample("b") + ";");
+                    using (w.Block("for (int t = back; t < steps; t++)"))
                     {
-                        w.Line("long x = " + Sample("b") + ";");
-                        using (w.Block("for (int t = KernelSize - 1 - k; t < steps; t++)"))
+                        w.Line("float xc = isBias ? 1f : input[(x + t - back) * Features + c];");
+                        w.Line("long d = (sample + t) * Filters;");
+                        w.Line("for (int u = 0; u < Filters; u++) sum[u] += xc * residualGradient[d + u];");
+                    }
+                }
+
+                using (w.Block("else if (row < PostRowsFrom) // a residual block"))
+                {
+                    w.Line("int block = (row - InputRows) / BlockRows;");
+                    w.Line("int e = row - InputRows - block * BlockRows;");
+                    w.Line("long slot = (long)block * batch * steps + sample; // sample b's first row of this block in the residual stream, gates and gradients");
+                    w.Line("at = BlocksFrom + block * PerLayer;");
+                    using (w.Block("if (e < DilatedRows) // dilated causal conv row, or its bias row"))
+                    {
+                        w.Line("columns = Gates;");
+                        w.Line("at += e * Gates;");
+                        w.Line("bool isBias = e == DilatedRows - 1;");
+                        w.Line("int k = e / Filters;");
+                        w.Line("int c = e - k * Filters;");
+                        w.Line("int back = isBias ? 0 : (KernelSize - 1 - k) * (1 << (block % LayersPerBlock));");
+                        using (w.Block("for (int t = back; t < steps; t++)"))
                         {
-                            w.Line("sum += input[(x + t - (KernelSize - 1 - k)) * Features + c] * residualGradient[((long)b * steps + t) * Filters + u];");
+                            w.Line("float zc = isBias ? 1f : residual[(slot + t - back) * Filters + c];");
+                            w.Line("long g = (slot + t) * Gates;");
+                            w.Line("for (int j = 0; j < Gates; j++) sum[j] += zc * gateGradient[g + j];");
+                        }
+                    }
+
+                    using (w.Block("else // residual 1×1 conv row j (gated unit j), or its bias row when j == Filters"))
+                    {
+                        w.Line("int j = e - DilatedRows;");
+                        w.Line("columns = Filters;");
+                        w.Line("at += ResidualKernel + j * Filters;");
+                        using (w.Block("for (int t = 0; t < steps; t++)"))
+                        {
+                            w.Line("long here = slot + t;");
+                            w.Line("float g = j == Filters ? 1f : global::SeqDsl.Kernels.Activations.Tanh(gates[here * Gates + j]) * global::SeqDsl.Kernels.Activations.Sigmoid(gates[here * Gates + Filters + j]);");
+                            w.Line("for (int u = 0; u < Filters; u++) sum[u] += g * blockGradient[here * Filters + u];");
                         }
                     }
                 }
 
-                using (w.Block("else if (p < BlocksFrom)"))
+                using (w.Block(HasHead ? "else if (row < HeadRowsFrom) // post 1×1 conv row c, or its bias row when c == Filters" : "else // post 1×1 conv row c, or its bias row when c == Filters"))
                 {
-                    w.Line("int u = p - InputKernelCount;");
-                    w.Line("for (int r = 0; r < rowCount; r++) sum += residualGradient[(long)r * Filters + u];");
+                    w.Line("int c = row - PostRowsFrom;");
+                    w.Line("columns = Filters;");
+                    w.Line("at = PostFrom + c * Filters;");
+                    using (w.Block("for (int t = 0; t < steps; t++)"))
+                    {
+                        w.Line("long r = sample + t;");
+                        w.Line("float v = c == Filters ? 1f : global::SeqDsl.Kernels.Activations.Relu(skips[r * Filters + c]);");
+                        w.Line("for (int j = 0; j < Filters; j++) sum[j] += v * postGradient[r * Filters + j];");
+                    }
                 }
 
-                using (w.Block("else if (p < PostFrom)"))
+                if (HasHead)
                 {
-                    w.Line("int block = (p - BlocksFrom) / PerLayer;");
-                    w.Line("int e = p - BlocksFrom - block * PerLayer;");
-                    w.Line("long slot = (long)block * rowCount;");
-                    using (w.Block("if (e < DilatedBias)"))
+                    using (w.Block("else // head row j, or its bias row when j == Filters"))
                     {
-                        w.Line("int k = e / (Filters * Gates);");
-                        w.Line("int c = (e / Gates) % Filters;");
-                        w.Line("int j = e % Gates;");
-                        w.Line("int back = (KernelSize - 1 - k) * (1 << (block % LayersPerBlock));");
-                        using (w.Block("for (int b = 0; b < batch; b++)"))
+                        w.Line("int j = row - HeadRowsFrom;");
+                        w.Line("columns = Outputs;");
+                        w.Line("at = HeadFrom + j * Outputs;");
+                        using (w.Block("for (int t = 0; t < steps; t++)"))
                         {
-                            w.Line("long sample = slot + (long)b * steps;");
-                            w.Line("for (int t = back; t < steps; t++) sum += residual[(sample + t - back) * Filters + c] * gateGradient[(sample + t) * Gates + j];");
+                            w.Line("long r = sample + t;");
+                            w.Line("float v = j == Filters ? 1f : hidden[r * Filters + j];");
+                            w.Line("for (int o = 0; o < Outputs; o++) sum[o] += v * outputGradient[r * Outputs + o];");
                         }
                     }
-
-                    using (w.Block("else if (e < ResidualKernel)"))
-                    {
-                        w.Line("int j = e - DilatedBias;");
-                        w.Line("for (int r = 0; r < rowCount; r++) sum += gateGradient[(slot + r) * Gates + j];");
-                    }
-
-                    using (w.Block("else if (e < ResidualBias)"))
-                    {
-                        w.Line("int j = (e - ResidualKernel) / Filters;");
-                        w.Line("int u = (e - ResidualKernel) % Filters;");
-                        using (w.Block("for (int r = 0; r < rowCount; r++)"))
-                        {
-                            w.Line("long here = slot + r;");
-                            w.Line("float g = global::SeqDsl.Kernels.Activations.Tanh(gates[here * Gates + j]) * global::SeqDsl.Kernels.Activations.Sigmoid(gates[here * Gates + Filters + j]);");
-                            w.Line("sum += g * blockGradient[here * Filters + u];");
-                        }
-                    }
-
-                    using (w.Block("else"))
-                    {
-                        w.Line("int u = e - ResidualBias;");
-                        w.Line("for (int r = 0; r < rowCount; r++) sum += blockGradient[(slot + r) * Filters + u];");
-                    }
                 }
 
-                using (w.Block("else if (p < PostFrom + Filters * Filters)"))
-                {
-                    w.Line("int c = (p - PostFrom) / Filters;");
-                    w.Line("int j = (p - PostFrom) % Filters;");
-                    w.Line("for (int r = 0; r < rowCount; r++) sum += global::SeqDsl.Kernels.Activations.Relu(skips[(long)r * Filters + c]) * postGradient[(long)r * Filters + j];");
-                }
-
-                using (w.Block("else if (p < HeadFrom)"))
-                {
-                    w.Line("int j = p - PostFrom - Filters * Filters;");
-                    w.Line("for (int r = 0; r < rowCount; r++) sum += postGradient[(long)r * Filters + j];");
-                }
-
-                using (w.Block("else if (p < HeadFrom + Filters * Outputs)"))
-                {
-                    w.Line("int j = (p - HeadFrom) / Outputs;");
-                    w.Line("int o = (p - HeadFrom) % Outputs;");
-                    w.Line("for (int r = 0; r < rowCount; r++) sum += hidden[(long)r * Filters + j] * outputGradient[(long)r * Outputs + o];");
-                }
-
-                using (w.Block("else"))
-                {
-                    w.Line("int o = p - HeadFrom - Filters * Outputs;");
-                    w.Line("for (int r = 0; r < rowCount; r++) sum += outputGradient[(long)r * Outputs + o];");
-                }
-
-                w.Line("gradients[First + p] = sum;");
+                w.Line("at += (long)b * Count;");
+                w.Line("for (int j = 0; j < columns; j++) partials[at + j] = sum[j];");
             }
         }
+
+        w.Line();
+        EmitPartialsReduction(w, Plan.ParameterCount, "every tensor of the stack, in order");
     }
 }
