@@ -15,11 +15,9 @@ internal sealed partial class RecurrentEmitter
         w.Line("float candidateTerm = zh[2 * Units + j];");
         w.Line("float hh = " + ActivationCode.Apply(activation, "z[2 * Units + j] + r * candidateTerm") + ";");
         w.Line("h[j] = u * h[j] + (1f - u) * hh;");
-        w.Line("long e = s * CacheWidth + j;");
-        w.Line("cache[e] = u;");
-        w.Line("cache[e + Units] = r;");
-        w.Line("cache[e + 2 * Units] = hh;");
-        w.Line("cache[e + 3 * Units] = candidateTerm;");
+        w.Line("z[j] = u; // the gates replace the input-side pre-activations; the step's cache stores copy them");
+        w.Line("z[Units + j] = r;");
+        w.Line("z[2 * Units + j] = hh;");
     }
 
     /// <summary>

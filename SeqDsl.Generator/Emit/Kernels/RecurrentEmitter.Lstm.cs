@@ -6,7 +6,7 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// </summary>
 internal sealed partial class RecurrentEmitter
 {
-    /// <summary>Inside the unit loop: z holds the gate pre-activations; updates c[j] and h[j] and caches i, f, c̃, o, c.</summary>
+    /// <summary>Inside the unit loop: z holds the gate pre-activations; updates c[j] and h[j] and leaves i, f, c̃, o in z for the cache.</summary>
     private void EmitLstmStep(CodeWriter w)
     {
         if (Peepholes)
@@ -34,12 +34,10 @@ internal sealed partial class RecurrentEmitter
 
         w.Line("c[j] = cj;");
         w.Line("h[j] = o * " + ActivationCode.Apply(activation, "cj") + ";");
-        w.Line("long e = s * CacheWidth + j;");
-        w.Line("cache[e] = i;");
-        w.Line("cache[e + Units] = f;");
-        w.Line("cache[e + 2 * Units] = g;");
-        w.Line("cache[e + 3 * Units] = o;");
-        w.Line("cache[e + 4 * Units] = cj;");
+        w.Line("z[j] = i; // the activated gates replace the pre-activations; the step's cache stores copy them");
+        w.Line("z[Units + j] = f;");
+        w.Line("z[2 * Units + j] = g;");
+        w.Line("z[3 * Units + j] = o;");
     }
 
     /// <summary>Inside the backward unit loop: from dhj and dc[j], the gate gradients dz and the gradient reaching c(t−1).</summary>
