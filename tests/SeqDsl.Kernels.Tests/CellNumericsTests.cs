@@ -315,15 +315,10 @@ public class CellNumericsTests
     /// <summary>Loss, every gradient and the predictions of one model on PoCL and on the CPU accelerator, within 1e-5 relative.</summary>
     private void AssertPoclAgrees(Func<SeqDevice, ModelBase> create)
     {
-        SeqDevice pocl;
-        try
+        var pocl = PoclDevice.OpenOrExplain();
+        if (pocl is null)
         {
-            pocl = SeqDevice.PoCL();
-        }
-        catch (Exception e) when (Environment.GetEnvironmentVariable("SEQDSL_REQUIRE_POCL") == "0")
-        {
-            Console.WriteLine("PoCL unavailable: " + e.Message);
-            return;
+            return; // only with SEQDSL_REQUIRE_POCL=0 on a machine without PoCL (CI installs it)
         }
 
         using (pocl)

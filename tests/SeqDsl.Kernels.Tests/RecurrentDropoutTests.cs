@@ -169,15 +169,10 @@ public class RecurrentDropoutTests
     [Fact]
     public void PoCL_draws_the_same_masks_as_the_CPU_accelerator()
     {
-        SeqDevice pocl;
-        try
+        var pocl = PoclDevice.OpenOrExplain();
+        if (pocl is null)
         {
-            pocl = SeqDevice.PoCL();
-        }
-        catch (Exception e) when (Environment.GetEnvironmentVariable("SEQDSL_REQUIRE_POCL") == "0")
-        {
-            Console.WriteLine("PoCL unavailable: " + e.Message);
-            return;
+            return; // only with SEQDSL_REQUIRE_POCL=0 on a machine without PoCL (CI installs it)
         }
 
         using (pocl)

@@ -85,6 +85,16 @@ internal sealed partial class RecurrentEmitter
     /// </summary>
     private void EmitGruResetBeforeBackwardStep(CodeWriter w, RecurrentDirection d)
     {
+        EmitGruUpdateAndCandidateBackward(w, d);
+        EmitResetStateBackward(w);
+    }
+
+    /// <summary>
+    /// Per unit, from the gradient reaching h(t): the update gate's and the candidate's gradients (at the activations'
+    /// inputs) and the direct path to h(t−1). Shared by the reset-before and the layer-normalized GRU.
+    /// </summary>
+    private void EmitGruUpdateAndCandidateBackward(CodeWriter w, RecurrentDirection d)
+    {
         using (w.Block("for (int j = 0; j < Units; j++)"))
         {
             w.Line("float dhj = dh[j] + " + OutputGradientAt(d) + ";");
@@ -96,8 +106,6 @@ internal sealed partial class RecurrentEmitter
             w.Line("dz[2 * Units + j] = dhj * (1f - u) * " + ActivationCode.DerivativeFromOutput(activation, "hh") + ";");
             w.Line("dh[j] = dhj * u; // direct path h(t-1) → h(t)");
         }
-
-        EmitResetStateBackward(w);
     }
 
     /// <summary>

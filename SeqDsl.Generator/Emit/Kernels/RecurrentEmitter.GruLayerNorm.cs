@@ -69,17 +69,7 @@ internal sealed partial class RecurrentEmitter
     /// </summary>
     private void EmitGruLayerNormBackwardStep(CodeWriter w, RecurrentDirection d)
     {
-        using (w.Block("for (int j = 0; j < Units; j++)"))
-        {
-            w.Line("float dhj = dh[j] + " + OutputGradientAt(d) + ";");
-            w.Line("long e = s * CacheWidth + j;");
-            w.Line("float u = cache[e];");
-            w.Line("float hh = cache[e + 2 * Units];");
-            w.Line("float hPrevious = " + PreviousState("j") + ";");
-            w.Line("dz[j] = dhj * (hPrevious - hh) * " + ActivationCode.DerivativeFromOutput(gateActivation, "u") + ";");
-            w.Line("dz[2 * Units + j] = dhj * (1f - u) * " + ActivationCode.DerivativeFromOutput(activation, "hh") + ";");
-            w.Line("dh[j] = dhj * u; // direct path h(t-1) → h(t)");
-        }
+        EmitGruUpdateAndCandidateBackward(w, d);
 
         EmitLayerNormBackward(w, GruCandidate, declareOffset: true);
         if (ResetAfter)
