@@ -113,3 +113,14 @@ public partial class PoclCellModel { }
 [Recurrent(GRU, 3, LayerNorm = true, ResetAfter = false)]
 [Dense(2)]
 public partial class PoclGruModel { }
+
+// The last layer is recurrent (the book's deep RNN ends in SimpleRNN(1)): the loss gradient reaches its BPTT directly.
+[SequenceModel(InputFeatures = 1)]
+[Recurrent(SimpleRNN, 4, ReturnSequences = true)]
+[Recurrent(SimpleRNN, 1)]
+public partial class RecurrentLastModel { }
+
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[Recurrent(LSTM, 3, ReturnSequences = true)]
+[Recurrent(GRU, 2, GoBackwards = true, ReturnSequences = true)]
+public partial class RecurrentLastSequenceModel { }

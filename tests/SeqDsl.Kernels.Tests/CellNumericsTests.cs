@@ -16,7 +16,7 @@ public class CellNumericsTests
 
     public CellNumericsTests(CpuDeviceFixture fixture) => device = fixture.Device;
 
-    public static TheoryData<string> Cases => new() { "PeepholeLstm", "GruResetBefore", "LayerNormRnn", "LayerNormLstm", "LayerNormPeephole", "LayerNormGru", "GoBackwards", "Bidirectional", "BidirectionalSequence", "BidirectionalMultiply", "BidirectionalMultiplySequence" };
+    public static TheoryData<string> Cases => new() { "PeepholeLstm", "GruResetBefore", "LayerNormRnn", "LayerNormLstm", "LayerNormPeephole", "LayerNormGru", "GoBackwards", "Bidirectional", "BidirectionalSequence", "BidirectionalMultiply", "BidirectionalMultiplySequence", "RecurrentLast", "RecurrentLastSequence" };
 
     /// <summary>(model, index of a recurrent layer that is not the first): its input gradient is checked.</summary>
     public static TheoryData<string, int> InputGradientCases => new()
@@ -28,6 +28,7 @@ public class CellNumericsTests
         { "GoBackwards", 1 }, { "GoBackwards", 2 }, { "GoBackwards", 3 },
         { "Bidirectional", 1 }, { "Bidirectional", 2 }, { "BidirectionalSequence", 1 },
         { "BidirectionalMultiply", 1 }, { "BidirectionalMultiply", 2 },
+        { "RecurrentLast", 1 }, { "RecurrentLastSequence", 1 },
     };
 
     internal (ModelBase Model, ReferenceNetwork Reference, float[,,] X, Array Y) Build(string name)
@@ -112,6 +113,21 @@ public class CellNumericsTests
                     .Recurrent("gru_2", new CellOptions(Cell.GRU, 3, 3) { LayerNorm = true, GoBackwards = true })
                     .Dense("dense", 3, 2);
                 return (m, r, Inputs(random, 3, 6, 2), Vectors(random, 3, 2));
+            }
+
+            case "RecurrentLast":
+            {
+                var m = new RecurrentLastModel(device, seed: 21);
+                var r = R(m).SimpleRnn("simple_rnn", 1, 4, true).SimpleRnn("simple_rnn_1", 4, 1, false);
+                return (m, r, Inputs(random, 3, 6, 1), Vectors(random, 3, 1));
+            }
+
+            case "RecurrentLastSequence":
+            {
+                var m = new RecurrentLastSequenceModel(device, seed: 22);
+                var r = R(m).Lstm("lstm", 2, 3, true)
+                    .Recurrent("gru", new CellOptions(Cell.GRU, 3, 2) { GoBackwards = true, ReturnSequences = true });
+                return (m, r, Inputs(random, 3, 6, 2), Inputs(random, 3, 6, 2));
             }
 
             case "GoBackwards":
