@@ -155,4 +155,14 @@ namespace Demo;
 [Dense(1)]
 public partial class Encoder { }
 ";
+
+    /// <summary>The book's deep RNN ending in SimpleRNN(1): the recurrent last layer computes the loss gradient itself.</summary>
+    public const string RecurrentLast = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1)]
+[Recurrent(SimpleRNN, 20, ReturnSequences = true)]
+[Recurrent(SimpleRNN, 20, ReturnSequences = true)]
+[Recurrent(SimpleRNN, 1)]
+public partial class BookDeepRnn { }
+";
 }

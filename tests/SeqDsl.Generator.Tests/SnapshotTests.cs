@@ -32,6 +32,7 @@ public class SnapshotTests
     [InlineData(nameof(Models.RecurrentDropout))]
     [InlineData(nameof(Models.ReturnStateEncoder))]
     [InlineData(nameof(Models.GruLayerNormAndMerges))]
+    [InlineData(nameof(Models.RecurrentLast))]
     public void Generated_sources(string model)
     {
         string source = (string)typeof(Models).GetField(model)!.GetValue(null)!;

@@ -10,6 +10,7 @@ internal sealed partial class RecurrentEmitter
         var arguments = BackwardArguments(d);
         string inputGradientText = Io.IsFirst ? "." : d.Accumulates ? " and adds this direction's part of the gradient of the layer's input." : " and the gradient of the layer's input.";
         w.Summary(Describe() + Of(d) + ": backpropagation through time, one thread per sequence, from the last step to the first.\nWrites the gate pre-activation gradients of every step" + inputGradientText
+            + (FusesLossGradient ? "\nThe " + Io.Loss + " loss gradient is fused in: computed from the predictions (the states) and the targets." : "")
             + (Stateful ? "\nThe carried state the batch started from is a constant: no gradient flows into earlier batches (truncated BPTT, as Keras)." : ""));
         using (w.Block("public static void " + Prefix + d.Tag + "Backward(" + Signature(arguments) + ")"))
         {
@@ -20,6 +21,11 @@ internal sealed partial class RecurrentEmitter
             }
 
             Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
+            if (FusesLossGradient)
+            {
+                EmitFusedLossConstants(w);
+            }
+
             if (Io.IsFirst)
             {
                 Const(w, "Features", features, "input features per step: where a gate column's recurrent weights start in the transposed weights");
@@ -80,7 +86,7 @@ internal sealed partial class RecurrentEmitter
                     {
                         using (w.Block("for (int j = 0; j < Units; j++)"))
                         {
-                            w.Line("float dhj = dh[j] + " + OutputGradientAt(d) + ";");
+                            EmitStateGradient(w, d);
                             switch (cell)
                             {
                                 case CellKind.LSTM:
@@ -172,6 +178,50 @@ internal sealed partial class RecurrentEmitter
     private string GradientWidthComment =>
         (ResetAfter ? "input-side gate gradients, then recurrent-side ones" : Normalized ? "gradients before the layer normalization (kernels, bias)" : "gate gradients per step")
         + (Normalized ? (ResetAfter ? ", then those after the layer normalization (gamma, beta)" : ", then after it (gamma, beta" + (Peepholes ? ", peepholes)" : ")")) : "");
+
+    /// <summary>
+    /// The last layer with a regression loss computes the loss gradient itself, from its prediction (the state) and the
+    /// target, so no separate kernel writes a loss-gradient buffer for it (Bidirectional layers keep that kernel).
+    /// </summary>
+    public override bool FusesLossGradient => Io.IsLast && !Bidirectional && Io.Loss is LossKind.Mse or LossKind.Mae or LossKind.Huber;
+
+    /// <summary>The constants of the fused loss gradient (see <see cref="FusesLossGradient"/>).</summary>
+    private void EmitFusedLossConstants(CodeWriter w)
+    {
+        w.Line("float lossScale = 1f / ((float)batch * " + (ReturnSequences ? "steps * " : "") + "Units); // d(batch-mean of per-sample means)/d(prediction)");
+        if (Io.Loss == LossKind.Huber)
+        {
+            w.Line("const float Delta = 1f; // Keras's default Huber delta");
+        }
+    }
+
+    /// <summary>
+    /// Declares dhj, the gradient reaching h(t)[j]: from later steps, plus from the layer's output at step t — read from
+    /// the next layer's gradient, or, when the loss gradient is fused here, computed from the prediction and the target.
+    /// </summary>
+    private void EmitStateGradient(CodeWriter w, RecurrentDirection d)
+    {
+        if (!FusesLossGradient)
+        {
+            w.Line("float dhj = dh[j] + " + OutputGradientAt(d) + ";");
+            return;
+        }
+
+        string gradient = LossEmitter.RegressionGradient(Io.Loss, "error") + " * lossScale";
+        if (ReturnSequences)
+        {
+            w.Line("float error = states[s * Units + j] - targets[((long)rows[b] * steps + t) * Units + j]; // prediction − target at step t");
+            w.Line("float dhj = dh[j] + " + gradient + ";");
+            return;
+        }
+
+        w.Line("float dhj = dh[j];");
+        using (w.Block("if (t == steps - 1)"))
+        {
+            w.Line("float error = states[s * Units + j] - targets[(long)rows[b] * Units + j]; // the prediction is the last state");
+            w.Line("dhj += " + gradient + ";");
+        }
+    }
 
     /// <summary>The gradient arriving at h(t)[j] from the layer's output at processing step t.</summary>
     private string OutputGradientAt(RecurrentDirection d)

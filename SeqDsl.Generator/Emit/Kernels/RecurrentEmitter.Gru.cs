@@ -97,7 +97,7 @@ internal sealed partial class RecurrentEmitter
     {
         using (w.Block("for (int j = 0; j < Units; j++)"))
         {
-            w.Line("float dhj = dh[j] + " + OutputGradientAt(d) + ";");
+            EmitStateGradient(w, d);
             w.Line("long e = s * CacheWidth + j;");
             w.Line("float u = cache[e];");
             w.Line("float hh = cache[e + 2 * Units];");

@@ -36,7 +36,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         activation = ActivationCode.Resolve(plan.Spec.Activation, ActivationKind.Tanh);
         gateActivation = ActivationCode.Resolve(plan.Spec.RecurrentActivation, ActivationKind.Sigmoid);
         directions = RecurrentDirection.For(plan.Spec);
-        groupSchedule = RecurrentGroupSchedule.For(plan, io, Prefix);
+        groupSchedule = FusesLossGradient ? null : RecurrentGroupSchedule.For(plan, io, Prefix); // the group kernels read a loss-gradient buffer
     }
 
     /// <summary>Why this layer cannot run yet, or null when it can.</summary>
@@ -254,11 +254,20 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             new(Floats, "parameters", "batch.Parameters"),
             new(Floats, "states", StatesView(d)),
             new(Floats, "cache", CacheView(d)),
-            new(Floats, "outputGradient", Io.OutputGradient),
-            new(Floats, "inputGradient", Io.InputGradient),
-            new(Floats, "gateGradient", GateGradientView(d)),
-            new(Floats, "transposed", TransposedView(d)),
         };
+        if (FusesLossGradient)
+        {
+            list.Add(new(Floats, "targets", "batch.Targets"));
+            list.Add(new("ArrayView<int>", "rows", "batch.Rows"));
+        }
+        else
+        {
+            list.Add(new(Floats, "outputGradient", Io.OutputGradient));
+        }
+
+        list.Add(new(Floats, "inputGradient", Io.InputGradient));
+        list.Add(new(Floats, "gateGradient", GateGradientView(d)));
+        list.Add(new(Floats, "transposed", TransposedView(d)));
         if (Stateful)
         {
             list.Add(new(Floats, "initial", InitialView(d)));
