@@ -31,3 +31,10 @@ public partial class WideGru { }
 [SequenceModel(InputFeatures = 1)]
 [WaveNet(20, LayersPerBlock = 4, Blocks = 2, Outputs = 10)]
 public partial class SimpleWaveNet { }
+
+/// <summary>W6: the seed's seq-to-seq GRU, GRU(20) → GRU(20) → TimeDistributed(Dense(10)) (the chapter's GRU model).</summary>
+[SequenceModel(InputFeatures = 1)]
+[Recurrent(GRU, 20, ReturnSequences = true)]
+[Recurrent(GRU, 20, ReturnSequences = true)]
+[TimeDistributed(Dense = 10)]
+public partial class SeqToSeqGru { }

@@ -37,7 +37,7 @@ Console.WriteLine();
 Console.WriteLine(SeqToSeqLstm.KernelReport.Describe(32, 50));
 
 var workloads = new Workloads(options, report, device);
-var runs = new (string Name, Action Run)[] { ("W1", workloads.W1), ("W2", workloads.W2), ("W3", workloads.W3), ("W4", workloads.W4), ("W5", workloads.W5) };
+var runs = new (string Name, Action Run)[] { ("W1", workloads.W1), ("W2", workloads.W2), ("W3", workloads.W3), ("W4", workloads.W4), ("W5", workloads.W5), ("W6", workloads.W6) };
 foreach (var (name, run) in runs.Where(r => options.Workloads.Contains(r.Name)))
 {
     Console.WriteLine($"running {name} ...");

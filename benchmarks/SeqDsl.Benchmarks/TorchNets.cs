@@ -41,6 +41,13 @@ internal sealed class TorchStack : nn.Module<Tensor, Tensor>
         .Dense("time_distributed", 20, 10)
         .Done();
 
+    /// <summary>W6: GRU(20) → GRU(20) → TimeDistributed(Dense(10)).</summary>
+    public static TorchStack SeqToSeqGru(IReadOnlyList<ParameterInfo> parameters, float[] weights) => new TorchStack("seq2seq_gru", parameters, weights)
+        .Recurrent("gru", 1, 20, Cell.GRU, sequences: true)
+        .Recurrent("gru_1", 20, 20, Cell.GRU, sequences: true)
+        .Dense("time_distributed", 20, 10)
+        .Done();
+
     /// <summary>W2: SimpleRNN(20) → SimpleRNN(20) → Dense(1).</summary>
     public static TorchStack DeepRnn(IReadOnlyList<ParameterInfo> parameters, float[] weights) => new TorchStack("deep_rnn", parameters, weights)
         .Recurrent("simple_rnn", 1, 20, Cell.SimpleRNN, sequences: true)

@@ -120,6 +120,21 @@ internal sealed class Workloads
         report.Tasks.Add(new("W2", "training epoch 7,000×50, batch 32", EpochFlops(DeepRnn.KernelReport, x.GetLength(0), Batch, Steps), new(Backend, seconds, loss), torchSides));
     }
 
+    /// <summary>W6: the seq-to-seq GRU on W1's data: one training epoch (the "GRU seq-to-seq" model).</summary>
+    public void W6()
+    {
+        var x = Sequences.XTrain;
+        var y = Sequences.YTrainSequence;
+        using var model = new SeqToSeqGru(device, Seed);
+        var initial = model.GetWeights();
+        report.FirstCalls.Add(new("SeqToSeqGru", device.Description, FirstCall(model, initial, () => model.Fit(Take(x, Batch), Take(y, Batch), 1, Batch, options: InOrder))));
+        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), options.Repetitions);
+        using var tx = TorchRunner.Tensor(x);
+        using var ty = TorchRunner.Tensor(y);
+        var torchSides = TorchEpochs("SeqToSeqGru", () => TorchStack.SeqToSeqGru(model.Parameters, initial), tx, ty, Batch, model.Description.LearningRate);
+        report.Tasks.Add(new("W6", "training epoch 7,000×50, batch 32", EpochFlops(SeqToSeqGru.KernelReport, x.GetLength(0), Batch, Steps), new(Backend, seconds, loss), torchSides));
+    }
+
     public void W3()
     {
         const int WideSteps = 256;
