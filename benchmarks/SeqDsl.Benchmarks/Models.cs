@@ -38,3 +38,14 @@ public partial class SimpleWaveNet { }
 [Recurrent(GRU, 20, ReturnSequences = true)]
 [TimeDistributed(Dense = 10)]
 public partial class SeqToSeqGru { }
+
+/// <summary>
+/// W7: the seed's Conv1D+GRU model (the Forecasting sample's conv-gru): Conv1D(20, 4, strides 2, valid) → GRU(20) × 2 →
+/// TimeDistributed(Dense(10)). 50 input steps give 24 output steps, aligned with the book's targets Y[:, 3::2].
+/// </summary>
+[SequenceModel(InputFeatures = 1)]
+[Conv1D(20, 4, Strides = 2)]
+[Recurrent(GRU, 20, ReturnSequences = true)]
+[Recurrent(GRU, 20, ReturnSequences = true)]
+[TimeDistributed(Dense = 10)]
+public partial class ConvGru { }

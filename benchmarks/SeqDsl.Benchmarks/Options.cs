@@ -7,7 +7,7 @@ internal sealed class Options
 {
     public const string Usage = """
         SeqDsl.Benchmarks [options]
-          --workloads W1,W2,...   workloads to run (W1..W6; default: all)
+          --workloads W1,W2,...   workloads to run (W1..W7; default: all)
           --quick                 fewer repetitions and smaller inference/CPU-accelerator sizes (a smoke run)
           --profile               per-kernel timing of W1's training epoch (synchronizes after every launch)
           --torch-threads 1,2     libtorch intra-op thread counts to measure (default: 1 and all cores; --quick: 1)
@@ -16,7 +16,7 @@ internal sealed class Options
           --help                  this text
         """;
 
-    public HashSet<string> Workloads { get; } = new(StringComparer.OrdinalIgnoreCase) { "W1", "W2", "W3", "W4", "W5", "W6" };
+    public HashSet<string> Workloads { get; } = new(StringComparer.OrdinalIgnoreCase) { "W1", "W2", "W3", "W4", "W5", "W6", "W7" };
 
     public bool Quick { get; private set; }
 

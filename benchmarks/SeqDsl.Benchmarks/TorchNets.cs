@@ -48,6 +48,20 @@ internal sealed class TorchStack : nn.Module<Tensor, Tensor>
         .Dense("time_distributed", 20, 10)
         .Done();
 
+    /// <summary>W7: Conv1D(20, 4, stride 2, valid) → GRU(20) → GRU(20) → TimeDistributed(Dense(10)).</summary>
+    public static TorchStack ConvGru(IReadOnlyList<ParameterInfo> parameters, float[] weights)
+    {
+        var net = new TorchStack("conv_gru", parameters, weights);
+        net.layers.Add(x => x.transpose(1, 2)); // [batch, steps, features] → [batch, channels, steps]
+        net.Conv("conv1d", 1, 20, 4, 1, relu: false, stride: 2, causal: false);
+        net.layers.Add(x => x.transpose(1, 2)); // back to [batch, steps, channels] for the GRUs
+        return net
+            .Recurrent("gru", 20, 20, Cell.GRU, sequences: true)
+            .Recurrent("gru_1", 20, 20, Cell.GRU, sequences: true)
+            .Dense("time_distributed", 20, 10)
+            .Done();
+    }
+
     /// <summary>W2: SimpleRNN(20) → SimpleRNN(20) → Dense(1).</summary>
     public static TorchStack DeepRnn(IReadOnlyList<ParameterInfo> parameters, float[] weights) => new TorchStack("deep_rnn", parameters, weights)
         .Recurrent("simple_rnn", 1, 20, Cell.SimpleRNN, sequences: true)
@@ -176,9 +190,10 @@ internal sealed class TorchStack : nn.Module<Tensor, Tensor>
         return this;
     }
 
-    private void Conv(string name, int features, int filters, int taps, int dilation, bool relu)
+    /// <summary>Conv1d from a Keras kernel [taps, features, filters]; causal pads (taps − 1)·dilation steps on the left, otherwise "valid" (no padding).</summary>
+    private void Conv(string name, int features, int filters, int taps, int dilation, bool relu, int stride = 1, bool causal = true)
     {
-        var conv = nn.Conv1d(features, filters, taps, dilation: dilation);
+        var conv = nn.Conv1d(features, filters, taps, stride: stride, dilation: dilation);
         var kernel = Slice(name, "kernel", out _); // rows = tap·features + feature, cols = filters
         var w = new float[filters * features * taps];
         for (int f = 0; f < filters; f++)
@@ -195,7 +210,7 @@ internal sealed class TorchStack : nn.Module<Tensor, Tensor>
         Set(conv, "weight", w);
         Set(conv, "bias", Slice(name, "bias", out _));
         register_module(name, conv);
-        long pad = (long)(taps - 1) * dilation; // causal: pad on the left only
+        long pad = causal ? (long)(taps - 1) * dilation : 0; // causal: pad on the left only; valid: none
         layers.Add(x =>
         {
             var y = conv.forward(pad > 0 ? nn.functional.pad(x, new[] { pad, 0L }) : x);

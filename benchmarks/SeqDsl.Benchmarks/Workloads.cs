@@ -135,6 +135,60 @@ internal sealed class Workloads
         report.Tasks.Add(new("W6", "training epoch 7,000×50, batch 32", EpochFlops(SeqToSeqGru.KernelReport, x.GetLength(0), Batch, Steps), new(Backend, seconds, loss), torchSides));
     }
 
+    /// <summary>
+    /// W7: the seed's Conv1D+GRU model on W1's data, one training epoch. The strided valid convolution outputs 24 of the
+    /// 50 steps; SeqDsl's Fit crops the full-length targets itself, TorchSharp gets the book's Y[:, 3::2] written out
+    /// here (checked against SeqDsl's AlignTargets). The predictions of both sides from the initial weights are compared.
+    /// </summary>
+    public void W7()
+    {
+        const int ConvTaps = 4;
+        const int ConvStride = 2;
+        var x = Sequences.XTrain;
+        var y = Sequences.YTrainSequence;
+        using var model = new ConvGru(device, Seed);
+        // The model declares no InputSteps (as in the sample), so its KernelReport counts every layer at the steps it is
+        // given; all its kernels loop over the convolution's output steps (24 of 50; the convolution's cost is per output
+        // step), so the FLOPs are counted at those.
+        int outputSteps = model.OutputSteps(Steps);
+        Console.WriteLine($"W7 FLOPs at the {outputSteps} output steps of {Steps} input steps:");
+        Console.WriteLine(ConvGru.KernelReport.Describe(Batch, outputSteps));
+        var initial = model.GetWeights();
+        report.FirstCalls.Add(new("ConvGru", device.Description, FirstCall(model, initial, () => model.Fit(Take(x, Batch), Take(y, Batch), 1, Batch, options: InOrder))));
+        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), options.Repetitions);
+
+        using var tx = TorchRunner.Tensor(x);
+        using var tyFull = TorchRunner.Tensor(y);
+        // Output step j of Conv1D(kernel 4, stride 2, valid) ends at input step 3 + 2j: the book's Y[:, 3::2].
+        using var ty = tyFull.slice(1, ConvTaps - 1, Steps, ConvStride).contiguous();
+        float[] aligned = Flat(model.AlignTargets(y));
+        float[] cropped = ty.data<float>().ToArray();
+        if (aligned.Length != cropped.Length || aligned.Zip(cropped).Any(p => p.First != p.Second))
+        {
+            throw new InvalidOperationException($"W7: SeqDsl's AlignTargets ({aligned.Length} values) differs from the book's Y[:, 3::2] ({cropped.Length} values); the two sides would train on different targets.");
+        }
+
+        var torchSides = TorchEpochs("ConvGru", () => TorchStack.ConvGru(model.Parameters, initial), tx, ty, Batch, model.Description.LearningRate);
+
+        // Same weights, same predictions: the validation series through both sides from the initial weights (TimeEpochs restored them).
+        var xv = Sequences.XValid;
+        int n = xv.GetLength(0);
+        float[] predictions = Flat(model.Predict(xv, n));
+        using var txv = TorchRunner.Tensor(xv);
+        using var net = TorchStack.ConvGru(model.Parameters, initial);
+        float[] torchPredictions = TorchRunner.Infer(net, txv, n).Predictions;
+        if (predictions.Length != torchPredictions.Length)
+        {
+            throw new InvalidOperationException($"W7: SeqDsl predicts {predictions.Length} values for the {n} validation series, TorchSharp {torchPredictions.Length}.");
+        }
+
+        double difference = predictions.Zip(torchPredictions, (a, b) => Math.Abs(a - b)).Max();
+        double torchLoss = torchSides[0].Loss ?? double.NaN;
+        double lossGap = Math.Abs(loss - torchLoss) / torchLoss;
+        report.Tasks.Add(new("W7", "training epoch 7,000×50, batch 32", EpochFlops(ConvGru.KernelReport, x.GetLength(0), Batch, outputSteps), new(Backend, seconds, loss), torchSides,
+            $"same weights: max |SeqDsl − TorchSharp| over {n:N0} validation predictions = {difference:G3}; epoch losses differ by {100 * lossGap:F2}%; targets Y[:, 3::2] ({outputSteps} of {Steps} steps)"));
+    }
+
     public void W3()
     {
         const int WideSteps = 256;
