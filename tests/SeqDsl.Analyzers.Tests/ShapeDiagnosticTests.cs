@@ -123,6 +123,8 @@ public class ShapeDiagnosticTests
     [InlineData("[Dense(1, {|#0:Activation = (Activation)42|})]")]
     [InlineData("[Recurrent({|#0:(Cell)7|}, 20)]")]
     [InlineData("[Conv1D(4, 2, {|#0:padding: (Padding)9|})]")]
+    [InlineData("[LayerNormalization({|#0:Epsilon = 1e308|})]")]
+    [InlineData("[BatchNormalization({|#0:Epsilon = 1e39|})]")]
     public Task SEQ004_argument_out_of_range_underlines_the_argument(string layer) => VerifyAsync($$"""
         [SequenceModel(InputFeatures = 1)]
         {{layer}}
