@@ -44,7 +44,8 @@ public sealed class RecurrentState : IReadOnlyList<LayerState>
     /// <exception cref="KeyNotFoundException">No state of that layer.</exception>
     public LayerState this[string layer] =>
         layers.FirstOrDefault(l => l.Layer == layer)
-        ?? throw new KeyNotFoundException($"No state of a layer named '{layer}'; the states are of: {string.Join(", ", layers.Select(l => l.Layer.Length == 0 ? "(unnamed)" : l.Layer))}.");
+        ?? throw new KeyNotFoundException($"No state of a layer named '{layer}'; the states are of: {string.Join(", ", layers.Select(l => l.Layer.Length == 0 ? "(unnamed)" : l.Layer))}."
+            + (layers.Any(l => l.Layer == layer + "/forward") ? $" {layer} is Bidirectional: ask for '{layer}/forward' or '{layer}/backward'." : ""));
 
     /// <summary>States held: one per one-direction layer, two per Bidirectional layer.</summary>
     public int Count => layers.Length;

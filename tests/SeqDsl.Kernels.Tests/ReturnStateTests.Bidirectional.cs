@@ -48,6 +48,8 @@ public partial class ReturnStateTests
                 new[] { "bidirectional/forward", "bidirectional/backward", "bidirectional_1/forward", "bidirectional_1/backward", "simple_rnn" },
                 states.Select(s => s.Layer));
             Assert.Same(states[1], states["bidirectional/backward"]);
+            var whole = Assert.Throws<KeyNotFoundException>(() => states["bidirectional"]);
+            Assert.Contains("bidirectional is Bidirectional: ask for 'bidirectional/forward' or 'bidirectional/backward'", whole.Message);
             Assert.NotNull(states["bidirectional/forward"].C);
             Assert.Null(states["bidirectional_1/backward"].C);
             Assert.True(MaxDifference(Flat(states[0].H), Flat(states[1].H)) > 1e-3, "the two directions returned the same state");
