@@ -78,7 +78,7 @@ public sealed class RecurrentAttribute : Attribute
     /// <see cref="RecurrentState"/> holding, per ReturnState layer in declaration order, h [samples, units] and, for LSTM,
     /// c (for GoBackwards, the state after input step 0), and starts these layers from <c>initialState</c> instead of
     /// zeros (Keras <c>initial_state</c>). Inference only: gradients do not flow into a given state, and Fit starts from
-    /// zeros. Not with Stateful (which carries the state itself) and not on Bidirectional layers (SEQ014).
+    /// zeros. Not with Stateful, which carries the state itself (SEQ014).
     /// </summary>
     public bool ReturnState { get; set; }
 }
@@ -126,6 +126,14 @@ public sealed class BidirectionalAttribute : Attribute
     /// </summary>
     public bool Stateful { get; set; }
 
-    /// <summary>Bidirectional layers cannot return their state (put ReturnState on a Recurrent layer); declared so the analyzers can say so.</summary>
+    /// <summary>
+    /// Also return the final state of each direction (Keras <c>Bidirectional(LSTM(units, return_state=True))</c>, which
+    /// returns <c>[output, forward_h, forward_c, backward_h, backward_c]</c>; PyTorch's <c>h_n</c> with a row per
+    /// direction): the generated <c>PredictWithState(x, initialState)</c> returns two <see cref="LayerState"/>s for this
+    /// layer, <c>bidirectional/forward</c> then <c>bidirectional/backward</c>, each h [samples, units] and, for LSTM, c.
+    /// The backward direction's state is the one after it read input step 0 (its last processed step).
+    /// <c>initialState</c> takes one state per direction in the same order; <see cref="LayerState.Concatenate"/> joins
+    /// them for a decoder of 2 × units. Inference only, and not with Stateful (SEQ014).
+    /// </summary>
     public bool ReturnState { get; set; }
 }

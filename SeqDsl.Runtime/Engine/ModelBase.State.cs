@@ -7,8 +7,9 @@ namespace SeqDsl.Engine;
 public abstract partial class ModelBase
 {
     /// <summary>
-    /// Predict, plus the final state of every ReturnState layer (Keras <c>return_state</c>): runs <paramref name="x"/> in
-    /// chunks of <paramref name="batchSize"/> (halved and retried if the device runs out of memory), each ReturnState layer starting from its row of
+    /// Predict, plus the final state of every ReturnState layer (Keras <c>return_state</c>; a Bidirectional layer's forward
+    /// direction, then its backward one): runs <paramref name="x"/> in chunks of <paramref name="batchSize"/> (halved and
+    /// retried if the device runs out of memory), each ReturnState layer (direction) starting from its rows of
     /// <paramref name="initialState"/> (Keras <c>initial_state</c>) or from zeros when it is null. Inference only: a given
     /// state is a constant (no gradient flows into it), and Fit always starts from zeros.
     /// </summary>
@@ -59,7 +60,7 @@ public abstract partial class ModelBase
                 }
             }
 
-            return (result, new RecurrentState(layers.Select((l, i) => new LayerState(l.Layer, h[i], c[i]))));
+            return (result, new RecurrentState(layers.Select((l, i) => new LayerState(l.Name, h[i], c[i]))));
         }
     }
 

@@ -29,7 +29,10 @@ public sealed class ModelDescription
     /// <summary>True when a recurrent layer carries its state from batch to batch (Keras <c>stateful</c>): Fit does not shuffle, and <see cref="BatchSize"/> is fixed.</summary>
     public bool Stateful { get; init; }
 
-    /// <summary>The layers declared with <c>ReturnState = true</c>, in declaration order: whose final state <c>PredictWithState</c> returns and takes as its initial state.</summary>
+    /// <summary>
+    /// The states of the layers declared with <c>ReturnState = true</c>, in declaration order (a Bidirectional layer's
+    /// forward direction, then its backward one): whose final state <c>PredictWithState</c> returns and takes as its initial state.
+    /// </summary>
     public IReadOnlyList<ReturnedStateInfo> ReturnedStates { get; init; } = System.Array.Empty<ReturnedStateInfo>();
 
     /// <summary>Features of each output (per step when <see cref="OutputIsSequence"/>).</summary>

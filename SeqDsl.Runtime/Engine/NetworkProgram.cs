@@ -52,7 +52,7 @@ public abstract class NetworkProgram : IDisposable
     }
 
     /// <summary>
-    /// The device buffer of the <paramref name="index"/>-th ReturnState layer (see <see cref="ModelDescription.ReturnedStates"/>):
+    /// The device buffer of the <paramref name="index"/>-th returned state (see <see cref="ModelDescription.ReturnedStates"/>; a Bidirectional layer has two, forward then backward direction):
     /// [batch, width] with h, then c for LSTM, per sequence. Every forward pass leaves the final state there; a forward
     /// pass with <see cref="BatchContext.FromInitialStates"/> starts from what it holds. Valid after <see cref="Reserve"/>.
     /// </summary>

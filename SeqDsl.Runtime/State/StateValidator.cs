@@ -4,7 +4,7 @@ using System.Linq;
 
 namespace SeqDsl.Engine;
 
-/// <summary>Checks an initial state against the model's ReturnState layers; every message names the layer, the expected and the actual shape.</summary>
+/// <summary>Checks an initial state against the model's ReturnState layers; every message names the layer (and, for a Bidirectional layer, the direction), the expected and the actual shape.</summary>
 internal static class StateValidator
 {
     public const string Argument = "initialState";
@@ -15,7 +15,9 @@ internal static class StateValidator
         if (initialState.Count != layers.Count)
         {
             throw new ArgumentException(
-                $"{Argument} holds {initialState.Count} layer state(s), but {description.Name} has {layers.Count} ReturnState layer(s): {List(layers)}. Pass one LayerState per ReturnState layer, in declaration order.",
+                layers.Any(l => l.Direction is not null)
+                    ? $"{Argument} holds {initialState.Count} layer state(s), but {description.Name} returns {layers.Count} state(s), a Bidirectional layer one per direction: {List(layers)}. Pass one LayerState per ReturnState layer and direction (forward, then backward), in declaration order."
+                    : $"{Argument} holds {initialState.Count} layer state(s), but {description.Name} has {layers.Count} ReturnState layer(s): {List(layers)}. Pass one LayerState per ReturnState layer, in declaration order.",
                 Argument);
         }
 

@@ -123,6 +123,8 @@ public class ShapeDiagnosticTests
     [InlineData("[Dense(1, {|#0:Activation = (Activation)42|})]")]
     [InlineData("[Recurrent({|#0:(Cell)7|}, 20)]")]
     [InlineData("[Conv1D(4, 2, {|#0:padding: (Padding)9|})]")]
+    [InlineData("[LayerNormalization({|#0:Epsilon = 1e308|})]")]
+    [InlineData("[BatchNormalization({|#0:Epsilon = 1e39|})]")]
     public Task SEQ004_argument_out_of_range_underlines_the_argument(string layer) => VerifyAsync($$"""
         [SequenceModel(InputFeatures = 1)]
         {{layer}}
@@ -303,13 +305,22 @@ public class ShapeDiagnosticTests
         """);
 
     [Fact]
-    public Task SEQ014_return_state_on_bidirectional() => VerifyAsync("""
+    public Task SEQ014_not_reported_for_return_state_on_bidirectional_layers() => VerifyAsync("""
         [SequenceModel(InputFeatures = 1)]
-        [Bidirectional(LSTM, 20, {|#0:ReturnState = true|})]
+        [Bidirectional(LSTM, 20, ReturnState = true, ReturnSequences = true)]
+        [Bidirectional(GRU, 8, MergeMode = MergeMode.Sum, ReturnState = true)]
+        [Dense(1)]
+        public partial class Model { }
+        """);
+
+    [Fact]
+    public Task SEQ014_return_state_on_stateful_bidirectional_layer() => VerifyAsync("""
+        [SequenceModel(InputFeatures = 1, BatchSize = 32)]
+        [Bidirectional(LSTM, 20, Stateful = true, {|#0:ReturnState = true|})]
         [Dense(1)]
         public partial class Model { }
         """, Diagnostic("SEQ014").WithLocation(0).WithMessage(
-            "Bidirectional(LSTM(20)) cannot return its state: ReturnState is supported on Recurrent layers only (a Bidirectional layer has a state per direction); put ReturnState on a [Recurrent] layer"));
+            "Bidirectional(LSTM(20)) cannot be both stateful and return its state: Stateful carries the final state into the next batch itself, ReturnState hands it to the caller for PredictWithState; use one of them"));
 
     [Fact]
     public Task SEQ014_return_state_on_stateful_layer() => VerifyAsync("""

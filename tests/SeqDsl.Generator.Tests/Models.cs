@@ -156,6 +156,16 @@ namespace Demo;
 public partial class Encoder { }
 ";
 
+    /// <summary>A Bidirectional encoder returning both directions' states (Keras's forward_h, forward_c, backward_h, backward_c).</summary>
+    public const string BidirectionalReturnState = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 2)]
+[Bidirectional(LSTM, 8, ReturnState = true, ReturnSequences = true)]
+[Bidirectional(GRU, 4, MergeMode = MergeMode.Sum, ReturnState = true)]
+[Dense(1)]
+public partial class BidirectionalEncoder { }
+";
+
     /// <summary>The book's deep RNN ending in SimpleRNN(1): the recurrent last layer computes the loss gradient itself.</summary>
     public const string RecurrentLast = @"
 namespace Demo;

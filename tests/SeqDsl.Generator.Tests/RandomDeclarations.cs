@@ -183,6 +183,7 @@ internal sealed class RandomDeclarations
                 Named(0.1, "Activation", () => Pick(Activations, OddActivations));
                 Named(0.1, "Dropout", Double);
                 Named(0.05, "Stateful", Bool);
+                Named(0.05, "ReturnState", Bool);
                 return Build("Bidirectional", Pick(Cells, OddCells), Int());
             case 4:
             case 5:

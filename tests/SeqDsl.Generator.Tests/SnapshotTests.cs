@@ -33,6 +33,7 @@ public class SnapshotTests
     [InlineData(nameof(Models.ReturnStateEncoder))]
     [InlineData(nameof(Models.GruLayerNormAndMerges))]
     [InlineData(nameof(Models.RecurrentLast))]
+    [InlineData(nameof(Models.BidirectionalReturnState))]
     public void Generated_sources(string model)
     {
         string source = (string)typeof(Models).GetField(model)!.GetValue(null)!;

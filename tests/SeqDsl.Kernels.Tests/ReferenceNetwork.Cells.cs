@@ -115,6 +115,10 @@ internal sealed partial class ReferenceNetwork
     public List<double[]> Direction(double[] weights, string layer, string prefix, CellOptions options, double[][] x) =>
         RunCell(layer, prefix, options with { GoBackwards = false }, weights, x, null).Outputs;
 
+    /// <summary>One direction's cell (parameter prefix "forward_" or "backward_") run forward over x from <paramref name="initial"/> (zeros when null): its final state, h then c for LSTM.</summary>
+    public double[] FinalState(double[] weights, string layer, string prefix, CellOptions options, double[][] x, double[]? initial) =>
+        RunCell(layer, prefix, options with { GoBackwards = false }, weights, x, initial).Final;
+
     /// <summary>Runs one cell over the sequence; returns h of every processed step (in processing order) and the final state (h, then c for LSTM).</summary>
     private (List<double[]> Outputs, double[] Final) RunCell(string layer, string prefix, CellOptions o, double[] w, double[][] x, double[]? initial)
     {

@@ -12,7 +12,7 @@ namespace SeqDsl.Kernels.Tests;
 /// all that flag changes there.
 /// </summary>
 [Collection(CpuDeviceCollection.Name)]
-public class ReturnStateTests
+public partial class ReturnStateTests
 {
     private const double Tolerance = 1e-5;
 
@@ -211,7 +211,7 @@ public class ReturnStateTests
         {
             for (int i = 0; i < layers.Count; i++)
             {
-                reference.InitialStates[layers[i].Layer] = Enumerable.Range(0, x.GetLength(0)).ToDictionary(b => b, b => Row(initial[i], b));
+                reference.InitialStates[ReferenceKey(layers[i])] = Enumerable.Range(0, x.GetLength(0)).ToDictionary(b => b, b => Row(initial[i], b));
             }
         }
 
@@ -222,7 +222,7 @@ public class ReturnStateTests
             Assert.Equal(layer.HasCellState, states[i].C is not null);
             for (int b = 0; b < x.GetLength(0); b++)
             {
-                var expected = reference.FinalStates[layer.Layer][b];
+                var expected = reference.FinalStates[ReferenceKey(layer)][b];
                 var got = Row(states[i], b);
                 Assert.Equal(expected.Length, got.Length);
                 for (int u = 0; u < got.Length; u++)
@@ -232,6 +232,9 @@ public class ReturnStateTests
             }
         }
     }
+
+    /// <summary>Where the reference keeps a state: the layer's name, or for a Bidirectional direction "name/forward_" / "name/backward_" (its parameter prefix).</summary>
+    private static string ReferenceKey(ReturnedStateInfo state) => state.Direction is null ? state.Layer : state.Layer + "/" + state.Direction + "_";
 
     private static void AssertSameStates(string name, RecurrentState expected, RecurrentState got)
     {

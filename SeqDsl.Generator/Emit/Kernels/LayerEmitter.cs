@@ -65,8 +65,11 @@ internal abstract class LayerEmitter
     /// <summary>Buffers that live as long as the program (a stateful layer's carried state), sized per sample of the model's fixed batch.</summary>
     public virtual IEnumerable<WorkspaceBuffer> Persistent => System.Array.Empty<WorkspaceBuffer>();
 
-    /// <summary>The program field holding this layer's final state per sequence when it has ReturnState (h, then c for LSTM), or null.</summary>
-    public virtual string? ReturnedStateBuffer => null;
+    /// <summary>
+    /// The program fields holding this layer's final state per sequence when it has ReturnState (h, then c for LSTM):
+    /// one for a one-direction layer, two (forward, then backward direction) for a Bidirectional one; empty otherwise.
+    /// </summary>
+    public virtual IReadOnlyList<string> ReturnedStateBuffers => System.Array.Empty<string>();
 
     /// <summary>Statements of <c>ResetStates()</c> that clear the layer's carried state (stateful layers only).</summary>
     public virtual void EmitResetStates(CodeWriter w)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SeqDsl.Generator.Model;
 
 namespace SeqDsl.Generator.Emit.Kernels;
@@ -9,7 +10,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// but the buffer is workspace sized by the batch, and the next launch reads it back only when the runtime copied a
 /// given initial state there (<c>BatchContext.FromInitialStates</c>); otherwise the layer starts from zeros. The
 /// backward pass always assumes a zero start (the analyzer refuses ReturnState with Stateful, and training never
-/// passes an initial state), so it is unchanged.
+/// passes an initial state), so it is unchanged. A Bidirectional layer has a carry buffer per direction (Keras's
+/// <c>[output, forward_h, forward_c, backward_h, backward_c]</c>): each direction's forward kernel reads and writes its
+/// own, and the backward direction's final state is the one after it read input step 0.
 /// </summary>
 internal sealed partial class RecurrentEmitter
 {
@@ -19,12 +22,13 @@ internal sealed partial class RecurrentEmitter
     /// <summary>The kernel argument that says whether the carry holds a given initial state (1) or the layer starts from zeros (0).</summary>
     private const string FromGivenState = "fromGivenState";
 
-    /// <summary>The program field of the final-state buffer the runtime reads after a forward pass, or null without ReturnState.</summary>
-    public override string? ReturnedStateBuffer => ReturnsState ? FieldPrefix + "Carry" : null;
+    /// <summary>The program fields of the final-state buffers the runtime reads after a forward pass, one per direction (forward first); empty without ReturnState.</summary>
+    public override IReadOnlyList<string> ReturnedStateBuffers =>
+        ReturnsState ? directions.Select(d => FieldPrefix + d.Tag + "Carry").ToList() : System.Array.Empty<string>();
 
     private WorkspaceBuffer ReturnedStateWorkspace(RecurrentDirection d) =>
         new(FieldPrefix + d.Tag + "Carry", I(StateWidth),
-            "ReturnState: final " + (cell == CellKind.LSTM ? "h and c" : "h") + " of each sequence; read as the initial state when the batch starts from given states");
+            "ReturnState: final " + (cell == CellKind.LSTM ? "h and c" : "h") + " of each sequence" + (Bidirectional ? (d.Reversed ? " (backward direction: after input step 0)" : " (forward direction)") : "") + "; read as the initial state when the batch starts from given states");
 
     private void AddReturnStateArguments(List<Argument> list, RecurrentDirection d)
     {

@@ -42,7 +42,7 @@ internal static class DiagnosticIds
     /// <summary>BatchNormalization between recurrent layers.</summary>
     public const string BatchNormBetweenRecurrent = "SEQ013";
 
-    /// <summary>Stateful without a fixed batch size; ReturnState on a Bidirectional or a stateful layer.</summary>
+    /// <summary>Stateful without a fixed batch size; ReturnState on a stateful layer.</summary>
     public const string InvalidStateful = "SEQ014";
 
     /// <summary>TimeDistributed over a non-sequence, or wrapping nothing.</summary>

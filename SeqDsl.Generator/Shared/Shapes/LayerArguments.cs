@@ -149,6 +149,12 @@ internal static class LayerArguments
                 findings.Add(ShapeInference.OutOfRange(layer.LocationOf(argument), argument,
                     $"{title}: {argument} must be a positive number, but is {value.ToString(CultureInfo.InvariantCulture)}", layer.Index));
             }
+            else if (value > float.MaxValue)
+            {
+                // The kernels compute in float: a larger value would become infinity there.
+                findings.Add(ShapeInference.OutOfRange(layer.LocationOf(argument), argument,
+                    $"{title}: {argument} must be at most {float.MaxValue.ToString(CultureInfo.InvariantCulture)} (the kernels compute in float), but is {value.ToString(CultureInfo.InvariantCulture)}", layer.Index));
+            }
         }
     }
 

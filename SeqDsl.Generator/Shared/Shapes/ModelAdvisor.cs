@@ -57,14 +57,8 @@ internal static class ModelAdvisor
             }
 
             // SEQ014: ReturnState hands the final state to the caller; a stateful layer already carries it into the next
-            // batch, and a Bidirectional layer would have two (Keras returns four tensors), which PredictWithState does not model.
-            if (s.ReturnState && s.Kind == LayerKind.Bidirectional)
-            {
-                yield return new Finding(DiagnosticIds.InvalidStateful, FindingSeverity.Error,
-                    $"{layer.Title} cannot return its state: ReturnState is supported on Recurrent layers only (a Bidirectional layer has a state per direction); put ReturnState on a [Recurrent] layer",
-                    s.LocationOf("ReturnState"), layer.Index, "ReturnState");
-            }
-            else if (s.ReturnState && s.Stateful)
+            // batch. (A Bidirectional layer returns one state per direction, as Keras's [output, forward_h, …, backward_c].)
+            if (s.ReturnState && s.Stateful)
             {
                 yield return new Finding(DiagnosticIds.InvalidStateful, FindingSeverity.Error,
                     $"{layer.Title} cannot be both stateful and return its state: Stateful carries the final state into the next batch itself, ReturnState hands it to the caller for PredictWithState; use one of them",
