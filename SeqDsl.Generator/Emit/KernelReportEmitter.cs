@@ -28,17 +28,27 @@ internal static class KernelReportEmitter
             w.Line("    " + I(plan.ParameterCount) + ",");
             w.Line("    new global::SeqDsl.LayerCost[]");
             w.Line("    {");
-            foreach (var layer in plan.Layers)
+            for (int i = 0; i < plan.Layers.Count; i++)
             {
-                Cost(w, "        ", LayerCosts.For(layer), ",");
+                Cost(w, "        ", LayerCosts.For(plan.Layers[i]), SequenceSteps.LoopedBy(plan, i, StepsParameter), ",");
             }
 
             w.Line("    },");
-            Cost(w, "    ", LayerCosts.Loss(plan, gradientFused: layers is not null && !LossEmitter.WritesGradient(layers)), ");");
+            var loss = LayerCosts.Loss(plan, gradientFused: layers is not null && !LossEmitter.WritesGradient(layers));
+            int minimum = SequenceSteps.MinimumInputSteps(plan);
+            bool minimumArgument = !plan.Input.HasFixedSteps && minimum > 1;
+            Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), minimumArgument ? "," : ");");
+            if (minimumArgument)
+            {
+                w.Line("    minimumInputSteps: " + I(minimum) + "); // Keras's window arithmetic needs this many input steps");
+            }
         }
 
         return new GeneratedFile(spec.FullName.Replace('.', '_') + ".KernelReport.g.cs", w.ToString());
     }
+
+    /// <summary>The input-steps parameter of the emitted steps functions.</summary>
+    private const string StepsParameter = "steps";
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -48,12 +58,25 @@ internal static class KernelReportEmitter
 
     private static string Literal(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-    /// <summary>Writes <c>new(name, title, …)</c> over three lines, ending with <paramref name="end"/>.</summary>
-    private static void Cost(CodeWriter w, string indent, LayerCostModel c, string end)
+    /// <summary>
+    /// Writes <c>new(name, title, …)</c> over three lines (four with a steps function), ending with <paramref name="end"/>.
+    /// <paramref name="steps"/> is the C# expression of the steps the kernels loop over in terms of the model's input
+    /// steps (<see cref="SequenceSteps.LoopedBy"/>): where the model fixes no steps, the layer has per-step costs and
+    /// window layers make them differ from the input's, it is emitted as the layer's <c>StepsFromInput</c>.
+    /// </summary>
+    private static void Cost(CodeWriter w, string indent, LayerCostModel c, string steps, string end)
     {
+        bool perStep = c.ForwardFlops.PerStep != 0 || c.BackwardFlops.PerStep != 0 || c.ForwardBytes.PerStep != 0 || c.BackwardBytes.PerStep != 0;
+        string? stepsFunction = c.FixedSteps == 0 && perStep && steps != StepsParameter
+            ? "static " + StepsParameter + " => " + steps
+            : null;
         w.Line(indent + "new(" + Literal(c.Name) + ", " + Literal(c.Title) + ", FixedSteps: " + I(c.FixedSteps)
             + ", ForwardLaunches: " + I(c.ForwardLaunches) + ", BackwardLaunches: " + I(c.BackwardLaunches) + ",");
         w.Line(indent + "    ForwardFlops: " + T(c.ForwardFlops) + ", BackwardFlops: " + T(c.BackwardFlops) + ",");
-        w.Line(indent + "    ForwardBytes: " + T(c.ForwardBytes) + ", BackwardBytes: " + T(c.BackwardBytes) + (c.Counted ? "" : ", Counted: false") + ")" + end);
+        w.Line(indent + "    ForwardBytes: " + T(c.ForwardBytes) + ", BackwardBytes: " + T(c.BackwardBytes) + (c.Counted ? "" : ", Counted: false") + (stepsFunction is null ? ")" + end : ","));
+        if (stepsFunction is not null)
+        {
+            w.Line(indent + "    StepsFromInput: " + stepsFunction + ")" + end); // the model's time axis: window layers shorten or stride it
+        }
     }
 }

@@ -19,7 +19,9 @@ namespace SeqDsl;
 /// device-memory traffic, every tensor a kernel reads or writes counted once per launch (inputs, outputs, the
 /// forward pass's cached gate values, gate gradients, and the layer's weights and weight gradients once per
 /// launch); re-reads that the device's caches serve are not counted. The loss kernel and the optimizer's fused
-/// update are part of a training step; with clipping by global norm the optimizer adds two launches.
+/// update are part of a training step; with clipping by global norm the optimizer adds two launches. Steps: the
+/// methods take the model's input steps; each layer is counted at the steps its kernels loop over, which window layers
+/// (Conv1D, pooling) shorten or stride exactly as the model's time axis does (<see cref="LayerCost.StepsFor"/>).
 /// </remarks>
 public sealed class KernelReport
 {
@@ -37,7 +39,8 @@ public sealed class KernelReport
     /// <param name="parameterCount">The model's parameters (the optimizer updates them all).</param>
     /// <param name="layers">The layers' costs, in order.</param>
     /// <param name="loss">The loss kernel's cost (its forward part; it has no backward).</param>
-    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss)
+    /// <param name="minimumInputSteps">The fewest input steps the model accepts (valid windows need more than one).</param>
+    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int minimumInputSteps = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);
@@ -46,7 +49,11 @@ public sealed class KernelReport
         ParameterCount = parameterCount;
         Layers = layers;
         Loss = loss;
+        MinimumInputSteps = Math.Max(1, minimumInputSteps);
     }
+
+    /// <summary>The fewest input steps the costs can be asked for: below it a valid window leaves a layer no steps.</summary>
+    public int MinimumInputSteps { get; }
 
     /// <summary>The model's class name.</summary>
     public string Model { get; }
@@ -110,6 +117,7 @@ public sealed class KernelReport
     /// <summary>FLOPs of one training step on <paramref name="batch"/> samples of <paramref name="steps"/> steps.</summary>
     public double TrainingFlops(int batch, int steps)
     {
+        CheckSteps(steps);
         double total = Loss.ForwardFlops.For(batch, Loss.StepsFor(steps)) + OptimizerFlopsPerParameter * ParameterCount;
         foreach (var layer in Layers)
         {
@@ -123,6 +131,7 @@ public sealed class KernelReport
     /// <summary>Bytes of device-memory traffic of one training step on <paramref name="batch"/> samples of <paramref name="steps"/> steps.</summary>
     public double TrainingBytes(int batch, int steps)
     {
+        CheckSteps(steps);
         double total = Loss.ForwardBytes.For(batch, Loss.StepsFor(steps)) + OptimizerBytesPerParameter * ParameterCount;
         foreach (var layer in Layers)
         {
@@ -136,6 +145,7 @@ public sealed class KernelReport
     /// <summary>FLOPs of the forward pass for one sample of <paramref name="steps"/> steps (per-launch costs left out).</summary>
     public double InferenceFlopsPerSample(int steps)
     {
+        CheckSteps(steps);
         double total = 0;
         foreach (var layer in Layers)
         {
@@ -148,6 +158,7 @@ public sealed class KernelReport
     /// <summary>Bytes of the forward pass for one sample of <paramref name="steps"/> steps (per-launch costs, such as reading the weights, left out).</summary>
     public double InferenceBytesPerSample(int steps)
     {
+        CheckSteps(steps);
         double total = 0;
         foreach (var layer in Layers)
         {
@@ -160,6 +171,7 @@ public sealed class KernelReport
     /// <summary>A table of launches, FLOPs and bytes per layer for one training step of <paramref name="batch"/> × <paramref name="steps"/>.</summary>
     public string Describe(int batch, int steps)
     {
+        CheckSteps(steps);
         var b = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         b.Append(c, $"Kernel report of {Model}, training step of batch {batch} × {steps} steps").Append('\n');
@@ -175,6 +187,14 @@ public sealed class KernelReport
         b.Append(c, $"total: {LaunchesPerTrainingStep} launches, {TrainingFlops(batch, steps) / 1e6:F2} MFLOP, {TrainingBytes(batch, steps) / 1e6:F3} MB per training step; ");
         b.Append(c, $"inference {LaunchesPerInferenceBatch} launches per batch, {InferenceFlopsPerSample(steps) / 1e3:F1} kFLOP and {InferenceBytesPerSample(steps) / 1e3:F1} kB per sample");
         return b.ToString();
+    }
+
+    private void CheckSteps(int steps)
+    {
+        if (steps < MinimumInputSteps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{Model}'s costs are defined from {MinimumInputSteps} input steps on (below that a valid window leaves a layer no steps); got {steps}.");
+        }
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using System;
+
 namespace SeqDsl;
 
 /// <summary>
@@ -15,6 +17,11 @@ namespace SeqDsl;
 /// <param name="ForwardBytes">Bytes the forward pass reads and writes in device memory.</param>
 /// <param name="BackwardBytes">Bytes the backward pass reads and writes in device memory.</param>
 /// <param name="Counted">False when the generator has no cost model for the layer (its costs read 0).</param>
+/// <param name="StepsFromInput">
+/// The steps the layer's kernels loop over as a function of the model's input steps, when the model fixes no input
+/// steps and window layers (Conv1D, pooling) up to this one shorten or stride the time axis; null when they are the
+/// input's steps (or fixed, <paramref name="FixedSteps"/>).
+/// </param>
 public sealed record LayerCost(
     string Name,
     string Title,
@@ -25,8 +32,9 @@ public sealed record LayerCost(
     CostTerms BackwardFlops,
     CostTerms ForwardBytes,
     CostTerms BackwardBytes,
-    bool Counted = true)
+    bool Counted = true,
+    Func<int, int>? StepsFromInput = null)
 {
     /// <summary>The steps this layer's kernels loop over when the model's input has <paramref name="steps"/> steps.</summary>
-    public int StepsFor(int steps) => FixedSteps > 0 ? FixedSteps : steps;
+    public int StepsFor(int steps) => FixedSteps > 0 ? FixedSteps : StepsFromInput is null ? steps : StepsFromInput(steps);
 }

@@ -33,6 +33,22 @@ public partial class SmallDense { }
 public partial class SmallConv { }
 ";
 
+    private const string StridedConv = @"
+[SequenceModel(InputFeatures = 2)]
+[Conv1D(3, 4, Strides = 2)]
+[Recurrent(GRU, 4, ReturnSequences = true)]
+[TimeDistributed(Dense = 2)]
+public partial class StridedConvGru { }
+";
+
+    private const string Pooled = @"
+[SequenceModel(InputFeatures = 3)]
+[Recurrent(LSTM, 4, ReturnSequences = true)]
+[MaxPooling1D(2)]
+[TimeDistributed(Dense = 2)]
+public partial class PooledLstm { }
+";
+
     [Fact]
     public void Lstm_report_matches_hand_counts()
     {
@@ -125,6 +141,99 @@ public partial class SmallConv { }
         // 144 + 560, 288 + 5 · (288 + 4 · 88) (second); the loss reads 4 × 4 predictions and targets and writes their
         // gradient, 5 · (8 + 4 · 48); Adam 32 · 51.
         Assert.Equal(460 + 1840 + 704 + 3488 + 1000 + 1632, report.TrainingBytes(5, 8));
+    }
+
+    /// <summary>
+    /// A strided valid convolution in a model without InputSteps: every layer from the convolution on, and the loss,
+    /// loops over the convolution's ⌊(n − 4) / 2⌋ + 1 output steps, not the n input steps.
+    /// </summary>
+    [Theory]
+    [InlineData(9, 3)]
+    [InlineData(14, 6)]
+    public void Strided_convolution_without_input_steps_counts_its_output_steps(int inputSteps, int convSteps)
+    {
+        var report = Load(StridedConv, "StridedConvGru");
+
+        // Conv1D(3, 4) on 2 features: 4 · 2 · 3 + 3 = 27 parameters; GRU(4) on 3 features, reset_after:
+        // 3 · 12 + 4 · 12 + 2 · 12 = 108; Dense(2) on 4: 10.
+        Assert.Equal(145, report.ParameterCount);
+        Assert.Equal(4, report.MinimumInputSteps);
+        Assert.All(report.Layers, layer => Assert.Equal(convSteps, layer.StepsFor(inputSteps)));
+        Assert.Equal(convSteps, report.Loss.StepsFor(inputSteps));
+
+        // Per step: conv 2 · 24 forward, 2 · 24 backward (first layer: weight gradients only); GRU(4), GU = 12,
+        // 2 · (3 + 4) · 12 = 168 forward, 2 · 4 · 12 + 2 · 3 · 12 + 2 · 7 · 12 = 336 backward; Dense(2) 16 + 32; Mse 3 · 2.
+        const int PerStep = 48 + 48 + 168 + 336 + 16 + 32 + 6;
+        Assert.Equal(654, PerStep);
+        Assert.Equal((15 * 145) + (5 * PerStep * convSteps), report.TrainingFlops(5, inputSteps));
+        Assert.Equal((48 + 168 + 16) * convSteps, report.InferenceFlopsPerSample(inputSteps));
+        // The conv's forward bytes: its weights once per launch, then per output step one 2-feature input row read and
+        // 3 outputs written, 4 · (2 + 3).
+        Assert.Equal(new CostTerms(4 * 27, 0, 4 * (2 + 3)), report.Layers[0].ForwardBytes);
+        Assert.Equal(4 * 27 + (5 * 20 * convSteps), report.Layers[0].ForwardBytes.For(5, report.Layers[0].StepsFor(inputSteps)));
+
+        // The same declaration with the steps fixed costs the same.
+        var fixedReport = Load(StridedConv.Replace("InputFeatures = 2", "InputFeatures = 2, InputSteps = " + inputSteps, StringComparison.Ordinal), "StridedConvGru");
+        Assert.Equal(fixedReport.TrainingFlops(5, inputSteps), report.TrainingFlops(5, inputSteps));
+        Assert.Equal(fixedReport.TrainingBytes(5, inputSteps), report.TrainingBytes(5, inputSteps));
+        Assert.Equal(fixedReport.InferenceBytesPerSample(inputSteps), report.InferenceBytesPerSample(inputSteps));
+    }
+
+    /// <summary>
+    /// Pooling in a model without InputSteps: the LSTM before it loops over the n input steps, the pooling, the head and
+    /// the loss over its ⌊(n − 2) / 2⌋ + 1 output steps.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 4)]
+    [InlineData(11, 5)]
+    public void Pooling_without_input_steps_counts_its_output_steps(int inputSteps, int pooledSteps)
+    {
+        var report = Load(Pooled, "PooledLstm");
+
+        // LSTM(4) on 3 features: 3 · 16 + 4 · 16 + 16 = 128 parameters; Dense(2) on 4: 10.
+        Assert.Equal(138, report.ParameterCount);
+        Assert.Equal(2, report.MinimumInputSteps);
+        Assert.Equal(new[] { inputSteps, pooledSteps, pooledSteps }, report.Layers.Select(l => l.StepsFor(inputSteps)));
+        Assert.Equal(pooledSteps, report.Loss.StepsFor(inputSteps));
+
+        // LSTM, first layer, GU = 16: 2 · 7 · 16 = 224 forward and 2 · 4 · 16 + 2 · 7 · 16 = 352 backward per input
+        // step; the pooling has no products; Dense(2) 16 + 32 and Mse 6 per pooled step.
+        Assert.Equal((15 * 138) + (2 * (((224 + 352) * inputSteps) + ((16 + 32 + 6) * pooledSteps))), report.TrainingFlops(2, inputSteps));
+        Assert.Equal((224 * inputSteps) + (16 * pooledSteps), report.InferenceFlopsPerSample(inputSteps));
+
+        // The pooling reads a window's stride of 4-feature rows and writes one 4-feature row per output step, and its
+        // gradient goes back the same way: 4 · (4 · 2 + 4) = 48 bytes per pooled step, each way.
+        var pool = report.Layers[1];
+        Assert.Equal(new CostTerms(0, 0, 48), pool.ForwardBytes);
+        Assert.Equal(2 * 2 * 48 * pooledSteps, pool.ForwardBytes.For(2, pool.StepsFor(inputSteps)) + pool.BackwardBytes.For(2, pool.StepsFor(inputSteps)));
+
+        var fixedReport = Load(Pooled.Replace("InputFeatures = 3", "InputFeatures = 3, InputSteps = " + inputSteps, StringComparison.Ordinal), "PooledLstm");
+        Assert.Equal(fixedReport.TrainingFlops(2, inputSteps), report.TrainingFlops(2, inputSteps));
+        Assert.Equal(fixedReport.TrainingBytes(2, inputSteps), report.TrainingBytes(2, inputSteps));
+    }
+
+    /// <summary>
+    /// The benchmark's finding (issue 10): the Conv1D+GRU model at batch 32 × 50 input steps. Per conv output step
+    /// (24 of them): conv 160 + 160, two GRU(20) 4,800 + 9,600 each, the head 400 + 800, Mse 30 — 30,350 FLOPs; Adam
+    /// 15 · 5,350. 23.39 MFLOP per training step, not the 48.64 of counting every layer at 50 steps.
+    /// </summary>
+    [Fact]
+    public void Conv_gru_counts_its_layers_at_the_convolutions_output_steps()
+    {
+        var report = Load(Models.ConvGru, "ConvGru");
+        Assert.Equal((30350 * 24 * 32) + (15 * 5350), report.TrainingFlops(32, 50));
+        Assert.Equal(23389050, report.TrainingFlops(32, 50));
+    }
+
+    /// <summary>Below the fewest input steps a valid window accepts the report refuses, naming the argument.</summary>
+    [Fact]
+    public void Too_few_input_steps_are_refused()
+    {
+        var report = Load(Models.ConvGru, "ConvGru");
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => report.TrainingFlops(32, 3));
+        Assert.Equal("steps", error.ParamName);
+        Assert.Contains("4 input steps", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Load(Lstm, "SmallLstm").InferenceFlopsPerSample(0));
     }
 
     /// <summary>The report's launch counts are the ones the emitters make: one forward launch (per direction), the rest backward.</summary>

@@ -112,6 +112,14 @@ internal sealed class LayerReference
         return this;
     }
 
+    /// <summary>A recurrent layer, each sample on its own, through <see cref="ReferenceNetwork"/>'s cells (not stateful).</summary>
+    public LayerReference Recurrent(string name, CellOptions options)
+    {
+        var cell = new ReferenceNetwork(description).Recurrent(name, options);
+        layers.Add((w, x) => x.Select(sample => cell.Through(w, sample, 1)).ToArray());
+        return this;
+    }
+
     /// <summary>The outputs of every sample, each flattened [output steps × features].</summary>
     public double[][] Forward(double[] weights, float[,,] x)
     {

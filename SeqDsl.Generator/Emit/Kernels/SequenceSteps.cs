@@ -68,6 +68,19 @@ internal static class SequenceSteps
         return IsWindow(layer.Spec) ? WindowOutput(layer.Spec, input) : input;
     }
 
+    /// <summary>
+    /// C# expression of the steps layer <paramref name="layer"/>'s kernels loop over, in terms of the model's input steps
+    /// <paramref name="modelSteps"/>: its output steps when it outputs a sequence (a window layer's work is per output
+    /// step), else the steps it reads (a recurrent layer that returns its last state, a global pooling). The cost model
+    /// (<see cref="LayerCosts"/>) counts per-step costs at these steps.
+    /// </summary>
+    public static string LoopedBy(ModelPlan plan, int layer, string modelSteps)
+    {
+        string input = InputOf(plan, layer, modelSteps);
+        var layerPlan = plan.Layers[layer];
+        return layerPlan.Output.IsSequence ? OutputOf(layerPlan, input) : input;
+    }
+
     /// <summary>C# expression of the model's output steps (1 for a vector output).</summary>
     public static string OutputOfModel(ModelPlan plan, string modelSteps) =>
         plan.Layers.Count == 0 ? modelSteps : OutputOf(plan.Layers[plan.Layers.Count - 1], InputOf(plan, plan.Layers.Count - 1, modelSteps));
