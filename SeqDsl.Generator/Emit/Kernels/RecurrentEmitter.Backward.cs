@@ -26,12 +26,9 @@ internal sealed partial class RecurrentEmitter
                 EmitFusedLossConstants(w);
             }
 
-            if (Io.IsFirst)
-            {
-                Const(w, "Features", features, "input features per step: where a gate column's recurrent weights start in the transposed weights");
-            }
-
-            Const(w, "TransposedRow", features + units, "floats per gate column of the transposed weights: input weights, then recurrent weights");
+            Const(w, "PaddedFeatures", PaddedFeatures, "input weights per gate column of the transposed weights, zero-padded to whole vectors; the recurrent weights start here");
+            Const(w, "PaddedUnits", PaddedUnits, "recurrent weights per gate column of the transposed weights, zero-padded to whole vectors");
+            Const(w, "TransposedRow", TransposedRow, "floats per gate column of the transposed weights");
             if (Normalized)
             {
                 EmitLayerNormBackwardConstants(w);
@@ -46,10 +43,10 @@ internal sealed partial class RecurrentEmitter
             }
 
             w.Line("var dz = LocalMemory.Allocate<float>(GateWidth); // input-side gate gradients of this step");
-            w.Line("var back = LocalMemory.Allocate<float>(Units); // dz · Uᵀ: the gradient this step sends to h(t−1)");
+            w.Line("var back = LocalMemory.Allocate<float>(PaddedUnits); // dz · Uᵀ: the gradient this step sends to h(t−1)");
             if (!Io.IsFirst)
             {
-                w.Line("var dx = LocalMemory.Allocate<float>(Features); // dz · Wᵀ: the gradient of this step's input");
+                w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures); // dz · Wᵀ: the gradient of this step's input");
             }
 
             if (ResetAfter)
@@ -114,15 +111,16 @@ internal sealed partial class RecurrentEmitter
                     }
 
                     // dh(t−1) = dz · Uᵀ and dx(t) = dz · Wᵀ in the contiguous multiply-add form: for each gate column,
-                    // its row of the transposed weights times that column's gradient, added across the units.
-                    w.Line("for (int k = 0; k < Units; k++) back[k] = 0f;");
+                    // its row of the transposed weights times that column's gradient, added across the units. The
+                    // rows are zero-padded to whole vectors so these loops have no scalar remainder.
+                    w.Line("for (int k = 0; k < PaddedUnits; k++) back[k] = 0f;");
                     using (w.Block(ResetBefore
                         ? "for (int g = 0; g < 2 * Units; g++) // z and r; the candidate block reached h(t−1) through r ⊙ h above"
                         : "for (int g = 0; g < GateWidth; g++)"))
                     {
                         w.Line("float dzg = " + recurrentGradient + "[g];");
-                        w.Line("long row = g * TransposedRow + Features;");
-                        w.Line("for (int k = 0; k < Units; k++) back[k] += transposed[row + k] * dzg;");
+                        w.Line("long row = g * TransposedRow + PaddedFeatures;");
+                        w.Line("for (int k = 0; k < PaddedUnits; k++) back[k] += transposed[row + k] * dzg;");
                     }
 
                     w.Line("for (int k = 0; k < Units; k++) dh[k] " + (cell == CellKind.GRU ? "+=" : "=") + " " + StateMasked("back[k]") + ";");
@@ -133,12 +131,12 @@ internal sealed partial class RecurrentEmitter
                             w.Line("long xs = stateRow + steps - 1 - t; // the input step this step read");
                         }
 
-                        w.Line("for (int k = 0; k < Features; k++) dx[k] = 0f;");
+                        w.Line("for (int k = 0; k < PaddedFeatures; k++) dx[k] = 0f;");
                         using (w.Block("for (int g = 0; g < GateWidth; g++)"))
                         {
                             w.Line("float dzg = dz[g];");
                             w.Line("long row = g * TransposedRow;");
-                            w.Line("for (int k = 0; k < Features; k++) dx[k] += transposed[row + k] * dzg;");
+                            w.Line("for (int k = 0; k < PaddedFeatures; k++) dx[k] += transposed[row + k] * dzg;");
                         }
 
                         w.Line("for (int k = 0; k < Features; k++) inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("dx[k]") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("dx[k]") + ";"));
@@ -148,29 +146,45 @@ internal sealed partial class RecurrentEmitter
         }
     }
 
+    /// <summary>Floats per lane group that CPU OpenCL compilers vectorize the BPTT loops with (256-bit registers).</summary>
+    private const int VectorLanes = 8;
+
+    /// <summary>A transposed row part's length: rounded up to whole vectors, unless it is shorter than one (a
+    /// one-feature input stays 1: padding it would multiply that loop's work).</summary>
+    private static int PadToVectors(int n) => n < VectorLanes ? n : (n + VectorLanes - 1) / VectorLanes * VectorLanes;
+
+    private int PaddedFeatures => PadToVectors(features);
+
+    private int PaddedUnits => PadToVectors(units);
+
+    /// <summary>Floats per gate column of the transposed weights: padded input weights, then padded recurrent weights.</summary>
+    private int TransposedRow => PaddedFeatures + PaddedUnits;
+
     /// <summary>
-    /// Writes the kernel and recurrent kernel transposed, [GateWidth, Features + Units], so that BPTT reads each gate
-    /// column's weights contiguously. One launch before each backward pass: the weights change every step.
+    /// Writes the kernel and recurrent kernel transposed, [GateWidth, PaddedFeatures + PaddedUnits] with zeros in the
+    /// padding, so that BPTT reads each gate column's weights contiguously in whole vectors. One launch before each
+    /// backward pass: the weights change every step.
     /// </summary>
     private void EmitTransposeKernel(CodeWriter w, RecurrentDirection d)
     {
-        w.Summary(Describe() + Of(d) + ": the kernel and recurrent kernel transposed to [GateWidth, Features + Units] for the backward pass, one thread per weight.");
-        var kernel = Tensor(d, "kernel")!;
-        if (Tensor(d, "recurrent_kernel")!.Offset != kernel.Offset + kernel.Length)
-        {
-            throw new System.InvalidOperationException(Plan.Name + ": the transpose launch assumes recurrent_kernel follows kernel in the parameter buffer.");
-        }
-
+        w.Summary(Describe() + Of(d) + ": the kernel and recurrent kernel transposed to [GateWidth, PaddedFeatures + PaddedUnits] (zero padding) for the backward pass, one thread per element.");
         using (w.Block("public static void " + Prefix + d.Tag + "TransposeWeights(" + Signature(TransposeArguments(d)) + ")"))
         {
-            Const(w, "Kernel", kernel.Offset, Plan.Name + "/" + d.TensorPrefix + "kernel [Features, GateWidth], followed by recurrent_kernel [Units, GateWidth]");
+            Const(w, "Kernel", Tensor(d, "kernel")!.Offset, Plan.Name + "/" + d.TensorPrefix + "kernel [Features, GateWidth]");
+            Const(w, "RecurrentKernel", Tensor(d, "recurrent_kernel")!.Offset, Plan.Name + "/" + d.TensorPrefix + "recurrent_kernel [Units, GateWidth]");
+            Const(w, "Features", features);
+            Const(w, "Units", units);
             Const(w, "GateWidth", GateWidth);
-            Const(w, "TransposedRow", features + units, "a gate column's input weights, then its recurrent weights");
-            using (GridStride(w, "p", I((features + units) * GateWidth)))
+            Const(w, "PaddedFeatures", PaddedFeatures, "the input weights' part of a row, zero-padded to whole vectors");
+            Const(w, "TransposedRow", TransposedRow, "a gate column's padded input weights, then its padded recurrent weights");
+            using (GridStride(w, "p", I(TransposedRow * GateWidth)))
             {
-                w.Line("int row = p / GateWidth; // an input feature, then a unit");
-                w.Line("int g = p - row * GateWidth;");
-                w.Line("transposed[g * TransposedRow + row] = parameters[Kernel + p];");
+                w.Line("int g = p / TransposedRow; // the gate column");
+                w.Line("int column = p - g * TransposedRow;");
+                w.Line("int unit = column - PaddedFeatures;");
+                w.Line("transposed[p] = column < Features ? parameters[Kernel + column * GateWidth + g]");
+                w.Line("    : unit >= 0 && unit < Units ? parameters[RecurrentKernel + unit * GateWidth + g]");
+                w.Line("    : 0f; // padding");
             }
         }
     }

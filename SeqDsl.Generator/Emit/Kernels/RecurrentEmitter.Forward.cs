@@ -92,20 +92,24 @@ internal sealed partial class RecurrentEmitter
                         // The cell math reads and writes only the thread's own arrays, and each store to device memory
                         // is a loop of its own: PoCL's vectorizer gives up on a loop that stores to several global
                         // arrays, which might overlap (measured: W1 epoch about 10% faster than one combined loop).
-                        using (w.Block("for (int j = 0; j < Units; j++)"))
+                        switch (cell)
                         {
-                            switch (cell)
-                            {
-                                case CellKind.LSTM:
-                                    EmitLstmStep(w);
-                                    break;
-                                case CellKind.GRU:
-                                    EmitGruResetAfterStep(w);
-                                    break;
-                                default:
-                                    w.Line("h[j] = " + ActivationCode.Apply(activation, "z[j]") + ";");
-                                    break;
-                            }
+                            case CellKind.LSTM when !Peepholes:
+                                EmitLstmBlockStep(w);
+                                break;
+                            case CellKind.LSTM:
+                                using (w.Block("for (int j = 0; j < Units; j++)"))
+                                {
+                                    EmitPeepholeLstmStep(w);
+                                }
+
+                                break;
+                            case CellKind.GRU:
+                                EmitGruResetAfterBlockStep(w);
+                                break;
+                            default:
+                                w.Line("for (int j = 0; j < Units; j++) h[j] = " + ActivationCode.Apply(activation, "z[j]") + ";");
+                                break;
                         }
 
                         w.Line("// The step's stores, one loop per destination (a loop storing to several arrays is left scalar).");

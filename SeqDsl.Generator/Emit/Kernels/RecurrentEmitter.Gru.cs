@@ -7,17 +7,17 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// </summary>
 internal sealed partial class RecurrentEmitter
 {
-    /// <summary>reset_after = True, inside the unit loop: z and zh hold the input-side and recurrent-side pre-activations.</summary>
-    private void EmitGruResetAfterStep(CodeWriter w)
+    /// <summary>
+    /// reset_after = True: z and zh hold the input-side and recurrent-side pre-activations. One loop per gate block,
+    /// then the state update (loops with one activation over a contiguous run of z vectorize on CPU OpenCL); z is left
+    /// holding the update gate, r and h̃ for the cache.
+    /// </summary>
+    private void EmitGruResetAfterBlockStep(CodeWriter w)
     {
-        w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j] + zh[j]") + "; // update gate z");
-        w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j] + zh[Units + j]") + ";");
-        w.Line("float candidateTerm = zh[2 * Units + j];");
-        w.Line("float hh = " + ActivationCode.Apply(activation, "z[2 * Units + j] + r * candidateTerm") + ";");
-        w.Line("h[j] = u * h[j] + (1f - u) * hh;");
-        w.Line("z[j] = u; // the gates replace the input-side pre-activations; the step's cache stores copy them");
-        w.Line("z[Units + j] = r;");
-        w.Line("z[2 * Units + j] = hh;");
+        w.Line("// The gates, activated in place block by block (loops that vectorize); the step's cache stores copy them.");
+        w.Line("for (int q = 0; q < 2 * Units; q++) z[q] = " + ActivationCode.Apply(gateActivation, "z[q] + zh[q]") + "; // update gate z, reset gate r");
+        w.Line("for (int j = 0; j < Units; j++) z[2 * Units + j] = " + ActivationCode.Apply(activation, "z[2 * Units + j] + z[Units + j] * zh[2 * Units + j]") + "; // h̃, r scaling the recurrent candidate term");
+        w.Line("for (int j = 0; j < Units; j++) h[j] = z[j] * h[j] + (1f - z[j]) * z[2 * Units + j];");
     }
 
     /// <summary>

@@ -6,38 +6,41 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// </summary>
 internal sealed partial class RecurrentEmitter
 {
-    /// <summary>Inside the unit loop: z holds the gate pre-activations; updates c[j] and h[j] and leaves i, f, c̃, o in z for the cache.</summary>
-    private void EmitLstmStep(CodeWriter w)
+    /// <summary>
+    /// Peephole LSTM, inside the unit loop: z holds the gate pre-activations; updates c[j] and h[j] and leaves i, f,
+    /// c̃, o in z for the cache. (The gates read c, so they are computed unit by unit, not block by block.)
+    /// </summary>
+    private void EmitPeepholeLstmStep(CodeWriter w)
     {
-        if (Peepholes)
-        {
-            w.Line("float i = " + ActivationCode.Apply(gateActivation, "z[j] + parameters[InputPeephole + j] * c[j]") + ";");
-            w.Line("float f = " + ActivationCode.Apply(gateActivation, "z[Units + j] + parameters[ForgetPeephole + j] * c[j]") + ";");
-        }
-        else
-        {
-            w.Line("float i = " + ActivationCode.Apply(gateActivation, "z[j]") + ";");
-            w.Line("float f = " + ActivationCode.Apply(gateActivation, "z[Units + j]") + ";");
-        }
-
+        w.Line("float i = " + ActivationCode.Apply(gateActivation, "z[j] + parameters[InputPeephole + j] * c[j]") + ";");
+        w.Line("float f = " + ActivationCode.Apply(gateActivation, "z[Units + j] + parameters[ForgetPeephole + j] * c[j]") + ";");
         w.Line("float g = " + ActivationCode.Apply(activation, "z[2 * Units + j]") + ";");
-        if (Peepholes)
-        {
-            w.Line("float cj = f * c[j] + i * g;");
-            w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j] + parameters[OutputPeephole + j] * cj") + "; // the output gate sees the new cell state");
-        }
-        else
-        {
-            w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j]") + ";");
-            w.Line("float cj = f * c[j] + i * g;");
-        }
-
+        w.Line("float cj = f * c[j] + i * g;");
+        w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j] + parameters[OutputPeephole + j] * cj") + "; // the output gate sees the new cell state");
         w.Line("c[j] = cj;");
         w.Line("h[j] = o * " + ActivationCode.Apply(activation, "cj") + ";");
         w.Line("z[j] = i; // the activated gates replace the pre-activations; the step's cache stores copy them");
         w.Line("z[Units + j] = f;");
         w.Line("z[2 * Units + j] = g;");
         w.Line("z[3 * Units + j] = o;");
+    }
+
+    /// <summary>
+    /// The LSTM step without peepholes as one loop per gate block, then the cell update: each loop applies one
+    /// activation to a contiguous run of z, a form CPU OpenCL compilers vectorize; z is left holding i, f, c̃, o.
+    /// </summary>
+    private void EmitLstmBlockStep(CodeWriter w)
+    {
+        w.Line("// The gates, activated in place block by block (loops that vectorize); the step's cache stores copy them.");
+        w.Line("for (int q = 0; q < 2 * Units; q++) z[q] = " + ActivationCode.Apply(gateActivation, "z[q]") + "; // i, f");
+        w.Line("for (int q = 2 * Units; q < 3 * Units; q++) z[q] = " + ActivationCode.Apply(activation, "z[q]") + "; // c̃");
+        w.Line("for (int q = 3 * Units; q < GateWidth; q++) z[q] = " + ActivationCode.Apply(gateActivation, "z[q]") + "; // o");
+        using (w.Block("for (int j = 0; j < Units; j++)"))
+        {
+            w.Line("float cj = z[Units + j] * c[j] + z[j] * z[2 * Units + j];");
+            w.Line("c[j] = cj;");
+            w.Line("h[j] = z[3 * Units + j] * " + ActivationCode.Apply(activation, "cj") + ";");
+        }
     }
 
     /// <summary>Inside the backward unit loop: from dhj and dc[j], the gate gradients dz and the gradient reaching c(t−1).</summary>

@@ -151,7 +151,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 }
 
                 yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "GateGradient", "steps * " + I(GradientWidth), "gradient of the gate pre-activations per step" + of);
-                yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Transposed", I((features + units) * GateWidth), "kernel and recurrent kernel transposed for the backward pass" + of, PerBatch: true);
+                yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "Transposed", I(TransposedRow * GateWidth), "kernel and recurrent kernel transposed (rows padded) for the backward pass" + of, PerBatch: true);
                 yield return new WorkspaceBuffer(FieldPrefix + d.Tag + "WeightPartials", I(MatrixCount(d)), "each sequence's partial gradient of kernel, recurrent kernel and bias" + of);
                 if (Stateful)
                 {
@@ -355,7 +355,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         w.Line("// " + Describe());
         foreach (var d in directions)
         {
-            w.Line(FieldPrefix + d.Tag + "TransposeWeights(device.GridFor(" + I((features + units) * GateWidth) + "), " + Values(TransposeArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "TransposeWeights(device.GridFor(" + I(TransposedRow * GateWidth) + "), " + Values(TransposeArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
