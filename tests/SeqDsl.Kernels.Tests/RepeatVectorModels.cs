@@ -30,3 +30,13 @@ public partial class RepeatMoreStepsModel { }
 [Recurrent(LSTM, 16, ReturnSequences = true)]
 [TimeDistributed(Dense = 1)]
 public partial class TenStepDecoder { }
+
+// A window layer after RepeatVector: the convolution shortens the repeated time axis (7 steps → ⌊(7 − 3) / 2⌋ + 1 = 3),
+// so the output steps are fixed at 3 whatever the encoder reads, and no output step stands for an input step.
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(SimpleRNN, 3)]
+[RepeatVector(7)]
+[Recurrent(GRU, 4, ReturnSequences = true)]
+[Conv1D(2, 3, Strides = 2, Activation = Activation.Tanh)]
+[TimeDistributed(Dense = 1)]
+public partial class RepeatThenWindowModel { }

@@ -21,6 +21,9 @@ public class RepeatVectorTests
     /// <summary>RepeatMoreStepsModel: RepeatVector(6), 1 output feature; inputs of any length.</summary>
     private const int MoreOutputSteps = 6;
 
+    /// <summary>RepeatThenWindowModel: RepeatVector(7), then Conv1D(kernel 3, stride 2, valid): 3 output steps.</summary>
+    private const int WindowRepeats = 7, WindowOutputSteps = 3;
+
     private readonly SeqDevice device;
     private readonly ITestOutputHelper output;
 
@@ -30,13 +33,14 @@ public class RepeatVectorTests
         this.output = output;
     }
 
-    public static TheoryData<string> Cases => new() { "FewerSteps", "MoreSteps" };
+    public static TheoryData<string> Cases => new() { "FewerSteps", "MoreSteps", "ThenWindow" };
 
     /// <summary>Layers 1 (RepeatVector: the encoder's vector), 2 (the decoder: n repeated steps) and 3 (TimeDistributed: the decoder's sequence).</summary>
     public static TheoryData<string, int> InputGradientCases => new()
     {
         { "FewerSteps", 1 }, { "FewerSteps", 2 }, { "FewerSteps", 3 },
         { "MoreSteps", 1 }, { "MoreSteps", 2 }, { "MoreSteps", 3 },
+        { "ThenWindow", 1 }, { "ThenWindow", 2 }, { "ThenWindow", 3 }, { "ThenWindow", 4 },
     };
 
     private (ModelBase Model, ReferenceNetwork Reference, float[,,] X, float[,,] Y) Build(string name, SeqDevice? on = null)
@@ -48,6 +52,14 @@ public class RepeatVectorTests
             var m = new RepeatFewerStepsModel(target, seed: 31);
             var r = new ReferenceNetwork(m.Description).Lstm("lstm", 2, 3, false).RepeatVector(FewerOutputSteps).Lstm("lstm_1", 3, 4, true).Dense("time_distributed", 4, FewerFeatures);
             return (m, r, Inputs(random, 3, FewerInputSteps, 2), Inputs(random, 3, FewerOutputSteps, FewerFeatures));
+        }
+
+        if (name == "ThenWindow")
+        {
+            var m = new RepeatThenWindowModel(target, seed: 35);
+            var r = new ReferenceNetwork(m.Description).SimpleRnn("simple_rnn", 2, 3, false).RepeatVector(WindowRepeats).Gru("gru", 3, 4, true)
+                .Conv1D("conv1d", 4, 2, 3, strides: 2, activation: Activation.Tanh).Dense("time_distributed", 2, 1);
+            return (m, r, Inputs(random, 3, 5, 2), Inputs(random, 3, WindowOutputSteps, 1));
         }
 
         var g = new RepeatMoreStepsModel(target, seed: 32);
@@ -115,6 +127,26 @@ public class RepeatVectorTests
     }
 
     [Fact]
+    public void A_window_after_RepeatVector_shortens_the_repeated_steps_only()
+    {
+        var (model, reference, _, _) = Build("ThenWindow");
+        using (model)
+        {
+            foreach (int steps in new[] { 1, 12 })
+            {
+                var x = Inputs(new Random(steps), 2, steps, 2);
+                Assert.Equal(WindowOutputSteps, model.OutputSteps(steps));
+                AssertForward($"ThenWindow on {steps}-step inputs", model, reference, x, Predict(model, x));
+            }
+
+            // Targets of the output's 3 steps are used as they are, never cropped as if aligned with input steps.
+            var y = Inputs(new Random(36), 2, WindowOutputSteps, 1);
+            Assert.Equal(y, model.AlignTargets(y));
+            Assert.Throws<ArgumentException>("y", () => model.AlignTargets(Inputs(new Random(37), 2, 12, 1)));
+        }
+    }
+
+    [Fact]
     public void Targets_need_the_repeated_steps()
     {
         using var model = new RepeatFewerStepsModel(device, seed: 33);
@@ -152,7 +184,7 @@ public class RepeatVectorTests
 
         using (pocl)
         {
-            foreach (string name in new[] { "FewerSteps", "MoreSteps" })
+            foreach (string name in new[] { "FewerSteps", "MoreSteps", "ThenWindow" })
             {
                 var (onCpu, _, x, y) = Build(name);
                 var (onPocl, _, _, _) = Build(name, pocl);
