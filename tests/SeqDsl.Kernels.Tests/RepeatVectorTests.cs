@@ -1,3 +1,4 @@
+using System.Reflection;
 using SeqDsl.Data;
 using SeqDsl.Engine;
 using Xunit.Abstractions;
@@ -201,6 +202,38 @@ public class RepeatVectorTests
         }
     }
 
+    /// <summary>The GPUs' schedule (one group per sequence) against the CPU backends' (one thread per sequence), on the CPU accelerator and PoCL.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Group_schedule_matches_thread_schedule(string name)
+    {
+        var pocl = PoclDevice.OpenOrExplain();
+        try
+        {
+            foreach (var backend in pocl is null ? new[] { device } : new[] { device, pocl })
+            {
+                using var threads = backend.WithSchedule(KernelSchedule.ThreadPerSequence);
+                using var groups = backend.WithSchedule(KernelSchedule.GroupPerSequence);
+                var (threaded, _, x, y) = Build(name, threads);
+                var (grouped, _, _, _) = Build(name, groups);
+                using (threaded)
+                using (grouped)
+                {
+                    AssertClose($"{name} on {backend} predictions", Predict(threaded, x), Predict(grouped, x));
+                    Assert.Equal((false, true), (UsesGroupKernels(threaded), UsesGroupKernels(grouped))); // not one schedule run twice
+                    var (gThread, lossThread) = threaded.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+                    var (gGroup, lossGroup) = grouped.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+                    Assert.True(Math.Abs(lossThread - lossGroup) <= 1e-5 * Math.Max(1, Math.Abs(lossThread)), $"{name} on {backend}: loss {lossThread} vs {lossGroup}");
+                    AssertClose($"{name} on {backend} gradients", gThread, gGroup);
+                }
+            }
+        }
+        finally
+        {
+            pocl?.Dispose();
+        }
+    }
+
     [Fact]
     public void Fifty_in_ten_out_beats_the_naive_forecast()
     {
@@ -222,6 +255,13 @@ public class RepeatVectorTests
         Assert.True(history.Loss[^1] < 0.5 * history.Loss[0], $"training loss {history.Loss[0]:F4} → {history.Loss[^1]:F4}");
         // Repeating the last value misses every turn of the sines within 10 steps; the decoder follows them (about 11× better on this seed).
         Assert.True(mse < naive / 4, $"validation MSE {mse:F5} vs naive {naive:F5}");
+    }
+
+    /// <summary>The generated program's schedule flag (private): whether its recurrent layers loaded the group kernels.</summary>
+    private static bool UsesGroupKernels(ModelBase model)
+    {
+        var program = typeof(ModelBase).GetProperty("Program", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
+        return (bool)program.GetType().GetField("groupPerSequence", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(program)!;
     }
 
     /// <summary>[samples, ahead] targets as the decoder's [samples, ahead, 1].</summary>
