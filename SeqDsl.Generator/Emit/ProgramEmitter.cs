@@ -213,8 +213,9 @@ internal static class ProgramEmitter
     }
 
     /// <summary>
-    /// Window layers (Conv1D, pooling) change the number of steps, so each layer's launches see its own input steps as
-    /// <c>steps</c>. Workspace is sized for the model's input steps, which no window layer exceeds.
+    /// Window layers (Conv1D, pooling) change the number of steps and RepeatVector(n) replaces them by n, so each layer's
+    /// launches see its own input steps as <c>steps</c>. Workspace is sized by <see cref="EmitAllocations"/>: for the
+    /// model's input steps, which no window layer exceeds, and for n from a RepeatVector on.
     /// </summary>
     private static void SetSteps(CodeWriter w, ModelPlan plan, int layer, ref string current)
     {
@@ -275,10 +276,10 @@ internal static class ProgramEmitter
 
     /// <summary>
     /// The workspace allocations of <c>Reserve(batch, steps)</c>. Every buffer's size is an expression in <c>steps</c>, the
-    /// steps of the layer it belongs to. Up to the first RepeatVector that is the input's steps (window layers only
-    /// shorten them, so the input's steps bound theirs). RepeatVector(n) starts a new time axis of n steps whatever the
-    /// input's length, so its buffers and those of the layers after it are sized for n: <c>steps</c> is set to n there,
-    /// and the input's steps are kept for <c>reservedSteps</c>. Returns the expression of the input's steps.
+    /// steps of the layer it belongs to. Before any RepeatVector that is the input's steps (window layers only shorten
+    /// them, so the input's steps bound theirs). RepeatVector(n) starts a new time axis of n steps whatever the input's
+    /// length, so its buffers and those of the layers after it are sized for n: <c>steps</c> is set to n there, and the
+    /// input's steps are kept for <c>reservedSteps</c>. Returns the expression of the input's steps.
     /// </summary>
     private static string EmitAllocations(CodeWriter w, ModelPlan plan, List<(WorkspaceBuffer Buffer, int Layer)> buffers)
     {
