@@ -44,7 +44,7 @@ internal static class ProgramEmitter
 
                 w.Line("private readonly Action<KernelConfig, " + LossEmitter.ParameterTypes(plan, layers) + "> " + LossEmitter.Field + ";");
                 w.Line();
-                foreach (var b in buffers)
+                foreach (var (b, _) in buffers)
                 {
                     w.Line("private " + Buffer + "? " + b.Name + "; // " + b.Purpose);
                 }
@@ -101,7 +101,11 @@ internal static class ProgramEmitter
                 StateApiEmitter.EmitProgramMembers(w, layers);
                 w.Line();
                 string outputSteps = SequenceSteps.OutputOfModel(plan, "steps");
-                if (outputSteps != "steps" && outputSteps != "1")
+                if (FixingRepeat(plan) is { } fixing)
+                {
+                    w.Line("// " + fixing.Name + " (" + fixing.Title + ") starts the time axis the output follows: its steps, whatever the input's length.");
+                }
+                else if (outputSteps != "steps" && outputSteps != "1")
                 {
                     w.Line("// Keras's window arithmetic of " + string.Join(", ", WindowLayers(plan)) + "; valid for steps ≥ MinimumInputSteps.");
                 }
@@ -121,13 +125,9 @@ internal static class ProgramEmitter
                     w.Line("batch = Math.Max(batch, reservedBatch);");
                     w.Line("steps = Math.Max(steps, reservedSteps);");
                     w.Line("FreeWorkspace();");
-                    foreach (var b in buffers)
-                    {
-                        w.Line(b.Name + " = Allocate(" + (b.PerBatch ? "1" : "batch") + ", " + b.PerSample + ");");
-                    }
-
+                    string reserved = EmitAllocations(w, plan, buffers);
                     w.Line("reservedBatch = batch;");
-                    w.Line("reservedSteps = steps;");
+                    w.Line("reservedSteps = " + reserved + ";");
                 }
 
                 w.Line();
@@ -187,7 +187,7 @@ internal static class ProgramEmitter
                 w.Line();
                 using (w.Block("private void FreeWorkspace()"))
                 {
-                    foreach (var b in buffers)
+                    foreach (var (b, _) in buffers)
                     {
                         w.Line(b.Name + "?.Dispose();");
                     }
@@ -213,8 +213,9 @@ internal static class ProgramEmitter
     }
 
     /// <summary>
-    /// Window layers (Conv1D, pooling) change the number of steps, so each layer's launches see its own input steps as
-    /// <c>steps</c>. Workspace is sized for the model's input steps, which no window layer exceeds.
+    /// Window layers (Conv1D, pooling) change the number of steps and RepeatVector(n) replaces them by n, so each layer's
+    /// launches see its own input steps as <c>steps</c>. Workspace is sized by <see cref="EmitAllocations"/>: for the
+    /// model's input steps, which no window layer exceeds, and for n from a RepeatVector on.
     /// </summary>
     private static void SetSteps(CodeWriter w, ModelPlan plan, int layer, ref string current)
     {
@@ -241,6 +242,13 @@ internal static class ProgramEmitter
             w.Line();
         }
 
+        if (FixingRepeat(plan) is not null)
+        {
+            w.Line("// Targets are [samples, " + plan.Output.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", features] whatever the input's length: no output step stands for an input step.");
+            w.Line("public override int FixedOutputSteps => " + plan.Output.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
+            w.Line();
+        }
+
         var (first, stride) = SequenceSteps.TargetAlignment(plan);
         if (plan.Output.IsSequence && (first != 0 || stride != 1))
         {
@@ -250,6 +258,10 @@ internal static class ProgramEmitter
             w.Line();
         }
     }
+
+    /// <summary>The RepeatVector whose steps a sequence output follows (it fixes the output steps), or null.</summary>
+    private static LayerPlan? FixingRepeat(ModelPlan plan) =>
+        plan.Output.IsSequence && plan.Layers.Count > 0 ? SequenceSteps.LastRepeat(plan, plan.Layers.Count - 1) : null;
 
     private static IEnumerable<string> WindowLayers(ModelPlan plan)
     {
@@ -262,24 +274,60 @@ internal static class ProgramEmitter
         }
     }
 
-    private static List<WorkspaceBuffer> Buffers(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
+    /// <summary>
+    /// The workspace allocations of <c>Reserve(batch, steps)</c>. Every buffer's size is an expression in <c>steps</c>, the
+    /// steps of the layer it belongs to. Before any RepeatVector that is the input's steps (window layers only shorten
+    /// them, so the input's steps bound theirs). RepeatVector(n) starts a new time axis of n steps whatever the input's
+    /// length, so its buffers and those of the layers after it are sized for n: <c>steps</c> is set to n there, and the
+    /// input's steps are kept for <c>reservedSteps</c>. Returns the expression of the input's steps.
+    /// </summary>
+    private static string EmitAllocations(CodeWriter w, ModelPlan plan, List<(WorkspaceBuffer Buffer, int Layer)> buffers)
     {
-        var list = new List<WorkspaceBuffer>();
+        bool repeats = plan.Layers.Count > 0 && SequenceSteps.LastRepeat(plan, plan.Layers.Count - 1) is not null;
+        if (repeats)
+        {
+            w.Line("int inputSteps = steps;");
+        }
+
+        LayerPlan? current = null;
+        foreach (var (b, layer) in buffers)
+        {
+            var repeat = SequenceSteps.LastRepeat(plan, layer);
+            if (repeat is not null && repeat != current)
+            {
+                string n = repeat.Output.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                w.Line("steps = " + n + "; // " + repeat.Name + " (" + repeat.Title + ") and the layers after it run over its " + n + " steps, whatever the input's length");
+                current = repeat;
+            }
+
+            w.Line(b.Name + " = Allocate(" + (b.PerBatch ? "1" : "batch") + ", " + b.PerSample + ");");
+        }
+
+        return repeats ? "inputSteps" : "steps";
+    }
+
+    /// <summary>The workspace buffers, each with the index of the layer whose steps size it.</summary>
+    private static List<(WorkspaceBuffer Buffer, int Layer)> Buffers(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
+    {
+        var list = new List<(WorkspaceBuffer, int)>();
         for (int i = 0; i < layers.Count; i++)
         {
             var shape = plan.Layers[i].Output;
             if (i < layers.Count - 1)
             {
-                list.Add(new WorkspaceBuffer(LayerEmitterFactory.OutputBuffer(i), LayerEmitterFactory.PerSample(shape), layers[i].Plan.Name + " output " + shape));
-                list.Add(new WorkspaceBuffer(LayerEmitterFactory.OutputGradientBuffer(i), LayerEmitterFactory.PerSample(shape), "gradient of the loss with respect to " + layers[i].Plan.Name + "'s output"));
+                list.Add((new WorkspaceBuffer(LayerEmitterFactory.OutputBuffer(i), LayerEmitterFactory.PerSample(shape), layers[i].Plan.Name + " output " + shape), i));
+                list.Add((new WorkspaceBuffer(LayerEmitterFactory.OutputGradientBuffer(i), LayerEmitterFactory.PerSample(shape), "gradient of the loss with respect to " + layers[i].Plan.Name + "'s output"), i));
             }
 
-            list.AddRange(layers[i].Workspace);
+            foreach (var b in layers[i].Workspace)
+            {
+                list.Add((b, i));
+            }
         }
 
         if (LossEmitter.WritesGradient(layers))
         {
-            list.Add(new WorkspaceBuffer("lossGradient", LayerEmitterFactory.PerSample(plan.Output), "gradient of the batch-mean loss with respect to the predictions"));
+            list.Add((new WorkspaceBuffer("lossGradient", LayerEmitterFactory.PerSample(plan.Output), "gradient of the batch-mean loss with respect to the predictions"), layers.Count - 1));
         }
 
         return list;

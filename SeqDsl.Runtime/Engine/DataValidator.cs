@@ -119,6 +119,7 @@ internal static class DataValidator
             throw new ArgumentException(
                 $"{y.Name} does not match {description.Name}'s output for {x.Steps}-step inputs: expected shape {expected} {what}"
                 + (rank == 3 && TargetAlignment.Shifts(program) ? $", or full-length targets [{x.Samples}, {x.Steps}, {features}] that the model aligns itself (output step j ↔ input step {program.TargetFirstStep} + {program.TargetStepStride}·j)" : "")
+                + (rank == 3 && program.FixedOutputSteps > 0 ? $" ({description.Name} outputs {program.FixedOutputSteps} steps whatever the input's length: its RepeatVector sets them)" : "")
                 + $", got {y.ShapeText}.", y.Name);
         }
 

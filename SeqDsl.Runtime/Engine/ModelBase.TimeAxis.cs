@@ -34,6 +34,7 @@ public abstract partial class ModelBase
     /// <returns>Targets [samples, <see cref="OutputSteps"/>(input steps), features].</returns>
     /// <exception cref="InvalidOperationException">The model outputs a vector, so its targets have no time axis.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="y"/> has fewer steps than the model needs.</exception>
+    /// <exception cref="ArgumentException">The model's output steps are fixed by a RepeatVector and <paramref name="y"/> has another number of steps.</exception>
     public float[,,] AlignTargets(float[,,] y)
     {
         ArgumentNullException.ThrowIfNull(y);
@@ -45,6 +46,19 @@ public abstract partial class ModelBase
         var data = TensorData.From(y, nameof(y));
         lock (gate)
         {
+            int fixedSteps = Program.FixedOutputSteps;
+            if (fixedSteps > 0)
+            {
+                // RepeatVector(n) fixes the output steps: targets are the n steps themselves, never cropped from the input's.
+                if (data.Steps != fixedSteps)
+                {
+                    throw new ArgumentException(
+                        $"{Description.Name} outputs {fixedSteps} steps whatever the input's length (its RepeatVector sets them), so its targets are [samples, {fixedSteps}, features] with nothing to align: expected [{data.Samples}, {fixedSteps}, {data.Features}], got {data.ShapeText}.", nameof(y));
+                }
+
+                return TensorData.ToArray3D((float[])data.Data.Clone(), data.Samples, data.Steps, data.Features);
+            }
+
             int outputSteps = OutputSteps(data.Steps);
             var cropped = TargetAlignment.Crop(data, Program, outputSteps);
             return TensorData.ToArray3D(cropped.Data, cropped.Samples, cropped.Steps, cropped.Features);

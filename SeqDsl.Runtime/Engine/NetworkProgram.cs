@@ -34,6 +34,13 @@ public abstract class NetworkProgram : IDisposable
     /// <summary>Input steps between consecutive output steps (the product of the window layers' strides).</summary>
     public virtual int TargetStepStride => 1;
 
+    /// <summary>
+    /// The output steps when the model fixes them whatever the input's length, or 0 when they follow the input's steps.
+    /// RepeatVector(n) starts a time axis of n steps (an encoder's summary repeated for a decoder), so the targets of
+    /// such a model are [samples, n, features] and no output step stands for an input step.
+    /// </summary>
+    public virtual int FixedOutputSteps => 0;
+
     /// <summary>Makes sure the workspace holds a batch of <paramref name="batch"/> samples of <paramref name="steps"/> steps.</summary>
     public abstract void Reserve(int batch, int steps);
 

@@ -3,7 +3,9 @@ using static SeqDsl.Cell;
 namespace SeqDsl.Samples.Autoencoder;
 
 // Seed 002's LSTM autoencoder: LSTM encoder → RepeatVector(steps) → LSTM decoder (ReturnSequences) → TimeDistributed(Dense(1)).
-// RepeatVector(n) only has kernels when n equals InputSteps, so each model fixes its length; quick mode uses a shorter one.
+// An autoencoder reconstructs its input, so the decoder runs over as many steps as the encoder reads: RepeatVector(n) with
+// n = InputSteps. (Any n works: the decoder runs over n steps whatever the input's length, e.g. 50 in, 10 out for a
+// forecaster.) Quick mode uses a shorter series.
 
 /// <summary>The full-size autoencoder: 50-step series squeezed through a 16-value code.</summary>
 [SequenceModel(InputFeatures = 1, InputSteps = AutoencoderShapes.FullSteps, LearningRate = 0.01)]

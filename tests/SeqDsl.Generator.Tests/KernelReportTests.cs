@@ -85,6 +85,34 @@ public partial class PooledLstm { }
         Assert.True(report.IsComplete);
     }
 
+    private const string EncoderDecoder = @"
+[SequenceModel(InputFeatures = 1)]
+[Recurrent(GRU, 3)]
+[RepeatVector(6)]
+[Recurrent(GRU, 4, ReturnSequences = true)]
+[TimeDistributed(Dense = 1)]
+public partial class SmallEncoderDecoder { }
+";
+
+    /// <summary>
+    /// RepeatVector(6) after an encoder that reads any length: the encoder's costs follow the input's steps, those of
+    /// RepeatVector, the decoder, the head and the loss are per its 6 steps whatever the input's length.
+    /// </summary>
+    [Fact]
+    public void Layers_after_RepeatVector_cost_its_steps()
+    {
+        var report = Load(EncoderDecoder, "SmallEncoderDecoder");
+        Assert.Equal(new[] { 0, 6, 6, 6 }, report.Layers.Select(l => l.FixedSteps));
+        Assert.Equal(6, report.Loss.FixedSteps);
+
+        // One more input step adds one encoder step and nothing else.
+        var encoder = report.Layers[0];
+        double perEncoderStep = 5 * (encoder.ForwardFlops.PerStep + encoder.BackwardFlops.PerStep);
+        Assert.True(perEncoderStep > 0);
+        Assert.Equal(perEncoderStep, report.TrainingFlops(5, 21) - report.TrainingFlops(5, 20), 6);
+        Assert.Equal(encoder.ForwardFlops.PerStep, report.InferenceFlopsPerSample(9) - report.InferenceFlopsPerSample(8), 6);
+    }
+
     [Fact]
     public void Dense_report_matches_hand_counts()
     {
@@ -247,6 +275,8 @@ public partial class PooledLstm { }
     [InlineData(nameof(Models.SimpleWaveNet))]
     [InlineData(nameof(Models.GlobalAverage))]
     [InlineData(nameof(Models.GruLayerNormAndMerges))]
+    [InlineData(nameof(Models.EncoderDecoder))]
+    [InlineData(nameof(Models.EveryOtherLayer))]
     public void Launch_counts_follow_the_emitters(string model)
     {
         var plan = ShapeInferenceTests.Plan(GeneratorHarness.Usings + (string)typeof(Models).GetField(model)!.GetValue(null)!);

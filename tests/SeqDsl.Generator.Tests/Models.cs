@@ -12,6 +12,17 @@ namespace Demo;
 public partial class Forecaster { }
 ";
 
+    /// <summary>Seed 002's encoder–decoder: read 50 steps, forecast 10 (RepeatVector(n) with n ≠ InputSteps).</summary>
+    public const string EncoderDecoder = @"
+namespace Demo;
+[SequenceModel(InputFeatures = 1, InputSteps = 50)]
+[Recurrent(LSTM, 100)]
+[RepeatVector(10)]
+[Recurrent(LSTM, 100, ReturnSequences = true)]
+[TimeDistributed(Dense = 1)]
+public partial class EncoderDecoder { }
+";
+
     public const string DeepSimpleRnn = @"
 namespace Demo;
 [SequenceModel(InputFeatures = 1)]

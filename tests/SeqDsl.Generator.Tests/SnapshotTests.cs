@@ -34,6 +34,7 @@ public class SnapshotTests
     [InlineData(nameof(Models.GruLayerNormAndMerges))]
     [InlineData(nameof(Models.RecurrentLast))]
     [InlineData(nameof(Models.BidirectionalReturnState))]
+    [InlineData(nameof(Models.EncoderDecoder))]
     public void Generated_sources(string model)
     {
         string source = (string)typeof(Models).GetField(model)!.GetValue(null)!;

@@ -94,8 +94,8 @@ public partial class McDropoutModel { }
 [Dense(1)]
 public partial class NoDropoutModel { }
 
-// Valid shapes, but no kernels: RepeatVector(n) with n ≠ InputSteps. (A cross-entropy on Tanh outputs is a compile-time
-// error, SEQ007, tested in the analyzer tests.)
+// RepeatVector(n) with n ≠ InputSteps: the TimeDistributed layer after it runs over 3 steps of a 4-step input.
+// (A cross-entropy on Tanh outputs is a compile-time error, SEQ007, tested in the analyzer tests.)
 [SequenceModel(InputFeatures = 2, InputSteps = 4)]
 [Flatten]
 [Dense(3)]

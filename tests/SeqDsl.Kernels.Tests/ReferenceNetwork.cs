@@ -153,6 +153,13 @@ internal sealed partial class ReferenceNetwork
         return this;
     }
 
+    /// <summary>Keras RepeatVector(n): the vector (one row) at each of n steps.</summary>
+    public ReferenceNetwork RepeatVector(int n)
+    {
+        layers.Add((w, x) => Enumerable.Range(0, n).Select(_ => x.Single().ToArray()).ToArray());
+        return this;
+    }
+
     public ReferenceNetwork Flatten()
     {
         layers.Add((w, x) => new[] { x.SelectMany(r => r).ToArray() });

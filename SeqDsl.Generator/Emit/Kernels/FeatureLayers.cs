@@ -10,17 +10,11 @@ internal static class FeatureLayers
         kind is LayerKind.Dropout or LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Embedding or LayerKind.RepeatVector;
 
     /// <summary>Why the layer has no kernels in this model, or null.</summary>
-    public static string? Unsupported(ModelPlan plan, LayerPlan layer)
+    public static string? Unsupported(LayerPlan layer)
     {
         if (layer.Spec.Kind == LayerKind.Dropout && !(layer.Spec.Dropout >= 0 && layer.Spec.Dropout < 1))
         {
             return "Dropout rates outside [0, 1)";
-        }
-
-        if (layer.Spec.Kind == LayerKind.RepeatVector && plan.Spec.InputSteps != layer.Spec.Units)
-        {
-            // The layers after RepeatVector run over its n steps, and the generated program has one step count per batch.
-            return "RepeatVector(n) unless n equals the model's InputSteps";
         }
 
         return null;

@@ -28,7 +28,7 @@ internal static class LayerEmitterFactory
                 LayerKind.Dense or LayerKind.TimeDistributed or LayerKind.Flatten => null,
                 LayerKind.Conv1D => Conv1DEmitter.Unsupported(layer),
                 LayerKind.WaveNet or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => null,
-                _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Unsupported(plan, layer),
+                _ when FeatureLayers.Handles(layer.Spec.Kind) => FeatureLayers.Unsupported(layer),
                 _ => layer.KerasType + " layers",
             };
             if (reason is not null)

@@ -81,6 +81,25 @@ internal static class SequenceSteps
         return layerPlan.Output.IsSequence ? OutputOf(layerPlan, input) : input;
     }
 
+    /// <summary>
+    /// The layer at or before <paramref name="layer"/> that last turned a vector into a sequence (RepeatVector), or null.
+    /// From there on the time axis no longer follows the model's input: it starts again at that layer's fixed length.
+    /// </summary>
+    public static LayerPlan? LastRepeat(ModelPlan plan, int layer)
+    {
+        LayerPlan? repeat = null;
+        for (int i = 0; i <= layer && i < plan.Layers.Count; i++)
+        {
+            var candidate = plan.Layers[i];
+            if (candidate.Output.IsSequence && !candidate.Input.IsSequence)
+            {
+                repeat = candidate;
+            }
+        }
+
+        return repeat;
+    }
+
     /// <summary>C# expression of the model's output steps (1 for a vector output).</summary>
     public static string OutputOfModel(ModelPlan plan, string modelSteps) =>
         plan.Layers.Count == 0 ? modelSteps : OutputOf(plan.Layers[plan.Layers.Count - 1], InputOf(plan, plan.Layers.Count - 1, modelSteps));
@@ -109,11 +128,17 @@ internal static class SequenceSteps
     /// <summary>
     /// Which input step output step j stands for: <c>First + Stride · j</c>. A valid window is aligned with its last
     /// input step (the seed's <c>Y[:, 3::2]</c> for Conv1D(kernel 4, stride 2, valid)); same and causal windows with the
-    /// step they start from, j · stride. Composed over the layers; a layer that outputs a vector or turns a vector into a
-    /// sequence has no alignment, so the result is (0, 1) there.
+    /// step they start from, j · stride. Composed over the layers; a layer that outputs a vector has no alignment, so the
+    /// result is (0, 1) there. After a layer that turns a vector into a sequence (RepeatVector) the output steps stand for
+    /// no input step at all (<see cref="LastRepeat"/>): the result is (0, 1) whatever window layers follow it.
     /// </summary>
     public static (int First, int Stride) TargetAlignment(ModelPlan plan)
     {
+        if (plan.Layers.Count > 0 && LastRepeat(plan, plan.Layers.Count - 1) is not null)
+        {
+            return (0, 1);
+        }
+
         long first = 0;
         long stride = 1;
         foreach (var layer in plan.Layers)
