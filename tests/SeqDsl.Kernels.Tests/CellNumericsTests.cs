@@ -207,7 +207,7 @@ public class CellNumericsTests
             var (gradients, loss) = model.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
             var weights = model.GetWeights().Select(v => (double)v).ToArray();
             double referenceLoss = reference.Loss(weights, x, targets, model.Description.Loss);
-            Assert.True(Math.Abs(loss - referenceLoss) <= 1e-5 * Math.Max(1, Math.Abs(referenceLoss)), $"loss {loss} vs reference {referenceLoss}");
+            GradientCheck.AssertLoss(loss, referenceLoss);
             AssertParameterGradients(name, model, reference, x, targets, gradients);
         }
     }
@@ -346,17 +346,7 @@ public class CellNumericsTests
             // PoCL builds each kernel from source, so each test compiles one model.
             using var onCpu = create(device);
             using var onPocl = create(pocl);
-            var (gCpu, lossCpu) = onCpu.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
-            var (gPocl, lossPocl) = onPocl.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
-            Assert.True(Math.Abs(lossCpu - lossPocl) <= 1e-5 * Math.Max(1, Math.Abs(lossCpu)), $"loss {lossCpu} vs {lossPocl}");
-            double diff = 0, norm = 0;
-            for (int i = 0; i < gCpu.Length; i++)
-            {
-                diff += (gCpu[i] - gPocl[i]) * (double)(gCpu[i] - gPocl[i]);
-                norm += gCpu[i] * (double)gCpu[i];
-            }
-
-            Assert.True(norm > 0 && Math.Sqrt(diff) <= 1e-5 * Math.Sqrt(norm), $"gradients differ, relative {Math.Sqrt(diff / norm):E2}");
+            GradientCheck.AssertDevicesAgree(onCpu.GetType().Name, onCpu.ComputeGradients(TensorData.From(x), TensorData.From(y, "y")), onPocl.ComputeGradients(TensorData.From(x), TensorData.From(y, "y")));
             var a = Predict(onCpu, x);
             var b = Predict(onPocl, x);
             for (int i = 0; i < a.Length; i++)

@@ -8,8 +8,6 @@ namespace SeqDsl.Kernels.Tests;
 /// <summary>Data, typed calls and finite differences shared by the recurrent-cell tests.</summary>
 internal static class CellTestSupport
 {
-    public const double Step = 1e-4;
-
     public static float[,,] Inputs(Random random, int n, int t, int f)
     {
         var x = new float[n, t, f];
@@ -55,27 +53,7 @@ internal static class CellTestSupport
     public static void AssertParameterGradients(string name, ModelBase model, ReferenceNetwork reference, float[,,] x, float[] targets, float[] gradients)
     {
         var weights = model.GetWeights().Select(v => (double)v).ToArray();
-        foreach (var tensor in model.Description.Parameters)
-        {
-            double diff = 0, norm = 0;
-            for (int i = 0; i < tensor.Length; i++)
-            {
-                int p = tensor.Offset + i;
-                double saved = weights[p];
-                weights[p] = saved + Step;
-                double up = reference.Loss(weights, x, targets, model.Description.Loss);
-                weights[p] = saved - Step;
-                double down = reference.Loss(weights, x, targets, model.Description.Loss);
-                weights[p] = saved;
-                double numeric = (up - down) / (2 * Step);
-                diff += (gradients[p] - numeric) * (gradients[p] - numeric);
-                norm += numeric * numeric;
-            }
-
-            Assert.True(norm > 0, $"{name} {tensor.Layer}/{tensor.Name}: the reference gradient is zero, so the check proves nothing");
-            double relative = Math.Sqrt(diff) / Math.Sqrt(norm);
-            Assert.True(relative <= 1e-3, $"{name} {tensor.Layer}/{tensor.Name}: relative error {relative:E2} (‖g_ref‖ = {Math.Sqrt(norm):E2})");
-        }
+        GradientCheck.AssertParameterGradients(name, model, weights, gradients, w => reference.Loss(w, x, targets, model.Description.Loss));
     }
 
     /// <summary>
@@ -89,7 +67,7 @@ internal static class CellTestSupport
         int n = x.GetLength(0);
         int perSample = targets.Length / n;
         var loss = model.Description.Loss;
-        double diff = 0, norm = 0;
+        var error = new RelativeError();
         for (int b = 0; b < n; b++)
         {
             reference.ForSample(b);
@@ -99,23 +77,15 @@ internal static class CellTestSupport
             {
                 for (int f = 0; f < width; f++)
                 {
-                    double saved = input[t][f];
-                    input[t][f] = saved + Step;
-                    double up = reference.SampleLossFrom(weights, layer, input, targets, b, perSample, loss);
-                    input[t][f] = saved - Step;
-                    double down = reference.SampleLossFrom(weights, layer, input, targets, b, perSample, loss);
-                    input[t][f] = saved;
-                    double numeric = (up - down) / (2 * Step) / n;
-                    double g = computed[((long)b * rows + t) * width + f];
-                    diff += (g - numeric) * (g - numeric);
-                    norm += numeric * numeric;
+                    // The sample's loss, divided by n: the gradient is of the batch mean.
+                    double numeric = GradientCheck.CentralDifference(input[t], f, () => reference.SampleLossFrom(weights, layer, input, targets, b, perSample, loss)) / n;
+                    error.Add(computed[((long)b * rows + t) * width + f], numeric);
                 }
             }
         }
 
-        Assert.True(norm > 0, $"{name}: the reference input gradient of layer {layer} is zero");
-        double relative = Math.Sqrt(diff) / Math.Sqrt(norm);
-        Assert.True(relative <= 1e-3, $"{name}: input gradient of layer {layer}: relative error {relative:E2} (‖g_ref‖ = {Math.Sqrt(norm):E2})");
+        Assert.True(error.SquaredNorm > 0, $"{name}: the reference input gradient of layer {layer} is zero");
+        error.AssertWithin($"{name}: input gradient of layer {layer}");
     }
 
     public static void AssertForward(string name, ModelBase model, ReferenceNetwork reference, float[,,] x, float[] predicted)

@@ -192,39 +192,9 @@ public class ConvNumericsTests
             var (gradients, loss) = model.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
             var weights = model.GetWeights().Select(v => (double)v).ToArray();
             double referenceLoss = reference.Loss(weights, x, targets, model.Description.Loss);
-            Assert.True(Math.Abs(loss - referenceLoss) <= 1e-5 * Math.Max(1, Math.Abs(referenceLoss)), $"loss {loss} vs reference {referenceLoss}");
+            GradientCheck.AssertLoss(loss, referenceLoss);
 
-            const double Step = 1e-4;
-            int checkedTensors = 0;
-            foreach (var tensor in model.Description.Parameters)
-            {
-                var numeric = new double[tensor.Length];
-                for (int i = 0; i < tensor.Length; i++)
-                {
-                    int p = tensor.Offset + i;
-                    double saved = weights[p];
-                    weights[p] = saved + Step;
-                    double up = reference.Loss(weights, x, targets, model.Description.Loss);
-                    weights[p] = saved - Step;
-                    double down = reference.Loss(weights, x, targets, model.Description.Loss);
-                    weights[p] = saved;
-                    numeric[i] = (up - down) / (2 * Step);
-                }
-
-                double diff = 0, norm = 0;
-                for (int i = 0; i < tensor.Length; i++)
-                {
-                    double g = gradients[tensor.Offset + i];
-                    diff += (g - numeric[i]) * (g - numeric[i]);
-                    norm += numeric[i] * numeric[i];
-                }
-
-                Assert.True(norm > 1e-16, $"{name} {tensor.Layer}/{tensor.Name}: the reference gradient is zero, so the check would prove nothing");
-                double relative = Math.Sqrt(diff) / Math.Sqrt(norm);
-                Assert.True(relative <= 1e-3, $"{name} {tensor.Layer}/{tensor.Name}: relative error {relative:E2} (‖g_ref‖ = {Math.Sqrt(norm):E2})");
-                checkedTensors++;
-            }
-
+            int checkedTensors = GradientCheck.AssertParameterGradients(name, model, weights, gradients, w => reference.Loss(w, x, targets, model.Description.Loss), minimumNorm: 1e-16);
             Assert.Equal(model.Description.Parameters.Count, checkedTensors);
         }
     }

@@ -83,7 +83,6 @@ internal sealed class Conv1DEmitter : WindowEmitter
     public override void EmitKernels(CodeWriter w)
     {
         var bias = Tensor("bias");
-        string delta = Delta("y");
 
         w.Summary(Describe() + ": forward, one thread per output step of a sample, every filter, activation fused.");
         using (w.Block("public static void " + Prefix + "Forward(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, int batch, int steps, int outSteps)"))
@@ -103,19 +102,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
                 w.Line("int o = r - b * outSteps;");
                 w.Line("long x = " + InputSample("b") + ";");
                 w.Line("for (int u = 0; u < Filters; u++) z[u] = " + (bias is null ? "0f" : "parameters[Bias + u]") + ";");
-                using (w.Block("for (int k = 0; k < KernelSize; k++)"))
-                {
-                    w.Line("int t = o * Strides + k * Dilation - padLeft;");
-                    using (w.Block("if (t >= 0 && t < steps) // outside: zero padding, adds nothing"))
-                    {
-                        using (w.Block("for (int c = 0; c < Features; c++)"))
-                        {
-                            w.Line("float xc = input[(x + t) * Features + c];");
-                            w.Line("int row = Kernel + (k * Features + c) * Filters;");
-                            w.Line("for (int u = 0; u < Filters; u++) z[u] += xc * parameters[row + u];");
-                        }
-                    }
-                }
+                ConvTaps.EmitForward(w, Weights, ReadStep, "xc", c => "input[(x + t) * Features + " + c + "]", "z");
 
                 w.Line("long y = (long)r * Filters;");
                 w.Line("for (int u = 0; u < Filters; u++) output[y + u] = " + ActivationCode.Apply(activation, "z[u]") + ";");
@@ -137,22 +124,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
                     w.Line("int b = r / steps;");
                     w.Line("int t = r - b * steps;");
                     w.Line("for (int c = 0; c < Features; c++) dx[c] = 0f;");
-                    using (w.Block("for (int k = 0; k < KernelSize; k++)"))
-                    {
-                        w.Line("int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t");
-                        w.Line("int o = shifted / Strides;");
-                        using (w.Block("if (shifted >= 0 && o * Strides == shifted && o < outSteps)"))
-                        {
-                            w.Line("long yRow = ((long)b * outSteps + o) * Filters;");
-                            using (w.Block("for (int u = 0; u < Filters; u++)"))
-                            {
-                                w.Line("long y = yRow + u;");
-                                w.Line("float d = " + delta + "; // pre-activation gradient");
-                                w.Line("int column = Kernel + k * Features * Filters + u;");
-                                w.Line("for (int c = 0; c < Features; c++) dx[c] += parameters[column + c * Filters] * d;");
-                            }
-                        }
-                    }
+                    var readBy = new TapStep("shifted >= 0 && o * Strides == shifted && o < outSteps", "",
+                        "int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t",
+                        "int o = shifted / Strides;");
+                    ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient");
 
                     w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
                 }
@@ -164,6 +139,12 @@ internal sealed class Conv1DEmitter : WindowEmitter
         w.Line();
         EmitPartialsReduction(w, Plan.ParameterCount, "kernel [KernelSize · Features, Filters]" + (bias is null ? "" : " then bias [Filters]"));
     }
+
+    /// <summary>The kernel [KernelSize · Features, Filters] as the forward and input-gradient kernels name it.</summary>
+    private static readonly ConvWeights Weights = new("Kernel", "Features", "Filters");
+
+    /// <summary>The input step t that tap k of output step o reads (Keras's window geometry, see <see cref="WindowEmitter"/>).</summary>
+    private static readonly TapStep ReadStep = new("t >= 0 && t < steps", "outside: zero padding, adds nothing", "int t = o * Strides + k * Dilation - padLeft;");
 
     /// <summary>The pre-activation gradient of output value <paramref name="y"/>: dy · f'(y), f' recomputed from the stored output.</summary>
     private string Delta(string y) => "outputGradient[" + y + "] * " + ActivationCode.DerivativeFromOutput(activation, "output[" + y + "]");

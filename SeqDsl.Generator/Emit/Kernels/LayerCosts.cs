@@ -143,14 +143,12 @@ internal static class LayerCosts
         int directions = layer.Spec.Kind == LayerKind.Bidirectional ? 2 : 1;
         double f = layer.Input.Features;
         double u = layer.Spec.Units;
-        double gu = (cell switch { CellKind.LSTM => 4, CellKind.GRU => 3, _ => 1 }) * u;
+        double gu = RecurrentEmitter.GateWidthOf(layer);
 
-        // What RecurrentEmitter caches per step: LSTM i, f, c̃, o and c; GRU z, r, h̃ and, with reset_after, the
-        // recurrent candidate term; plus the normalized pre-activations and 1/σ (two for GRU) with LayerNorm. Gate
-        // gradients: one set per step, one more for reset_after GRU (recurrent side), one more with LayerNorm (after it).
-        bool resetAfter = cell == CellKind.GRU && layer.Spec.ResetAfter;
-        double cache = (cell switch { CellKind.LSTM => 5 * u, CellKind.GRU => resetAfter ? 4 * u : 3 * u, _ => 0 }) + (layer.Spec.LayerNorm ? gu + (cell == CellKind.GRU ? 2 : 1) : 0);
-        double gradient = (1 + (resetAfter ? 1 : 0) + (layer.Spec.LayerNorm ? 1 : 0)) * gu;
+        // The floats RecurrentEmitter caches and the gate gradients it stores per step, by its own layout.
+        bool resetAfter = RecurrentEmitter.ResetAfterOf(layer);
+        double cache = RecurrentEmitter.CacheWidthOf(layer);
+        double gradient = RecurrentEmitter.GradientWidthOf(layer);
         bool sequences = layer.Spec.ReturnSequences;
 
         // Forward, per step: x·W (F×GU) and h·U (U×GU).

@@ -20,9 +20,6 @@ internal sealed partial class RecurrentEmitter
     /// <summary>SimpleRNN and LSTM: every pre-activation in one normalization.</summary>
     private static readonly LayerNormSpan AllGates = new("0", "GateWidth", "GateWidth", 0, "");
 
-    /// <summary>How many normalizations a step has, so how many 1/σ it caches.</summary>
-    private int Normalizations => cell == CellKind.GRU ? 2 : 1;
-
     private string LayerNormStartComment =>
         "where a step's cache holds the normalized pre-activations, then 1/σ" + (cell == CellKind.GRU ? " of z and r, then the candidate's" : "");
 

@@ -39,6 +39,52 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         groupSchedule = FusesLossGradient ? null : RecurrentGroupSchedule.For(plan, io, Prefix); // the group kernels read a loss-gradient buffer
     }
 
+    // The per-step widths of the layer's workspace, from its plan alone: the kernels lay their buffers out by these,
+    // and LayerCosts counts the bytes those buffers move by the same numbers, so the two cannot drift apart.
+
+    /// <summary>Gate blocks of a cell: LSTM i, f, c̃, o; GRU z, r, h̃; SimpleRNN one.</summary>
+    internal static int GatesOf(CellKind cell) => cell switch
+    {
+        CellKind.LSTM => 4,
+        CellKind.GRU => 3,
+        _ => 1,
+    };
+
+    /// <summary>Gate pre-activations per step: Gates × units.</summary>
+    internal static int GateWidthOf(LayerPlan plan) => GatesOf((CellKind)plan.Spec.Cell) * plan.Spec.Units;
+
+    /// <summary>GRU with reset_after = True: input-side and recurrent-side pre-activations are kept apart.</summary>
+    internal static bool ResetAfterOf(LayerPlan plan) => plan.Spec.Cell == (int)CellKind.GRU && plan.Spec.ResetAfter;
+
+    /// <summary>How many layer normalizations a step of a layer-normalized cell has, so how many 1/σ it caches.</summary>
+    internal static int NormalizationsOf(CellKind cell) => cell == CellKind.GRU ? 2 : 1;
+
+    /// <summary>Floats the cell itself caches per step (beyond the hidden state).</summary>
+    internal static int CellCacheWidthOf(LayerPlan plan)
+    {
+        int units = plan.Spec.Units;
+        return (CellKind)plan.Spec.Cell switch
+        {
+            CellKind.LSTM => 5 * units, // i, f, c̃, o and the cell state
+            CellKind.GRU => ResetAfterOf(plan) ? 4 * units : 3 * units, // z, r, h̃ (and, with reset_after, the recurrent candidate term h·U_h + b_h)
+            _ => 0,
+        };
+    }
+
+    /// <summary>Floats cached per step: the cell's, then with layer normalization the normalized pre-activations and 1/σ.</summary>
+    internal static int CacheWidthOf(LayerPlan plan) =>
+        CellCacheWidthOf(plan) + (plan.Spec.LayerNorm ? GateWidthOf(plan) + NormalizationsOf((CellKind)plan.Spec.Cell) : 0);
+
+    /// <summary>Gate gradients per step that reach the kernels and bias: input side, then (reset_after) recurrent side.</summary>
+    internal static int PreNormalizationWidthOf(LayerPlan plan) => ResetAfterOf(plan) ? 2 * GateWidthOf(plan) : GateWidthOf(plan);
+
+    /// <summary>
+    /// Gate gradients stored per step. GRU with reset_after keeps the input-side and the recurrent-side ones (they
+    /// differ in the candidate block); a layer-normalized cell also keeps, after those, the gradients after the
+    /// normalization (for gamma, beta and the peepholes).
+    /// </summary>
+    internal static int GradientWidthOf(LayerPlan plan) => PreNormalizationWidthOf(plan) + (plan.Spec.LayerNorm ? GateWidthOf(plan) : 0);
+
     /// <summary>Why this layer cannot run yet, or null when it can.</summary>
     public static string? Unsupported(LayerPlan plan)
     {
@@ -51,14 +97,9 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         return null;
     }
 
-    private int Gates => cell switch
-    {
-        CellKind.LSTM => 4,
-        CellKind.GRU => 3,
-        _ => 1,
-    };
+    private int Gates => GatesOf(cell);
 
-    private int GateWidth => Gates * units;
+    private int GateWidth => GateWidthOf(Plan);
 
     private bool Peepholes => cell == CellKind.LSTM && Plan.Spec.Peepholes;
 
@@ -68,7 +109,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
     private bool ResetBefore => cell == CellKind.GRU && !Plan.Spec.ResetAfter;
 
     /// <summary>GRU with reset_after = True: input-side and recurrent-side pre-activations are kept apart.</summary>
-    private bool ResetAfter => cell == CellKind.GRU && Plan.Spec.ResetAfter;
+    private bool ResetAfter => ResetAfterOf(Plan);
 
     private bool Stateful => Plan.Spec.Stateful;
 
@@ -84,28 +125,16 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
 
     private bool Concatenates => Bidirectional && Plan.Spec.MergeMode == (int)MergeModeKind.Concat;
 
-    /// <summary>Floats the cell itself caches per step (beyond the hidden state).</summary>
-    private int CellCacheWidth => cell switch
-    {
-        CellKind.LSTM => 5 * units, // i, f, c̃, o and the cell state
-        CellKind.GRU => ResetBefore ? 3 * units : 4 * units, // z, r, h̃ (and, with reset_after, the recurrent candidate term h·U_h + b_h)
-        _ => 0,
-    };
+    private int CellCacheWidth => CellCacheWidthOf(Plan);
 
     /// <summary>Where the layer normalization's cache starts in a step: the normalized pre-activations, then 1/σ.</summary>
     private int LayerNormStart => CellCacheWidth;
 
-    private int CacheWidth => CellCacheWidth + (Normalized ? GateWidth + Normalizations : 0);
+    private int CacheWidth => CacheWidthOf(Plan);
 
-    /// <summary>
-    /// Gate gradients stored per step. GRU with reset_after keeps the input-side and the recurrent-side ones (they
-    /// differ in the candidate block); a layer-normalized cell also keeps, after those, the gradients after the
-    /// normalization (for gamma, beta and the peepholes).
-    /// </summary>
-    private int GradientWidth => PreNormalizationWidth + (Normalized ? GateWidth : 0);
+    private int GradientWidth => GradientWidthOf(Plan);
 
-    /// <summary>Gate gradients per step that reach the kernels and bias: input side, then (reset_after) recurrent side.</summary>
-    private int PreNormalizationWidth => ResetAfter ? 2 * GateWidth : GateWidth;
+    private int PreNormalizationWidth => PreNormalizationWidthOf(Plan);
 
     /// <summary>Where, within a step's gate gradients, those of the gate pre-activations after the normalization start.</summary>
     private int GateSide => Normalized ? PreNormalizationWidth : 0;

@@ -16,7 +16,7 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <para>
 /// The kernels take the same arguments and write the same workspace as <see cref="RecurrentEmitter"/>'s forward and
 /// backward kernels (states, cache, gate gradients, input gradient), so the weight-gradient kernel serves both
-/// schedules. The layout constants below mirror RecurrentEmitter's; ScheduleTests compare both schedules' losses,
+/// schedules. The layout constants below come from RecurrentEmitter's widths; ScheduleTests compare both schedules' losses,
 /// predictions and gradients. Kernels use no atomics, group reductions or dynamic shared memory, so they also build
 /// on PoCL, where the tests run them.
 /// </para>
@@ -84,24 +84,13 @@ internal sealed class RecurrentGroupSchedule
 
     public string BackwardGrid => Grid(BackwardThreads);
 
-    private int Gates => cell switch
-    {
-        CellKind.LSTM => 4,
-        CellKind.GRU => 3,
-        _ => 1,
-    };
+    // The layout is RecurrentEmitter's, read from it (see the class remarks): for the cells covered here the cache is
+    // LSTM i, f, c̃, o, c and GRU z, r, h̃ and the recurrent candidate term; GRU keeps two sets of gate gradients.
+    private int GateWidth => RecurrentEmitter.GateWidthOf(plan);
 
-    private int GateWidth => Gates * units;
+    private int CacheWidth => RecurrentEmitter.CacheWidthOf(plan);
 
-    // Layout shared with RecurrentEmitter (see the class remarks).
-    private int CacheWidth => cell switch
-    {
-        CellKind.LSTM => 5 * units,
-        CellKind.GRU => 4 * units,
-        _ => 0,
-    };
-
-    private int GradientWidth => cell == CellKind.GRU ? 2 * GateWidth : GateWidth;
+    private int GradientWidth => RecurrentEmitter.GradientWidthOf(plan);
 
     private int RecurrentCount => units * GateWidth;
 

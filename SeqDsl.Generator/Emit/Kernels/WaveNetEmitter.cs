@@ -142,6 +142,18 @@ internal sealed class WaveNetEmitter : LayerEmitter
         EmitWeightGradients(w);
     }
 
+    /// <summary>The causal input conv, kernel [KernelSize · Features, Filters].</summary>
+    private static readonly ConvWeights InputConv = new("InputKernel", "Features", "Filters");
+
+    /// <summary>A block's dilated causal conv, kernel [KernelSize · Filters, Gates] at the block's first weight.</summary>
+    private static readonly ConvWeights DilatedConv = new("weights", "Filters", "Gates", Column: "j");
+
+    /// <summary>A block's 1×1 residual conv [Filters, Filters], its rows indexed by the gated unit j.</summary>
+    private static readonly ConvWeights ResidualConv = new("weights + ResidualKernel", "Filters", "Filters", Channel: "j");
+
+    /// <summary>The post 1×1 conv [Filters, Filters] after ReLU(skip sum).</summary>
+    private static readonly ConvWeights PostConv = new("PostKernel", "Filters", "Filters", Column: "j");
+
     private string Sample(string b) => Io.IsFirst ? "(long)rows[" + b + "] * steps" : "(long)" + b + " * steps";
 
     private void Offset(CodeWriter w, string constant, string tensor, string shape)
@@ -205,19 +217,8 @@ internal sealed class WaveNetEmitter : LayerEmitter
                 w.Line("int t = r - b * steps;");
                 w.Line("long x = " + Sample("b") + ";");
                 w.Line("for (int u = 0; u < Filters; u++) z[u] = parameters[InputBias + u];");
-                using (w.Block("for (int k = 0; k < KernelSize; k++)"))
-                {
-                    w.Line("int s = t - (KernelSize - 1 - k); // causal: tap k reads KernelSize − 1 − k steps back");
-                    using (w.Block("if (s >= 0)"))
-                    {
-                        using (w.Block("for (int c = 0; c < Features; c++)"))
-                        {
-                            w.Line("float xc = input[(x + s) * Features + c];");
-                            w.Line("int row = InputKernel + (k * Features + c) * Filters;");
-                            w.Line("for (int u = 0; u < Filters; u++) z[u] += xc * parameters[row + u];");
-                        }
-                    }
-                }
+                var reads = new TapStep("s >= 0", "", "int s = t - (KernelSize - 1 - k); // causal: tap k reads KernelSize − 1 − k steps back");
+                ConvTaps.EmitForward(w, InputConv, reads, "xc", c => "input[(x + s) * Features + " + c + "]", "z");
 
                 w.Line("for (int u = 0; u < Filters; u++) residual[(long)r * Filters + u] = z[u];");
             }
@@ -240,29 +241,13 @@ internal sealed class WaveNetEmitter : LayerEmitter
                 w.Line("int b = r / steps;");
                 w.Line("int t = r - b * steps;");
                 w.Line("for (int j = 0; j < Gates; j++) a[j] = parameters[weights + DilatedBias + j];");
-                using (w.Block("for (int k = 0; k < KernelSize; k++)"))
-                {
-                    w.Line("int from = t - (KernelSize - 1 - k) * dilation;");
-                    using (w.Block("if (from >= 0)"))
-                    {
-                        using (w.Block("for (int c = 0; c < Filters; c++)"))
-                        {
-                            w.Line("float zc = residual[(slot + (long)b * steps + from) * Filters + c];");
-                            w.Line("int row = weights + (k * Filters + c) * Gates;");
-                            w.Line("for (int j = 0; j < Gates; j++) a[j] += zc * parameters[row + j];");
-                        }
-                    }
-                }
+                var reads = new TapStep("from >= 0", "", "int from = t - (KernelSize - 1 - k) * dilation;");
+                ConvTaps.EmitForward(w, DilatedConv, reads, "zc", c => "residual[(slot + (long)b * steps + from) * Filters + " + c + "]", "a");
 
                 w.Line("long here = slot + r;");
                 w.Line("for (int j = 0; j < Gates; j++) gates[here * Gates + j] = a[j];");
                 w.Line("for (int u = 0; u < Filters; u++) s[u] = parameters[weights + ResidualBias + u];");
-                using (w.Block("for (int j = 0; j < Filters; j++)"))
-                {
-                    w.Line("float g = global::SeqDsl.Kernels.Activations.Tanh(a[j]) * global::SeqDsl.Kernels.Activations.Sigmoid(a[Filters + j]);");
-                    w.Line("int row = weights + ResidualKernel + j * Filters;");
-                    w.Line("for (int u = 0; u < Filters; u++) s[u] += g * parameters[row + u];");
-                }
+                ConvTaps.EmitRows(w, ResidualConv, "j", "g", j => "global::SeqDsl.Kernels.Activations.Tanh(a[" + j + "]) * global::SeqDsl.Kernels.Activations.Sigmoid(a[Filters + " + j + "])", "s");
 
                 w.Line("long next = here + (long)batch * steps; // the same row in the next slot");
                 using (w.Block("for (int u = 0; u < Filters; u++)"))
@@ -294,11 +279,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
             {
                 w.Line("long row = (long)r * Filters;");
                 w.Line("for (int j = 0; j < Filters; j++) h[j] = parameters[PostBias + j];");
-                using (w.Block("for (int c = 0; c < Filters; c++)"))
-                {
-                    w.Line("float relu = global::SeqDsl.Kernels.Activations.Relu(skips[row + c]);");
-                    w.Line("for (int j = 0; j < Filters; j++) h[j] += relu * parameters[PostKernel + c * Filters + j];");
-                }
+                ConvTaps.EmitRows(w, PostConv, "c", "relu", c => "global::SeqDsl.Kernels.Activations.Relu(skips[row + " + c + "])", "h", row: "kernelRow");
 
                 w.Line("for (int j = 0; j < Filters; j++) hidden[row + j] = global::SeqDsl.Kernels.Activations.Relu(h[j]);" + (HasHead ? "" : " // hidden is the layer's output"));
                 if (HasHead)
@@ -405,20 +386,8 @@ internal sealed class WaveNetEmitter : LayerEmitter
                 w.Line("int b = r / steps;");
                 w.Line("int t = r - b * steps;");
                 w.Line("for (int c = 0; c < Filters; c++) dz[c] = residualGradient[(long)r * Filters + c]; // the residual add passes it through");
-                using (w.Block("for (int k = 0; k < KernelSize; k++)"))
-                {
-                    w.Line("int to = t + (KernelSize - 1 - k) * dilation; // the step whose tap k read step t");
-                    using (w.Block("if (to < steps)"))
-                    {
-                        w.Line("long g = (slot + (long)b * steps + to) * Gates;");
-                        using (w.Block("for (int j = 0; j < Gates; j++)"))
-                        {
-                            w.Line("float d = gateGradient[g + j];");
-                            w.Line("int column = weights + k * Filters * Gates + j;");
-                            w.Line("for (int c = 0; c < Filters; c++) dz[c] += parameters[column + c * Gates] * d;");
-                        }
-                    }
-                }
+                var readBy = new TapStep("to < steps", "", "int to = t + (KernelSize - 1 - k) * dilation; // the step whose tap k read step t");
+                ConvTaps.EmitGradientGather(w, DilatedConv, readBy, "long g = (slot + (long)b * steps + to) * Gates;", j => "gateGradient[g + " + j + "]", "dz");
 
                 w.Line("for (int c = 0; c < Filters; c++) residualGradient[(long)r * Filters + c] = dz[c];");
             }
@@ -434,26 +403,15 @@ internal sealed class WaveNetEmitter : LayerEmitter
             Const(w, "Filters", filters);
             Const(w, "KernelSize", kernelSize, "taps, dilation 1");
             Offset(w, "InputKernel", "input_conv_kernel", "[KernelSize · Features, Filters]");
+            w.Line("var dx = LocalMemory.Allocate<float>(Features);");
             using (GridStride(w, "r", "batch * steps"))
             {
                 w.Line("int b = r / steps;");
                 w.Line("int t = r - b * steps;");
-                using (w.Block("for (int c = 0; c < Features; c++)"))
-                {
-                    w.Line("float dx = 0f;");
-                    using (w.Block("for (int k = 0; k < KernelSize; k++)"))
-                    {
-                        w.Line("int to = t + (KernelSize - 1 - k);");
-                        using (w.Block("if (to < steps)"))
-                        {
-                            w.Line("int row = InputKernel + (k * Features + c) * Filters;");
-                            w.Line("long dz = ((long)b * steps + to) * Filters;");
-                            w.Line("for (int u = 0; u < Filters; u++) dx += parameters[row + u] * residualGradient[dz + u];");
-                        }
-                    }
-
-                    w.Line("inputGradient[(long)r * Features + c] = dx;");
-                }
+                w.Line("for (int c = 0; c < Features; c++) dx[c] = 0f;");
+                var readBy = new TapStep("to < steps", "", "int to = t + (KernelSize - 1 - k); // the step whose tap k read step t");
+                ConvTaps.EmitGradientGather(w, InputConv, readBy, "long dz = ((long)b * steps + to) * Filters; // the input conv's output gradient", u => "residualGradient[dz + " + u + "]", "dx");
+                w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
             }
         }
     }
