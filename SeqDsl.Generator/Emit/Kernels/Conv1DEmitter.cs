@@ -48,12 +48,16 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// </summary>
     public override bool FusesLossGradient => Io.IsLast && Io.Loss is LossKind.Mse or LossKind.Mae or LossKind.Huber;
 
-    /// <summary>The backward kernels' source of the output gradient: the next layer's gradient, or the targets (fused loss).</summary>
-    private string GradientParameters => FusesLossGradient ? "ArrayView<float> targets, ArrayView<int> targetRows" : "ArrayView<float> outputGradient";
+    /// <summary>
+    /// The backward kernels' source of the output gradient: the next layer's gradient, or the targets (fused loss) and,
+    /// unless the kernel already takes them (<paramref name="hasRows"/>), the batch's rows that index them.
+    /// </summary>
+    private string GradientParameters(bool hasRows) =>
+        !FusesLossGradient ? "ArrayView<float> outputGradient" : hasRows ? "ArrayView<float> targets" : "ArrayView<float> targets, ArrayView<int> rows";
 
-    private string GradientTypes => FusesLossGradient ? "ArrayView<float>, ArrayView<int>" : "ArrayView<float>";
+    private string GradientTypes(bool hasRows) => FusesLossGradient && !hasRows ? "ArrayView<float>, ArrayView<int>" : "ArrayView<float>";
 
-    private string GradientArguments => FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient;
+    private string GradientArguments(bool hasRows) => !FusesLossGradient ? Io.OutputGradient : hasRows ? "batch.Targets" : "batch.Targets, batch.Rows";
 
     public override IEnumerable<WorkspaceBuffer> Workspace
     {
@@ -70,10 +74,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
             yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward");
             if (!Io.IsFirst)
             {
-                yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + GradientTypes + ", ArrayView<float>, int, int, int", Prefix + "Backward");
+                yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + GradientTypes(hasRows: false) + ", ArrayView<float>, int, int, int", Prefix + "Backward");
             }
 
-            yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes + ", ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials");
+            yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes(hasRows: true) + ", ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials");
             yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
         }
     }
@@ -89,10 +93,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
         w.Line("// " + Describe());
         if (!Io.IsFirst)
         {
-            w.Line(FieldPrefix + "Backward(device.GridFor(n * steps), batch.Parameters, " + Io.Output + ", " + GradientArguments + ", " + Io.InputGradient + ", n, steps, " + OutSteps + ");");
+            w.Line(FieldPrefix + "Backward(device.GridFor(n * steps), batch.Parameters, " + Io.Output + ", " + GradientArguments(hasRows: false) + ", " + Io.InputGradient + ", n, steps, " + OutSteps + ");");
         }
 
-        w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
+        w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments(hasRows: true) + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
         w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + PartialsView + ", batch.Gradients, n);");
     }
 
@@ -141,7 +145,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
         {
             w.Line();
             w.Summary(Describe() + ": input gradient, one thread per input step of a sample, gathering every window that read the step." + FusedSummary);
-            using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + GradientParameters + ", ArrayView<float> inputGradient, int batch, int steps, int outSteps)"))
+            using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + GradientParameters(hasRows: false) + ", ArrayView<float> inputGradient, int batch, int steps, int outSteps)"))
             {
                 Sizes(w);
                 EmitFusedLossConstants(w);
@@ -163,7 +167,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
                             using (w.Block("for (int u = 0; u < Filters; u++)"))
                             {
                                 w.Line("long y = yRow + u;");
-                                EmitError(w, "y", "((long)targetRows[b] * outSteps + o) * Filters + u");
+                                EmitError(w, "y", "((long)rows[b] * outSteps + o) * Filters + u");
                                 w.Line("float d = " + Delta("y") + "; // pre-activation gradient");
                                 w.Line("int column = Kernel + k * Features * Filters + u;");
                                 w.Line("for (int c = 0; c < Features; c++) dx[c] += parameters[column + c * Filters] * d;");
@@ -225,7 +229,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
             return;
         }
 
-        w.Line("long target = ((long)targetRows[b] * outSteps + o) * Filters; // the targets are aligned to the output steps");
+        w.Line("long target = ((long)rows[b] * outSteps + o) * Filters; // the targets are aligned to the output steps");
         using (w.Block("for (int u = 0; u < Filters; u++)"))
         {
             EmitError(w, "y + u", "target + u");
@@ -238,7 +242,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
         bool hasBias = Tensor("bias") is not null;
         w.Summary(Describe() + ": each sample's partial weight gradients, one thread per (sample, row of [kernel; bias]): the row's input value\n"
             + "(tap k, feature c; 1 for the bias row) at every output step whose window reads it, times that step's pre-activation gradients, summed over the output steps in order." + FusedSummary);
-        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameters + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
+        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameters(hasRows: true) + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
         {
             Sizes(w);
             EmitFusedLossConstants(w);
