@@ -6,8 +6,9 @@ namespace SeqDsl.Generator.Tests;
 /// <summary>
 /// The generated static KernelReport against counts done by hand from the counting rules (see SeqDsl.KernelReport):
 /// matrix-product multiply-adds × 2, tensors read or written once per launch in 4-byte floats, Adam's 15 FLOPs and
-/// 32 bytes per parameter, the loss's 3 FLOPs and 8 bytes per output value (prediction and target read; the gradient is
-/// fused into the last Dense layer, so the loss kernel writes none) plus 8 bytes per sample.
+/// 32 bytes per parameter, the loss's 3 FLOPs and 8 bytes per output value (prediction and target read; a regression
+/// loss's gradient is fused into the last Dense, recurrent or Conv1D layer, so the loss kernel writes none) plus 8 bytes
+/// per sample.
 /// </summary>
 public class KernelReportTests
 {
@@ -24,6 +25,12 @@ public partial class SmallLstm { }
 [Dense(4)]
 [Dense(2)]
 public partial class SmallDense { }
+";
+
+    private const string BidirectionalLast = @"
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[Bidirectional(GRU, 3, ReturnSequences = true)]
+public partial class SmallBidirectionalLast { }
 ";
 
     private const string Conv = @"
@@ -164,11 +171,31 @@ public partial class SmallEncoderDecoder { }
         Assert.Equal(new CostTerms(4 * 36, 0, 4 * (3 + 4)), second.ForwardBytes);
         Assert.Equal(new CostTerms(8 * 36, 8 * 36, 4 * (12 + 3 + 3 + 4)), second.BackwardBytes); // dx too
 
+        // The last Conv1D computes the Mse gradient from its output and the targets (issue 4): the loss kernel reads 4
+        // predictions and 4 targets per step and writes no gradient; still one launch.
+        Assert.Equal((1, 0), (report.Loss.ForwardLaunches, report.Loss.BackwardLaunches));
+        Assert.Equal(new CostTerms(0, 8, 4 * (4 + 4)), report.Loss.ForwardBytes);
+
         Assert.Equal(9, report.LaunchesPerTrainingStep); // 2 forward, 2 + 3 backward, loss, optimizer
         // Batch 5 × 8 input steps, 4 output steps: 60 + 400 forward, 120 + 5 · (120 + 4 · 56) backward (first conv);
-        // 144 + 560, 288 + 5 · (288 + 4 · 88) (second); the loss reads 4 × 4 predictions and targets and writes their
-        // gradient, 5 · (8 + 4 · 48); Adam 32 · 51.
-        Assert.Equal(460 + 1840 + 704 + 3488 + 1000 + 1632, report.TrainingBytes(5, 8));
+        // 144 + 560, 288 + 5 · (288 + 4 · 88) (second); the loss reads 4 × 4 predictions and targets, 5 · (8 + 4 · 32);
+        // Adam 32 · 51.
+        Assert.Equal(460 + 1840 + 704 + 3488 + 680 + 1632, report.TrainingBytes(5, 8));
+    }
+
+    /// <summary>
+    /// A Bidirectional last layer computes the Huber gradient in each direction's BPTT (issue 4): the loss kernel reads the
+    /// 6 merged predictions and targets per step (concat of 2 × 3 units) and writes no gradient.
+    /// </summary>
+    [Fact]
+    public void Bidirectional_last_layer_report_counts_no_loss_gradient()
+    {
+        var report = Load(BidirectionalLast, "SmallBidirectionalLast");
+        var layer = report.Layers[0];
+        Assert.Equal((2, 8), (layer.ForwardLaunches, layer.BackwardLaunches)); // per direction: forward; transpose, BPTT, partials, reduction
+        Assert.Equal((1, 0), (report.Loss.ForwardLaunches, report.Loss.BackwardLaunches));
+        Assert.Equal(new CostTerms(0, 8, 6 * (4 + 4)), report.Loss.ForwardBytes);
+        Assert.Equal(12, report.LaunchesPerTrainingStep); // 2 forward, 8 backward, loss, optimizer
     }
 
     /// <summary>

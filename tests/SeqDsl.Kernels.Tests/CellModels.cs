@@ -124,3 +124,36 @@ public partial class RecurrentLastModel { }
 [Recurrent(LSTM, 3, ReturnSequences = true)]
 [Recurrent(GRU, 2, GoBackwards = true, ReturnSequences = true)]
 public partial class RecurrentLastSequenceModel { }
+
+// Bidirectional last layers with a regression loss compute the loss gradient in each direction's BPTT, from the merged
+// output and the target (no loss-gradient buffer): every merge mode, returning sequences and the last step.
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[TimeDistributed(Dense = 3)]
+[Bidirectional(GRU, 2, ReturnSequences = true)]
+public partial class BidirectionalLastConcatSequenceModel { }
+
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(LSTM, 3, ReturnSequences = true)]
+[Bidirectional(LSTM, 2, MergeMode = MergeMode.Average)]
+public partial class BidirectionalLastAverageModel { }
+
+[SequenceModel(InputFeatures = 2)]
+[TimeDistributed(Dense = 3)]
+[Bidirectional(SimpleRNN, 2, MergeMode = MergeMode.Sum, ReturnSequences = true)]
+public partial class BidirectionalLastSumSequenceModel { }
+
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[Recurrent(GRU, 3, ReturnSequences = true)]
+[Bidirectional(LSTM, 2, MergeMode = MergeMode.Multiply)]
+public partial class BidirectionalLastMultiplyModel { }
+
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[TimeDistributed(Dense = 3)]
+[Bidirectional(GRU, 2, MergeMode = MergeMode.Multiply, ReturnSequences = true)]
+public partial class BidirectionalLastMultiplySequenceModel { }
+
+// PoCL: a Multiply-merged Bidirectional last layer with the fused Huber gradient.
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[Recurrent(GRU, 3, ReturnSequences = true)]
+[Bidirectional(LSTM, 2, MergeMode = MergeMode.Multiply)]
+public partial class PoclBidirectionalLastModel { }

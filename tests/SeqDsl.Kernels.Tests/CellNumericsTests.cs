@@ -16,7 +16,8 @@ public class CellNumericsTests
 
     public CellNumericsTests(CpuDeviceFixture fixture) => device = fixture.Device;
 
-    public static TheoryData<string> Cases => new() { "PeepholeLstm", "GruResetBefore", "LayerNormRnn", "LayerNormLstm", "LayerNormPeephole", "LayerNormGru", "GoBackwards", "Bidirectional", "BidirectionalSequence", "BidirectionalMultiply", "BidirectionalMultiplySequence", "RecurrentLast", "RecurrentLastSequence" };
+    public static TheoryData<string> Cases => new() { "PeepholeLstm", "GruResetBefore", "LayerNormRnn", "LayerNormLstm", "LayerNormPeephole", "LayerNormGru", "GoBackwards", "Bidirectional", "BidirectionalSequence", "BidirectionalMultiply", "BidirectionalMultiplySequence", "RecurrentLast", "RecurrentLastSequence",
+        "BidirectionalLastConcatSequence", "BidirectionalLastAverage", "BidirectionalLastSumSequence", "BidirectionalLastMultiply", "BidirectionalLastMultiplySequence" };
 
     /// <summary>(model, index of a recurrent layer that is not the first): its input gradient is checked.</summary>
     public static TheoryData<string, int> InputGradientCases => new()
@@ -29,6 +30,8 @@ public class CellNumericsTests
         { "Bidirectional", 1 }, { "Bidirectional", 2 }, { "BidirectionalSequence", 1 },
         { "BidirectionalMultiply", 1 }, { "BidirectionalMultiply", 2 },
         { "RecurrentLast", 1 }, { "RecurrentLastSequence", 1 },
+        { "BidirectionalLastConcatSequence", 1 }, { "BidirectionalLastAverage", 1 }, { "BidirectionalLastSumSequence", 1 },
+        { "BidirectionalLastMultiply", 1 }, { "BidirectionalLastMultiplySequence", 1 },
     };
 
     internal (ModelBase Model, ReferenceNetwork Reference, float[,,] X, Array Y) Build(string name)
@@ -130,6 +133,47 @@ public class CellNumericsTests
                 return (m, r, Inputs(random, 3, 6, 2), Inputs(random, 3, 6, 2));
             }
 
+            // Huber targets spread over [−1.5, 1.5], so some errors pass Huber's δ = 1 and both branches are checked.
+            case "BidirectionalLastConcatSequence":
+            {
+                var m = new BidirectionalLastConcatSequenceModel(device, seed: 23);
+                var r = R(m).Dense("time_distributed", 2, 3)
+                    .Bidirectional("bidirectional", new CellOptions(Cell.GRU, 3, 2) { ReturnSequences = true }, MergeMode.Concat);
+                return (m, r, Inputs(random, 3, 5, 2), Spread(Inputs(random, 3, 5, 4)));
+            }
+
+            case "BidirectionalLastAverage":
+            {
+                var m = new BidirectionalLastAverageModel(device, seed: 24);
+                var r = R(m).Lstm("lstm", 2, 3, true)
+                    .Bidirectional("bidirectional", new CellOptions(Cell.LSTM, 3, 2), MergeMode.Average);
+                return (m, r, Inputs(random, 3, 6, 2), Vectors(random, 3, 2));
+            }
+
+            case "BidirectionalLastSumSequence":
+            {
+                var m = new BidirectionalLastSumSequenceModel(device, seed: 25);
+                var r = R(m).Dense("time_distributed", 2, 3)
+                    .Bidirectional("bidirectional", new CellOptions(Cell.SimpleRNN, 3, 2) { ReturnSequences = true }, MergeMode.Sum);
+                return (m, r, Inputs(random, 3, 5, 2), Inputs(random, 3, 5, 2));
+            }
+
+            case "BidirectionalLastMultiply":
+            {
+                var m = new BidirectionalLastMultiplyModel(device, seed: 26);
+                var r = R(m).Gru("gru", 2, 3, true)
+                    .Bidirectional("bidirectional", new CellOptions(Cell.LSTM, 3, 2), MergeMode.Multiply);
+                return (m, r, Inputs(random, 3, 6, 2), Spread(Vectors(random, 3, 2)));
+            }
+
+            case "BidirectionalLastMultiplySequence":
+            {
+                var m = new BidirectionalLastMultiplySequenceModel(device, seed: 27);
+                var r = R(m).Dense("time_distributed", 2, 3)
+                    .Bidirectional("bidirectional", new CellOptions(Cell.GRU, 3, 2) { ReturnSequences = true }, MergeMode.Multiply);
+                return (m, r, Inputs(random, 3, 5, 2), Spread(Inputs(random, 3, 5, 2)));
+            }
+
             case "GoBackwards":
             {
                 var m = new GoBackwardsModel(device, seed: 15);
@@ -183,6 +227,16 @@ public class CellNumericsTests
             default:
                 throw new ArgumentException(name);
         }
+    }
+
+    /// <summary>Targets scaled by 1.5: Huber's δ = 1 then falls inside the errors' range.</summary>
+    private static T Spread<T>(T targets)
+        where T : class, ICloneable
+    {
+        var copy = (T)targets.Clone();
+        var flat = ((Array)(object)copy).Cast<float>().Select(v => v * 1.5f).ToArray();
+        Buffer.BlockCopy(flat, 0, (Array)(object)copy, 0, flat.Length * sizeof(float));
+        return copy;
     }
 
     [Theory]
@@ -327,6 +381,11 @@ public class CellNumericsTests
     [Fact]
     public void PoCL_agrees_with_the_CPU_accelerator_on_layer_normalized_GRUs_and_the_multiply_merge() =>
         AssertPoclAgrees(d => new PoclGruModel(d, seed: 32));
+
+    /// <summary>A Multiply-merged Bidirectional LSTM as the last layer: the Huber gradient computed inside each direction's BPTT.</summary>
+    [Fact]
+    public void PoCL_agrees_with_the_CPU_accelerator_on_a_bidirectional_last_layer() =>
+        AssertPoclAgrees(d => new PoclBidirectionalLastModel(d, seed: 33));
 
     /// <summary>Loss, every gradient and the predictions of one model on PoCL and on the CPU accelerator, within 1e-5 relative.</summary>
     private void AssertPoclAgrees(Func<SeqDevice, ModelBase> create)

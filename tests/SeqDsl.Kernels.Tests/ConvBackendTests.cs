@@ -38,6 +38,12 @@ public class ConvBackendTests
             var sy = new float[3, 1];
             Gradients(() => new ConvSameStrideModel(cpu, seed: 4), () => new ConvSameStrideModel(pocl, seed: 4), sx, sy);
 
+            // Conv1D last layers computing the Huber loss gradient in their backward kernels.
+            var hx = ConvNumericsTests.Random3(random, 3, 8, 2);
+            Gradients(() => new ConvHeadHuberModel(cpu, seed: 6), () => new ConvHeadHuberModel(pocl, seed: 6), hx, ConvNumericsTests.Random3(random, 3, 8, 2));
+            var lx = ConvNumericsTests.Random3(random, 3, 10, 2);
+            Gradients(() => new ConvLastStrideHuberModel(cpu, seed: 7), () => new ConvLastStrideHuberModel(pocl, seed: 7), lx, ConvNumericsTests.Random3(random, 3, 4, 2));
+
             using var waveCpu = new SimpleWaveNetForecaster(cpu, seed: 5);
             using var wavePocl = new SimpleWaveNetForecaster(pocl, seed: 5);
             var a = waveCpu.Predict(x).Cast<float>().ToArray();

@@ -103,3 +103,23 @@ public partial class SimpleWaveNetForecaster { }
 [SequenceModel(InputFeatures = 1, LearningRate = 0.005)]
 [WaveNet(16, Gated = true, LayersPerBlock = 3, Blocks = 1, Outputs = 10)]
 public partial class GatedWaveNetForecaster { }
+
+// Conv1D as the last layer with a regression loss: its backward kernels compute the loss gradient from its output and
+// the targets, which the host aligns to the convolution's output steps (strided: fewer steps than the input).
+
+/// <summary>The seed's WaveNet shape in small: causal dilated Conv1D, then a Conv1D(…, 1) head, Huber loss.</summary>
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[TimeDistributed(Dense = 3)]
+[Conv1D(4, 2, dilation: 2, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(2, 1)]
+public partial class ConvHeadHuberModel { }
+
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[TimeDistributed(Dense = 3)]
+[Conv1D(2, 3, Strides = 2, Activation = Activation.Tanh)]
+public partial class ConvLastStrideHuberModel { }
+
+/// <summary>The only layer is both first and last: no input-gradient kernel, the weight gradients read the targets.</summary>
+[SequenceModel(InputFeatures = 2)]
+[Conv1D(3, 3, Strides = 2)]
+public partial class ConvOnlyModel { }

@@ -18,6 +18,7 @@ public class ConvNumericsTests
     {
         "ValidStride", "SameStride", "CausalDilated", "SameDilated", "ConvFirst", "ConvFirstStride",
         "Pooling", "PoolingSame", "GlobalMax", "PoolingFirst", "SmallWaveNet", "GatedWaveNet", "GatedWaveNetFirst",
+        "ConvHeadHuber", "ConvLastStrideHuber", "ConvOnly",
     };
 
     internal static float[,,] Random3(Random random, int n, int t, int f)
@@ -143,6 +144,31 @@ public class ConvNumericsTests
                 var m = new GatedWaveNetModel(device, seed: 13);
                 var reference = new ReferenceNetwork(m.Description).Dense("time_distributed", 2, 2).GatedWaveNet("wavenet", 2, 3, layersPerBlock: 2, blocks: 2, kernelSize: 2, outputs: 2);
                 return (m, reference, Random3(r, 3, 9, 2), Random3(r, 3, 9, 2));
+            }
+
+            // A Conv1D last layer computes the loss gradient itself from its output and the (aligned) targets.
+            case "ConvHeadHuber":
+            {
+                var m = new ConvHeadHuberModel(device, seed: 15);
+                var reference = new ReferenceNetwork(m.Description).Dense("time_distributed", 2, 3)
+                    .Conv1D("conv1d", 3, 4, 2, dilation: 2, padding: Padding.Causal, activation: Activation.Tanh)
+                    .Conv1D("conv1d_1", 4, 2, 1);
+                return (m, reference, Random3(r, 3, 8, 2), Random3(r, 3, 8, 2));
+            }
+
+            case "ConvLastStrideHuber":
+            {
+                var m = new ConvLastStrideHuberModel(device, seed: 16);
+                var reference = new ReferenceNetwork(m.Description).Dense("time_distributed", 2, 3)
+                    .Conv1D("conv1d", 3, 2, 3, strides: 2, activation: Activation.Tanh);
+                return (m, reference, Random3(r, 3, 10, 2), Random3(r, 3, 4, 2));
+            }
+
+            case "ConvOnly":
+            {
+                var m = new ConvOnlyModel(device, seed: 17);
+                var reference = new ReferenceNetwork(m.Description).Conv1D("conv1d", 2, 3, 3, strides: 2);
+                return (m, reference, Random3(r, 3, 9, 2), Random3(r, 3, 4, 3));
             }
 
             default:

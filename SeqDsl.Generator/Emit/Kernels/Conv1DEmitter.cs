@@ -11,7 +11,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// The weight gradients take two launches: one thread per (sample, row of [kernel; bias]) sums the row's gradient over
 /// the sample's output steps, with contiguous multiply-adds over the filters, into a per-sample partials workspace;
 /// then one thread per weight adds the samples' partials in order. The pre-activation gradient dy · f'(y) is
-/// recomputed from the stored output where needed, so the layer stores no pre-activation gradient.
+/// recomputed from the stored output where needed, so the layer stores no pre-activation gradient. As the last layer
+/// with a regression loss it computes the loss gradient itself, from its output and the targets (aligned to its output
+/// steps on the host), in both backward kernels (<see cref="FusesLossGradient"/>).
 /// </summary>
 internal sealed class Conv1DEmitter : WindowEmitter
 {
@@ -39,6 +41,24 @@ internal sealed class Conv1DEmitter : WindowEmitter
 
     private string PartialsView => FieldPrefix + "WeightPartials!.View";
 
+    /// <summary>
+    /// The last Conv1D with a regression loss computes d(loss)/d(output) from its output and the targets wherever the
+    /// backward kernels need it, so no separate kernel writes a loss-gradient buffer (the seed's WaveNet-style stacks
+    /// end in a Conv1D(…, 1) head).
+    /// </summary>
+    public override bool FusesLossGradient => Io.IsLast && Io.Loss is LossKind.Mse or LossKind.Mae or LossKind.Huber;
+
+    /// <summary>
+    /// The backward kernels' source of the output gradient: the next layer's gradient, or the targets (fused loss) and,
+    /// unless the kernel already takes them (<paramref name="hasRows"/>), the batch's rows that index them.
+    /// </summary>
+    private string GradientParameters(bool hasRows) =>
+        !FusesLossGradient ? "ArrayView<float> outputGradient" : hasRows ? "ArrayView<float> targets" : "ArrayView<float> targets, ArrayView<int> rows";
+
+    private string GradientTypes(bool hasRows) => FusesLossGradient && !hasRows ? "ArrayView<float>, ArrayView<int>" : "ArrayView<float>";
+
+    private string GradientArguments(bool hasRows) => !FusesLossGradient ? Io.OutputGradient : hasRows ? "batch.Targets" : "batch.Targets, batch.Rows";
+
     public override IEnumerable<WorkspaceBuffer> Workspace
     {
         get
@@ -54,10 +74,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
             yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward");
             if (!Io.IsFirst)
             {
-                yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward");
+                yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + GradientTypes(hasRows: false) + ", ArrayView<float>, int, int, int", Prefix + "Backward");
             }
 
-            yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials");
+            yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes(hasRows: true) + ", ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials");
             yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
         }
     }
@@ -73,10 +93,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
         w.Line("// " + Describe());
         if (!Io.IsFirst)
         {
-            w.Line(FieldPrefix + "Backward(device.GridFor(n * steps), batch.Parameters, " + Io.Output + ", " + Io.OutputGradient + ", " + Io.InputGradient + ", n, steps, " + OutSteps + ");");
+            w.Line(FieldPrefix + "Backward(device.GridFor(n * steps), batch.Parameters, " + Io.Output + ", " + GradientArguments(hasRows: false) + ", " + Io.InputGradient + ", n, steps, " + OutSteps + ");");
         }
 
-        w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + Io.OutputGradient + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
+        w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments(hasRows: true) + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
         w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + PartialsView + ", batch.Gradients, n);");
     }
 
@@ -112,10 +132,11 @@ internal sealed class Conv1DEmitter : WindowEmitter
         if (!Io.IsFirst)
         {
             w.Line();
-            w.Summary(Describe() + ": input gradient, one thread per input step of a sample, gathering every window that read the step.");
-            using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, ArrayView<float> outputGradient, ArrayView<float> inputGradient, int batch, int steps, int outSteps)"))
+            w.Summary(Describe() + ": input gradient, one thread per input step of a sample, gathering every window that read the step." + FusedSummary);
+            using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + GradientParameters(hasRows: false) + ", ArrayView<float> inputGradient, int batch, int steps, int outSteps)"))
             {
                 Sizes(w);
+                EmitFusedLossConstants(w);
                 Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
                 EmitGeometry(w);
                 w.Line("var dx = LocalMemory.Allocate<float>(Features);");
@@ -127,7 +148,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
                     var readBy = new TapStep("shifted >= 0 && o * Strides == shifted && o < outSteps", "",
                         "int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t",
                         "int o = shifted / Strides;");
-                    ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient");
+                    ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
+                        linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u));
 
                     w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
                 }
@@ -146,17 +168,67 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// <summary>The input step t that tap k of output step o reads (Keras's window geometry, see <see cref="WindowEmitter"/>).</summary>
     private static readonly TapStep ReadStep = new("t >= 0 && t < steps", "outside: zero padding, adds nothing", "int t = o * Strides + k * Dilation - padLeft;");
 
-    /// <summary>The pre-activation gradient of output value <paramref name="y"/>: dy · f'(y), f' recomputed from the stored output.</summary>
-    private string Delta(string y) => "outputGradient[" + y + "] * " + ActivationCode.DerivativeFromOutput(activation, "output[" + y + "]");
+
+    /// <summary>
+    /// The pre-activation gradient of output value <paramref name="y"/>: dy · f'(y), f' recomputed from the stored output;
+    /// with the fused loss, dy from <c>error</c> (see <see cref="EmitError"/>).
+    /// </summary>
+    private string Delta(string y) =>
+        (FusesLossGradient ? LossEmitter.RegressionGradient(Io.Loss, "error") + " * lossScale" : "outputGradient[" + y + "]")
+        + " * " + ActivationCode.DerivativeFromOutput(activation, "output[" + y + "]");
+
+    private string FusedSummary => FusesLossGradient ? "\nThe " + Io.Loss + " loss gradient is fused in: computed from the outputs and the targets (aligned to the output steps)." : "";
+
+    /// <summary>The constants of the fused loss gradient: the batch-mean scale (and Huber's δ), as the loss kernel's.</summary>
+    private void EmitFusedLossConstants(CodeWriter w)
+    {
+        if (!FusesLossGradient)
+        {
+            return;
+        }
+
+        w.Line("float lossScale = 1f / ((float)batch * outSteps * Filters); // d(batch-mean of per-sample means)/d(output)");
+        if (Io.Loss == LossKind.Huber)
+        {
+            w.Line("const float Delta = 1f; // Keras's default Huber delta");
+        }
+    }
+
+    /// <summary>With the fused loss: declares <c>error</c>, output value <paramref name="y"/> minus its target at <paramref name="target"/>.</summary>
+    private void EmitError(CodeWriter w, string y, string target)
+    {
+        if (FusesLossGradient)
+        {
+            w.Line("float error = output[" + y + "] - targets[" + target + "]; // prediction − target");
+        }
+    }
+
+    /// <summary>sum[u] += <paramref name="factor"/> times the pre-activation gradient of output row <c>y</c>, for every filter.</summary>
+    private void EmitSumLoop(CodeWriter w, string factor)
+    {
+        if (!FusesLossGradient)
+        {
+            w.Line("for (int u = 0; u < Filters; u++) sum[u] += " + factor + Delta("y + u") + ";");
+            return;
+        }
+
+        w.Line("long target = ((long)rows[b] * outSteps + o) * Filters; // the targets are aligned to the output steps");
+        using (w.Block("for (int u = 0; u < Filters; u++)"))
+        {
+            EmitError(w, "y + u", "target + u");
+            w.Line("sum[u] += " + factor + Delta("y + u") + ";");
+        }
+    }
 
     private void EmitWeightGradientPartials(CodeWriter w)
     {
         bool hasBias = Tensor("bias") is not null;
         w.Summary(Describe() + ": each sample's partial weight gradients, one thread per (sample, row of [kernel; bias]): the row's input value\n"
-            + "(tap k, feature c; 1 for the bias row) at every output step whose window reads it, times that step's pre-activation gradients, summed over the output steps in order.");
-        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, ArrayView<float> outputGradient, ArrayView<float> partials, int batch, int steps, int outSteps)"))
+            + "(tap k, feature c; 1 for the bias row) at every output step whose window reads it, times that step's pre-activation gradients, summed over the output steps in order." + FusedSummary);
+        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameters(hasRows: true) + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
         {
             Sizes(w);
+            EmitFusedLossConstants(w);
             Const(w, "KernelRows", KernelRows, "kernel rows, row = tap · Features + feature");
             Const(w, "MatrixRows", MatrixRows, hasBias ? "kernel rows, then the bias row" : "kernel rows (no bias)");
             EmitGeometry(w, taps: false);
@@ -179,7 +251,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
                         {
                             w.Line("float xc = input[(x + t) * Features + c];");
                             w.Line("long y = ((long)b * outSteps + o) * Filters;");
-                            w.Line("for (int u = 0; u < Filters; u++) sum[u] += xc * " + Delta("y + u") + ";");
+                            EmitSumLoop(w, "xc * ");
                         }
                     }
                 }
@@ -191,7 +263,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
                         using (w.Block("for (int o = 0; o < outSteps; o++)"))
                         {
                             w.Line("long y = ((long)b * outSteps + o) * Filters;");
-                            w.Line("for (int u = 0; u < Filters; u++) sum[u] += " + Delta("y + u") + ";");
+                            EmitSumLoop(w, "");
                         }
                     }
                 }

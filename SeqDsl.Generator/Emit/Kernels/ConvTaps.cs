@@ -61,9 +61,10 @@ internal static class ConvTaps
     /// <summary>
     /// The data gradient's gather into <paramref name="accumulator"/>[channel]: for each tap k, the output step whose tap
     /// k read this input step (when it exists; <paramref name="outputRow"/> is a line locating its gradients), each output
-    /// column's gradient <paramref name="gradientAt"/>(column) times tap k's kernel column.
+    /// column's gradient <paramref name="gradientAt"/>(column) times tap k's kernel column. <paramref name="linesBefore"/>
+    /// (column) may declare what that gradient expression reads (the fused loss's error).
     /// </summary>
-    public static void EmitGradientGather(CodeWriter w, ConvWeights weights, TapStep tap, string outputRow, Func<string, string> gradientAt, string accumulator, string gradientComment = "")
+    public static void EmitGradientGather(CodeWriter w, ConvWeights weights, TapStep tap, string outputRow, Func<string, string> gradientAt, string accumulator, string gradientComment = "", Action<string>? linesBefore = null)
     {
         string c = weights.Channel, u = weights.Column;
         using (w.Block("for (int k = 0; k < KernelSize; k++)"))
@@ -74,6 +75,7 @@ internal static class ConvTaps
                 w.Line(outputRow);
                 using (w.Block("for (int " + u + " = 0; " + u + " < " + weights.Out + "; " + u + "++)"))
                 {
+                    linesBefore?.Invoke(u);
                     w.Line("float d = " + gradientAt(u) + ";" + Comment(gradientComment));
                     w.Line("int column = " + weights.Kernel + " + k * " + weights.In + " * " + weights.Out + " + " + u + ";");
                     w.Line("for (int " + c + " = 0; " + c + " < " + weights.In + "; " + c + "++) " + accumulator + "[" + c + "] += parameters[column + " + c + " * " + weights.Out + "] * d;");

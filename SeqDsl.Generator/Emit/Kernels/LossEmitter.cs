@@ -8,8 +8,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// The loss. One kernel, one thread per sample, writes each sample's loss and its second metric (the last-step squared
 /// error for regression losses, the accuracy for classification losses) for reporting. The gradient of the batch-mean
 /// loss is fused into the last layer's backward kernel when that layer supports it (<see cref="LayerEmitter.FusesLossGradient"/>,
-/// e.g. Dense: softmax − one-hot goes straight to the logits); otherwise this kernel also writes it to a buffer that the
-/// last layer's backward reads.
+/// e.g. Dense: softmax − one-hot goes straight to the logits; a regression loss also fuses into a recurrent layer,
+/// Bidirectional included, and into a Conv1D); otherwise this kernel also writes it to a buffer that the last layer's
+/// backward reads.
 /// </summary>
 /// <remarks>
 /// Cross-entropy losses are computed from logits: when the last Dense layer's activation is Softmax (categorical) or

@@ -10,7 +10,7 @@ internal sealed partial class RecurrentEmitter
         var arguments = BackwardArguments(d);
         string inputGradientText = Io.IsFirst ? "." : d.Accumulates ? " and adds this direction's part of the gradient of the layer's input." : " and the gradient of the layer's input.";
         w.Summary(Describe() + Of(d) + ": backpropagation through time, one thread per sequence, from the last step to the first.\nWrites the gate pre-activation gradients of every step" + inputGradientText
-            + (FusesLossGradient ? "\nThe " + Io.Loss + " loss gradient is fused in: computed from the predictions (the states) and the targets." : "")
+            + (FusesLossGradient ? "\nThe " + Io.Loss + " loss gradient is fused in: computed from the predictions (" + (Bidirectional ? "the merged output" : "the states") + ") and the targets." : "")
             + (Stateful ? "\nThe carried state the batch started from is a constant: no gradient flows into earlier batches (truncated BPTT, as Keras)." : ""));
         using (w.Block("public static void " + Prefix + d.Tag + "Backward(" + Signature(arguments) + ")"))
         {
@@ -194,15 +194,18 @@ internal sealed partial class RecurrentEmitter
         + (Normalized ? (ResetAfter ? ", then those after the layer normalization (gamma, beta)" : ", then after it (gamma, beta" + (Peepholes ? ", peepholes)" : ")")) : "");
 
     /// <summary>
-    /// The last layer with a regression loss computes the loss gradient itself, from its prediction (the state) and the
-    /// target, so no separate kernel writes a loss-gradient buffer for it (Bidirectional layers keep that kernel).
+    /// The last layer with a regression loss computes the loss gradient itself, from its prediction and the target, so
+    /// no separate kernel writes a loss-gradient buffer for it. A one-direction layer's prediction is its state; a
+    /// Bidirectional layer's is the merged output (both forward launches have written it before the backward pass),
+    /// and each direction takes its share of that output's gradient as it would from a loss-gradient buffer.
     /// </summary>
-    public override bool FusesLossGradient => Io.IsLast && !Bidirectional && Io.Loss is LossKind.Mse or LossKind.Mae or LossKind.Huber;
+    public override bool FusesLossGradient => Io.IsLast && Io.Loss is LossKind.Mse or LossKind.Mae or LossKind.Huber;
 
     /// <summary>The constants of the fused loss gradient (see <see cref="FusesLossGradient"/>).</summary>
     private void EmitFusedLossConstants(CodeWriter w)
     {
-        w.Line("float lossScale = 1f / ((float)batch * " + (ReturnSequences ? "steps * " : "") + "Units); // d(batch-mean of per-sample means)/d(prediction)");
+        string width = Bidirectional ? "OutputWidth" : "Units";
+        w.Line("float lossScale = 1f / ((float)batch * " + (ReturnSequences ? "steps * " : "") + width + "); // d(batch-mean of per-sample means)/d(prediction)");
         if (Io.Loss == LossKind.Huber)
         {
             w.Line("const float Delta = 1f; // Keras's default Huber delta");
@@ -222,6 +225,12 @@ internal sealed partial class RecurrentEmitter
         }
 
         string gradient = LossEmitter.RegressionGradient(Io.Loss, "error") + " * lossScale";
+        if (Bidirectional)
+        {
+            EmitMergedStateGradient(w, d, gradient);
+            return;
+        }
+
         if (ReturnSequences)
         {
             w.Line("float error = states[s * Units + j] - targets[((long)rows[b] * steps + t) * Units + j]; // prediction − target at step t");
@@ -234,6 +243,30 @@ internal sealed partial class RecurrentEmitter
         {
             w.Line("float error = states[s * Units + j] - targets[(long)rows[b] * Units + j]; // the prediction is the last state");
             w.Line("dhj += " + gradient + ";");
+        }
+    }
+
+    /// <summary>
+    /// The fused loss gradient of a Bidirectional last layer: the merged output element this direction's h(t)[j] went
+    /// into, minus its target, gives d(loss)/d(output); the merge's derivative (½ for ave, the partner's h for mul)
+    /// turns it into this direction's share, exactly as <see cref="OutputGradientAt"/> does with a gradient buffer.
+    /// </summary>
+    private void EmitMergedStateGradient(CodeWriter w, RecurrentDirection d, string gradient)
+    {
+        if (ReturnSequences)
+        {
+            w.Line("long merged = (stateRow + " + OutputStep(d) + ") * OutputWidth + Column + j; // the output element h(t)[j] went into");
+            w.Line("long target = ((long)rows[b] * steps + " + OutputStep(d) + ") * OutputWidth + Column + j;");
+            w.Line("float error = output[merged] - targets[target]; // merged prediction − target");
+            w.Line("float dhj = dh[j] + " + MergeScale + gradient + PartnerFactor() + ";");
+            return;
+        }
+
+        w.Line("float dhj = dh[j];");
+        using (w.Block("if (t == steps - 1) // the output is both directions' last processing step"))
+        {
+            w.Line("float error = output[(long)b * OutputWidth + Column + j] - targets[(long)rows[b] * OutputWidth + Column + j]; // merged prediction − target");
+            w.Line("dhj += " + MergeScale + gradient + PartnerFactor() + ";");
         }
     }
 

@@ -286,6 +286,11 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         };
         if (FusesLossGradient)
         {
+            if (Bidirectional)
+            {
+                list.Add(new(Floats, "output", Io.Output)); // the merged prediction the loss gradient is computed from
+            }
+
             list.Add(new(Floats, "targets", "batch.Targets"));
             list.Add(new("ArrayView<int>", "rows", "batch.Rows"));
         }
