@@ -92,7 +92,7 @@ public class RepeatVectorTests
             var (gradients, loss) = model.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
             var weights = model.GetWeights().Select(v => (double)v).ToArray();
             double referenceLoss = reference.Loss(weights, x, targets, model.Description.Loss);
-            Assert.True(Math.Abs(loss - referenceLoss) <= 1e-5 * Math.Max(1, Math.Abs(referenceLoss)), $"{name}: loss {loss} vs reference {referenceLoss}");
+            GradientCheck.AssertLoss(loss, referenceLoss, name);
             AssertParameterGradients(name, model, reference, x, targets, gradients);
         }
     }
