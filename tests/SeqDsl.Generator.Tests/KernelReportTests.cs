@@ -76,16 +76,18 @@ public partial class PooledLstm { }
         Assert.Equal(new CostTerms(0, 0, 24), head.ForwardFlops);
         Assert.Equal(new CostTerms(0, 0, 48), head.BackwardFlops);
         Assert.Equal(new CostTerms(60, 0, 28), head.ForwardBytes);
-        Assert.Equal(new CostTerms(120, 120, 80), head.BackwardBytes); // per sample: its partial [kernel; bias], written and read
-        Assert.Equal(3, head.BackwardLaunches); // backward, per-sample partials, reduction
+        // Per launch: gradients and parameters (120), and the kernel transposed for the input gradient (4 · 3 read, 4 · 3
+        // written: 4 features need no padding); per sample: its partial [kernel; bias], written and read.
+        Assert.Equal(new CostTerms(120 + 4 * 2 * 4 * 3, 120, 80), head.BackwardBytes);
+        Assert.Equal(4, head.BackwardLaunches); // transpose, backward, per-sample partials, reduction
 
-        Assert.Equal(11, report.LaunchesPerTrainingStep); // 2 forward, 7 backward, loss, optimizer
+        Assert.Equal(12, report.LaunchesPerTrainingStep); // 2 forward, 8 backward, loss, optimizer
         Assert.Equal(2, report.LaunchesPerInferenceBatch);
 
         // Batch 5 × 7 steps: (192 + 320 + 24 + 48 + 9) · 35 + 15 · 127 parameters.
         Assert.Equal(22660, report.TrainingFlops(5, 7));
-        // 448 + 3,640 + 1,664 + 4,480 + 8,680 (LSTM) + 60 + 980 + 120 + 600 + 2,800 (head) + 40 + 840 (loss) + 4,064 (Adam).
-        Assert.Equal(28416, report.TrainingBytes(5, 7));
+        // 448 + 3,640 + 1,664 + 4,480 + 8,680 (LSTM) + 60 + 980 + 216 + 600 + 2,800 (head) + 40 + 840 (loss) + 4,064 (Adam).
+        Assert.Equal(28512, report.TrainingBytes(5, 7));
         Assert.Equal(new CostTerms(0, 8, 24), report.Loss.ForwardBytes);
         Assert.Equal((192 + 24) * 7, report.InferenceFlopsPerSample(7));
         Assert.Equal((104 + 28) * 7, report.InferenceBytesPerSample(7));
@@ -135,15 +137,17 @@ public partial class SmallEncoderDecoder { }
         Assert.Equal(new CostTerms(0, 48, 0), hidden.ForwardFlops);
         Assert.Equal(new CostTerms(0, 96, 0), hidden.BackwardFlops);
         Assert.Equal(new CostTerms(112, 40, 0), hidden.ForwardBytes);
-        Assert.Equal(new CostTerms(224, 112, 0), hidden.BackwardBytes);
+        // Per launch: gradients and parameters (224), and the kernel transposed for the input gradient (6 · 4 read, 6 · 4
+        // written: fewer than 8 features are not padded).
+        Assert.Equal(new CostTerms(224 + 4 * 2 * 6 * 4, 112, 0), hidden.BackwardBytes);
 
-        Assert.Equal(9, report.LaunchesPerTrainingStep); // 3 forward, 0 + 2 + 2 backward, loss, optimizer
+        Assert.Equal(11, report.LaunchesPerTrainingStep); // 3 forward, 0 + 3 + 3 backward (transpose, backward, weight gradients), loss, optimizer
         Assert.Equal(3, report.LaunchesPerInferenceBatch);
 
         // Batch 10: (48 + 96 + 16 + 32 + 6) · 10 + 15 · 38 parameters.
         Assert.Equal(2550, report.TrainingFlops(10, 6));
-        // 480 (Flatten) + 1,856 (Dense(4)) + 1,000 (Dense(2)) + 240 (loss) + 1,216 (Adam).
-        Assert.Equal(4792, report.TrainingBytes(10, 6));
+        // 480 (Flatten) + 2,048 (Dense(4)) + 1,064 (Dense(2)) + 240 (loss) + 1,216 (Adam).
+        Assert.Equal(5048, report.TrainingBytes(10, 6));
         Assert.Equal(64, report.InferenceFlopsPerSample(6));
         Assert.Equal(112, report.InferenceBytesPerSample(6));
     }

@@ -48,8 +48,19 @@ internal static class LayerCosts
             case LayerKind.TimeDistributed:
                 var dense = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, taps: 1, perStep: layer.Input.IsSequence, fixedSteps: layer.Input.Steps);
                 // Over a sequence the weight gradients take two launches: each sample's partials (written, then read), and their sum.
-                return layer.Input.IsSequence
-                    ? dense with { BackwardLaunches = 3, BackwardBytes = dense.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) }
+                if (layer.Input.IsSequence)
+                {
+                    dense = dense with { BackwardLaunches = 3, BackwardBytes = dense.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) };
+                }
+
+                // The input gradient may read a transposed copy of the kernel: one more launch, reading the kernel and
+                // writing [Units, PaddedFeatures].
+                return DenseEmitter.TransposesKernel(layer)
+                    ? dense with
+                    {
+                        BackwardLaunches = dense.BackwardLaunches + 1,
+                        BackwardBytes = dense.BackwardBytes + new Terms((layer.Input.Features + LayerEmitter.PadToVectors(layer.Input.Features)) * layer.Output.Features * Float, 0, 0),
+                    }
                     : dense;
             case LayerKind.Conv1D:
                 // One product of [taps × features] by [filters] per output step; the input is read once per step.

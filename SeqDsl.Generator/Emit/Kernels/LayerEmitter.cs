@@ -87,6 +87,15 @@ internal abstract class LayerEmitter
 
     protected static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Floats per lane group that CPU OpenCL compilers vectorize the multiply-add loops with (256-bit registers).</summary>
+    protected const int VectorLanes = 8;
+
+    /// <summary>
+    /// A row length rounded up to whole vectors (zero padding), unless it is shorter than one vector: a one-feature row
+    /// stays 1, since padding it would multiply that loop's work.
+    /// </summary>
+    internal static int PadToVectors(int n) => n < VectorLanes ? n : (n + VectorLanes - 1) / VectorLanes * VectorLanes;
+
     /// <summary>Writes <c>const int Name = value; // comment</c>.</summary>
     protected static void Const(CodeWriter w, string name, int value, string? comment = null) =>
         w.Line("const int " + name + " = " + I(value) + ";" + (comment is null ? "" : " // " + comment));

@@ -146,13 +146,6 @@ internal sealed partial class RecurrentEmitter
         }
     }
 
-    /// <summary>Floats per lane group that CPU OpenCL compilers vectorize the BPTT loops with (256-bit registers).</summary>
-    private const int VectorLanes = 8;
-
-    /// <summary>A transposed row part's length: rounded up to whole vectors, unless it is shorter than one (a
-    /// one-feature input stays 1: padding it would multiply that loop's work).</summary>
-    private static int PadToVectors(int n) => n < VectorLanes ? n : (n + VectorLanes - 1) / VectorLanes * VectorLanes;
-
     private int PaddedFeatures => PadToVectors(features);
 
     private int PaddedUnits => PadToVectors(units);
