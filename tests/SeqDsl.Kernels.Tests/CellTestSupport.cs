@@ -49,6 +49,19 @@ internal static class CellTestSupport
         return data;
     }
 
+    /// <summary>
+    /// Computes the model's gradients on (<paramref name="x"/>, <paramref name="y"/>), checks its loss against the
+    /// reference's and every parameter tensor's gradient against central differences; returns the tensors checked.
+    /// </summary>
+    public static int AssertLossAndParameterGradients(string name, ModelBase model, ReferenceNetwork reference, float[,,] x, Array y, double? minimumNorm = 0)
+    {
+        var targets = y.Cast<float>().ToArray();
+        var (gradients, loss) = model.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
+        var weights = model.GetWeights().Select(v => (double)v).ToArray();
+        GradientCheck.AssertLoss(loss, reference.Loss(weights, x, targets, model.Description.Loss), name);
+        return GradientCheck.AssertParameterGradients(name, model, weights, gradients, w => reference.Loss(w, x, targets, model.Description.Loss), minimumNorm);
+    }
+
     /// <summary>‖g − g_ref‖ / ‖g_ref‖ of every parameter tensor, g_ref by central differences of the reference loss.</summary>
     public static void AssertParameterGradients(string name, ModelBase model, ReferenceNetwork reference, float[,,] x, float[] targets, float[] gradients)
     {

@@ -214,13 +214,7 @@ public class ConvNumericsTests
         var (model, reference, x, y) = Build(name);
         using (model)
         {
-            var targets = y.Cast<float>().ToArray();
-            var (gradients, loss) = model.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
-            var weights = model.GetWeights().Select(v => (double)v).ToArray();
-            double referenceLoss = reference.Loss(weights, x, targets, model.Description.Loss);
-            GradientCheck.AssertLoss(loss, referenceLoss);
-
-            int checkedTensors = GradientCheck.AssertParameterGradients(name, model, weights, gradients, w => reference.Loss(w, x, targets, model.Description.Loss), minimumNorm: 1e-16);
+            int checkedTensors = CellTestSupport.AssertLossAndParameterGradients(name, model, reference, x, y, minimumNorm: 1e-16);
             Assert.Equal(model.Description.Parameters.Count, checkedTensors);
         }
     }

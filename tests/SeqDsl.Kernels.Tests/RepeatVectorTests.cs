@@ -88,12 +88,7 @@ public class RepeatVectorTests
         var (model, reference, x, y) = Build(name);
         using (model)
         {
-            var targets = y.Cast<float>().ToArray();
-            var (gradients, loss) = model.ComputeGradients(TensorData.From(x), TensorData.From(y, "y"));
-            var weights = model.GetWeights().Select(v => (double)v).ToArray();
-            double referenceLoss = reference.Loss(weights, x, targets, model.Description.Loss);
-            GradientCheck.AssertLoss(loss, referenceLoss, name);
-            AssertParameterGradients(name, model, reference, x, targets, gradients);
+            AssertLossAndParameterGradients(name, model, reference, x, y);
         }
     }
 
