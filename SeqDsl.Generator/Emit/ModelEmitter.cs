@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Linq;
+using SeqDsl.Generator.Emit.Host;
 using SeqDsl.Generator.Emit.Kernels;
 using SeqDsl.Generator.Shapes;
 
@@ -21,8 +23,14 @@ internal static class ModelEmitter
         yield return KernelReportEmitter.Emit(plan, layers);
         if (layers is not null)
         {
-            yield return KernelsEmitter.Emit(plan, layers);
+            var kernels = KernelsEmitter.Emit(plan, layers);
+            yield return kernels;
+            yield return HostKernelsEmitter.Emit(plan.Spec, kernels, ThreadScheduleKernels(layers));
             yield return ProgramEmitter.Emit(plan, layers);
         }
     }
+
+    /// <summary>The kernels a CPU backend launches: every layer's (thread-schedule variant) and the loss kernel.</summary>
+    private static IReadOnlyCollection<string> ThreadScheduleKernels(IReadOnlyList<LayerEmitter> layers) =>
+        layers.SelectMany(l => l.Kernels).Select(k => k.Method).Append(LossEmitter.Method).Distinct().ToList();
 }

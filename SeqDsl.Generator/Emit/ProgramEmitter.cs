@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using SeqDsl.Generator.Emit.Host;
 using SeqDsl.Generator.Emit.Kernels;
 using SeqDsl.Generator.Shapes;
 
@@ -12,6 +13,9 @@ namespace SeqDsl.Generator.Emit;
 internal static class ProgramEmitter
 {
     private const string Buffer = "MemoryBuffer1D<float, Stride1D.Dense>";
+
+    /// <summary>The program's flag for <c>KernelSchedule.HostCode</c>: launch the host kernels instead of loading ILGPU's.</summary>
+    private const string HostCodeFlag = "hostCode";
 
     public static GeneratedFile Emit(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
     {
@@ -28,6 +32,7 @@ internal static class ProgramEmitter
                 w.Line("private const int OutputFeatures = " + plan.Output.Features.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
                 w.Line();
                 w.Line("private readonly global::SeqDsl.SeqDevice device;");
+                w.Line("private readonly bool " + HostCodeFlag + "; // kernels run as plain C# on .NET threads (ILGPU's CPU accelerator), not through ILGPU");
                 bool hasGroupSchedule = layers.Any(l => l.Kernels.Any(k => k.GroupMethod is not null));
                 if (hasGroupSchedule)
                 {
@@ -63,6 +68,7 @@ internal static class ProgramEmitter
                 {
                     w.Line("this.device = device;");
                     w.Line("var accelerator = device.Accelerator;");
+                    w.Line(HostCodeFlag + " = device.Schedule == global::SeqDsl.KernelSchedule.HostCode;");
                     if (hasGroupSchedule)
                     {
                         w.Line(RecurrentGroupSchedule.Flag + " = device.Schedule == global::SeqDsl.KernelSchedule.GroupPerSequence;");
@@ -73,11 +79,11 @@ internal static class ProgramEmitter
                         foreach (var k in layer.Kernels)
                         {
                             string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
-                            w.Line(k.Field + " = " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
+                            w.Line(k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
                         }
                     }
 
-                    w.Line(LossEmitter.Field + " = accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
+                    w.Line(LossEmitter.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(LossEmitter.Method) + " : accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
                     foreach (var b in persistent)
                     {
                         // Sized for the model's fixed batch (stateful models declare one); zero is the initial state.

@@ -122,7 +122,9 @@ internal static class DeviceProbes
         try
         {
             var accelerator = context.CreateCPUAccelerator(0);
-            string description = $"ILGPU CPU accelerator: {accelerator.NumMultiprocessors} x {accelerator.MaxNumThreadsPerGroup} threads (exact but slow)";
+            // Models run host code here by default (plain vectorized C#, KernelSchedule.HostCode); ILGPU's own kernels
+            // on this accelerator (SEQDSL_SCHEDULE=thread) are exact but many times slower.
+            string description = $"ILGPU CPU accelerator: {accelerator.NumMultiprocessors} x {accelerator.MaxNumThreadsPerGroup} threads (models run host code on {Environment.ProcessorCount} cores)";
             return new SeqDevice(context, accelerator, DeviceKind.Cpu, description);
         }
         catch

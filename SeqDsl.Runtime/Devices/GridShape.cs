@@ -60,6 +60,18 @@ internal readonly record struct GridShape(int Groups, int GroupSize)
     }
 
     /// <summary>
+    /// Launch shape for host code (<see cref="KernelSchedule.HostCode"/>): one worker per core as groups of one thread,
+    /// but never more workers than <paramref name="work"/> items, so that a batch of one runs on the calling thread
+    /// without waking another. Always at least one worker.
+    /// </summary>
+    internal static GridShape ForHostCode(int work, int cores)
+    {
+        if (work < 0)
+            throw new ArgumentOutOfRangeException(nameof(work), work, $"work must be zero or positive (the number of items the kernel loops over), but was {work}.");
+        return new GridShape(Math.Clamp(work, 1, Math.Max(1, cores)), 1);
+    }
+
+    /// <summary>
     /// Launch shape for a kernel that gives each of <paramref name="work"/> items (sequences) a whole group and walks
     /// them with a group-stride loop, <c>for (int b = Grid.IdxX; b &lt; work; b += Grid.DimX)</c>, its threads looping
     /// over columns with stride <c>Group.DimX</c>. The group has <paramref name="threadsPerGroup"/> threads, fewer

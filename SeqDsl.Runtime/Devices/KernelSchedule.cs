@@ -17,34 +17,61 @@ public enum KernelSchedule
     /// device idle and spills its arrays to local memory.
     /// </summary>
     GroupPerSequence,
+
+    /// <summary>
+    /// No ILGPU kernels: the same kernels compiled as plain C#, their loops over gate columns and units in
+    /// <see cref="System.Numerics.Vector{T}"/> form, run on .NET threads (one sequence per thread, like
+    /// <see cref="ThreadPerSequence"/>). Only on ILGPU's CPU accelerator, whose buffers are host memory, and its default
+    /// there: ILGPU's CPU accelerator runs kernels as scalar code on simulated threads, many times slower.
+    /// </summary>
+    HostCode,
 }
 
 /// <summary>
 /// The one place that picks a <see cref="KernelSchedule"/> for a device: GPUs (CUDA, OpenCL GPU) get
-/// <see cref="KernelSchedule.GroupPerSequence"/>, CPU backends (PoCL, ILGPU's CPU accelerator) get
-/// <see cref="KernelSchedule.ThreadPerSequence"/>; the environment variable <c>SEQDSL_SCHEDULE</c>
-/// (<c>thread</c>, <c>group</c>, or unset/<c>auto</c>) overrides it. Layers the group kernels do not cover use the
+/// <see cref="KernelSchedule.GroupPerSequence"/>, PoCL gets <see cref="KernelSchedule.ThreadPerSequence"/> and ILGPU's
+/// CPU accelerator <see cref="KernelSchedule.HostCode"/>; the environment variable <c>SEQDSL_SCHEDULE</c>
+/// (<c>thread</c>, <c>group</c>, <c>host</c>, or unset/<c>auto</c>) overrides it. Layers the group kernels do not cover use the
 /// thread schedule on every device (decided by the generator).
 /// </summary>
 internal static class KernelScheduleChoice
 {
-    /// <summary>The environment variable that forces a schedule: <c>thread</c> or <c>group</c>.</summary>
+    /// <summary>The environment variable that forces a schedule: <c>thread</c>, <c>group</c> or <c>host</c>.</summary>
     internal const string EnvironmentVariable = "SEQDSL_SCHEDULE";
 
     /// <summary>The schedule for a device of <paramref name="kind"/>, with <paramref name="forced"/> the override's value (null: none).</summary>
-    /// <exception cref="ArgumentException"><paramref name="forced"/> is not <c>thread</c>, <c>group</c> or <c>auto</c>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="forced"/> is not <c>thread</c>, <c>group</c>, <c>host</c> or <c>auto</c>, or is <c>host</c> for a device other than ILGPU's CPU accelerator.</exception>
     internal static KernelSchedule For(DeviceKind kind, string? forced)
     {
         switch (forced?.Trim().ToLowerInvariant())
         {
             case null or "" or "auto":
-                return kind is DeviceKind.Cuda or DeviceKind.OpenCLGpu ? KernelSchedule.GroupPerSequence : KernelSchedule.ThreadPerSequence;
+                return kind switch
+                {
+                    DeviceKind.Cuda or DeviceKind.OpenCLGpu => KernelSchedule.GroupPerSequence,
+                    DeviceKind.Cpu => KernelSchedule.HostCode,
+                    _ => KernelSchedule.ThreadPerSequence,
+                };
             case "thread":
                 return KernelSchedule.ThreadPerSequence;
             case "group":
                 return KernelSchedule.GroupPerSequence;
+            case "host":
+                RequireHostMemory(kind, EnvironmentVariable + "=host");
+                return KernelSchedule.HostCode;
             default:
-                throw new ArgumentException($"{EnvironmentVariable} is '{forced}', but must be 'thread', 'group' or 'auto' (or unset).", nameof(forced));
+                throw new ArgumentException($"{EnvironmentVariable} is '{forced}', but must be 'thread', 'group', 'host' or 'auto' (or unset).", nameof(forced));
+        }
+    }
+
+    /// <summary>Host code addresses buffers directly, so it needs a device whose memory is host memory.</summary>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is not <see cref="DeviceKind.Cpu"/>.</exception>
+    internal static void RequireHostMemory(DeviceKind kind, string requester)
+    {
+        if (kind != DeviceKind.Cpu)
+        {
+            throw new ArgumentException(
+                $"{requester}: the host-code schedule runs plain C# over host memory, so it needs ILGPU's CPU accelerator (SEQDSL_DEVICE=cpu), but this device is {kind}.");
         }
     }
 }

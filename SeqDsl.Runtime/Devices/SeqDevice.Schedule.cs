@@ -13,9 +13,9 @@ public sealed partial class SeqDevice
     private SeqDevice? scheduleSource;
 
     /// <summary>
-    /// How models created on this device run their recurrent layers: one group per sequence on GPUs, one thread per
-    /// sequence on CPU backends (see <see cref="KernelSchedule"/>). The environment variable <c>SEQDSL_SCHEDULE</c>
-    /// (<c>thread</c> or <c>group</c>), read on first use, overrides the choice; <see cref="WithSchedule"/> sets it
+    /// How models created on this device run their kernels: one group per sequence on GPUs, one thread per
+    /// sequence on PoCL, plain vectorized C# on ILGPU's CPU accelerator (see <see cref="KernelSchedule"/>). The
+    /// environment variable <c>SEQDSL_SCHEDULE</c> (<c>thread</c>, <c>group</c> or <c>host</c>), read on first use, overrides the choice; <see cref="WithSchedule"/> sets it
     /// for one device. A model reads it once, when it loads its kernels.
     /// </summary>
     /// <exception cref="ArgumentException"><c>SEQDSL_SCHEDULE</c> holds an unknown value.</exception>
@@ -28,10 +28,13 @@ public sealed partial class SeqDevice
     /// after this device is disposed.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="kernelSchedule"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="kernelSchedule"/> is <see cref="KernelSchedule.HostCode"/> and this is not ILGPU's CPU accelerator.</exception>
     public SeqDevice WithSchedule(KernelSchedule kernelSchedule)
     {
         if (!Enum.IsDefined(kernelSchedule))
-            throw new ArgumentOutOfRangeException(nameof(kernelSchedule), kernelSchedule, "kernelSchedule must be ThreadPerSequence or GroupPerSequence.");
+            throw new ArgumentOutOfRangeException(nameof(kernelSchedule), kernelSchedule, "kernelSchedule must be ThreadPerSequence, GroupPerSequence or HostCode.");
+        if (kernelSchedule == KernelSchedule.HostCode)
+            KernelScheduleChoice.RequireHostMemory(Kind, $"WithSchedule(HostCode) on {Description}");
         return new SeqDevice(context, Accelerator, Kind, Description)
         {
             schedule = kernelSchedule,

@@ -159,12 +159,20 @@ public sealed partial class SeqDevice : IDisposable
     /// grid-stride loop, <c>for (int i = Grid.GlobalIndex.X; i &lt; work; i += Grid.DimX * Group.DimX)</c>.
     /// The kernel must not assume a group size. Per backend: PoCL always gets groups of 16 (it compiles one
     /// work-group function per local size) and at most 128 groups per core; GPUs get 256 threads per group and at
-    /// most two resident waves of groups; ILGPU's CPU accelerator gets one group per simulated multiprocessor.
+    /// most two resident waves of groups; ILGPU's CPU accelerator gets one group per simulated multiprocessor, or with
+    /// <see cref="KernelSchedule.HostCode"/> one single-thread "group" (a .NET worker) per core, at most one per item.
     /// Always at least one group, so <paramref name="work"/> = 0 is a valid empty launch.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="work"/> is negative.</exception>
     public KernelConfig GridFor(int work)
     {
+        if (Schedule == KernelSchedule.HostCode)
+        {
+            // Host code: one worker per core, never more workers than items (a single item runs on the calling thread).
+            var workers = GridShape.ForHostCode(work, Environment.ProcessorCount);
+            return new KernelConfig(workers.Groups, workers.GroupSize);
+        }
+
         var shape = GridShape.For(Kind, work, Accelerator.NumMultiprocessors, Accelerator.MaxNumThreadsPerGroup, Accelerator.MaxNumThreadsPerMultiprocessor);
         return new KernelConfig(shape.Groups, shape.GroupSize);
     }

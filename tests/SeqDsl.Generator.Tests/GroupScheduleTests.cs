@@ -14,7 +14,8 @@ public class GroupScheduleTests
         Assert.Contains("public static void Layer0GroupBackward(", kernels);
         Assert.Contains("var recurrent = SharedMemory.Allocate<float>(RecurrentCount);", kernels);
         Assert.Contains("groupPerSequence = device.Schedule == global::SeqDsl.KernelSchedule.GroupPerSequence;", program);
-        Assert.Contains("layer0Forward = groupPerSequence ? accelerator.LoadStreamKernel<", program);
+        Assert.Contains("hostCode = device.Schedule == global::SeqDsl.KernelSchedule.HostCode;", program);
+        Assert.Contains("layer0Forward = hostCode ? HostKernels.LaunchLayer0Forward : groupPerSequence ? accelerator.LoadStreamKernel<", program);
         Assert.Contains("layer0Forward(groupPerSequence ? device.GroupsFor(n, threadsPerGroup: 96) : device.GridFor(n), ", program);
     }
 

@@ -83,11 +83,11 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     }
 
     [Fact]
-    public void Devices_pick_the_thread_schedule_on_CPU_backends_unless_told_otherwise()
+    public void Devices_pick_host_code_on_the_CPU_accelerator_and_the_thread_schedule_on_PoCL_unless_told_otherwise()
     {
         if (Environment.GetEnvironmentVariable("SEQDSL_SCHEDULE") is null)
         {
-            Assert.Equal(KernelSchedule.ThreadPerSequence, cpu.Schedule);
+            Assert.Equal(KernelSchedule.HostCode, cpu.Schedule);
             Assert.Equal(KernelSchedule.ThreadPerSequence, pocl.Device?.Schedule ?? KernelSchedule.ThreadPerSequence);
         }
 

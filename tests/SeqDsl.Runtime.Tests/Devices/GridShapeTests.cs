@@ -28,6 +28,17 @@ public sealed class GridShapeTests
         Assert.Equal(new GridShape(groups, 256), shape);
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 1)] // a batch of one runs on the calling thread
+    [InlineData(3, 3)]
+    [InlineData(7_000, 4)]
+    public void Host_code_gets_one_worker_per_core_but_never_more_than_items(int work, int workers)
+    {
+        Assert.Equal(new GridShape(workers, 1), GridShape.ForHostCode(work, cores: 4));
+        Assert.Equal("work", Assert.Throws<ArgumentOutOfRangeException>(() => GridShape.ForHostCode(-1, 4)).ParamName);
+    }
+
     [Fact]
     public void GPU_group_size_never_exceeds_what_the_device_allows()
     {

@@ -9,8 +9,8 @@ public sealed class KernelScheduleTests
     [InlineData(DeviceKind.Cuda, KernelSchedule.GroupPerSequence)]
     [InlineData(DeviceKind.OpenCLGpu, KernelSchedule.GroupPerSequence)]
     [InlineData(DeviceKind.OpenCLCpu, KernelSchedule.ThreadPerSequence)]
-    [InlineData(DeviceKind.Cpu, KernelSchedule.ThreadPerSequence)]
-    public void GPUs_get_one_group_per_sequence_and_CPU_backends_one_thread(DeviceKind kind, KernelSchedule expected)
+    [InlineData(DeviceKind.Cpu, KernelSchedule.HostCode)]
+    public void GPUs_get_one_group_per_sequence_PoCL_one_thread_and_the_CPU_accelerator_host_code(DeviceKind kind, KernelSchedule expected)
     {
         Assert.Equal(expected, KernelScheduleChoice.For(kind, null));
         Assert.Equal(expected, KernelScheduleChoice.For(kind, "auto"));
@@ -24,6 +24,17 @@ public sealed class KernelScheduleTests
     {
         Assert.Equal(expected, KernelScheduleChoice.For(DeviceKind.Cuda, forced));
         Assert.Equal(expected, KernelScheduleChoice.For(DeviceKind.OpenCLCpu, forced));
+        Assert.Equal(expected, KernelScheduleChoice.For(DeviceKind.Cpu, forced));
+    }
+
+    [Fact]
+    public void Host_code_is_chosen_only_for_the_CPU_accelerator()
+    {
+        Assert.Equal(KernelSchedule.HostCode, KernelScheduleChoice.For(DeviceKind.Cpu, "host"));
+        var error = Assert.Throws<ArgumentException>(() => KernelScheduleChoice.For(DeviceKind.OpenCLCpu, "host"));
+        Assert.Contains("SEQDSL_SCHEDULE=host", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OpenCLCpu", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SEQDSL_DEVICE=cpu", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -32,7 +43,7 @@ public sealed class KernelScheduleTests
         var error = Assert.Throws<ArgumentException>(() => KernelScheduleChoice.For(DeviceKind.Cpu, "warp"));
         Assert.Contains("SEQDSL_SCHEDULE", error.Message, StringComparison.Ordinal);
         Assert.Contains("'warp'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("'thread', 'group'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'thread', 'group', 'host'", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SeqDsl.Generator.Emit.Host;
+
+/// <summary>Folds a kernel's integer constants, so the vectorizer can tell how far apart two indices are.</summary>
+internal static class IntegerConstants
+{
+    /// <summary>The kernel's <c>const int</c>s whose values are literals or sums and products of earlier ones.</summary>
+    public static IReadOnlyDictionary<string, long> Of(MethodDeclarationSyntax method)
+    {
+        var constants = new Dictionary<string, long>();
+        foreach (var local in method.Body!.DescendantNodes().OfType<LocalDeclarationStatementSyntax>())
+        {
+            if (!local.IsConst || local.Declaration.Type.ToString() != "int")
+            {
+                continue;
+            }
+
+            foreach (var variable in local.Declaration.Variables)
+            {
+                if (variable.Initializer is { } init && Evaluate(init.Value, constants) is { } value)
+                {
+                    constants[variable.Identifier.Text] = value;
+                }
+            }
+        }
+
+        return constants;
+    }
+
+    /// <summary>The value of <paramref name="e"/> when it is made of integer literals and <paramref name="constants"/> with +, − and ×; else null.</summary>
+    public static long? Evaluate(ExpressionSyntax e, IReadOnlyDictionary<string, long> constants)
+    {
+        switch (e)
+        {
+            case LiteralExpressionSyntax { Token.Value: int literal }:
+                return literal;
+            case IdentifierNameSyntax { Identifier.Text: var name }:
+                return constants.TryGetValue(name, out long value) ? value : null;
+            case ParenthesizedExpressionSyntax p:
+                return Evaluate(p.Expression, constants);
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression } minus:
+                return -Evaluate(minus.Operand, constants);
+            case BinaryExpressionSyntax binary:
+                long? left = Evaluate(binary.Left, constants);
+                long? right = Evaluate(binary.Right, constants);
+                if (left is not { } l || right is not { } r)
+                {
+                    return null;
+                }
+
+                return binary.Kind() switch
+                {
+                    SyntaxKind.AddExpression => l + r,
+                    SyntaxKind.SubtractExpression => l - r,
+                    SyntaxKind.MultiplyExpression => l * r,
+                    _ => null,
+                };
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SeqDsl.Generator.Emit.Host;
+
+namespace SeqDsl.Generator.Tests;
+
+/// <summary>
+/// Which kernel loops the host code runs a <c>Vector&lt;float&gt;</c> at a time, and what it writes for them. Loops
+/// whose lanes depend on each other, or that may read a buffer another argument writes, must stay scalar; the kernel
+/// tests check the numbers of the loops that are vectorized.
+/// </summary>
+public class LoopVectorizerTests
+{
+    /// <summary>Vectorizes the first (outermost) for-loop of <paramref name="body"/> in a kernel with float arguments <c>a</c>, <c>w</c>, <c>src</c> and <c>dst</c>, int argument <c>rows</c>, local arrays <c>z</c> and <c>y</c>.</summary>
+    private static string? Vectorize(string body)
+    {
+        string source = "class K { static void M(ArrayView<float> a, ArrayView<float> w, ArrayView<float> src, ArrayView<float> dst, ArrayView<int> rows, int n) {\n" +
+                        "const int Units = 20; const int Small = 4; const int Width = 4 * Units;\n" + body + "\n} }";
+        var method = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
+        var loop = method.DescendantNodes().OfType<ForStatementSyntax>().First();
+        var floatViews = new HashSet<string> { "a", "w", "src", "dst", "z", "y" };
+        var arguments = new HashSet<string> { "a", "w", "src", "dst", "rows" };
+        return new LoopVectorizer(floatViews, arguments, IntegerConstants.Of(method)).TryVectorize(loop, "");
+    }
+
+    [Fact]
+    public void A_multiply_add_over_contiguous_columns_runs_whole_vectors_then_the_remaining_columns()
+    {
+        string? vectorized = Vectorize("float hk = 2f; for (int g = 0; g < Width; g++) z[g] += hk * w[Units + g];");
+
+        Assert.NotNull(vectorized);
+        Assert.Contains("int g = 0;", vectorized);
+        Assert.Contains("for (; g <= Width - Vector<float>.Count; g += Vector<float>.Count) z.Store(g, z.Load(g) + new Vector<float>(hk) * w.Load(Units + g));", vectorized);
+        Assert.Contains("for (; g < Width; g++) z[g] += hk * w[Units + g];", vectorized);
+    }
+
+    [Fact]
+    public void Float_locals_become_vectors_and_index_locals_stay_the_first_lanes_index()
+    {
+        string? vectorized = Vectorize("for (int j = 0; j < Units; j++) { long e = n * 100 + j; float i = a[e + Units]; z[j] = global::SeqDsl.Kernels.Activations.Tanh(i) * (1f - i); }");
+
+        Assert.NotNull(vectorized);
+        Assert.Contains("long e = n * 100 + j;", vectorized);
+        Assert.Contains("Vector<float> i = a.Load(e + Units);", vectorized);
+        Assert.Contains("z.Store(j, global::SeqDsl.Kernels.HostVector.Tanh(i) * (new Vector<float>(1f) - i));", vectorized);
+    }
+
+    [Fact]
+    public void A_compound_assignment_keeps_its_right_side_together()
+    {
+        string? vectorized = Vectorize("for (int j = 0; j < Units; j++) z[j] -= src[j] + y[j];");
+
+        Assert.NotNull(vectorized);
+        Assert.Contains("z.Store(j, z.Load(j) - (src.Load(j) + y.Load(j)));", vectorized);
+    }
+
+    [Fact]
+    public void A_conditional_on_a_loop_invariant_condition_is_vectorized()
+    {
+        string? vectorized = Vectorize("for (int j = 0; j < Units; j++) z[j] = n > 0 ? a[n * Units + j] : 0f;");
+
+        Assert.NotNull(vectorized);
+        Assert.Contains("z.Store(j, n > 0 ? a.Load(n * Units + j) : new Vector<float>(0f));", vectorized);
+    }
+
+    [Fact]
+    public void Writes_far_enough_apart_never_share_a_vector_and_are_vectorized()
+    {
+        // Units = 20 ≥ 16 lanes (the widest Vector<float>): z[j] and z[Units + j] of one vector never overlap.
+        Assert.NotNull(Vectorize("for (int j = 0; j < Units; j++) { z[j] = a[j]; z[Units + j] = z[j] * 2f; }"));
+    }
+
+    [Theory]
+    [InlineData("float sum = 0f; for (int g = 0; g < Units; g++) sum += z[g] * w[g];")] // a reduction: vectorizing would reorder the sum
+    [InlineData("for (int g = 0; g < Units; g++) z[g] = z[g + 1] * 2f;")] // reads what a neighbouring lane writes
+    [InlineData("for (int g = 0; g < Units; g++) z[g] = z[0] + a[g];")] // reads an element the loop writes
+    [InlineData("for (int j = 0; j < Units; j++) { z[j] = a[j]; z[Small + j] = z[j] * 2f; }")] // 4 apart: inside one vector
+    [InlineData("for (int j = 0; j < Units; j++) dst[j] = src[j];")] // two arguments can be one buffer
+    [InlineData("for (int j = 0; j < Units; j++) dst[j] = src[0] * z[j];")] // likewise, read at one element
+    [InlineData("for (int j = 0; j < Units; j++) z[j] = j < Small ? a[j] : 0f;")] // the condition differs per lane
+    [InlineData("for (int j = 0; j < Units; j++) z[j] = rows[j];")] // an int view
+    [InlineData("for (int j = 0; j < Units; j++) z[2 * j] = a[j];")] // stride 2
+    [InlineData("for (int j = 0; j < Units; j++) z[j] = global::SeqDsl.Kernels.KernelMath.Log(a[j]);")] // no vector form
+    [InlineData("for (int j = 0; j < Units; j++) { z[j] = a[j]; for (int k = 0; k < 2; k++) y[k] = 0f; }")] // not innermost
+    [InlineData("for (int j = Units - 1; j >= 0; j--) z[j] = a[j];")] // counts down
+    public void Loops_whose_lanes_are_not_independent_stay_scalar(string body) => Assert.Null(Vectorize(body));
+}
