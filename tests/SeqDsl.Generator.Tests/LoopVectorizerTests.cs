@@ -64,6 +64,15 @@ public class LoopVectorizerTests
     }
 
     [Fact]
+    public void A_condition_on_loaded_values_is_blended_lane_by_lane()
+    {
+        string? vectorized = Vectorize("float xc = 2f; for (int u = 0; u < Units; u++) z[u] += xc * a[n + u] * (w[n + u] > 0f ? 1f : 0f);");
+
+        Assert.NotNull(vectorized);
+        Assert.Contains("z.Store(u, z.Load(u) + new Vector<float>(xc) * a.Load(n + u) * (Vector.ConditionalSelect(Vector.GreaterThan(w.Load(n + u), new Vector<float>(0f)), new Vector<float>(1f), new Vector<float>(0f))));", vectorized);
+    }
+
+    [Fact]
     public void Writes_far_enough_apart_never_share_a_vector_and_are_vectorized()
     {
         // Units = 20 ≥ 16 lanes (the widest Vector<float>): z[j] and z[Units + j] of one vector never overlap.

@@ -19,8 +19,8 @@ namespace SeqDsl.Generator.Emit.Host;
 /// its body assigns float view elements indexed "something + the loop variable" (unit stride) or declares float
 /// locals (one vector each) and index locals that are themselves "something + the loop variable" (kept scalar: the
 /// first lane's value); its expressions are +, −, ×, ÷, parentheses, the activations of <c>Activations</c> and
-/// <c>MathF.Sqrt</c>, and conditionals on loop-invariant conditions; everything else it reads is loop-invariant and
-/// broadcast. Reductions into a scalar, loops that read a written view at another index, and loops that write one
+/// <c>MathF.Sqrt</c>, conditionals on loop-invariant conditions, and conditionals on comparisons of loaded values
+/// (blended lane by lane); everything else it reads is loop-invariant and broadcast. Reductions into a scalar, loops that read a written view at another index, and loops that write one
 /// kernel argument while reading another (two arguments can be one buffer) stay scalar.
 /// </para>
 /// <para>
@@ -35,6 +35,15 @@ internal sealed class LoopVectorizer
     private const string HostVector = "global::SeqDsl.Kernels.HostVector.";
 
     private static readonly HashSet<string> VectorActivations = new() { "Sigmoid", "Tanh", "Relu", "Exp", "Abs" };
+
+    /// <summary>Float comparisons and the lane-by-lane <c>Vector</c> methods that compute them.</summary>
+    private static readonly Dictionary<SyntaxKind, string> Comparisons = new()
+    {
+        [SyntaxKind.GreaterThanExpression] = "GreaterThan",
+        [SyntaxKind.GreaterThanOrEqualExpression] = "GreaterThanOrEqual",
+        [SyntaxKind.LessThanExpression] = "LessThan",
+        [SyntaxKind.LessThanOrEqualExpression] = "LessThanOrEqual",
+    };
 
     /// <summary>
     /// The most floats a <c>Vector&lt;float&gt;</c> holds (512 bits). Two accesses to a written view at indices this far
@@ -363,6 +372,20 @@ internal sealed class LoopVectorizer
                     return whenTrue is null || whenFalse is null ? null : conditional.Condition + " ? " + whenTrue + " : " + whenFalse;
                 }
 
+                case ConditionalExpressionSyntax { Condition: BinaryExpressionSyntax comparison } conditional
+                    when Comparisons.TryGetValue(comparison.Kind(), out string? compare) && !ReadsIndexAsValue(comparison):
+                {
+                    // Lanes choose separately: both sides are computed (they are loads and arithmetic) and blended.
+                    AddInvariantReads(comparison);
+                    string? left = Vector(comparison.Left);
+                    string? right = Vector(comparison.Right);
+                    string? whenTrue = Vector(conditional.WhenTrue);
+                    string? whenFalse = Vector(conditional.WhenFalse);
+                    return left is null || right is null || whenTrue is null || whenFalse is null
+                        ? null
+                        : "Vector.ConditionalSelect(Vector." + compare + "(" + left + ", " + right + "), " + whenTrue + ", " + whenFalse + ")";
+                }
+
                 case InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } call:
                 {
                     string? function = VectorFunction(call.Expression.ToString());
@@ -374,6 +397,13 @@ internal sealed class LoopVectorizer
                     return null;
             }
         }
+
+        /// <summary>
+        /// True when <paramref name="e"/> uses a unit-stride index as a number rather than to address a view: such a
+        /// condition (e.g. <c>j &lt; n</c>) may guard a load that would fall outside the view in another lane.
+        /// </summary>
+        private bool ReadsIndexAsValue(ExpressionSyntax e) => e.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+            .Any(id => unitStride.Contains(id.Identifier.Text) && !id.Ancestors().TakeWhile(a => a != e).OfType<BracketedArgumentListSyntax>().Any());
 
         private static string? VectorFunction(string scalar)
         {
