@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SeqDsl.Generator.Emit.Host;
@@ -78,6 +79,45 @@ public class LoopVectorizerTests
         // Units = 20 ≥ 16 lanes (the widest Vector<float>): z[j] and z[Units + j] of one vector never overlap.
         Assert.NotNull(Vectorize("for (int j = 0; j < Units; j++) { z[j] = a[j]; z[Units + j] = z[j] * 2f; }"));
     }
+
+    /// <summary>Turns the first for-loop nest of <paramref name="body"/> inside out, as <see cref="Vectorize"/> sets up the kernel.</summary>
+    private static string? Interchange(string body)
+    {
+        string source = "class K { static void M(ArrayView<float> a, ArrayView<float> w, ArrayView<float> src, ArrayView<float> dst, ArrayView<int> rows, int n) {\n" +
+                        "const int Units = 20; const int Width = 4 * Units;\n" + body + "\n} }";
+        var method = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
+        var loop = method.DescendantNodes().OfType<ForStatementSyntax>().First();
+        var floatViews = new HashSet<string> { "a", "w", "src", "dst", "z", "h" };
+        var arguments = new HashSet<string> { "a", "w", "src", "dst", "rows" };
+        var names = new HashSet<string>(method.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        return new LoopInterchange(floatViews, arguments, IntegerConstants.Of(method), names).TryInterchange(loop, "");
+    }
+
+    [Fact]
+    public void A_multiply_add_nest_accumulates_four_vectors_in_registers_then_one_then_the_remaining_columns()
+    {
+        string? nest = Interchange("for (int k = 0; k < Units; k++) { float hk = h[k]; for (int g = 0; g < Width; g++) z[g] += hk * w[k * Width + g]; }");
+
+        Assert.NotNull(nest);
+        Assert.Contains("for (; g <= Width - 4 * Vector<float>.Count; g += 4 * Vector<float>.Count)", nest);
+        Assert.Contains("int g3 = g2 + Vector<float>.Count;", nest);
+        Assert.Contains("Vector<float> zColumns3 = z.Load(g3);", nest);
+        Assert.Contains("zColumns3 += new Vector<float>(hk) * w.Load(k * Width + g3);", nest);
+        Assert.Contains("z.Store(g3, zColumns3);", nest);
+        Assert.Contains("for (; g <= Width - Vector<float>.Count; g += Vector<float>.Count)", nest);
+        Assert.Contains("for (; g < Width; g++)", nest);
+        Assert.Contains("z[g] += hk * w[k * Width + g];", nest); // the remaining columns: the original nest, k innermost
+    }
+
+    [Theory]
+    [InlineData("for (int k = 0; k < Units; k++) { float hk = h[k]; for (int g = 0; g < Width; g++) z[k + g] += hk * w[g]; }")] // the element moves with k
+    [InlineData("for (int k = 0; k < Units; k++) { float hk = z[k]; for (int g = 0; g < Width; g++) z[g] += hk * w[g]; }")] // reads what it accumulates
+    [InlineData("for (int k = 0; k < Units; k++) { for (int g = 0; g < Width; g++) z[g] += z[g + 1] * w[g]; }")] // likewise
+    [InlineData("for (int k = 0; k < Units; k++) { for (int g = 0; g < k; g++) z[g] += w[g]; }")] // the range depends on k
+    [InlineData("for (int k = 0; k < Units; k++) { for (int g = 0; g < Width; g++) dst[g] += src[k * Width + g]; }")] // two arguments can be one buffer
+    [InlineData("for (int k = 0; k < Units; k++) { for (int g = 0; g < Width; g++) z[g] = w[k * Width + g]; }")] // not an accumulation
+    [InlineData("for (int k = 0; k < Units; k++) { z[k] = 0f; for (int g = 0; g < Width; g++) z[g] += w[g]; }")] // more than declarations before it
+    public void Nests_that_are_not_plain_accumulations_stay_as_they_are(string body) => Assert.Null(Interchange(body));
 
     [Theory]
     [InlineData("float sum = 0f; for (int g = 0; g < Units; g++) sum += z[g] * w[g];")] // a reduction: vectorizing would reorder the sum

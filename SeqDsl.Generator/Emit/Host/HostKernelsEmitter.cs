@@ -142,7 +142,10 @@ internal static class HostKernelsEmitter
             }
         }
 
-        var vectorizer = new LoopVectorizer(floatViews, arguments, IntegerConstants.Of(method));
+        var constants = IntegerConstants.Of(method);
+        var vectorizer = new LoopVectorizer(floatViews, arguments, constants);
+        var names = new HashSet<string>(method.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        var interchange = new LoopInterchange(floatViews, arguments, constants, names);
         string methodText = method.ToFullString();
         int origin = method.FullSpan.Start;
         foreach (var loop in method.Body.DescendantNodes().OfType<ForStatementSyntax>())
@@ -152,7 +155,8 @@ internal static class HostKernelsEmitter
                 continue; // an enclosing loop was vectorized, or this is the grid-stride loop (its body is visited below)
             }
 
-            string? vectorized = vectorizer.TryVectorize(loop, IndentOf(methodText, loop.SpanStart - origin));
+            string indent = IndentOf(methodText, loop.SpanStart - origin);
+            string? vectorized = interchange.TryInterchange(loop, indent) ?? vectorizer.TryVectorize(loop, indent);
             if (vectorized is not null)
             {
                 edits.Add((loop.Span, vectorized));
