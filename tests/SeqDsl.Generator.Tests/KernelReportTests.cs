@@ -169,22 +169,24 @@ public partial class SmallEncoderDecoder { }
 
         // Conv1D(4, 3, same) on 3 features, no bias: 3 · 3 · 4 = 36 parameters, 4 output steps.
         var second = report.Layers[1];
-        Assert.Equal((1, 3, 4), (second.ForwardLaunches, second.BackwardLaunches, second.FixedSteps)); // input gradient, partials, reduction
+        Assert.Equal((1, 4, 4), (second.ForwardLaunches, second.BackwardLaunches, second.FixedSteps)); // transpose, input gradient, partials, reduction
         Assert.Equal(new CostTerms(0, 0, 2 * 36), second.ForwardFlops);
         Assert.Equal(new CostTerms(0, 0, 2 * 2 * 36), second.BackwardFlops);
         Assert.Equal(new CostTerms(4 * 36, 0, 4 * (3 + 4)), second.ForwardBytes);
-        Assert.Equal(new CostTerms(8 * 36, 8 * 36, 4 * (12 + 3 + 3 + 4)), second.BackwardBytes); // dx too
+        // Per launch: parameters and gradients, and the kernel transposed for the input gradient (36 read, 3 · 4 · 3
+        // written: fewer than 8 features are not padded); per step dx too.
+        Assert.Equal(new CostTerms(8 * 36 + 4 * 2 * 36, 8 * 36, 4 * (12 + 3 + 3 + 4)), second.BackwardBytes);
 
         // The last Conv1D computes the Mse gradient from its output and the targets (issue 4): the loss kernel reads 4
         // predictions and 4 targets per step and writes no gradient; still one launch.
         Assert.Equal((1, 0), (report.Loss.ForwardLaunches, report.Loss.BackwardLaunches));
         Assert.Equal(new CostTerms(0, 8, 4 * (4 + 4)), report.Loss.ForwardBytes);
 
-        Assert.Equal(9, report.LaunchesPerTrainingStep); // 2 forward, 2 + 3 backward, loss, optimizer
+        Assert.Equal(10, report.LaunchesPerTrainingStep); // 2 forward, 2 + 4 backward, loss, optimizer
         // Batch 5 × 8 input steps, 4 output steps: 60 + 400 forward, 120 + 5 · (120 + 4 · 56) backward (first conv);
-        // 144 + 560, 288 + 5 · (288 + 4 · 88) (second); the loss reads 4 × 4 predictions and targets, 5 · (8 + 4 · 32);
+        // 144 + 560, 576 + 5 · (288 + 4 · 88) (second); the loss reads 4 × 4 predictions and targets, 5 · (8 + 4 · 32);
         // Adam 32 · 51.
-        Assert.Equal(460 + 1840 + 704 + 3488 + 680 + 1632, report.TrainingBytes(5, 8));
+        Assert.Equal(460 + 1840 + 704 + 3776 + 680 + 1632, report.TrainingBytes(5, 8));
     }
 
     /// <summary>

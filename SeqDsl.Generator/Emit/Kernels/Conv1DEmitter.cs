@@ -7,7 +7,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <summary>
 /// Conv1D with Keras's kernel layout [KernelSize · Features, Filters] (row = tap · Features + feature).
 /// Forward: one thread per output step of a sample, all filters at once, activation fused.
-/// Backward: one thread per input step gathers the gradient of every window that read it (no scatter, no atomics).
+/// Backward: one thread per input step gathers the gradient of every window that read it (no scatter, no atomics),
+/// from a copy of the kernel transposed to [KernelSize, Filters, PaddedFeatures] one launch before, so that its
+/// multiply-adds run over contiguous input features.
 /// The weight gradients take two launches: one thread per (sample, row of [kernel; bias]) sums the row's gradient over
 /// the sample's output steps, with contiguous multiply-adds over the filters, into a per-sample partials workspace;
 /// then one thread per weight adds the samples' partials in order. The pre-activation gradient dy · f'(y) is
@@ -41,6 +43,14 @@ internal sealed class Conv1DEmitter : WindowEmitter
 
     private string PartialsView => FieldPrefix + "WeightPartials!.View";
 
+    private string TransposedView => FieldPrefix + "Transposed!.View";
+
+    /// <summary>Input features zero-padded to whole vectors: a row of the transposed kernel the input gradient reads.</summary>
+    private int PaddedFeatures => PadToVectors(features);
+
+    /// <summary>Floats of the transposed kernel [KernelSize, Filters, PaddedFeatures].</summary>
+    private int TransposedCount => Plan.Spec.KernelSize * filters * PaddedFeatures;
+
     /// <summary>
     /// The last Conv1D with a regression loss computes d(loss)/d(output) from its output and the targets wherever the
     /// backward kernels need it, so no separate kernel writes a loss-gradient buffer (the seed's WaveNet-style stacks
@@ -64,6 +74,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
         get
         {
             yield return new WorkspaceBuffer(FieldPrefix + "WeightPartials", I(Plan.ParameterCount), "each sample's partial gradient of kernel and bias, summed over its output steps");
+            if (!Io.IsFirst)
+            {
+                yield return new WorkspaceBuffer(FieldPrefix + "Transposed", I(TransposedCount), "the kernel transposed (rows padded) for the input gradient", PerBatch: true);
+            }
         }
     }
 
@@ -74,7 +88,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
             yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward");
             if (!Io.IsFirst)
             {
-                yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + GradientTypes(hasRows: false) + ", ArrayView<float>, int, int, int", Prefix + "Backward");
+                yield return new KernelField(FieldPrefix + "TransposeWeights", "ArrayView<float>, ArrayView<float>", Prefix + "TransposeWeights");
+                yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + GradientTypes(hasRows: false) + ", ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward");
             }
 
             yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes(hasRows: true) + ", ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials");
@@ -93,7 +108,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
         w.Line("// " + Describe());
         if (!Io.IsFirst)
         {
-            w.Line(FieldPrefix + "Backward(device.GridFor(n * steps), batch.Parameters, " + Io.Output + ", " + GradientArguments(hasRows: false) + ", " + Io.InputGradient + ", n, steps, " + OutSteps + ");");
+            w.Line(FieldPrefix + "TransposeWeights(device.GridFor(" + I(TransposedCount) + "), batch.Parameters, " + TransposedView + ");");
+            w.Line(FieldPrefix + "Backward(device.GridFor(n * steps), batch.Parameters, " + Io.Output + ", " + GradientArguments(hasRows: false) + ", " + Io.InputGradient + ", " + TransposedView + ", n, steps, " + OutSteps + ");");
         }
 
         w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments(hasRows: true) + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
@@ -132,23 +148,25 @@ internal sealed class Conv1DEmitter : WindowEmitter
         if (!Io.IsFirst)
         {
             w.Line();
-            w.Summary(Describe() + ": input gradient, one thread per input step of a sample, gathering every window that read the step." + FusedSummary);
-            using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + GradientParameters(hasRows: false) + ", ArrayView<float> inputGradient, int batch, int steps, int outSteps)"))
+            EmitTransposeKernel(w);
+            w.Line();
+            w.Summary(Describe() + ": input gradient, one thread per input step of a sample, gathering every window that read the step\nfrom the transposed kernel." + FusedSummary);
+            using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + GradientParameters(hasRows: false) + ", ArrayView<float> inputGradient, ArrayView<float> transposed, int batch, int steps, int outSteps)"))
             {
                 Sizes(w);
+                Const(w, "PaddedFeatures", PaddedFeatures, "a row of the transposed kernel, zero-padded to whole vectors");
                 EmitFusedLossConstants(w);
-                Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
                 EmitGeometry(w);
-                w.Line("var dx = LocalMemory.Allocate<float>(Features);");
+                w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures);");
                 using (GridStride(w, "r", "batch * steps"))
                 {
                     w.Line("int b = r / steps;");
                     w.Line("int t = r - b * steps;");
-                    w.Line("for (int c = 0; c < Features; c++) dx[c] = 0f;");
+                    w.Line("for (int c = 0; c < PaddedFeatures; c++) dx[c] = 0f;");
                     var readBy = new TapStep("shifted >= 0 && o * Strides == shifted && o < outSteps", "",
                         "int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t",
                         "int o = shifted / Strides;");
-                    ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
+                    ConvTaps.EmitTransposedGradientGather(w, Weights, "PaddedFeatures", readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
                         linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u));
 
                     w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
@@ -160,6 +178,26 @@ internal sealed class Conv1DEmitter : WindowEmitter
         EmitWeightGradientPartials(w);
         w.Line();
         EmitPartialsReduction(w, Plan.ParameterCount, "kernel [KernelSize · Features, Filters]" + (bias is null ? "" : " then bias [Filters]"));
+    }
+
+    /// <summary>The kernel [KernelSize · Features, Filters] written transposed, [KernelSize, Filters, PaddedFeatures] with zero padding, one thread per element.</summary>
+    private void EmitTransposeKernel(CodeWriter w)
+    {
+        w.Summary(Describe() + ": the kernel transposed to [KernelSize, Filters, PaddedFeatures] (zero padding) for the input gradient, one thread per element.");
+        using (w.Block("public static void " + Prefix + "TransposeWeights(ArrayView<float> parameters, ArrayView<float> transposed)"))
+        {
+            Sizes(w);
+            Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
+            Const(w, "PaddedFeatures", PaddedFeatures, "a row of the transposed kernel, zero-padded to whole vectors");
+            using (GridStride(w, "p", I(TransposedCount)))
+            {
+                w.Line("int row = p / PaddedFeatures; // = tap · Filters + filter");
+                w.Line("int c = p - row * PaddedFeatures; // the input feature, or padding");
+                w.Line("int k = row / Filters; // the tap");
+                w.Line("int u = row - k * Filters; // the filter");
+                w.Line("transposed[p] = c < Features ? parameters[Kernel + (k * Features + c) * Filters + u] : 0f;");
+            }
+        }
     }
 
     /// <summary>The kernel [KernelSize · Features, Filters] as the forward and input-gradient kernels name it.</summary>

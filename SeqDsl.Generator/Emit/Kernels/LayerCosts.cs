@@ -66,8 +66,11 @@ internal static class LayerCosts
                 // One product of [taps × features] by [filters] per output step; the input is read once per step.
                 // The first convolution launches no input-gradient kernel. The weight gradients take two launches, as
                 // TimeDistributed's do: each sample's partials (written, then read), and their sum.
+                // The input gradient reads a transposed copy of the kernel: one more launch, reading the kernel and
+                // writing [KernelSize, Filters, PaddedFeatures].
                 var conv = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, layer.Spec.KernelSize, perStep: true, fixedSteps: layer.Output.Steps);
-                return conv with { BackwardLaunches = first ? 2 : 3, BackwardBytes = conv.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) };
+                double transpose = first ? 0 : layer.Spec.KernelSize * (layer.Input.Features + LayerEmitter.PadToVectors(layer.Input.Features)) * layer.Output.Features * Float;
+                return conv with { BackwardLaunches = first ? 2 : 4, BackwardBytes = conv.BackwardBytes + new Terms(transpose, 2 * parameters * Float, 0) };
             case LayerKind.MaxPooling1D:
             case LayerKind.AveragePooling1D:
             case LayerKind.GlobalMaxPooling1D:
