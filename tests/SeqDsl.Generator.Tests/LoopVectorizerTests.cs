@@ -12,16 +12,32 @@ namespace SeqDsl.Generator.Tests;
 /// </summary>
 public class LoopVectorizerTests
 {
-    /// <summary>Vectorizes the first (outermost) for-loop of <paramref name="body"/> in a kernel with float arguments <c>a</c>, <c>w</c>, <c>src</c> and <c>dst</c>, int argument <c>rows</c>, local arrays <c>z</c> and <c>y</c>.</summary>
-    private static string? Vectorize(string body)
+    private static readonly HashSet<string> FloatViews = new() { "a", "w", "src", "dst", "z", "y", "h" };
+    private static readonly HashSet<string> Arguments = new() { "a", "w", "src", "dst", "rows" };
+
+    /// <summary>
+    /// The first (outermost) for-loop of <paramref name="body"/> in a kernel with float arguments <c>a</c>, <c>w</c>,
+    /// <c>src</c> and <c>dst</c>, int argument <c>rows</c>, local arrays <c>z</c>, <c>y</c> and <c>h</c>, and its method.
+    /// </summary>
+    private static (ForStatementSyntax Loop, MethodDeclarationSyntax Method) Kernel(string body)
     {
         string source = "class K { static void M(ArrayView<float> a, ArrayView<float> w, ArrayView<float> src, ArrayView<float> dst, ArrayView<int> rows, int n) {\n" +
                         "const int Units = 20; const int Small = 4; const int Width = 4 * Units;\n" + body + "\n} }";
         var method = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
-        var loop = method.DescendantNodes().OfType<ForStatementSyntax>().First();
-        var floatViews = new HashSet<string> { "a", "w", "src", "dst", "z", "y" };
-        var arguments = new HashSet<string> { "a", "w", "src", "dst", "rows" };
-        return new LoopVectorizer(floatViews, arguments, IntegerConstants.Of(method)).TryVectorize(loop, "");
+        return (method.DescendantNodes().OfType<ForStatementSyntax>().First(), method);
+    }
+
+    private static string? Vectorize(string body)
+    {
+        var (loop, method) = Kernel(body);
+        return new LoopVectorizer(FloatViews, Arguments, IntegerConstants.Of(method)).TryVectorize(loop, "");
+    }
+
+    private static string? Interchange(string body)
+    {
+        var (loop, method) = Kernel(body);
+        var names = new HashSet<string>(method.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        return new LoopInterchange(FloatViews, Arguments, IntegerConstants.Of(method), names).TryInterchange(loop, "");
     }
 
     [Fact]
@@ -78,19 +94,6 @@ public class LoopVectorizerTests
     {
         // Units = 20 ≥ 16 lanes (the widest Vector<float>): z[j] and z[Units + j] of one vector never overlap.
         Assert.NotNull(Vectorize("for (int j = 0; j < Units; j++) { z[j] = a[j]; z[Units + j] = z[j] * 2f; }"));
-    }
-
-    /// <summary>Turns the first for-loop nest of <paramref name="body"/> inside out, as <see cref="Vectorize"/> sets up the kernel.</summary>
-    private static string? Interchange(string body)
-    {
-        string source = "class K { static void M(ArrayView<float> a, ArrayView<float> w, ArrayView<float> src, ArrayView<float> dst, ArrayView<int> rows, int n) {\n" +
-                        "const int Units = 20; const int Width = 4 * Units;\n" + body + "\n} }";
-        var method = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
-        var loop = method.DescendantNodes().OfType<ForStatementSyntax>().First();
-        var floatViews = new HashSet<string> { "a", "w", "src", "dst", "z", "h" };
-        var arguments = new HashSet<string> { "a", "w", "src", "dst", "rows" };
-        var names = new HashSet<string>(method.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
-        return new LoopInterchange(floatViews, arguments, IntegerConstants.Of(method), names).TryInterchange(loop, "");
     }
 
     [Fact]

@@ -166,8 +166,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
                     var readBy = new TapStep("shifted >= 0 && o * Strides == shifted && o < outSteps", "",
                         "int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t",
                         "int o = shifted / Strides;");
-                    ConvTaps.EmitTransposedGradientGather(w, Weights, "PaddedFeatures", readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
-                        linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u));
+                    ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
+                        linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u), paddedIn: "PaddedFeatures");
 
                     w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
                 }

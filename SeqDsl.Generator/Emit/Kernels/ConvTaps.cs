@@ -64,7 +64,12 @@ internal static class ConvTaps
     /// column's gradient <paramref name="gradientAt"/>(column) times tap k's kernel column. <paramref name="linesBefore"/>
     /// (column) may declare what that gradient expression reads (the fused loss's error).
     /// </summary>
-    public static void EmitGradientGather(CodeWriter w, ConvWeights weights, TapStep tap, string outputRow, Func<string, string> gradientAt, string accumulator, string gradientComment = "", Action<string>? linesBefore = null)
+    /// <param name="paddedIn">
+    /// When set, the kernel is read from a transposed copy, <c>transposed</c> laid out [KernelSize, Out, paddedIn] (zero
+    /// padding): contiguous multiply-adds over the (padded) input channels, which vectorize where the strided column of
+    /// the original layout does not (that gather was three quarters of a WaveNet stack's kernel time on PoCL).
+    /// </param>
+    public static void EmitGradientGather(CodeWriter w, ConvWeights weights, TapStep tap, string outputRow, Func<string, string> gradientAt, string accumulator, string gradientComment = "", Action<string>? linesBefore = null, string? paddedIn = null)
     {
         string c = weights.Channel, u = weights.Column;
         using (w.Block("for (int k = 0; k < KernelSize; k++)"))
@@ -77,34 +82,16 @@ internal static class ConvTaps
                 {
                     linesBefore?.Invoke(u);
                     w.Line("float d = " + gradientAt(u) + ";" + Comment(gradientComment));
-                    w.Line("int column = " + weights.Kernel + " + k * " + weights.In + " * " + weights.Out + " + " + u + ";");
-                    w.Line("for (int " + c + " = 0; " + c + " < " + weights.In + "; " + c + "++) " + accumulator + "[" + c + "] += parameters[column + " + c + " * " + weights.Out + "] * d;");
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// The gather of <see cref="EmitGradientGather"/> from a transposed copy of the kernel, <c>transposed</c> laid out
-    /// [KernelSize, Out, <paramref name="paddedIn"/>] (zero padding): each output column's gradient times tap k's row of
-    /// the copy, contiguous multiply-adds over the (padded) input channels, which vectorize where the strided column of
-    /// the original layout does not (the original gather was three quarters of a WaveNet stack's kernel time on PoCL).
-    /// </summary>
-    public static void EmitTransposedGradientGather(CodeWriter w, ConvWeights weights, string paddedIn, TapStep tap, string outputRow, Func<string, string> gradientAt, string accumulator, string gradientComment = "", Action<string>? linesBefore = null)
-    {
-        string c = weights.Channel, u = weights.Column;
-        using (w.Block("for (int k = 0; k < KernelSize; k++)"))
-        {
-            TapLines(w, tap);
-            using (w.Block(TapTest(tap)))
-            {
-                w.Line(outputRow);
-                using (w.Block("for (int " + u + " = 0; " + u + " < " + weights.Out + "; " + u + "++)"))
-                {
-                    linesBefore?.Invoke(u);
-                    w.Line("float d = " + gradientAt(u) + ";" + Comment(gradientComment));
-                    w.Line("int row = (k * " + weights.Out + " + " + u + ") * " + paddedIn + "; // tap k's weights from every input channel to column " + u);
-                    w.Line("for (int " + c + " = 0; " + c + " < " + paddedIn + "; " + c + "++) " + accumulator + "[" + c + "] += transposed[row + " + c + "] * d;");
+                    if (paddedIn is null)
+                    {
+                        w.Line("int column = " + weights.Kernel + " + k * " + weights.In + " * " + weights.Out + " + " + u + ";");
+                        w.Line("for (int " + c + " = 0; " + c + " < " + weights.In + "; " + c + "++) " + accumulator + "[" + c + "] += parameters[column + " + c + " * " + weights.Out + "] * d;");
+                    }
+                    else
+                    {
+                        w.Line("int row = (k * " + weights.Out + " + " + u + ") * " + paddedIn + "; // tap k's weights from every input channel to column " + u);
+                        w.Line("for (int " + c + " = 0; " + c + " < " + paddedIn + "; " + c + "++) " + accumulator + "[" + c + "] += transposed[row + " + c + "] * d;");
+                    }
                 }
             }
         }
