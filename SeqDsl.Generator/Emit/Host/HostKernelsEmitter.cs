@@ -24,6 +24,9 @@ internal static class HostKernelsEmitter
 {
     public const string ClassName = "HostKernels";
 
+    /// <summary>Local arrays up to this many elements (64 KB of floats) live on the stack; larger ones on the heap.</summary>
+    private const long MaxStackElements = 16 * 1024;
+
     /// <summary>The launcher of kernel <paramref name="method"/> in <see cref="ClassName"/>.</summary>
     public static string Launcher(string method) => ClassName + ".Launch" + method;
 
@@ -120,7 +123,11 @@ internal static class HostKernelsEmitter
                     throw new InvalidOperationException("SeqDsl generator: " + method.Identifier.Text + " allocates local memory outside its top-level block.");
                 }
 
-                edits.Add((invocation.Span, "new HostView<" + element + ">(stackalloc " + element + "[" + invocation.ArgumentList.Arguments[0] + "])"));
+                // Stack memory unless the array is large (a thread-pool thread's stack is about 1.5 MB): then one heap
+                // array per call, which the view's reference keeps alive.
+                var size = invocation.ArgumentList.Arguments[0].Expression;
+                bool small = IntegerConstants.Evaluate(size, IntegerConstants.Of(method)) is { } elements && elements <= MaxStackElements;
+                edits.Add((invocation.Span, "new HostView<" + element + ">(" + (small ? "stackalloc " : "new ") + element + "[" + size + "])"));
             }
         }
 
