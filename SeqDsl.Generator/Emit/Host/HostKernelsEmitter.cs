@@ -166,7 +166,11 @@ internal static class HostKernelsEmitter
             string? vectorized = interchange.TryInterchange(loop, indent) ?? vectorizer.TryVectorize(loop, indent);
             if (vectorized is not null)
             {
-                edits.Add((loop.Span, vectorized));
+                // A comment at the end of the loop's line moves to the line that opens its replacement.
+                var comment = loop.GetTrailingTrivia().TakeWhile(t => !t.IsKind(SyntaxKind.EndOfLineTrivia)).FirstOrDefault(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia));
+                edits.Add(comment.IsKind(SyntaxKind.SingleLineCommentTrivia)
+                    ? (TextSpan.FromBounds(loop.Span.Start, comment.Span.End), "{ " + comment + vectorized.Substring(1))
+                    : (loop.Span, vectorized));
             }
         }
 
