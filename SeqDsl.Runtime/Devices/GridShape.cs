@@ -4,7 +4,7 @@ namespace SeqDsl;
 
 /// <summary>
 /// Launch shape for an explicitly grouped grid-stride kernel, chosen per backend. Pure so it can be tested
-/// without hardware; <see cref="SeqDevice.GridFor(int)"/> feeds it the accelerator's numbers.
+/// without hardware; <see cref="SeqDevice.GridFor(int, int)"/> feeds it the accelerator's numbers.
 /// </summary>
 internal readonly record struct GridShape(int Groups, int GroupSize)
 {
@@ -61,14 +61,18 @@ internal readonly record struct GridShape(int Groups, int GroupSize)
 
     /// <summary>
     /// Launch shape for host code (<see cref="KernelSchedule.HostCode"/>): one worker per core as groups of one thread,
-    /// but never more workers than <paramref name="work"/> items, so that a batch of one runs on the calling thread
-    /// without waking another. Always at least one worker.
+    /// but never more workers than <paramref name="work"/> items, nor more than one per
+    /// <paramref name="minimumItemsPerWorker"/> items (cheap items are not worth waking a thread for), so that a batch
+    /// of one runs on the calling thread. Always at least one worker.
     /// </summary>
-    internal static GridShape ForHostCode(int work, int cores)
+    internal static GridShape ForHostCode(int work, int cores, int minimumItemsPerWorker = 1)
     {
         if (work < 0)
             throw new ArgumentOutOfRangeException(nameof(work), work, $"work must be zero or positive (the number of items the kernel loops over), but was {work}.");
-        return new GridShape(Math.Clamp(work, 1, Math.Max(1, cores)), 1);
+        if (minimumItemsPerWorker < 1)
+            throw new ArgumentOutOfRangeException(nameof(minimumItemsPerWorker), minimumItemsPerWorker, $"minimumItemsPerWorker must be at least 1, but was {minimumItemsPerWorker}.");
+        long workers = ((long)work + minimumItemsPerWorker - 1) / minimumItemsPerWorker;
+        return new GridShape((int)Math.Clamp(workers, 1, Math.Max(1, cores)), 1);
     }
 
     /// <summary>

@@ -163,13 +163,16 @@ public sealed partial class SeqDevice : IDisposable
     /// <see cref="KernelSchedule.HostCode"/> one single-thread "group" (a .NET worker) per core, at most one per item.
     /// Always at least one group, so <paramref name="work"/> = 0 is a valid empty launch.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="work"/> is negative.</exception>
-    public KernelConfig GridFor(int work)
+    /// <param name="work">The items the kernel's grid-stride loop covers.</param>
+    /// <param name="minimumItemsPerWorker">Host code only: the fewest items worth a worker of their own (the generator
+    /// passes more than 1 for kernels whose items are a few hundred multiply-adds); other schedules ignore it.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="work"/> is negative, or <paramref name="minimumItemsPerWorker"/> is below 1.</exception>
+    public KernelConfig GridFor(int work, int minimumItemsPerWorker = 1)
     {
         if (Schedule == KernelSchedule.HostCode)
         {
             // Host code: one worker per core, never more workers than items (a single item runs on the calling thread).
-            var workers = GridShape.ForHostCode(work, Environment.ProcessorCount);
+            var workers = GridShape.ForHostCode(work, Environment.ProcessorCount, minimumItemsPerWorker);
             return new KernelConfig(workers.Groups, workers.GroupSize);
         }
 

@@ -54,6 +54,22 @@ internal sealed class DenseEmitter : LayerEmitter
 
     private bool Transposes => TransposesKernel(Plan);
 
+    /// <summary>Multiply-adds worth waking another host-code worker for (a few microseconds of vector work).</summary>
+    private const int MinimumMultiplyAddsPerWorker = 16 * 1024;
+
+    /// <summary>
+    /// The launch shape of the per-row kernels: one row is Features × Units multiply-adds, often a few hundred, so host
+    /// code keeps small batches (a Predict of one sequence) on the calling thread instead of handing them to another.
+    /// </summary>
+    private string RowGrid
+    {
+        get
+        {
+            int rowsPerWorker = (MinimumMultiplyAddsPerWorker + (features * units) - 1) / (features * units);
+            return "device.GridFor(n * " + RowsPerSample + (rowsPerWorker > 1 ? ", minimumItemsPerWorker: " + I(rowsPerWorker) : "") + ")";
+        }
+    }
+
     private int PaddedFeatures => PadToVectors(features);
 
     private string TransposedView => FieldPrefix + "Transposed!.View";
@@ -112,7 +128,7 @@ internal sealed class DenseEmitter : LayerEmitter
     public override void EmitForward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Forward(device.GridFor(n * " + RowsPerSample + "), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + (StoresLogits ? LogitsView + ", " : "") + "n, " + RowsPerSample + ");");
+        w.Line(FieldPrefix + "Forward(" + RowGrid + ", batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + (StoresLogits ? LogitsView + ", " : "") + "n, " + RowsPerSample + ");");
     }
 
     public override void EmitBackward(CodeWriter w)
@@ -123,7 +139,7 @@ internal sealed class DenseEmitter : LayerEmitter
             w.Line(FieldPrefix + "TransposeWeights(device.GridFor(" + I(units * PaddedFeatures) + "), batch.Parameters, " + TransposedView + ");");
         }
 
-        w.Line(FieldPrefix + "Backward(device.GridFor(n * " + RowsPerSample + "), batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", " + (Transposes ? TransposedView + ", " : "") + "n, " + RowsPerSample + ");");
+        w.Line(FieldPrefix + "Backward(" + RowGrid + ", batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", " + (Transposes ? TransposedView + ", " : "") + "n, " + RowsPerSample + ");");
         if (SumsPerSample)
         {
             w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, " + PartialsView + ", n, " + RowsPerSample + ");");

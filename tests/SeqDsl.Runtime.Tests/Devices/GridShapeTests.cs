@@ -39,6 +39,16 @@ public sealed class GridShapeTests
         Assert.Equal("work", Assert.Throws<ArgumentOutOfRangeException>(() => GridShape.ForHostCode(-1, 4)).ParamName);
     }
 
+    [Theory]
+    [InlineData(50, 82, 1)] // a Predict of one 50-step sequence through TimeDistributed(Dense(10)) on 20 features
+    [InlineData(1_600, 82, 4)] // a training batch of 32
+    [InlineData(83, 82, 2)]
+    public void Host_code_keeps_cheap_items_together(int work, int minimumItemsPerWorker, int workers)
+    {
+        Assert.Equal(new GridShape(workers, 1), GridShape.ForHostCode(work, cores: 4, minimumItemsPerWorker));
+        Assert.Equal("minimumItemsPerWorker", Assert.Throws<ArgumentOutOfRangeException>(() => GridShape.ForHostCode(1, 4, 0)).ParamName);
+    }
+
     [Fact]
     public void GPU_group_size_never_exceeds_what_the_device_allows()
     {
