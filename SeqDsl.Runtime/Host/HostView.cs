@@ -77,7 +77,7 @@ public static class HostView
     {
         if (view.Length == 0)
             return default;
-        var type = ((IArrayView)view).Buffer.AcceleratorType;
+        var type = AcceleratorOf(view);
         if (type != AcceleratorType.CPU)
         {
             throw new InvalidOperationException(
@@ -87,4 +87,8 @@ public static class HostView
         var first = (T*)view.LoadEffectiveAddressAsPtr();
         return new HostView<T>(ref Unsafe.AsRef<T>(first), view.Length);
     }
+
+    /// <summary>The accelerator type of a view's buffer, read through the interface without boxing (this runs per launch and worker).</summary>
+    private static AcceleratorType AcceleratorOf<TView>(TView view)
+        where TView : struct, IArrayView => view.Buffer.AcceleratorType;
 }

@@ -41,6 +41,19 @@ internal static class GeneratorHarness
         return (generated, output, diagnostics);
     }
 
+    /// <summary>
+    /// Generates model <c>Demo.M</c>: <paramref name="layer"/> on 2 input features, then Dense(1); asserts the generator
+    /// reported nothing and the output compiles, and returns the generated sources by hint name.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> GenerateLayerThenDense(string layer)
+    {
+        string source = Usings + "namespace Demo;\n[SequenceModel(InputFeatures = 2)]\n" + layer + "\n[Dense(1)]\npublic partial class M { }\n";
+        var (sources, output, diagnostics) = Run(source);
+        Assert.Empty(diagnostics);
+        Assert.Empty(Errors(output));
+        return sources;
+    }
+
     /// <summary>Errors of the output compilation, as readable lines.</summary>
     public static string[] Errors(Compilation output) => output.GetDiagnostics()
         .Where(d => d.Severity == DiagnosticSeverity.Error)

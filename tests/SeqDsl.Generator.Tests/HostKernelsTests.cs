@@ -29,10 +29,7 @@ public class HostKernelsTests
 
     private static string Generate(string layer)
     {
-        string source = GeneratorHarness.Usings + "namespace Demo;\n[SequenceModel(InputFeatures = 2)]\n" + layer + "\n[Dense(1)]\npublic partial class M { }\n";
-        var (sources, output, diagnostics) = GeneratorHarness.Run(source);
-        Assert.Empty(diagnostics);
-        Assert.Empty(GeneratorHarness.Errors(output));
+        var sources = GeneratorHarness.GenerateLayerThenDense(layer);
         return sources["Demo_M.HostKernels.g.cs"];
     }
 }

@@ -1,4 +1,6 @@
 using System.Reflection;
+using ILGPU;
+using ILGPU.Runtime;
 using SeqDsl.Engine;
 
 namespace SeqDsl.Kernels.Tests;
@@ -77,12 +79,21 @@ public class HostCodeTests
             var error = Assert.Throws<ArgumentException>(() => pocl.WithSchedule(KernelSchedule.HostCode));
             Assert.Contains("CPU accelerator", error.Message, StringComparison.Ordinal);
             Assert.Contains("OpenCLCpu", error.Message, StringComparison.Ordinal);
+
+            // Device memory is refused by the view itself too; host memory is read in place.
+            using var onDevice = pocl.Accelerator.Allocate1D<float>(4);
+            var refused = Assert.Throws<InvalidOperationException>(() => { _ = HostView.Of<float>(onDevice.View).Length; });
+            Assert.Contains("OpenCL", refused.Message, StringComparison.Ordinal);
+            using var onHost = cpu.Accelerator.Allocate1D(new[] { 1f, 2f, 3f });
+            Assert.Equal(2f, ReadSecond(onHost.View));
         }
     }
 
     /// <summary>The generated typed Predict, in one batch (a stateful model accepts only its declared batch size).</summary>
     private static Array Predict(ModelBase model, float[,,] x, int batchSize) =>
         (Array)model.GetType().GetMethod("Predict", new[] { typeof(float[,,]), typeof(int) })!.Invoke(model, new object[] { x, batchSize })!;
+
+    private static float ReadSecond(ArrayView<float> view) => HostView.Of(view)[1];
 
     private static ModelBase Create(Type type, SeqDevice device) => (ModelBase)Activator.CreateInstance(type, device, 17)!;
 

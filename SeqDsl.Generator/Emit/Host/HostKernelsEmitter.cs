@@ -103,6 +103,7 @@ internal static class HostKernelsEmitter
         }
 
         edits.Add((method.ParameterList.Span, "(" + string.Join(", ", parameters) + ")"));
+        var constants = IntegerConstants.Of(method);
         foreach (var node in method.Body!.DescendantNodes())
         {
             if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax allocate } access } invocation
@@ -126,7 +127,7 @@ internal static class HostKernelsEmitter
                 // Stack memory unless the array is large (a thread-pool thread's stack is about 1.5 MB): then one heap
                 // array per call, which the view's reference keeps alive.
                 var size = invocation.ArgumentList.Arguments[0].Expression;
-                bool small = IntegerConstants.Evaluate(size, IntegerConstants.Of(method)) is { } elements && elements <= MaxStackElements;
+                bool small = IntegerConstants.Evaluate(size, constants) is { } elements && elements <= MaxStackElements;
                 edits.Add((invocation.Span, "new HostView<" + element + ">(" + (small ? "stackalloc " : "new ") + element + "[" + size + "])"));
             }
         }
@@ -149,7 +150,6 @@ internal static class HostKernelsEmitter
             }
         }
 
-        var constants = IntegerConstants.Of(method);
         var vectorizer = new LoopVectorizer(floatViews, arguments, constants);
         var names = new HashSet<string>(method.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
         var interchange = new LoopInterchange(floatViews, arguments, constants, names);
