@@ -36,7 +36,7 @@ internal static class ProgramEmitter
                 bool hasGroupSchedule = layers.Any(l => l.Kernels.Any(k => k.GroupMethod is not null));
                 if (hasGroupSchedule)
                 {
-                    w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // recurrent layers run one group per sequence (GPUs), not one thread per sequence (CPU backends)");
+                    w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // GPU kernel variants: one group per sequence in the recurrent layers, one thread per column in their weight-gradient partials");
                 }
 
                 foreach (var layer in layers)

@@ -36,8 +36,24 @@ public class GroupScheduleTests
         var (kernels, program) = Generate("[Recurrent(LSTM, 1600)]");
         Assert.Contains("public static void Layer0Forward(", kernels);
         Assert.DoesNotContain("GroupForward", kernels);
-        Assert.DoesNotContain("groupPerSequence", program);
+        Assert.DoesNotContain("GroupForward", program);
         Assert.Contains("layer0Forward(device.GridFor(n), ", program);
+        Assert.Contains("layer0Backward(device.GridFor(n), ", program);
+
+        // The weight-gradient partials still have their GPU variant: it needs no shared memory.
+        Assert.Contains("groupPerSequence ? accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.Layer0ColumnWeightGradientPartials)", program);
+    }
+
+    [Fact]
+    public void Weight_gradient_partials_run_one_thread_per_column_on_GPUs_and_per_row_elsewhere()
+    {
+        // LSTM(4) after 2 features: rows = 2 kernel rows + 4 recurrent rows + 1 bias row, 16 gate columns.
+        var (kernels, program) = Generate("[Recurrent(LSTM, 4)]");
+        Assert.Contains("public static void Layer0WeightGradientPartials(", kernels);
+        Assert.Contains("public static void Layer0ColumnWeightGradientPartials(", kernels);
+        Assert.Contains("item < batch * Rows * GateWidth;", kernels);
+        Assert.Contains("partials[item] = sum;", kernels);
+        Assert.Contains("layer0WeightGradientPartials(groupPerSequence ? device.GridFor(n * 112) : device.GridFor(n * 7), ", program);
     }
 
     private static (string Kernels, string Program) Generate(string layer)

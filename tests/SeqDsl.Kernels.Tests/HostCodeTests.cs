@@ -25,44 +25,12 @@ public class HostCodeTests
     public void Host_code_matches_ILGPU_kernels_on_the_CPU_accelerator(Type modelType)
     {
         Assert.Equal(KernelSchedule.HostCode, cpu.Schedule);
-        using var host = Create(modelType, cpu);
-        using var kernels = Create(modelType, cpu.WithSchedule(KernelSchedule.ThreadPerSequence));
-        Assert.True(RunsHostCode(host));
-        Assert.False(RunsHostCode(kernels));
-
-        var d = host.Description;
-        int samples = d.Stateful ? d.BatchSize : 5;
-        int steps = d.InputSteps > 0 ? d.InputSteps : 12;
-        var random = new Random(13);
-        float[] flat = new float[samples * steps * d.InputFeatures];
-        for (int i = 0; i < flat.Length; i++)
+        var result = DeviceComparison.Compare(modelType, cpu.WithSchedule(KernelSchedule.ThreadPerSequence), cpu, (kernels, host) =>
         {
-            flat[i] = d.EmbeddingInputDim > 0 ? random.Next(d.EmbeddingInputDim) : (float)(random.NextDouble() * 2 - 1);
-        }
-
-        var x = new TensorData(flat, samples, steps, d.InputFeatures, d.InputRank, "x");
-        if (d.InputRank == 3)
-        {
-            var x3 = TensorData.ToArray3D(flat, samples, steps, d.InputFeatures);
-            AssertClose(LayerChecks.Flatten(Predict(kernels, x3, samples)), LayerChecks.Flatten(Predict(host, x3, samples)), modelType.Name + " predictions");
-            if (d.Stateful)
-            {
-                host.ResetStates();
-                kernels.ResetStates();
-            }
-        }
-
-        var program = (NetworkProgram)typeof(ModelBase).GetProperty("Program", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(host)!;
-        int outputSteps = d.OutputIsSequence ? program.OutputSteps(steps) : 1;
-        var y = TensorData.From(LayerChecks.Targets(random, d.Loss, samples, outputSteps, d.OutputFeatures, d.OutputIsSequence), "y");
-        var (expected, expectedLoss) = kernels.ComputeGradients(x, y);
-        var (actual, actualLoss) = host.ComputeGradients(x, y);
-        Assert.True(Math.Abs(expectedLoss - actualLoss) <= Tolerance * Math.Max(1, Math.Abs(expectedLoss)), $"{modelType.Name}: loss {expectedLoss} (ILGPU kernels) vs {actualLoss} (host code)");
-        Assert.Contains(expected, g => g != 0f);
-        foreach (var tensor in d.Parameters)
-        {
-            AssertClose(expected.AsSpan(tensor.Offset, tensor.Length).ToArray(), actual.AsSpan(tensor.Offset, tensor.Length).ToArray(), modelType.Name + " gradient of " + tensor.Layer + "/" + tensor.Name);
-        }
+            Assert.False(RunsHostCode(kernels));
+            Assert.True(RunsHostCode(host));
+        });
+        Assert.True(result.Failure(Tolerance) is null, result.Failure(Tolerance) + " (reference: ILGPU kernels; compared: host code)");
     }
 
     [Fact]
@@ -89,32 +57,12 @@ public class HostCodeTests
         }
     }
 
-    /// <summary>The generated typed Predict, in one batch (a stateful model accepts only its declared batch size).</summary>
-    private static Array Predict(ModelBase model, float[,,] x, int batchSize) =>
-        (Array)model.GetType().GetMethod("Predict", new[] { typeof(float[,,]), typeof(int) })!.Invoke(model, new object[] { x, batchSize })!;
-
     private static float ReadSecond(ArrayView<float> view) => HostView.Of(view)[1];
-
-    private static ModelBase Create(Type type, SeqDevice device) => (ModelBase)Activator.CreateInstance(type, device, 17)!;
 
     /// <summary>The program's private flag, so the test cannot pass by running one kind of code twice.</summary>
     private static bool RunsHostCode(ModelBase model)
     {
-        var program = typeof(ModelBase).GetProperty("Program", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
+        var program = DeviceComparison.ProgramOf(model);
         return (bool)program.GetType().GetField("hostCode", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(program)!;
-    }
-
-    private static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double diff = 0, norm = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(float.IsFinite(actual[i]) == float.IsFinite(expected[i]), $"{what}[{i}]: {expected[i]} vs {actual[i]}");
-            diff += (expected[i] - actual[i]) * (double)(expected[i] - actual[i]);
-            norm += expected[i] * (double)expected[i];
-        }
-
-        Assert.True(Math.Sqrt(diff) <= Tolerance * Math.Max(Math.Sqrt(norm), 1e-6), $"{what}: relative difference {Math.Sqrt(diff / Math.Max(norm, 1e-30)):E2} (norm {Math.Sqrt(norm):E2})");
     }
 }

@@ -115,7 +115,7 @@ internal sealed class DenseEmitter : LayerEmitter
             yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + (FusesLossGradient ? "ArrayView<float>, ArrayView<int>, " : "ArrayView<float>, ") + "ArrayView<float>, ArrayView<float>, " + (Transposes ? "ArrayView<float>, " : "") + "int, int", Prefix + "Backward");
             if (SumsPerSample)
             {
-                yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradientPartials");
+                yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradientPartials", Prefix + "ColumnWeightGradientPartials");
                 yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
             }
             else
@@ -142,7 +142,7 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Line(FieldPrefix + "Backward(" + RowGrid + ", batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", " + (Transposes ? TransposedView + ", " : "") + "n, " + RowsPerSample + ");");
         if (SumsPerSample)
         {
-            w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, " + PartialsView + ", n, " + RowsPerSample + ");");
+            w.Line(FieldPrefix + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(MatrixRows * units) + ") : device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, " + PartialsView + ", n, " + RowsPerSample + ");");
             w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + PartialsView + ", batch.Gradients, n);");
         }
         else
@@ -348,33 +348,68 @@ internal sealed class DenseEmitter : LayerEmitter
 
     private void EmitPerSampleWeightGradients(CodeWriter w, System.Func<string, string> inputRow)
     {
+        EmitPerSamplePartials(w, inputRow, perColumn: false);
+        w.Line();
+        EmitPerSamplePartials(w, inputRow, perColumn: true);
+        w.Line();
+        EmitPartialsReduction(w, MatrixRows * units, "kernel [Features, Units] then bias [Units]");
+    }
+
+    /// <summary>
+    /// Each sample's partial sums of [kernel; bias]. Per row (CPU backends, host code): one thread per (sample, row), the
+    /// row's Units sums in a local array, contiguous multiply-adds. Per column (GPUs, loaded with the group schedule):
+    /// one thread per (sample, row, unit), consecutive threads on consecutive units, no local array. Both add each sum's
+    /// terms in row order, so they give the same bits.
+    /// </summary>
+    private void EmitPerSamplePartials(CodeWriter w, System.Func<string, string> inputRow, bool perColumn)
+    {
         bool hasBias = Tensor("bias") is not null;
-        w.Summary(Describe() + ": each sample's partial weight gradients, one thread per (sample, row of [kernel; bias]): the row's input\nfeature (1 for the bias row) times the step's pre-activation gradients, summed over the sample's steps in order.");
-        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> preActivationGradient, ArrayView<float> partials, int batch, int rowsPerSample)"))
+        w.Summary(Describe() + ": each sample's partial weight gradients, one thread per (sample, row of [kernel; bias]" + (perColumn ? ", unit) (GPU variant)" : ")") + ": the row's input\nfeature (1 for the bias row) times the step's pre-activation gradient" + (perColumn ? " of the unit" : "s") + ", summed over the sample's steps in order.");
+        using (w.Block("public static void " + Prefix + (perColumn ? "Column" : "") + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> preActivationGradient, ArrayView<float> partials, int batch, int rowsPerSample)"))
         {
             Const(w, "Features", features, "input features per row: rows of the kernel");
             Const(w, "Units", units, "columns of every row");
             Const(w, "MatrixRows", MatrixRows, hasBias ? "kernel rows, then the bias row" : "kernel rows (no bias)");
-            w.Line("var sum = LocalMemory.Allocate<float>(Units); // this row's partial gradient");
-            using (GridStride(w, "item", "batch * MatrixRows"))
+            if (!perColumn)
             {
-                w.Line("int b = item / MatrixRows;");
-                w.Line("int k = item - b * MatrixRows; // a kernel row, or the bias row when k == Features");
-                w.Line("for (int u = 0; u < Units; u++) sum[u] = 0f;");
+                w.Line("var sum = LocalMemory.Allocate<float>(Units); // this row's partial gradient");
+            }
+
+            using (GridStride(w, "item", perColumn ? "batch * MatrixRows * Units" : "batch * MatrixRows"))
+            {
+                if (perColumn)
+                {
+                    w.Line("int u = item % Units; // the column");
+                    w.Line("int rowOfBatch = item / Units;");
+                    w.Line("int b = rowOfBatch / MatrixRows;");
+                    w.Line("int k = rowOfBatch - b * MatrixRows; // a kernel row, or the bias row when k == Features");
+                    w.Line("float sum = 0f;");
+                }
+                else
+                {
+                    w.Line("int b = item / MatrixRows;");
+                    w.Line("int k = item - b * MatrixRows; // a kernel row, or the bias row when k == Features");
+                    w.Line("for (int u = 0; u < Units; u++) sum[u] = 0f;");
+                }
+
                 using (w.Block("for (int t = 0; t < rowsPerSample; t++)"))
                 {
                     w.Line("int r = b * rowsPerSample + t;");
                     w.Line("float xk = " + (hasBias ? "k == Features ? 1f : " : "") + "input[" + inputRow("r") + " + k];");
                     w.Line("long gradient = (long)r * Units;");
-                    w.Line("for (int u = 0; u < Units; u++) sum[u] += xk * preActivationGradient[gradient + u];");
+                    w.Line(perColumn ? "sum += xk * preActivationGradient[gradient + u];" : "for (int u = 0; u < Units; u++) sum[u] += xk * preActivationGradient[gradient + u];");
                 }
 
-                w.Line("long partial = (long)item * Units; // = b · MatrixRows · Units + k · Units: sample b's copy of [kernel; bias]");
-                w.Line("for (int u = 0; u < Units; u++) partials[partial + u] = sum[u];");
+                if (perColumn)
+                {
+                    w.Line("partials[item] = sum; // item = (b · MatrixRows + k) · Units + u: sample b's copy of [kernel; bias]");
+                }
+                else
+                {
+                    w.Line("long partial = (long)item * Units; // = b · MatrixRows · Units + k · Units: sample b's copy of [kernel; bias]");
+                    w.Line("for (int u = 0; u < Units; u++) partials[partial + u] = sum[u];");
+                }
             }
         }
-
-        w.Line();
-        EmitPartialsReduction(w, MatrixRows * units, "kernel [Features, Units] then bias [Units]");
     }
 }

@@ -1,4 +1,5 @@
 using SeqDsl.Generator.Model;
+using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Generator.Emit.Kernels;
 
@@ -146,12 +147,18 @@ internal sealed partial class RecurrentEmitter
         }
     }
 
-    private int PaddedFeatures => PadToVectors(features);
+    private int PaddedFeatures => PaddedFeaturesOf(Plan);
 
     private int PaddedUnits => PadToVectors(units);
 
     /// <summary>Floats per gate column of the transposed weights: padded input weights, then padded recurrent weights.</summary>
-    private int TransposedRow => PaddedFeatures + PaddedUnits;
+    private int TransposedRow => TransposedRowOf(Plan);
+
+    /// <summary>Input weights per gate column of the transposed weights (zero-padded); the recurrent weights start there.</summary>
+    internal static int PaddedFeaturesOf(LayerPlan plan) => PadToVectors(plan.Input.Features);
+
+    /// <summary>Floats per gate column of the transposed weights [GateWidth, PaddedFeatures + PaddedUnits].</summary>
+    internal static int TransposedRowOf(LayerPlan plan) => PaddedFeaturesOf(plan) + PadToVectors(plan.Spec.Units);
 
     /// <summary>
     /// Writes the kernel and recurrent kernel transposed, [GateWidth, PaddedFeatures + PaddedUnits] with zeros in the

@@ -234,11 +234,12 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             foreach (var d in directions)
             {
-                // Only a one-direction plain layer has a group-per-sequence variant (groupSchedule is null otherwise).
+                // Forward and backward have a group-per-sequence variant only for a one-direction plain layer (groupSchedule is
+                // null otherwise); the weight-gradient partials have a GPU variant (one thread per column) for every layer.
                 yield return new KernelField(FieldPrefix + d.Tag + "Forward", Types(ForwardArguments(d)), Prefix + d.Tag + "Forward", groupSchedule?.ForwardMethod);
                 yield return new KernelField(FieldPrefix + d.Tag + "TransposeWeights", Types(TransposeArguments(d)), Prefix + d.Tag + "TransposeWeights");
                 yield return new KernelField(FieldPrefix + d.Tag + "Backward", Types(BackwardArguments(d)), Prefix + d.Tag + "Backward", groupSchedule?.BackwardMethod);
-                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials");
+                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials", ColumnPartialsMethod(d));
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients");
             }
         }
@@ -391,7 +392,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             w.Line(FieldPrefix + d.Tag + "TransposeWeights(device.GridFor(" + I(TransposedRow * GateWidth) + "), " + Values(TransposeArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
-            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }
     }
@@ -431,7 +432,9 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             w.Line();
             EmitBackwardKernel(w, d);
             w.Line();
-            EmitWeightGradientPartialsKernel(w, d);
+            EmitWeightGradientPartialsKernel(w, d, perColumn: false);
+            w.Line();
+            EmitWeightGradientPartialsKernel(w, d, perColumn: true);
             w.Line();
             EmitWeightGradientKernel(w, d);
         }

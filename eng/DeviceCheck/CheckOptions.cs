@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace SeqDsl.DeviceCheck;
+
+/// <summary>Command-line options of the device check.</summary>
+internal sealed class CheckOptions
+{
+    public const string Usage = """
+        DeviceCheck [options]
+          --device cuda|opencl|pocl|cpu   the device to check (default: cuda); the reference is always host code on ILGPU's CPU accelerator
+          --quick                          a few models, one schedule pair, small timings (what test.sh runs on the CPU)
+          --no-timings                     correctness and training checks only
+          --own-schedule                   time the device's own schedule only (the correctness checks still run both)
+          --budget SECONDS                 skip the timings still to come once this much wall time has passed (default 420)
+          --help                           this text
+        """;
+
+    public string Device { get; private set; } = "cuda";
+
+    public bool Quick { get; private set; }
+
+    public bool Timings { get; private set; } = true;
+
+    public bool OwnScheduleOnly { get; private set; }
+
+    public double BudgetSeconds { get; private set; } = 420;
+
+    public bool Help { get; private set; }
+
+    public static CheckOptions Parse(string[] args)
+    {
+        var o = new CheckOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value\n{Usage}");
+            switch (args[i])
+            {
+                case "--device":
+                    o.Device = Next().ToLowerInvariant();
+                    break;
+                case "--quick":
+                    o.Quick = true;
+                    break;
+                case "--no-timings":
+                    o.Timings = false;
+                    break;
+                case "--own-schedule":
+                    o.OwnScheduleOnly = true;
+                    break;
+                case "--budget":
+                    o.BudgetSeconds = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--help":
+                case "-h":
+                    o.Help = true;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+            }
+        }
+
+        return o;
+    }
+
+    /// <summary>The device named by <see cref="Device"/>; throws <see cref="SeqDeviceUnavailableException"/> (with the reason) when it is missing.</summary>
+    public SeqDevice OpenDevice() => Device switch
+    {
+        "cuda" => SeqDevice.Cuda(),
+        "opencl" => SeqDevice.OpenCL(),
+        "pocl" => SeqDevice.PoCL(),
+        "cpu" => SeqDevice.Cpu(),
+        _ => throw new ArgumentException($"--device is '{Device}', but must be cuda, opencl, pocl or cpu"),
+    };
+}

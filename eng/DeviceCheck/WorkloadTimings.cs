@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using SeqDsl.Benchmarks;
+using SeqDsl.Data;
+using SeqDsl.Engine;
+using static SeqDsl.Benchmarks.SeqDslRunner;
+
+namespace SeqDsl.DeviceCheck;
+
+/// <summary>
+/// The SeqDsl side of the benchmark's workloads (benchmarks/SeqDsl.Benchmarks, same models, data and batch sizes) on
+/// the checked device, with each kernel schedule: first call (kernel compilation), best epoch or step, GFLOP/s from
+/// the generated KernelReport, and the loss so runs can be compared with the benchmark's tables.
+/// </summary>
+internal sealed class WorkloadTimings
+{
+    private const int Seed = 42;
+    private const int Batch = 32;
+    private const int Steps = 50;
+    private const int QuickSamples = 128;
+
+    private readonly SeqDevice device;
+    private readonly CheckOptions options;
+    private readonly Stopwatch sinceStart;
+    private readonly ForecastSplit sequences = ForecastData.Chapter15(Seed, Steps, ahead: 10);
+    private readonly ForecastSplit oneStep = ForecastData.Chapter15(Seed, Steps, ahead: 1);
+
+    public WorkloadTimings(SeqDevice device, CheckOptions options, Stopwatch sinceStart)
+    {
+        this.device = device;
+        this.options = options;
+        this.sinceStart = sinceStart;
+    }
+
+    private int Repetitions => options.Quick ? 1 : 3;
+
+    /// <summary>The device's own schedule first, then the other ILGPU-kernel schedule (quick mode or --own-schedule: the device's own only).</summary>
+    private IEnumerable<SeqDevice> Schedules()
+    {
+        yield return device;
+        if (options.Quick || options.OwnScheduleOnly)
+            yield break;
+        foreach (var other in new[] { KernelSchedule.GroupPerSequence, KernelSchedule.ThreadPerSequence })
+        {
+            if (other != device.Schedule)
+                yield return device.WithSchedule(other);
+        }
+    }
+
+    public void Run()
+    {
+        Console.WriteLine();
+        Console.WriteLine($"## Workload timings on {device.Description} (best of {Repetitions}; first call includes kernel compilation)");
+        Console.WriteLine($"{"workload",-44} {"schedule",-18} {"first s",8} {"best s",9} {"GFLOP/s",8} {"loss / figure",14}");
+        var work = new (string Name, Action<SeqDevice> Time)[]
+        {
+            ("W1", W1),
+            ("W5", W5),
+            ("W3", W3),
+            ("W2", d =>
+            {
+                using var m = new DeepRnn(d, Seed);
+                Epoch(d, "W2 DeepRnn epoch", m, oneStep.XTrain, oneStep.YTrain, DeepRnn.KernelReport, (x, y) => m.Fit(x, (float[,])y, 1, Batch, options: InOrder));
+            }),
+            ("W4", d =>
+            {
+                using var m = new SimpleWaveNet(d, Seed);
+                Epoch(d, "W4 SimpleWaveNet epoch", m, sequences.XTrain, sequences.YTrainSequence, SimpleWaveNet.KernelReport, (x, y) => m.Fit(x, (float[,,])y, 1, Batch, options: InOrder));
+            }),
+            ("W6", d =>
+            {
+                using var m = new SeqToSeqGru(d, Seed);
+                Epoch(d, "W6 SeqToSeqGru epoch", m, sequences.XTrain, sequences.YTrainSequence, SeqToSeqGru.KernelReport, (x, y) => m.Fit(x, (float[,,])y, 1, Batch, options: InOrder));
+            }),
+            ("W7", d =>
+            {
+                using var m = new ConvGru(d, Seed);
+                Epoch(d, "W7 ConvGru epoch", m, sequences.XTrain, sequences.YTrainSequence, ConvGru.KernelReport, (x, y) => m.Fit(x, (float[,,])y, 1, Batch, options: InOrder));
+            }),
+        };
+        foreach (var (name, time) in work)
+        {
+            foreach (var scheduled in Schedules())
+            {
+                if (sinceStart.Elapsed.TotalSeconds > options.BudgetSeconds)
+                {
+                    Console.WriteLine($"{name,-44} {scheduled.Schedule,-18} skipped: the run's budget of {options.BudgetSeconds} s is spent");
+                    continue;
+                }
+
+                try
+                {
+                    time(scheduled);
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine($"{name,-44} {scheduled.Schedule,-18} FAILED {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                }
+            }
+        }
+
+        if (!options.Quick && sinceStart.Elapsed.TotalSeconds < options.BudgetSeconds)
+        {
+            using (var lstm = new SeqToSeqLstm(device, Seed))
+            {
+                Profile("W1 training epoch", lstm, () => lstm.Fit(sequences.XTrain, sequences.YTrainSequence, 1, Batch, options: InOrder));
+            }
+
+            var wide = ForecastData.Chapter15(Seed, 256, ahead: 1);
+            using var gru = new WideGru(device, Seed);
+            Profile("W3 training, 2 steps", gru, () => gru.Fit(Take(wide.XTrain, 128), Take(wide.YTrain, 128), 1, 64, options: InOrder));
+        }
+    }
+
+    private float[,,] Samples(float[,,] x) => options.Quick ? Take(x, QuickSamples) : x;
+
+    private float[,] Samples(float[,] x) => options.Quick ? Take(x, QuickSamples) : x;
+
+    private void W1(SeqDevice d)
+    {
+        var x = sequences.XTrain;
+        var y = sequences.YTrainSequence;
+        using var model = new SeqToSeqLstm(d, Seed);
+        Epoch(d, "W1 SeqToSeqLstm epoch", model, x, y, SeqToSeqLstm.KernelReport, (a, b) => model.Fit(a, (float[,,])b, 1, Batch, options: InOrder));
+        var xv = options.Quick ? Take(sequences.XValid, QuickSamples) : sequences.XValid;
+        int n = xv.GetLength(0);
+        double first = Best(1, () => model.Predict(xv, n));
+        double best = Best(Repetitions, () => model.Predict(xv, n));
+        double flops = SeqToSeqLstm.KernelReport.InferenceFlopsPerSample(Steps) * n;
+        Row($"W1 inference {n:N0} series, one batch", d, first, best, flops / best / 1e9, "");
+    }
+
+    private void W5(SeqDevice d)
+    {
+        using var model = new SeqToSeqLstm(d, Seed);
+        int calls = options.Quick ? 20 : 300;
+        var one = Take(sequences.XValid, 1);
+        double first = Best(1, () => model.Predict(one, 1));
+        double latency = Best(Repetitions, () =>
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                model.Predict(one, 1);
+            }
+        }) / calls;
+        Row("W5 batch-1 latency (µs per 50-step sequence)", d, first, latency, double.NaN, $"{latency * 1e6:F0} µs");
+
+        int large = options.Quick ? 256 : 4096;
+        var many = Take(sequences.XTrain, large);
+        first = Best(1, () => model.Predict(many, large));
+        double seconds = Best(Repetitions, () => model.Predict(many, large));
+        Row($"W5 batch {large:N0} throughput", d, first, seconds, SeqToSeqLstm.KernelReport.InferenceFlopsPerSample(Steps) * large / seconds / 1e9, $"{large / seconds:N0} seq/s");
+    }
+
+    private void W3(SeqDevice d)
+    {
+        const int WideBatch = 64;
+        const int TrainingSteps = 2;
+        int steps = options.Quick ? 32 : 256;
+        var data = ForecastData.Chapter15(Seed, steps, ahead: 1);
+        var x = Take(data.XTrain, WideBatch * TrainingSteps);
+        var y = Take(data.YTrain, WideBatch * TrainingSteps);
+        using var model = new WideGru(d, Seed);
+        var initial = model.GetWeights();
+        double first = FirstCall(model, initial, () => model.Fit(Take(x, WideBatch), Take(y, WideBatch), 1, WideBatch, options: InOrder));
+        var (seconds, loss) = TimeEpochs(model, initial, () => model.Fit(x, y, 1, WideBatch, options: InOrder), Repetitions);
+        double flops = EpochFlops(WideGru.KernelReport, x.GetLength(0), WideBatch, steps);
+        Row($"W3 WideGru training step, {steps} steps, batch 64", d, first, seconds / TrainingSteps, flops / seconds / 1e9, loss.ToString("F6"));
+    }
+
+    /// <summary>One training epoch over <paramref name="x"/> (a slice in quick mode) from the model's initial weights, which are restored afterwards.</summary>
+    private void Epoch(SeqDevice d, string what, ModelBase model, float[,,] x, Array y, KernelReport report, Func<float[,,], Array, History> fit)
+    {
+        x = Samples(x);
+        y = y is float[,,] y3 ? Samples(y3) : Samples((float[,])y);
+        var initial = model.GetWeights();
+        double first = FirstCall(model, initial, () => fit(Take(x, Batch), y is float[,,] s3 ? Take(s3, Batch) : Take((float[,])y, Batch)));
+        var (seconds, loss) = TimeEpochs(model, initial, () => fit(x, y), Repetitions);
+        Row($"{what} {x.GetLength(0):N0}×{x.GetLength(1)}, batch {Batch}", d, first, seconds, EpochFlops(report, x.GetLength(0), Batch, x.GetLength(1)) / seconds / 1e9, loss.ToString("F6"));
+    }
+
+    private static void Row(string what, SeqDevice d, double first, double best, double gflops, string figure) =>
+        Console.WriteLine($"{what,-44} {d.Schedule,-18} {first,8:F3} {best,9:F5} {(double.IsNaN(gflops) ? "-" : gflops.ToString("F2")),8} {figure,14}");
+
+    /// <summary>Per-kernel shares (synchronized after each launch) of one epoch with the device's own schedule, after an unprofiled one.</summary>
+    private void Profile(string what, ModelBase model, Func<History> fit)
+    {
+        fit();
+        var watch = Stopwatch.StartNew();
+        Dictionary<string, (int Launches, double Seconds)> totals;
+        using (var profiler = KernelProfiler.Attach(model))
+        {
+            fit();
+            totals = profiler.Totals;
+        }
+
+        double kernels = totals.Values.Sum(t => t.Seconds);
+        Console.WriteLine();
+        Console.WriteLine($"Profile of {what} ({device.Schedule}; synchronized after every launch): {watch.Elapsed.TotalSeconds:F3} s, {kernels:F3} s inside launches");
+        Console.WriteLine($"  {"kernel",-30} {"launches",9} {"total s",9} {"µs/launch",10} {"% kernels",10}");
+        foreach (var (name, t) in totals.OrderByDescending(kv => kv.Value.Seconds))
+        {
+            Console.WriteLine($"  {name,-30} {t.Launches,9} {t.Seconds,9:F4} {1e6 * t.Seconds / t.Launches,10:F1} {100 * t.Seconds / kernels,10:F1}");
+        }
+    }
+}
