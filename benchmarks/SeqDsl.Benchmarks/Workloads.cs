@@ -286,6 +286,23 @@ internal sealed class Workloads
         report.Tasks.Add(new("W5", "inference batch 1 (seconds per seq)", perSample, new(Backend, latency), torchLatency,
             $"SeqDsl {latency * 1e6:F0} µs per sequence ({1 / latency:F0} seq/s), TorchSharp best {torchLatency.Min(t => t.Seconds) * 1e6:F0} µs; mean of {calls} calls"));
 
+        // The same latency with host code on ILGPU's CPU accelerator (same weights): no device queue between the calls.
+        using (var cpu = SeqDevice.Cpu())
+        using (var onHost = new SeqToSeqLstm(cpu, Seed))
+        {
+            onHost.SetWeights(initial);
+            onHost.Predict(one, 1);
+            double hostLatency = Best(options.Repetitions, () =>
+            {
+                for (int i = 0; i < calls; i++)
+                {
+                    onHost.Predict(one, 1);
+                }
+            }) / calls;
+            report.Tasks.Add(new("W5", "batch 1 on ILGPU CPU accel, host code", perSample, new("host code", hostLatency), torchLatency,
+                $"host code {hostLatency * 1e6:F0} µs per sequence = {hostLatency / latency:F2}× the {Backend} latency; mean of {calls} calls"));
+        }
+
         // Batch 4,096: throughput.
         const int Large = 4096;
         var many = Take(Sequences.XTrain, Large);

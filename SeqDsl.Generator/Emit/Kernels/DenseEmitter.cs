@@ -379,10 +379,7 @@ internal sealed class DenseEmitter : LayerEmitter
             {
                 if (perColumn)
                 {
-                    w.Line("int u = item % Units; // the column");
-                    w.Line("int rowOfBatch = item / Units;");
-                    w.Line("int b = rowOfBatch / MatrixRows;");
-                    w.Line("int k = rowOfBatch - b * MatrixRows; // a kernel row, or the bias row when k == Features");
+                    SplitColumnItem(w, "u", "Units", "k", "MatrixRows", "the column", "a kernel row, or the bias row when k == Features");
                     w.Line("float sum = 0f;");
                 }
                 else

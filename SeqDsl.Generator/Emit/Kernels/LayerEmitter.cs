@@ -134,6 +134,19 @@ internal abstract class LayerEmitter
     }
 
     /// <summary>The grid-stride loop every kernel uses: explicit groups, any number of items.</summary>
+    /// <summary>
+    /// Splits a per-column partial-sums item (GPU variants of the weight-gradient partials, one thread per sample, row
+    /// and column) into <c>b</c>, <paramref name="row"/> and <paramref name="column"/>: item = (b · rows + row) · columns + column,
+    /// so consecutive threads take consecutive columns of one row.
+    /// </summary>
+    protected static void SplitColumnItem(CodeWriter w, string column, string columns, string row, string rows, string columnComment, string? rowComment = null)
+    {
+        w.Line("int " + column + " = item % " + columns + "; // " + columnComment);
+        w.Line("int rowOfBatch = item / " + columns + ";");
+        w.Line("int b = rowOfBatch / " + rows + ";");
+        w.Line("int " + row + " = rowOfBatch - b * " + rows + ";" + (rowComment is null ? "" : " // " + rowComment));
+    }
+
     protected static CodeWriter.Scope GridStride(CodeWriter w, string index, string count) =>
         w.Block("for (int " + index + " = Grid.GlobalIndex.X; " + index + " < " + count + "; " + index + " += Grid.Dimension.X * Group.Dimension.X)");
 }

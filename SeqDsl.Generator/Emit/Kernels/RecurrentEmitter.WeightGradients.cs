@@ -70,10 +70,7 @@ internal sealed partial class RecurrentEmitter
             {
                 if (perColumn)
                 {
-                    w.Line("int g = item % GateWidth; // the gate column");
-                    w.Line("int rowOfBatch = item / GateWidth;");
-                    w.Line("int b = rowOfBatch / Rows;");
-                    w.Line("int row = rowOfBatch - b * Rows;");
+                    SplitColumnItem(w, "g", "GateWidth", "row", "Rows", "the gate column");
                     w.Line("long stateRow = (long)b * steps;");
                     w.Line("float sum = 0f;");
                 }
