@@ -181,6 +181,19 @@ public sealed partial class SeqDevice : IDisposable
     }
 
     /// <summary>
+    /// <see cref="GridFor(int, int)"/> for a kernel whose grid-stride loop counts its items in <c>long</c> (the per-column
+    /// weight-gradient partials: batch · rows · columns can outgrow an int). The shape only depends on the count up to
+    /// the largest grid, so counts beyond <see cref="int.MaxValue"/> get that grid and the loop covers the rest.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="work"/> is negative.</exception>
+    public KernelConfig GridFor(long work)
+    {
+        if (work < 0)
+            throw new ArgumentOutOfRangeException(nameof(work), work, $"work must be zero or positive (the number of items the kernel loops over), but was {work}.");
+        return GridFor((int)Math.Min(work, int.MaxValue));
+    }
+
+    /// <summary>
     /// Runs a kernel load (e.g. <c>() =&gt; device.Accelerator.LoadStreamKernel&lt;…&gt;(Kernel)</c>) and, if it
     /// fails, throws <see cref="KernelBuildException"/> whose message names this device and includes the OpenCL
     /// build log, which ILGPU otherwise writes only to <see cref="System.Diagnostics.Trace"/>.

@@ -288,7 +288,7 @@ internal sealed class Workloads
 
         // The same latency with host code on ILGPU's CPU accelerator (same weights): no device queue between the calls.
         using (var cpu = SeqDevice.Cpu())
-        using (var onHost = new SeqToSeqLstm(cpu, Seed))
+        using (var onHost = new SeqToSeqLstm(cpu.WithSchedule(KernelSchedule.HostCode), Seed)) // whatever SEQDSL_SCHEDULE says
         {
             onHost.SetWeights(initial);
             onHost.Predict(one, 1);

@@ -37,6 +37,8 @@ internal sealed class CheckOptions
             {
                 case "--device":
                     o.Device = Next().ToLowerInvariant();
+                    if (o.Device is not ("cuda" or "opencl" or "pocl" or "cpu"))
+                        throw new ArgumentException($"--device is '{o.Device}', but must be cuda, opencl, pocl or cpu\n{Usage}");
                     break;
                 case "--quick":
                     o.Quick = true;
@@ -48,7 +50,10 @@ internal sealed class CheckOptions
                     o.OwnScheduleOnly = true;
                     break;
                 case "--budget":
-                    o.BudgetSeconds = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    string budget = Next();
+                    if (!double.TryParse(budget, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0))
+                        throw new ArgumentException($"--budget is '{budget}', but must be a positive number of seconds\n{Usage}");
+                    o.BudgetSeconds = seconds;
                     break;
                 case "--help":
                 case "-h":

@@ -29,9 +29,7 @@ internal static class ModelComparisons
             models = models.Where((_, i) => i % QuickStride == 0).ToList();
         }
 
-        KernelSchedule[] schedules = device.Kind == DeviceKind.Cpu
-            ? new[] { KernelSchedule.ThreadPerSequence, KernelSchedule.GroupPerSequence }
-            : new[] { device.Schedule, device.Schedule == KernelSchedule.GroupPerSequence ? KernelSchedule.ThreadPerSequence : KernelSchedule.GroupPerSequence };
+        var schedules = KernelSchedules(device);
 
         Console.WriteLine();
         Console.WriteLine($"## Models against host code ({models.Count} models × {schedules.Length} schedules, tolerance {Tolerance:E0})");
@@ -70,6 +68,11 @@ internal static class ModelComparisons
         Console.WriteLine(failures == 0 ? "all models agree" : $"{failures} comparison(s) FAILED");
         return failures;
     }
+
+    /// <summary>The ILGPU-kernel schedules checked on <paramref name="device"/>: its own first, then the other (host code is the reference, not a subject).</summary>
+    public static KernelSchedule[] KernelSchedules(SeqDevice device) => device.Schedule == KernelSchedule.ThreadPerSequence
+        ? new[] { KernelSchedule.ThreadPerSequence, KernelSchedule.GroupPerSequence }
+        : new[] { KernelSchedule.GroupPerSequence, KernelSchedule.ThreadPerSequence };
 
     private static string FirstLines(string message) => string.Join(" | ", message.Split('\n').Take(4));
 }

@@ -45,7 +45,7 @@ using (device)
     failures += TrainingCheck.Run(device, hostCode, options);
     if (options.Timings)
     {
-        new WorkloadTimings(device, options, watch).Run();
+        failures += new WorkloadTimings(device, options, watch).Run();
     }
 
     Console.WriteLine();

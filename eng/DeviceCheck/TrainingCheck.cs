@@ -16,23 +16,39 @@ internal static class TrainingCheck
     /// <summary>Loss curves of the device and host code agree to this relative difference (float rounding over a few hundred Adam steps).</summary>
     private const double LossTolerance = 1e-3;
 
-    /// <summary>Runs the checks and returns the number of failures.</summary>
+    private const int Samples = 2048;
+    private const int QuickSamples = 256;
+    private const int Epochs = 3;
+    private const int Steps = 50;
+    private const int Ahead = 10;
+
+    /// <summary>Runs the checks and returns the number of failures (an exception counts as one, after it is reported).</summary>
     public static int Run(SeqDevice device, SeqDevice hostCode, CheckOptions options)
     {
-        int samples = options.Quick ? 256 : 2048;
-        const int Epochs = 3;
-        var data = ForecastData.Chapter15(Seed, 50, ahead: 10);
+        try
+        {
+            return RunChecks(device, hostCode, options);
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"training check FAILED {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            return 1;
+        }
+    }
+
+    private static int RunChecks(SeqDevice device, SeqDevice hostCode, CheckOptions options)
+    {
+        int samples = options.Quick ? QuickSamples : Samples;
+        var data = ForecastData.Chapter15(Seed, Steps, ahead: Ahead);
         var x = Take(data.XTrain, samples);
         var y = Take(data.YTrainSequence, samples);
         Console.WriteLine();
-        Console.WriteLine($"## Training: SeqToSeqLstm, {samples} series × 50 steps, {Epochs} epochs, batch {Batch}");
+        Console.WriteLine($"## Training: SeqToSeqLstm, {samples} series × {Steps} steps, {Epochs} epochs, batch {Batch}");
         int failures = 0;
         var reference = Train(hostCode, x, y, Epochs);
         Console.WriteLine($"host code           losses {string.Join(", ", reference.Losses.Select(l => l.ToString("F6")))}");
-        foreach (var schedule in new[] { device.Schedule, device.Schedule == KernelSchedule.GroupPerSequence ? KernelSchedule.ThreadPerSequence : KernelSchedule.GroupPerSequence })
+        foreach (var schedule in ModelComparisons.KernelSchedules(device))
         {
-            if (schedule == KernelSchedule.HostCode)
-                continue;
             var scheduled = device.WithSchedule(schedule);
             var first = Train(scheduled, x, y, Epochs);
             var second = Train(scheduled, x, y, Epochs);

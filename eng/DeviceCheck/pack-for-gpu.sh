@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Packs what run-on-gpu.sh needs into a folder: the installed .NET runtime (no SDK) and a Release build of the check.
-# Usage: pack-for-gpu.sh PACKAGE_DIR
+# Usage: pack-for-gpu.sh PACKAGE_DIR   (the runtime archive is rebuilt only when missing: delete it after a runtime update)
 set -euo pipefail
+if [ $# -ne 1 ]; then
+  echo "usage: $0 PACKAGE_DIR" >&2
+  exit 2
+fi
 package=$(mkdir -p "$1" && cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-dotnet build "$here/DeviceCheck.csproj" -c Release --nologo -v quiet -p:UseSharedCompilation=false
-rm -rf /tmp/devicecheck-pack && mkdir -p /tmp/devicecheck-pack && cp -r "$here/bin/Release/net10.0" /tmp/devicecheck-pack/app
-tar -czf "$package/devicecheck.tar.gz" -C /tmp/devicecheck-pack app
+staging=$(mktemp -d /tmp/devicecheck-pack.XXXXXX)
+trap 'rm -rf "$staging"' EXIT
+# A clean output folder, so no file of an older build travels along.
+dotnet build "$here/DeviceCheck.csproj" -c Release --nologo -v quiet -p:UseSharedCompilation=false -o "$staging/app"
+tar -czf "$package/devicecheck.tar.gz" -C "$staging" app
 root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 runtime=$(cd "$root" && ls -d shared/Microsoft.NETCore.App/10.* | sort -V | tail -1)
-[ -f "$package/dotnet-runtime.tar.xz" ] || tar -cJf "$package/dotnet-runtime.tar.xz" -C "$root" dotnet host "$runtime"
+if [ ! -f "$package/dotnet-runtime.tar.xz" ]; then
+  tar -cJf "$package/dotnet-runtime.tar.xz" -C "$root" dotnet host "$runtime"
+fi
+echo "packed into $package (runtime $runtime):"
 ls -la "$package"

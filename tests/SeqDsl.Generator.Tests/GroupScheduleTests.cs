@@ -51,9 +51,9 @@ public class GroupScheduleTests
         var (kernels, program) = Generate("[Recurrent(LSTM, 4)]");
         Assert.Contains("public static void Layer0WeightGradientPartials(", kernels);
         Assert.Contains("public static void Layer0ColumnWeightGradientPartials(", kernels);
-        Assert.Contains("item < batch * Rows * GateWidth;", kernels);
+        Assert.Contains("item < (long)batch * Rows * GateWidth;", kernels); // long: the product can outgrow an int
         Assert.Contains("partials[item] = sum;", kernels);
-        Assert.Contains("layer0WeightGradientPartials(groupPerSequence ? device.GridFor(n * 112) : device.GridFor(n * 7), ", program);
+        Assert.Contains("layer0WeightGradientPartials(groupPerSequence ? device.GridFor((long)n * 112) : device.GridFor(n * 7), ", program);
     }
 
     private static (string Kernels, string Program) Generate(string layer)

@@ -18,7 +18,20 @@ public static class DeviceComparison
     public sealed record Result(string Model, IReadOnlyList<Difference> Differences, double ExpectedLoss, double ActualLoss, bool AnyNonZeroGradient)
     {
         /// <summary>The largest relative difference (the loss counted relative to max(1, |loss|)).</summary>
-        public double Worst => Math.Max(Differences.Count == 0 ? 0 : Differences.Max(d => d.Relative), LossDifference);
+        public double Worst
+        {
+            get
+            {
+                // A NaN anywhere makes the worst NaN (Enumerable.Max would rank it lowest and hide it).
+                double worst = LossDifference;
+                foreach (var d in Differences)
+                {
+                    worst = double.IsNaN(d.Relative) || d.Relative > worst ? d.Relative : worst;
+                }
+
+                return worst;
+            }
+        }
 
         public double LossDifference => Math.Abs(ExpectedLoss - ActualLoss) / Math.Max(1, Math.Abs(ExpectedLoss));
 

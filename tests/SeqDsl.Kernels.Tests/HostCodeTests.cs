@@ -33,6 +33,20 @@ public class HostCodeTests
         Assert.True(result.Failure(Tolerance) is null, result.Failure(Tolerance) + " (reference: ILGPU kernels; compared: host code)");
     }
 
+    /// <summary>
+    /// The GPU schedule's kernels (group-per-sequence recurrent kernels where a layer has them, and for every layer
+    /// the per-column weight-gradient partials) on the CPU accelerator against host code, for every model: the
+    /// per-column partials cover stateful, dropout, reset-before GRU, bidirectional and Dense layers, which the
+    /// six models of ScheduleTests do not all have. (The same comparison on CUDA is eng/DeviceCheck's.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BackendTests.ModelTypes), MemberType = typeof(BackendTests))]
+    public void The_GPU_schedule_s_kernels_match_host_code_on_the_CPU_accelerator(Type modelType)
+    {
+        var result = DeviceComparison.Compare(modelType, cpu, cpu.WithSchedule(KernelSchedule.GroupPerSequence));
+        Assert.True(result.Failure(Tolerance) is null, result.Failure(Tolerance) + " (reference: host code; compared: GroupPerSequence kernels)");
+    }
+
     [Fact]
     public void Host_code_needs_ILGPU_s_CPU_accelerator()
     {

@@ -158,7 +158,7 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     {
         var program = typeof(ModelBase).GetProperty("Program", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
         var flag = program.GetType().GetField("groupPerSequence", BindingFlags.NonPublic | BindingFlags.Instance);
-        Assert.True(flag is not null, program.GetType().FullName + " has no schedule flag: no layer got group kernels");
+        Assert.True(flag is not null, program.GetType().FullName + " has no schedule flag: no layer got GPU kernel variants");
         return (bool)flag.GetValue(program)!;
     }
 

@@ -142,7 +142,7 @@ internal sealed class DenseEmitter : LayerEmitter
         w.Line(FieldPrefix + "Backward(" + RowGrid + ", batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", " + (Transposes ? TransposedView + ", " : "") + "n, " + RowsPerSample + ");");
         if (SumsPerSample)
         {
-            w.Line(FieldPrefix + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(MatrixRows * units) + ") : device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, " + PartialsView + ", n, " + RowsPerSample + ");");
+            w.Line(FieldPrefix + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows * units) + ") : device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, " + PartialsView + ", n, " + RowsPerSample + ");");
             w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + PartialsView + ", batch.Gradients, n);");
         }
         else
@@ -375,11 +375,10 @@ internal sealed class DenseEmitter : LayerEmitter
                 w.Line("var sum = LocalMemory.Allocate<float>(Units); // this row's partial gradient");
             }
 
-            using (GridStride(w, "item", perColumn ? "batch * MatrixRows * Units" : "batch * MatrixRows"))
+            using (perColumn ? ColumnItems(w, "u", "Units", "k", "MatrixRows", "the column", "a kernel row, or the bias row when k == Features") : GridStride(w, "item", "batch * MatrixRows"))
             {
                 if (perColumn)
                 {
-                    SplitColumnItem(w, "u", "Units", "k", "MatrixRows", "the column", "a kernel row, or the bias row when k == Features");
                     w.Line("float sum = 0f;");
                 }
                 else

@@ -13,8 +13,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 internal sealed record WorkspaceBuffer(string Name, string PerSample, string Purpose, bool PerBatch = false);
 
 /// <summary>A loaded kernel: the launcher field, its parameter types, and the kernel method.</summary>
-/// <param name="GroupMethod">A variant with the same parameters for the group-per-sequence schedule (GPUs), loaded instead of
-/// <paramref name="Method"/> when the device asks for it; null when the kernel has one schedule.</param>
+/// <param name="GroupMethod">A GPU variant with the same parameters, loaded instead of <paramref name="Method"/> when the
+/// device's schedule is <c>GroupPerSequence</c> (the GPU schedule): the recurrent layers' group-per-sequence forward and
+/// backward, and every layer's per-column weight-gradient partials; null when the kernel has one form.</param>
 internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null);
 
 /// <summary>
@@ -133,20 +134,24 @@ internal abstract class LayerEmitter
         }
     }
 
-    /// <summary>The grid-stride loop every kernel uses: explicit groups, any number of items.</summary>
     /// <summary>
-    /// Splits a per-column partial-sums item (GPU variants of the weight-gradient partials, one thread per sample, row
-    /// and column) into <c>b</c>, <paramref name="row"/> and <paramref name="column"/>: item = (b · rows + row) · columns + column,
-    /// so consecutive threads take consecutive columns of one row.
+    /// The grid-stride loop of the per-column partial sums (GPU variants of the weight-gradient partials, one thread per
+    /// sample, row and column), over <c>batch · rows · columns</c> items counted in <c>long</c>: that product outgrows an
+    /// int for large layers at large batches (LSTM(512) after 512 features at batch 1,024), where an int loop would
+    /// wrap and leave the partials unwritten. The body gets <c>b</c>, <paramref name="row"/> and <paramref name="column"/>
+    /// of item = (b · rows + row) · columns + column, so consecutive threads take consecutive columns of one row.
     /// </summary>
-    protected static void SplitColumnItem(CodeWriter w, string column, string columns, string row, string rows, string columnComment, string? rowComment = null)
+    protected static CodeWriter.Scope ColumnItems(CodeWriter w, string column, string columns, string row, string rows, string columnComment, string? rowComment = null)
     {
-        w.Line("int " + column + " = item % " + columns + "; // " + columnComment);
-        w.Line("int rowOfBatch = item / " + columns + ";");
-        w.Line("int b = rowOfBatch / " + rows + ";");
-        w.Line("int " + row + " = rowOfBatch - b * " + rows + ";" + (rowComment is null ? "" : " // " + rowComment));
+        var scope = w.Block("for (long item = Grid.GlobalIndex.X; item < (long)batch * " + rows + " * " + columns + "; item += Grid.Dimension.X * Group.Dimension.X)");
+        w.Line("int " + column + " = (int)(item % " + columns + "); // " + columnComment);
+        w.Line("long rowOfBatch = item / " + columns + ";");
+        w.Line("int b = (int)(rowOfBatch / " + rows + ");");
+        w.Line("int " + row + " = (int)(rowOfBatch - (long)b * " + rows + ");" + (rowComment is null ? "" : " // " + rowComment));
+        return scope;
     }
 
+    /// <summary>The grid-stride loop every kernel uses: explicit groups, any number of items.</summary>
     protected static CodeWriter.Scope GridStride(CodeWriter w, string index, string count) =>
         w.Block("for (int " + index + " = Grid.GlobalIndex.X; " + index + " < " + count + "; " + index + " += Grid.Dimension.X * Group.Dimension.X)");
 }

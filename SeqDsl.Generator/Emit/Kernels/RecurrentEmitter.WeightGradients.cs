@@ -66,11 +66,10 @@ internal sealed partial class RecurrentEmitter
                 w.Line("var sum = LocalMemory.Allocate<float>(GateWidth); // this row's partial gradient");
             }
 
-            using (GridStride(w, "item", perColumn ? "batch * Rows * GateWidth" : "batch * Rows"))
+            using (perColumn ? ColumnItems(w, "g", "GateWidth", "row", "Rows", "the gate column") : GridStride(w, "item", "batch * Rows"))
             {
                 if (perColumn)
                 {
-                    SplitColumnItem(w, "g", "GateWidth", "row", "Rows", "the gate column");
                     w.Line("long stateRow = (long)b * steps;");
                     w.Line("float sum = 0f;");
                 }

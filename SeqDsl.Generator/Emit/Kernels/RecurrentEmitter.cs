@@ -392,7 +392,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             w.Line(FieldPrefix + d.Tag + "TransposeWeights(device.GridFor(" + I(TransposedRow * GateWidth) + "), " + Values(TransposeArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
-            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }
     }

@@ -28,7 +28,9 @@ internal sealed class RecurrentGroupSchedule
     public const string Flag = "groupPerSequence";
 
     /// <summary>Static shared memory a CUDA block may use without opting in (48 KB); above it the recurrent kernel is read from global memory.</summary>
-    private const int SharedMemoryBytes = 48 * 1024;
+    private const int SharedMemoryBytes = 48 * Kilobyte;
+
+    private const int Kilobyte = 1024;
 
     /// <summary>Group sizes are whole warps, and at most this many threads (the grid-stride kernels' GPU group size).</summary>
     private const int Warp = 32;
@@ -203,7 +205,7 @@ internal sealed class RecurrentGroupSchedule
         }
         else
         {
-            w.Line("// The recurrent kernel (" + I(RecurrentCount * sizeof(float) / 1024) + " KB) does not fit in static shared memory: every step reads it from global memory.");
+            NotInSharedMemory(w);
         }
     }
 
@@ -226,9 +228,12 @@ internal sealed class RecurrentGroupSchedule
         }
         else
         {
-            w.Line("// The recurrent kernel (" + I(RecurrentCount * sizeof(float) / 1024) + " KB) does not fit in static shared memory: every step reads it from global memory.");
+            NotInSharedMemory(w);
         }
     }
+
+    private void NotInSharedMemory(CodeWriter w) =>
+        w.Line("// The recurrent kernel (" + I(RecurrentCount * sizeof(float) / Kilobyte) + " KB) does not fit in static shared memory: every step reads it from global memory.");
 
     private string TransposedRecurrent(string g, string k) =>
         RecurrentInShared ? "recurrentT[" + g + " * Units + " + k + "]" : Recurrent(k, g);

@@ -6,7 +6,7 @@ namespace SeqDsl.Runtime.Tests.Devices;
 
 /// <summary>
 /// Runs one explicitly grouped grid-stride kernel (per-thread LocalMemory array, constant-trip loops, MathF) on
-/// ILGPU's CPU accelerator and on PoCL with <see cref="SeqDevice.GridFor"/>, and checks both against C#.
+/// ILGPU's CPU accelerator and on PoCL with <see cref="SeqDevice.GridFor(int, int)"/>, and checks both against C#.
 /// </summary>
 [Collection(DeviceCollection.Name)]
 public sealed class GridStrideKernelTests(DeviceFixture devices)
@@ -118,5 +118,18 @@ public sealed class GridStrideKernelTests(DeviceFixture devices)
             return;
         var groupSizes = new[] { 1, 15, 16, 17, 1000, 1 << 20, int.MaxValue }.Select(w => pocl.GridFor(w).GroupDim.X).Distinct().ToArray();
         Assert.Equal(new[] { GridShape.OpenCLCpuGroupSize }, groupSizes);
+    }
+
+    [Fact]
+    public void GridFor_a_long_count_beyond_int_gets_the_largest_grid_and_refuses_a_negative_count()
+    {
+        var pocl = devices.RequirePoCL();
+        if (pocl is null)
+            return;
+        long beyondInt = 3L * int.MaxValue; // batch · rows · columns of a large layer's per-column partials
+        Assert.Equal(pocl.GridFor(int.MaxValue).GridDim.X, pocl.GridFor(beyondInt).GridDim.X);
+        Assert.Equal(pocl.GridFor(1000).GridDim.X, pocl.GridFor(1000L).GridDim.X);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => pocl.GridFor(-1L));
+        Assert.Equal("work", error.ParamName);
     }
 }
