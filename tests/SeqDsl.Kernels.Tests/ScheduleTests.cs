@@ -65,6 +65,23 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
         nameof(WideGruModel),
     };
 
+    /// <summary>
+    /// Models whose recurrent layers have no group kernels (stateful, dropout with reset-before GRU and GoBackwards,
+    /// bidirectional), so the two schedules differ only in the weight-gradient partials: per row (CPU) or per column
+    /// (GPU). Both add the same terms in the same order, so the gradients must agree to the last bit.
+    /// </summary>
+    [Theory]
+    [InlineData(typeof(StatefulModel))]
+    [InlineData(typeof(DropoutGruResetBeforeModel))]
+    [InlineData(typeof(BidirectionalModel))]
+    public void Per_column_and_per_row_partials_give_the_same_bits(Type model)
+    {
+        var result = DeviceComparison.Compare(model, cpu.WithSchedule(KernelSchedule.ThreadPerSequence), cpu.WithSchedule(KernelSchedule.GroupPerSequence));
+        Assert.True(result.AnyNonZeroGradient, model.Name + ": every gradient is zero");
+        Assert.All(result.Differences, d => Assert.True(d.Relative == 0, $"{model.Name} {d.What}: relative difference {d.Relative:E2}, expected none"));
+        Assert.Equal(result.ExpectedLoss, result.ActualLoss);
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void Group_schedule_matches_thread_schedule_on_the_CPU_accelerator(string model) => CompareSchedules(cpu, model);
