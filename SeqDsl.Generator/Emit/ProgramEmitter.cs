@@ -33,7 +33,7 @@ internal static class ProgramEmitter
                 w.Line();
                 w.Line("private readonly global::SeqDsl.SeqDevice device;");
                 w.Line("private readonly bool " + HostCodeFlag + "; // kernels run as plain C# on .NET threads (ILGPU's CPU accelerator), not through ILGPU");
-                bool hasGroupSchedule = layers.Any(l => l.Kernels.Any(k => k.GroupMethod is not null));
+                bool hasGroupSchedule = layers.Any(l => l.Kernels.Any(k => k.GroupMethod is not null || k.GroupOnly));
                 if (hasGroupSchedule)
                 {
                     w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // GPU kernel variants: one group per sequence in the recurrent layers, one thread per column in their weight-gradient partials");
@@ -43,7 +43,9 @@ internal static class ProgramEmitter
                 {
                     foreach (var k in layer.Kernels)
                     {
-                        w.Line("private readonly Action<KernelConfig, " + k.ParameterTypes + "> " + k.Field + ";");
+                        w.Line(k.GroupOnly
+                            ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // GPU schedule only"
+                            : "private readonly Action<KernelConfig, " + k.ParameterTypes + "> " + k.Field + ";");
                     }
                 }
 
@@ -79,7 +81,9 @@ internal static class ProgramEmitter
                         foreach (var k in layer.Kernels)
                         {
                             string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
-                            w.Line(k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
+                            w.Line(k.GroupOnly
+                                ? k.Field + " = " + RecurrentGroupSchedule.Flag + " ? " + load + k.Method + ") : null;"
+                                : k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
                         }
                     }
 

@@ -14,8 +14,10 @@ public enum KernelSchedule
     /// <summary>
     /// One group per sequence, its threads over the gate columns and units, the recurrent kernel and the state in
     /// shared memory, a group barrier between steps: for GPUs, where one thread per sequence leaves most of the
-    /// device idle and spills its arrays to local memory. The weight-gradient partial sums of every layer run one thread
-    /// per weight column in this schedule (one per row elsewhere).
+    /// device idle and spills its arrays to local memory. Only the recurrent product stays in the per-step loop: the input
+    /// side of every step (bias + input · kernel) and the gradient reaching the input run before and after it, one
+    /// thread per (sequence, step, column). The weight-gradient partial sums of every layer run one thread per weight
+    /// column in this schedule (one per row elsewhere).
     /// </summary>
     GroupPerSequence,
 

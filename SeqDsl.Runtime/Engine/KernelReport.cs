@@ -22,6 +22,11 @@ namespace SeqDsl;
 /// update are part of a training step; with clipping by global norm the optimizer adds two launches. Steps: the
 /// methods take the model's input steps; each layer is counted at the steps its kernels loop over, which window layers
 /// (Conv1D, pooling) shorten or stride exactly as the model's time axis does (<see cref="LayerCost.StepsFor"/>).
+/// Launches are those of the CPU schedules (<see cref="KernelSchedule.ThreadPerSequence"/> and
+/// <see cref="KernelSchedule.HostCode"/>). The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
+/// input's matrix products out of each plain recurrent layer's recurrence: one more forward launch per such layer
+/// (every step's input projection) and, after the first layer, one more backward launch (the input gradient), for the
+/// same FLOPs and, per step, one more write and read of the gate pre-activations.
 /// </remarks>
 public sealed class KernelReport
 {

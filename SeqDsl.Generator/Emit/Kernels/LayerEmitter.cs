@@ -16,7 +16,10 @@ internal sealed record WorkspaceBuffer(string Name, string PerSample, string Pur
 /// <param name="GroupMethod">A GPU variant with the same parameters, loaded instead of <paramref name="Method"/> when the
 /// device's schedule is <c>GroupPerSequence</c> (the GPU schedule): the recurrent layers' group-per-sequence forward and
 /// backward, and every layer's per-column weight-gradient partials; null when the kernel has one form.</param>
-internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null);
+/// <param name="GroupOnly">The kernel exists only in the GPU schedule (a recurrent layer's input projection and input
+/// gradient, taken out of its recurrence): loaded, and launched, only when the schedule is <c>GroupPerSequence</c>; its
+/// field is null otherwise and host code has no translation of it.</param>
+internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null, bool GroupOnly = false);
 
 /// <summary>
 /// Where a layer reads and writes in the generated program. The first layer reads the data set through
@@ -141,7 +144,7 @@ internal abstract class LayerEmitter
     /// wrap and leave the partials unwritten. The body gets <c>b</c>, <paramref name="row"/> and <paramref name="column"/>
     /// of item = (b · rows + row) · columns + column, so consecutive threads take consecutive columns of one row.
     /// </summary>
-    protected static CodeWriter.Scope ColumnItems(CodeWriter w, string column, string columns, string row, string rows, string columnComment, string? rowComment = null)
+    internal static CodeWriter.Scope ColumnItems(CodeWriter w, string column, string columns, string row, string rows, string columnComment, string? rowComment = null)
     {
         var scope = w.Block("for (long item = Grid.GlobalIndex.X; item < (long)batch * " + rows + " * " + columns + "; item += Grid.Dimension.X * Group.Dimension.X)");
         w.Line("int " + column + " = (int)(item % " + columns + "); // " + columnComment);

@@ -242,8 +242,28 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials", ColumnPartialsMethod(d));
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients");
             }
+
+            // The GPU schedule takes the input's matrix products out of the recurrence: one launch before the forward
+            // (the input projection of every step) and, after the first layer, one after the backward (the input gradient).
+            if (groupSchedule is not null)
+            {
+                var d = directions[0];
+                yield return new KernelField(FieldPrefix + "InputProjection", Types(InputProjectionArguments(d)), groupSchedule.InputProjectionMethod, GroupOnly: true);
+                if (groupSchedule.InputGradientMethod is { } inputGradient)
+                {
+                    yield return new KernelField(FieldPrefix + "InputGradient", Types(InputGradientArguments(d)), inputGradient, GroupOnly: true);
+                }
+            }
         }
     }
+
+    /// <summary>The GPU schedule's input projection: the forward's arguments it reads (it writes the cache), in the order of RecurrentGroupSchedule's kernel.</summary>
+    private List<Argument> InputProjectionArguments(RecurrentDirection d) =>
+        ForwardArguments(d).Where(a => a.Name is "parameters" or "input" or "rows" or "cache" or "batch" or "steps").ToList();
+
+    /// <summary>The GPU schedule's input gradient: the backward's arguments it reads (it writes the input gradient), in the order of RecurrentGroupSchedule's kernel.</summary>
+    private List<Argument> InputGradientArguments(RecurrentDirection d) =>
+        BackwardArguments(d).Where(a => a.Name is "gateGradient" or "inputGradient" or "transposed" or "batch" or "steps").ToList();
 
     /// <summary>A kernel argument: its type, its name in the kernel, and what the launch passes.</summary>
     private sealed record Argument(string Type, string Name, string Value);
@@ -379,6 +399,11 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
     public override void EmitForward(CodeWriter w)
     {
         w.Line("// " + Describe());
+        if (groupSchedule is not null)
+        {
+            w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputProjection!(device.GridFor((long)n * steps * " + I(GateWidth) + "), " + Values(InputProjectionArguments(directions[0])) + ");");
+        }
+
         foreach (var d in directions)
         {
             w.Line(FieldPrefix + d.Tag + "Forward(" + (groupSchedule?.ForwardGrid ?? "device.GridFor(n)") + ", " + Values(ForwardArguments(d)) + ");");
@@ -392,6 +417,11 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             w.Line(FieldPrefix + d.Tag + "TransposeWeights(device.GridFor(" + I(TransposedRow * GateWidth) + "), " + Values(TransposeArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
+            if (groupSchedule?.InputGradientMethod is not null)
+            {
+                w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputGradient!(device.GridFor((long)n * steps * " + I(features) + "), " + Values(InputGradientArguments(d)) + ");");
+            }
+
             w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }

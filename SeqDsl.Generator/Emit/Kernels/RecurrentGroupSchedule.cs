@@ -9,7 +9,10 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// The GPU schedule of a SimpleRNN, LSTM or GRU (reset_after) layer: one group per sequence. Per step the group's
 /// threads first compute one gate column each (strided when the group is smaller than the gates), then one unit
 /// each; the recurrent kernel, the state and the gate pre-activations sit in static shared memory, and a group
-/// barrier separates the phases. A GPU keeps batch × gate-columns threads busy this way instead of one thread per
+/// barrier separates the phases. Only the recurrent product stays in that serial loop: the input side of every
+/// step's pre-activations (bias + input · kernel) is computed before it by a kernel with one thread per (sequence,
+/// step, gate column), and the gradient reaching the input after the backward by one with a thread per (sequence,
+/// step, input feature), as cuDNN does with its input GEMMs. A GPU keeps batch × gate-columns threads busy this way instead of one thread per
 /// sequence with its arrays spilled to local memory. On CPU backends the thread schedule is faster (PoCL does not
 /// vectorize across the work-items of a barrier phase, notes section B), so the generated program loads these
 /// kernels only when the device's <c>KernelSchedule</c> says so.
@@ -82,6 +85,12 @@ internal sealed class RecurrentGroupSchedule
 
     public string BackwardMethod => prefix + "GroupBackward";
 
+    /// <summary>The kernel run before the group forward: bias + input · kernel of every step.</summary>
+    public string InputProjectionMethod => prefix + "InputProjection";
+
+    /// <summary>The kernel run after the group backward: the gradient reaching the input (none for the first layer).</summary>
+    public string? InputGradientMethod => isFirst ? null : prefix + "InputGradient";
+
     /// <summary>The launch shape of the forward kernel, for whichever schedule the program loaded.</summary>
     public string ForwardGrid => Grid(ForwardThreads);
 
@@ -105,8 +114,16 @@ internal sealed class RecurrentGroupSchedule
     /// <summary>Forward: one thread per gate column.</summary>
     private int ForwardThreads => Threads(GateWidth);
 
-    /// <summary>Backward: one thread per unit (the longest loop: each sums a row of the recurrent kernel), or per input feature.</summary>
-    private int BackwardThreads => Threads(Math.Max(units, isFirst ? 0 : features));
+    /// <summary>Backward: one thread per unit (each sums a row of the recurrent kernel); the input gradient has a kernel of its own.</summary>
+    private int BackwardThreads => Threads(units);
+
+    /// <summary>
+    /// Floats per step of the cache (a SimpleRNN caches nothing: its states), where the input projection leaves step
+    /// t's pre-activations. At least GateWidth wide for every cell covered (LSTM caches 5 × Units, GRU 4 × Units, SimpleRNN's
+    /// state is Units = GateWidth); the group forward reads them in the gate phase of step t and overwrites them with the
+    /// cell's values of step t after the barrier.
+    /// </summary>
+    private int ProjectionStride => CacheWidth > 0 ? CacheWidth : units;
 
     private string Recurrent(string k, string g) =>
         RecurrentInShared ? "recurrent[" + k + " * GateWidth + " + g + "]" : "parameters[RecurrentKernel + " + k + " * GateWidth + " + g + "]";
@@ -146,19 +163,68 @@ internal sealed class RecurrentGroupSchedule
 
     public void EmitKernels(CodeWriter w)
     {
+        EmitInputProjection(w);
+        w.Line();
         EmitForward(w);
         w.Line();
         EmitBackward(w);
+        if (!isFirst)
+        {
+            w.Line();
+            EmitInputGradient(w);
+        }
+    }
+
+    private void EmitInputProjection(CodeWriter w)
+    {
+        w.Summary(Describe() + ": bias + input · kernel of every step (GPU schedule), one thread per (sequence, step, gate column),\nbefore " + ForwardMethod + ", which then computes only the recurrent product per step. Written to the cache of the step\n(ProjectionStride floats apart), where the group forward reads it before overwriting that step with the cell's values.\nSummed in the thread schedule's order (bias, then the input terms), so both schedules compute the same floats.");
+        using (w.Block("public static void " + InputProjectionMethod + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> cache, int batch, int steps)"))
+        {
+            Const(w, "Features", features, "input features per step");
+            Const(w, "GateWidth", GateWidth);
+            Const(w, "Kernel", Tensor("kernel")!.Offset, plan.Name + "/kernel [Features, GateWidth]");
+            var bias = Tensor("bias");
+            if (bias is not null)
+            {
+                Const(w, "Bias", bias.Offset, plan.Name + "/bias" + (bias.Rows == 2 ? ": the input bias (its first GateWidth floats)" : ""));
+            }
+
+            Const(w, "ProjectionStride", ProjectionStride, "floats per step of the cache");
+            using (LayerEmitter.ColumnItems(w, "g", "GateWidth", "t", "steps", "the gate column", "the step"))
+            {
+                w.Line("long x = (" + (isFirst ? "(long)rows[b] * steps" : "(long)b * steps") + " + t) * Features;");
+                // The first term is added before the loop: ILGPU places a value used only inside a loop in the loop's
+                // header, which made the row's address (a 64-bit division by steps) cost every iteration on an H100.
+                w.Line("float sum = " + (bias is null ? "" : "parameters[Bias + g] + ") + "input[x] * parameters[Kernel + g];");
+                w.Line("for (int k = 1; k < Features; k++) sum += input[x + k] * parameters[Kernel + k * GateWidth + g];");
+                w.Line("cache[rowOfBatch * ProjectionStride + g] = sum; // rowOfBatch = b · steps + t, the step's state row");
+            }
+        }
+    }
+
+    private void EmitInputGradient(CodeWriter w)
+    {
+        w.Summary(Describe() + ": the gradient reaching the input at every step (GPU schedule), one thread per (sequence, step, input\nfeature), after " + BackwardMethod + " wrote the gate gradients: kernel · input-side gate gradients. Reads the kernel\ntransposed (from " + prefix + "TransposeWeights), so the threads of a warp, one per feature, read neighbouring floats.");
+        using (w.Block("public static void " + InputGradientMethod + "(ArrayView<float> inputGradient, ArrayView<float> gateGradient, ArrayView<float> transposed, int batch, int steps)"))
+        {
+            Const(w, "Features", features, "input features per step");
+            Const(w, "GateWidth", GateWidth);
+            Const(w, "GradientWidth", GradientWidth, cell == CellKind.GRU ? "input-side gate gradients, then recurrent-side ones" : "gate gradients per step");
+            Const(w, "TransposedRow", RecurrentEmitter.TransposedRowOf(plan), "floats per gate column of the transposed weights; its input weights come first");
+            using (w.Block("for (long item = Grid.GlobalIndex.X; item < (long)batch * steps * Features; item += Grid.Dimension.X * Group.Dimension.X)"))
+            {
+                w.Line("int k = (int)(item % Features); // the input feature");
+                w.Line("long step = item / Features; // b · steps + t, the step's row of the gate gradients and of the input");
+                // The first term before the loop, so that ILGPU computes the step's row once (see the input projection).
+                w.Line("float sum = transposed[k] * gateGradient[step * GradientWidth];");
+                w.Line("for (int g = 1; g < GateWidth; g++) sum += transposed[g * TransposedRow + k] * gateGradient[step * GradientWidth + g];");
+                w.Line("inputGradient[step * Features + k] = sum;");
+            }
+        }
     }
 
     private void Layout(CodeWriter w, bool backward)
     {
-        bool needsInput = !backward || !isFirst;
-        if (needsInput)
-        {
-            Const(w, "Features", features, "input features per step");
-        }
-
         Const(w, "Units", units);
         Const(w, "GateWidth", GateWidth, cell switch
         {
@@ -166,25 +232,26 @@ internal sealed class RecurrentGroupSchedule
             CellKind.GRU => "gates z, r, h̃ (Keras order), each Units wide",
             _ => "one block: the new state",
         });
-        if (needsInput)
-        {
-            Const(w, "Kernel", Tensor("kernel")!.Offset, plan.Name + "/kernel [Features, GateWidth]");
-        }
-
         if (!backward || !RecurrentInShared)
         {
             // With the recurrent kernel in shared memory the backward copies it from the transposed weights instead.
             Const(w, "RecurrentKernel", Tensor("recurrent_kernel")!.Offset, plan.Name + "/recurrent_kernel [Units, GateWidth]");
         }
 
-        if (!backward && Tensor("bias") is { } bias)
+        if (!backward && cell == CellKind.GRU && Tensor("bias") is { } bias)
         {
-            Const(w, "Bias", bias.Offset, plan.Name + "/bias " + (bias.Rows == 2 ? "[2, GateWidth]: input bias, then recurrent bias" : "[GateWidth]"));
+            // The input bias went into the input projection; the recurrent bias (reset_after) is added here.
+            Const(w, "Bias", bias.Offset, plan.Name + "/bias [2, GateWidth]: input bias, then recurrent bias");
         }
 
         if (CacheWidth > 0)
         {
             Const(w, "CacheWidth", CacheWidth, "floats cached per step");
+        }
+
+        if (!backward)
+        {
+            Const(w, "ProjectionStride", ProjectionStride, "floats per step of the cache, where the input projection left bias + input · kernel");
         }
 
         if (RecurrentInShared)
@@ -240,11 +307,11 @@ internal sealed class RecurrentGroupSchedule
 
     private void EmitForward(CodeWriter w)
     {
-        w.Summary(Describe() + ": forward pass over every step, one group per sequence (GPU schedule): per step, threads\nover the gate columns, a barrier, threads over the units, a barrier. Same arguments and outputs as " + prefix + "Forward.");
+        w.Summary(Describe() + ": forward pass over every step, one group per sequence (GPU schedule): per step, threads\nover the gate columns add the recurrent product to the step's input projection (from " + InputProjectionMethod + ", launched\nbefore it), a barrier, threads over the units, a barrier. Same arguments and outputs as " + prefix + "Forward.");
         using (w.Block("public static void " + ForwardMethod + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> states, ArrayView<float> output, ArrayView<float> cache, int batch, int steps)"))
         {
             Layout(w, backward: false);
-            bool hasBias = Tensor("bias") is not null;
+            bool hasRecurrentBias = cell == CellKind.GRU && Tensor("bias") is not null;
             SharedRecurrentKernel(w);
             w.Line("var h = SharedMemory.Allocate<float>(Units);");
             if (cell == CellKind.LSTM)
@@ -260,7 +327,6 @@ internal sealed class RecurrentGroupSchedule
 
             using (Sequences(w))
             {
-                w.Line("long inputRow = " + (isFirst ? "(long)rows[b] * steps" : "(long)b * steps") + ";");
                 w.Line("long stateRow = (long)b * steps;");
                 using (Strided(w, "j", "Units"))
                 {
@@ -274,16 +340,15 @@ internal sealed class RecurrentGroupSchedule
                 w.Line("Group.Barrier(); // the recurrent kernel and the zero state are visible to every thread");
                 using (w.Block("for (int t = 0; t < steps; t++)"))
                 {
-                    w.Line("long x = (inputRow + t) * Features;");
+                    w.Line("long s = stateRow + t;");
                     using (Strided(w, "g", "GateWidth"))
                     {
                         // Summed in the thread schedule's order (bias, input, recurrent), so both give the same floats.
-                        w.Line("float sum = " + (hasBias ? "parameters[Bias + g]" : "0f") + ";");
-                        w.Line("for (int k = 0; k < Features; k++) sum += input[x + k] * parameters[Kernel + k * GateWidth + g];");
+                        w.Line("float sum = cache[s * ProjectionStride + g]; // bias + input · kernel, from " + InputProjectionMethod);
                         if (cell == CellKind.GRU)
                         {
                             w.Line("z[g] = sum;");
-                            w.Line("float recurrentSum = " + (hasBias ? "parameters[Bias + GateWidth + g]" : "0f") + ";");
+                            w.Line("float recurrentSum = " + (hasRecurrentBias ? "parameters[Bias + GateWidth + g]" : "0f") + ";");
                             w.Line("for (int k = 0; k < Units; k++) recurrentSum += h[k] * " + Recurrent("k", "g") + ";");
                             w.Line("zh[g] = recurrentSum;");
                         }
@@ -294,8 +359,7 @@ internal sealed class RecurrentGroupSchedule
                         }
                     }
 
-                    w.Line("Group.Barrier(); // every gate column is ready, and no thread reads the old state any more");
-                    w.Line("long s = stateRow + t;");
+                    w.Line("Group.Barrier(); // every gate column is ready, and no thread reads the old state or this step's projection any more");
                     using (Strided(w, "j", "Units"))
                     {
                         EmitForwardUnit(w);
@@ -352,9 +416,10 @@ internal sealed class RecurrentGroupSchedule
 
     private void EmitBackward(CodeWriter w)
     {
-        w.Summary(Describe() + ": backpropagation through time, one group per sequence (GPU schedule), from the last step to the\nfirst: per step, threads over the units form the gate gradients, a barrier, threads over the units (and input features)\npropagate them, a barrier. Same arguments and outputs as " + prefix + "Backward. " + (RecurrentInShared
-            ? "The recurrent kernel sits in shared memory transposed\n(from " + prefix + "TransposeWeights), so the threads of a warp, one per unit, read neighbouring banks; the input kernel is read\nfrom global memory row by row, each thread its own row (faster on an H100 than the coalesced column-wise read of the transposed copy)."
-            : "Both kernels are read from global memory row by row,\neach thread its own row: on an H100, reading the transposed copy column-wise instead (coalesced, but a new cache line\nevery iteration) made GRU(128)'s backward about twice as slow."));
+        string inputGradient = isFirst ? "" : " except the input\ngradient, which " + InputGradientMethod + " computes afterwards from the gate gradients";
+        w.Summary(Describe() + ": backpropagation through time, one group per sequence (GPU schedule), from the last step to the\nfirst: per step, threads over the units form the gate gradients, a barrier, threads over the units propagate them to\nthe previous step, a barrier. Same arguments and outputs as " + prefix + "Backward" + inputGradient + ". " + (RecurrentInShared
+            ? "The recurrent kernel sits in shared memory transposed\n(from " + prefix + "TransposeWeights), so the threads of a warp, one per unit, read neighbouring banks."
+            : "The recurrent kernel is read from global memory row by row,\neach thread its own row: on an H100, reading the transposed copy column-wise instead (coalesced, but a new cache line\nevery iteration) made GRU(128)'s backward about twice as slow."));
         using (w.Block("public static void " + BackwardMethod + "(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, ArrayView<float> transposed, int batch, int steps)"))
         {
             Layout(w, backward: true);
@@ -416,16 +481,6 @@ internal sealed class RecurrentGroupSchedule
                         w.Line("for (int g = 0; g < GateWidth; g++) sum += " + TransposedRecurrent("g", "k") + " * " + recurrentGradient + "[g];");
                         // The GRU's direct path dhj·u was stored in dh[k] by this same thread (same stride over the units).
                         w.Line(cell == CellKind.GRU ? "dh[k] += sum;" : "dh[k] = sum;");
-                    }
-
-                    if (!isFirst)
-                    {
-                        using (Strided(w, "k", "Features"))
-                        {
-                            w.Line("float sum = 0f;");
-                            w.Line("for (int g = 0; g < GateWidth; g++) sum += parameters[Kernel + k * GateWidth + g] * dz[g];");
-                            w.Line("inputGradient[s * Features + k] = sum;");
-                        }
                     }
 
                     w.Line("Group.Barrier(); // dh is complete before the previous step reads it, and dz may be overwritten");
