@@ -43,6 +43,12 @@ internal sealed class CodeWriter
     public Scope Block(string header)
     {
         Line(header);
+        return Braces();
+    }
+
+    /// <summary>Opens a block with no header: a scope of its own for the locals written in it.</summary>
+    public Scope Braces()
+    {
         Line("{");
         depth++;
         return new Scope(this);

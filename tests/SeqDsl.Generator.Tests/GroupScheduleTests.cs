@@ -26,7 +26,53 @@ public class GroupScheduleTests
         var (kernels, _) = Generate("[Recurrent(GRU, 64)]");
         Assert.Contains("public static void Layer0GroupForward(", kernels);
         Assert.DoesNotContain("SharedMemory.Allocate<float>(RecurrentCount)", kernels);
-        Assert.Contains("recurrentSum += h[k] * parameters[RecurrentKernel + k * GateWidth + g];", kernels);
+        Assert.Contains("b0 = parameters[RecurrentKernel + k * GateWidth + g];", kernels); // forward: threads over g, coalesced
+
+        // Backward: threads over the units read the transposed copy, neighbouring floats (coalesced).
+        Assert.Contains("float a0 = transposed[g * TransposedRow + PaddedFeatures + k], b0 = dzh[g];", kernels);
+    }
+
+    [Fact]
+    public void Dot_products_of_the_group_kernels_load_eight_terms_before_adding_them_then_the_rest_one_by_one()
+    {
+        // LSTM(20): 20 units = two blocks of 8 terms and 4 left over; 80 gate columns = ten blocks.
+        var (kernels, _) = Generate("[Recurrent(LSTM, 20)]");
+        Assert.Contains("for (; k + 8 <= Units; k += 8) // 8 terms' loads in flight at once", kernels);
+        Assert.Contains("float a7 = h[k + 7], b7 = recurrent[(k + 7) * GateWidth + g];", kernels);
+        Assert.Contains("for (; k < Units; k++) sum += h[k] * recurrent[k * GateWidth + g];", kernels);
+        Assert.Contains("for (; g + 8 <= GateWidth; g += 8) // 8 terms' loads in flight at once", kernels);
+        Assert.DoesNotContain("for (; g < GateWidth; g++)", kernels); // 80 = 10 × 8: no remainder loop
+    }
+
+    [Fact]
+    public void The_GPU_schedule_computes_the_input_side_before_the_recurrence_and_the_input_gradient_after_it()
+    {
+        var sources = GeneratorHarness.Run(GeneratorHarness.Usings + "namespace Demo;\n[SequenceModel(InputFeatures = 2)]\n[Recurrent(LSTM, 20, ReturnSequences = true)]\n[Recurrent(GRU, 8)]\n[Dense(1)]\npublic partial class M { }\n").Sources;
+        string kernels = sources["Demo_M.Kernels.g.cs"];
+        string program = sources["Demo_M.Program.g.cs"];
+        string host = sources["Demo_M.HostKernels.g.cs"];
+
+        // Projections of both layers, the input gradient only after the first layer (the first passes no gradient on).
+        Assert.Contains("public static void Layer0InputProjection(", kernels);
+        Assert.Contains("public static void Layer1InputProjection(", kernels);
+        Assert.Contains("public static void Layer1InputGradient(", kernels);
+        Assert.DoesNotContain("Layer0InputGradient", kernels);
+
+        // The group forward starts from the projection in the cache and adds only the recurrent product.
+        Assert.Contains("float sum = cache[s * ProjectionStride + g]; // bias + input · kernel, from Layer0InputProjection", kernels);
+        Assert.Contains("float recurrentSum = parameters[Bias + GateWidth + g];", kernels); // GRU: the recurrent bias stays
+
+        // Loaded and launched in the GPU schedule only; CPU schedules and host code never see them.
+        Assert.Contains("layer0InputProjection = groupPerSequence ? accelerator.LoadStreamKernel<", program);
+        Assert.Contains("layer1InputGradient = groupPerSequence ? accelerator.LoadStreamKernel<", program);
+        Assert.Contains("if (groupPerSequence) layer0InputProjection!(device.GridFor((long)n * steps * 80), ", program);
+        Assert.Contains("if (groupPerSequence) layer1InputGradient!(device.GridFor((long)n * steps * 20), ", program);
+        Assert.DoesNotContain("InputProjection", host);
+        Assert.DoesNotContain("InputGradient", host);
+
+        // The projection is launched before its layer's forward, the input gradient after its layer's backward.
+        Assert.True(program.IndexOf("layer1InputProjection!(", System.StringComparison.Ordinal) < program.IndexOf("layer1Forward(", program.IndexOf("public override void Forward", System.StringComparison.Ordinal), System.StringComparison.Ordinal));
+        Assert.True(program.IndexOf("layer1InputGradient!(", System.StringComparison.Ordinal) > program.IndexOf("layer1Backward(", System.StringComparison.Ordinal));
     }
 
     [Fact]

@@ -144,7 +144,36 @@ internal static class LossEmitter
             w.Line("long q = (long)rows[b] * outputsPerSample;");
             w.Line("float total = 0f;");
             w.Line("float lastStep = 0f;");
-            using (w.Block("for (int e = 0; e < outputsPerSample; e++)"))
+            w.Line("int lastStepStart = outputsPerSample - OutputFeatures;");
+            w.Line("int e = 0;");
+            // A GPU thread waits for each load before the arithmetic that needs it and ILGPU does not unroll loops: in
+            // blocks, every output's loads are in flight together (W1 on an H100: the plain loop took 70 µs per batch).
+            // Each sum still adds its terms in output order, and adding 0f to a sum of squares leaves it unchanged.
+            int block = RecurrentGroupSchedule.LoadsInFlight;
+            using (w.Block("for (; e + " + I(block) + " <= outputsPerSample; e += " + I(block) + ") // " + I(block) + " outputs' loads in flight at once"))
+            {
+                for (int i = 0; i < block; i++)
+                {
+                    w.Line("float d" + I(i) + " = predictions[p + " + At(i) + "] - targets[q + " + At(i) + "];");
+                }
+
+                for (int i = 0; i < block; i++)
+                {
+                    w.Line("total += " + RegressionLoss(loss, "d" + I(i)) + ";");
+                }
+
+                for (int i = 0; i < block && gradient; i++)
+                {
+                    w.Line("lossGradient[p + " + At(i) + "] = " + RegressionGradient(loss, "d" + I(i)) + " * scale;");
+                }
+
+                for (int i = 0; i < block; i++)
+                {
+                    w.Line("lastStep += " + At(i) + " >= lastStepStart ? d" + I(i) + " * d" + I(i) + " : 0f;");
+                }
+            }
+
+            using (w.Block("for (; e < outputsPerSample; e++)"))
             {
                 w.Line("float d = predictions[p + e] - targets[q + e];");
                 w.Line("total += " + RegressionLoss(loss, "d") + ";");
@@ -153,13 +182,18 @@ internal static class LossEmitter
                     w.Line("lossGradient[p + e] = " + RegressionGradient(loss, "d") + " * scale;");
                 }
 
-                w.Line("if (e >= outputsPerSample - OutputFeatures) lastStep += d * d;");
+                w.Line("if (e >= lastStepStart) lastStep += d * d;");
             }
 
             w.Line("sampleLoss[b] = total / outputsPerSample;");
             w.Line("sampleMetric[b] = lastStep / OutputFeatures;");
         }
     }
+
+    /// <summary>Output e + i of an unrolled block.</summary>
+    private static string At(int i) => i == 0 ? "e" : "e + " + I(i);
+
+    private static string I(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string RegressionLoss(LossKind loss, string d) => loss switch
     {

@@ -40,6 +40,9 @@ internal sealed class RecurrentGroupSchedule
 
     private const int MaxThreads = 256;
 
+    /// <summary>Terms of a dot product whose operands a thread loads before adding them (<see cref="DotProduct"/>); the loss kernel's blocks too.</summary>
+    internal const int LoadsInFlight = 8;
+
     private readonly LayerPlan plan;
     private readonly bool isFirst;
     private readonly string prefix;
@@ -126,7 +129,10 @@ internal sealed class RecurrentGroupSchedule
     private int ProjectionStride => CacheWidth > 0 ? CacheWidth : units;
 
     private string Recurrent(string k, string g) =>
-        RecurrentInShared ? "recurrent[" + k + " * GateWidth + " + g + "]" : "parameters[RecurrentKernel + " + k + " * GateWidth + " + g + "]";
+        RecurrentInShared ? "recurrent[" + Factor(k) + " * GateWidth + " + g + "]" : "parameters[RecurrentKernel + " + Factor(k) + " * GateWidth + " + g + "]";
+
+    /// <summary>An index expression as a factor of a product: parenthesized when it is a sum (<c>k + 1</c>).</summary>
+    private static string Factor(string index) => index.Contains(" ") ? "(" + index + ")" : index;
 
     private static int Threads(int columns) => Math.Min(MaxThreads, (columns + Warp - 1) / Warp * Warp);
 
@@ -152,6 +158,43 @@ internal sealed class RecurrentGroupSchedule
     }
 
     private string Describe() => plan.Name + ": " + plan.Title + " → " + plan.Output;
+
+    /// <summary>
+    /// <c>sum += left(i) * right(i)</c> for i from 0 to <paramref name="count"/>: in blocks of
+    /// <see cref="LoadsInFlight"/> terms whose operands are all loaded before the first add, then the remaining terms one
+    /// by one. ILGPU does not unroll loops and a GPU thread waits for a load before the add that needs it, so the plain
+    /// loop keeps one load in flight per thread and pays a memory latency per term (GRU(128)'s recurrent kernel, read
+    /// from L2 on an H100). The same products added in the same order: the same floats as the plain loop.
+    /// </summary>
+    private static void DotProduct(CodeWriter w, string sum, string index, string count, int countValue, Func<string, string> left, Func<string, string> right)
+    {
+        int blocked = countValue / LoadsInFlight * LoadsInFlight;
+        using (w.Braces())
+        {
+            w.Line("int " + index + " = 0;");
+            if (blocked > 0)
+            {
+                using (w.Block("for (; " + index + " + " + I(LoadsInFlight) + " <= " + count + "; " + index + " += " + I(LoadsInFlight) + ") // " + I(LoadsInFlight) + " terms' loads in flight at once"))
+                {
+                    for (int i = 0; i < LoadsInFlight; i++)
+                    {
+                        string at = i == 0 ? index : index + " + " + I(i);
+                        w.Line("float a" + I(i) + " = " + left(at) + ", b" + I(i) + " = " + right(at) + ";");
+                    }
+
+                    for (int i = 0; i < LoadsInFlight; i++)
+                    {
+                        w.Line(sum + " += a" + I(i) + " * b" + I(i) + ";");
+                    }
+                }
+            }
+
+            if (blocked < countValue)
+            {
+                w.Line("for (; " + index + " < " + count + "; " + index + "++) " + sum + " += " + left(index) + " * " + right(index) + ";");
+            }
+        }
+    }
 
     private static CodeWriter.Scope Sequences(CodeWriter w) => w.Block("for (int b = Grid.IdxX; b < batch; b += Grid.DimX)");
 
@@ -232,9 +275,9 @@ internal sealed class RecurrentGroupSchedule
             CellKind.GRU => "gates z, r, h̃ (Keras order), each Units wide",
             _ => "one block: the new state",
         });
-        if (!backward || !RecurrentInShared)
+        if (!backward)
         {
-            // With the recurrent kernel in shared memory the backward copies it from the transposed weights instead.
+            // The backward reads the transposed weights instead (from shared memory when they fit).
             Const(w, "RecurrentKernel", Tensor("recurrent_kernel")!.Offset, plan.Name + "/recurrent_kernel [Units, GateWidth]");
         }
 
@@ -303,7 +346,7 @@ internal sealed class RecurrentGroupSchedule
         w.Line("// The recurrent kernel (" + I(RecurrentCount * sizeof(float) / Kilobyte) + " KB) does not fit in static shared memory: every step reads it from global memory.");
 
     private string TransposedRecurrent(string g, string k) =>
-        RecurrentInShared ? "recurrentT[" + g + " * Units + " + k + "]" : Recurrent(k, g);
+        RecurrentInShared ? "recurrentT[" + Factor(g) + " * Units + " + k + "]" : "transposed[" + Factor(g) + " * TransposedRow + PaddedFeatures + " + k + "]";
 
     private void EmitForward(CodeWriter w)
     {
@@ -349,12 +392,12 @@ internal sealed class RecurrentGroupSchedule
                         {
                             w.Line("z[g] = sum;");
                             w.Line("float recurrentSum = " + (hasRecurrentBias ? "parameters[Bias + GateWidth + g]" : "0f") + ";");
-                            w.Line("for (int k = 0; k < Units; k++) recurrentSum += h[k] * " + Recurrent("k", "g") + ";");
+                            DotProduct(w, "recurrentSum", "k", "Units", units, k => "h[" + k + "]", k => Recurrent(k, "g"));
                             w.Line("zh[g] = recurrentSum;");
                         }
                         else
                         {
-                            w.Line("for (int k = 0; k < Units; k++) sum += h[k] * " + Recurrent("k", "g") + ";");
+                            DotProduct(w, "sum", "k", "Units", units, k => "h[" + k + "]", k => Recurrent(k, "g"));
                             w.Line("z[g] = sum;");
                         }
                     }
@@ -419,16 +462,13 @@ internal sealed class RecurrentGroupSchedule
         string inputGradient = isFirst ? "" : " except the input\ngradient, which " + InputGradientMethod + " computes afterwards from the gate gradients";
         w.Summary(Describe() + ": backpropagation through time, one group per sequence (GPU schedule), from the last step to the\nfirst: per step, threads over the units form the gate gradients, a barrier, threads over the units propagate them to\nthe previous step, a barrier. Same arguments and outputs as " + prefix + "Backward" + inputGradient + ". " + (RecurrentInShared
             ? "The recurrent kernel sits in shared memory transposed\n(from " + prefix + "TransposeWeights), so the threads of a warp, one per unit, read neighbouring banks."
-            : "The recurrent kernel is read from global memory row by row,\neach thread its own row: on an H100, reading the transposed copy column-wise instead (coalesced, but a new cache line\nevery iteration) made GRU(128)'s backward about twice as slow."));
+            : "The recurrent kernel is read transposed\n(from " + prefix + "TransposeWeights) from global memory, the threads of a warp, one per unit, reading neighbouring floats: coalesced reads, " + I(LoadsInFlight) + " in flight per thread."));
         using (w.Block("public static void " + BackwardMethod + "(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, ArrayView<float> transposed, int batch, int steps)"))
         {
             Layout(w, backward: true);
             Const(w, "GradientWidth", GradientWidth, cell == CellKind.GRU ? "input-side gate gradients, then recurrent-side ones" : "gate gradients per step");
-            if (RecurrentInShared)
-            {
-                Const(w, "PaddedFeatures", RecurrentEmitter.PaddedFeaturesOf(plan), "a transposed row's input weights (zero-padded); its recurrent weights start here");
-                Const(w, "TransposedRow", RecurrentEmitter.TransposedRowOf(plan), "floats per gate column of the transposed weights");
-            }
+            Const(w, "PaddedFeatures", RecurrentEmitter.PaddedFeaturesOf(plan), "a transposed row's input weights (zero-padded); its recurrent weights start here");
+            Const(w, "TransposedRow", RecurrentEmitter.TransposedRowOf(plan), "floats per gate column of the transposed weights");
 
             SharedTransposedRecurrentKernel(w);
             w.Line("var dh = SharedMemory.Allocate<float>(Units); // gradient reaching h from later steps");
@@ -478,7 +518,7 @@ internal sealed class RecurrentGroupSchedule
                     using (Strided(w, "k", "Units"))
                     {
                         w.Line("float sum = 0f;");
-                        w.Line("for (int g = 0; g < GateWidth; g++) sum += " + TransposedRecurrent("g", "k") + " * " + recurrentGradient + "[g];");
+                        DotProduct(w, "sum", "g", "GateWidth", GateWidth, g => TransposedRecurrent(g, "k"), g => recurrentGradient + "[" + g + "]");
                         // The GRU's direct path dhj·u was stored in dh[k] by this same thread (same stride over the units).
                         w.Line(cell == CellKind.GRU ? "dh[k] += sum;" : "dh[k] = sum;");
                     }
