@@ -26,7 +26,8 @@ namespace SeqDsl;
 /// <see cref="KernelSchedule.HostCode"/>). The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
 /// input's matrix products out of each plain recurrent layer's recurrence: one more forward launch per such layer
 /// (every step's input projection) and, after the first layer, one more backward launch (the input gradient), for the
-/// same FLOPs and, per step, one more write and read of the gate pre-activations.
+/// same FLOPs and, per step, one more write and read of the gate pre-activations and one more read of the gate
+/// gradients.
 /// </remarks>
 public sealed class KernelReport
 {

@@ -26,10 +26,10 @@ public class GroupScheduleTests
         var (kernels, _) = Generate("[Recurrent(GRU, 64)]");
         Assert.Contains("public static void Layer0GroupForward(", kernels);
         Assert.DoesNotContain("SharedMemory.Allocate<float>(RecurrentCount)", kernels);
-        Assert.Contains("b0 = parameters[RecurrentKernel + k * GateWidth + g];", kernels); // forward: threads over g, coalesced
+        Assert.Contains("right0 = parameters[RecurrentKernel + k * GateWidth + g];", kernels); // forward: threads over g, coalesced
 
         // Backward: threads over the units read the transposed copy, neighbouring floats (coalesced).
-        Assert.Contains("float a0 = transposed[g * TransposedRow + PaddedFeatures + k], b0 = dzh[g];", kernels);
+        Assert.Contains("float left0 = transposed[g * TransposedRow + PaddedFeatures + k], right0 = dzh[g];", kernels);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class GroupScheduleTests
         // LSTM(20): 20 units = two blocks of 8 terms and 4 left over; 80 gate columns = ten blocks.
         var (kernels, _) = Generate("[Recurrent(LSTM, 20)]");
         Assert.Contains("for (; k + 8 <= Units; k += 8) // 8 terms' loads in flight at once", kernels);
-        Assert.Contains("float a7 = h[k + 7], b7 = recurrent[(k + 7) * GateWidth + g];", kernels);
+        Assert.Contains("float left7 = h[k + 7], right7 = recurrent[(k + 7) * GateWidth + g];", kernels);
         Assert.Contains("for (; k < Units; k++) sum += h[k] * recurrent[k * GateWidth + g];", kernels);
         Assert.Contains("for (; g + 8 <= GateWidth; g += 8) // 8 terms' loads in flight at once", kernels);
         Assert.DoesNotContain("for (; g < GateWidth; g++)", kernels); // 80 = 10 × 8: no remainder loop
@@ -65,7 +65,7 @@ public class GroupScheduleTests
         // Loaded and launched in the GPU schedule only; CPU schedules and host code never see them.
         Assert.Contains("layer0InputProjection = groupPerSequence ? accelerator.LoadStreamKernel<", program);
         Assert.Contains("layer1InputGradient = groupPerSequence ? accelerator.LoadStreamKernel<", program);
-        Assert.Contains("if (groupPerSequence) layer0InputProjection!(device.GridFor((long)n * steps * 80), ", program);
+        Assert.Contains("if (groupPerSequence) layer0InputProjection!(device.GridFor((long)n * steps * 80), batch.Parameters, batch.Inputs, batch.Rows, layer0Cache!.View, n, steps);", program);
         Assert.Contains("if (groupPerSequence) layer1InputGradient!(device.GridFor((long)n * steps * 20), ", program);
         Assert.DoesNotContain("InputProjection", host);
         Assert.DoesNotContain("InputGradient", host);
@@ -85,6 +85,7 @@ public class GroupScheduleTests
         Assert.DoesNotContain("GroupForward", program);
         Assert.Contains("layer0Forward(device.GridFor(n), ", program);
         Assert.Contains("layer0Backward(device.GridFor(n), ", program);
+        Assert.DoesNotContain("InputProjection", kernels + program); // the input products stay in the thread schedule's loop
 
         // The weight-gradient partials still have their GPU variant: it needs no shared memory.
         Assert.Contains("groupPerSequence ? accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.Layer0ColumnWeightGradientPartials)", program);

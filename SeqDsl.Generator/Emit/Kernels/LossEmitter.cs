@@ -146,30 +146,29 @@ internal static class LossEmitter
             w.Line("float lastStep = 0f;");
             w.Line("int lastStepStart = outputsPerSample - OutputFeatures;");
             w.Line("int e = 0;");
-            // A GPU thread waits for each load before the arithmetic that needs it and ILGPU does not unroll loops: in
-            // blocks, every output's loads are in flight together (W1 on an H100: the plain loop took 70 µs per batch).
-            // Each sum still adds its terms in output order, and adding 0f to a sum of squares leaves it unchanged.
-            int block = RecurrentGroupSchedule.LoadsInFlight;
-            using (w.Block("for (; e + " + I(block) + " <= outputsPerSample; e += " + I(block) + ") // " + I(block) + " outputs' loads in flight at once"))
+            // In blocks whose loads are all in flight together (LoadsInFlight; W1 on an H100: the plain loop took 70 µs
+            // per batch, the blocks 46 µs). Each sum still adds its terms in output order.
+            const int Block = LoadsInFlight.PerThread;
+            using (w.Block("for (; e <= outputsPerSample - " + I(Block) + "; e += " + I(Block) + ") // " + I(Block) + " outputs' loads in flight at once"))
             {
-                for (int i = 0; i < block; i++)
+                for (int i = 0; i < Block; i++)
                 {
                     w.Line("float d" + I(i) + " = predictions[p + " + At(i) + "] - targets[q + " + At(i) + "];");
                 }
 
-                for (int i = 0; i < block; i++)
+                for (int i = 0; i < Block; i++)
                 {
                     w.Line("total += " + RegressionLoss(loss, "d" + I(i)) + ";");
                 }
 
-                for (int i = 0; i < block && gradient; i++)
+                for (int i = 0; i < Block && gradient; i++)
                 {
                     w.Line("lossGradient[p + " + At(i) + "] = " + RegressionGradient(loss, "d" + I(i)) + " * scale;");
                 }
 
-                for (int i = 0; i < block; i++)
+                for (int i = 0; i < Block; i++)
                 {
-                    w.Line("lastStep += " + At(i) + " >= lastStepStart ? d" + I(i) + " * d" + I(i) + " : 0f;");
+                    w.Line("if (" + At(i) + " >= lastStepStart) lastStep += d" + I(i) + " * d" + I(i) + ";");
                 }
             }
 

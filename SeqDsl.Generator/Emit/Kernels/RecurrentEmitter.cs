@@ -257,13 +257,15 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         }
     }
 
-    /// <summary>The GPU schedule's input projection: the forward's arguments it reads (it writes the cache), in the order of RecurrentGroupSchedule's kernel.</summary>
-    private List<Argument> InputProjectionArguments(RecurrentDirection d) =>
-        ForwardArguments(d).Where(a => a.Name is "parameters" or "input" or "rows" or "cache" or "batch" or "steps").ToList();
+    /// <summary>The GPU schedule's input projection: the forward's arguments it reads (it writes the cache).</summary>
+    private List<Argument> InputProjectionArguments(RecurrentDirection d) => Pick(ForwardArguments(d), RecurrentGroupSchedule.InputProjectionParameters);
 
-    /// <summary>The GPU schedule's input gradient: the backward's arguments it reads (it writes the input gradient), in the order of RecurrentGroupSchedule's kernel.</summary>
-    private List<Argument> InputGradientArguments(RecurrentDirection d) =>
-        BackwardArguments(d).Where(a => a.Name is "gateGradient" or "inputGradient" or "transposed" or "batch" or "steps").ToList();
+    /// <summary>The GPU schedule's input gradient: the backward's arguments it reads (it writes the input gradient).</summary>
+    private List<Argument> InputGradientArguments(RecurrentDirection d) => Pick(BackwardArguments(d), RecurrentGroupSchedule.InputGradientParameters);
+
+    /// <summary>The arguments of <paramref name="names"/>, in that order: one order for a kernel's signature and its launch.</summary>
+    private static List<Argument> Pick(List<Argument> arguments, IReadOnlyList<string> names) =>
+        names.Select(name => arguments.Single(a => a.Name == name)).ToList();
 
     /// <summary>A kernel argument: its type, its name in the kernel, and what the launch passes.</summary>
     private sealed record Argument(string Type, string Name, string Value);
@@ -401,7 +403,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         w.Line("// " + Describe());
         if (groupSchedule is not null)
         {
-            w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputProjection!(device.GridFor((long)n * steps * " + I(GateWidth) + "), " + Values(InputProjectionArguments(directions[0])) + ");");
+            w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputProjection!(device.GridFor((long)n * steps * " + I(GateWidth) + "), " + Values(InputProjectionArguments(directions[0])) + "); // a thread per (sequence, step, gate column)");
         }
 
         foreach (var d in directions)
@@ -419,7 +421,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
             if (groupSchedule?.InputGradientMethod is not null)
             {
-                w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputGradient!(device.GridFor((long)n * steps * " + I(features) + "), " + Values(InputGradientArguments(d)) + ");");
+                w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputGradient!(device.GridFor((long)n * steps * " + I(features) + "), " + Values(InputGradientArguments(d)) + "); // a thread per (sequence, step, input feature)");
             }
 
             w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
@@ -472,7 +474,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         if (groupSchedule is not null)
         {
             w.Line();
-            groupSchedule.EmitKernels(w);
+            groupSchedule.EmitKernels(w, Signature(InputProjectionArguments(directions[0])), Signature(InputGradientArguments(directions[0])));
         }
     }
 

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using Microsoft.CodeAnalysis.CSharp;
 using SeqDsl.Generator.Model;
 using SeqDsl.Generator.Shapes;
 
@@ -12,13 +14,14 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// barrier separates the phases. Only the recurrent product stays in that serial loop: the input side of every
 /// step's pre-activations (bias + input · kernel) is computed before it by a kernel with one thread per (sequence,
 /// step, gate column), and the gradient reaching the input after the backward by one with a thread per (sequence,
-/// step, input feature), as cuDNN does with its input GEMMs. A GPU keeps batch × gate-columns threads busy this way instead of one thread per
-/// sequence with its arrays spilled to local memory. On CPU backends the thread schedule is faster (PoCL does not
-/// vectorize across the work-items of a barrier phase, notes section B), so the generated program loads these
-/// kernels only when the device's <c>KernelSchedule</c> says so.
+/// step, input feature), as cuDNN does with its input GEMMs. A GPU keeps batch × gate-columns threads busy this way
+/// instead of one thread per sequence with its arrays spilled to local memory. On CPU backends the thread schedule is
+/// faster (PoCL does not vectorize across the work-items of a barrier phase, notes section B), so the generated program
+/// loads these kernels only when the device's <c>KernelSchedule</c> says so.
 /// <para>
-/// The kernels take the same arguments and write the same workspace as <see cref="RecurrentEmitter"/>'s forward and
-/// backward kernels (states, cache, gate gradients, input gradient), so the weight-gradient kernels serve both
+/// The group forward and backward take the same arguments as <see cref="RecurrentEmitter"/>'s forward and backward
+/// kernels; with the input projection before the forward and the input gradient after the backward they write the same
+/// workspace (states, cache, gate gradients, input gradient), so the weight-gradient kernels serve both
 /// schedules (their partial sums have a GPU variant of their own, one thread per column, in RecurrentEmitter). The
 /// layout constants below come from RecurrentEmitter's widths; ScheduleTests compare both schedules' losses,
 /// predictions and gradients. Kernels use no atomics, group reductions or dynamic shared memory, so they also build
@@ -40,8 +43,6 @@ internal sealed class RecurrentGroupSchedule
 
     private const int MaxThreads = 256;
 
-    /// <summary>Terms of a dot product whose operands a thread loads before adding them (<see cref="DotProduct"/>); the loss kernel's blocks too.</summary>
-    internal const int LoadsInFlight = 8;
 
     private readonly LayerPlan plan;
     private readonly bool isFirst;
@@ -80,8 +81,9 @@ internal sealed class RecurrentGroupSchedule
         }
 
         var schedule = new RecurrentGroupSchedule(plan, io, prefix);
-        // The per-step arrays must fit in shared memory even when the recurrent kernel does not.
-        return schedule.StateFloats * sizeof(float) <= SharedMemoryBytes ? schedule : null;
+        // The per-step arrays must fit in shared memory even when the recurrent kernel does not, and a step's row of the
+        // cache must hold its input projection (true of every cell covered; checked should one be added).
+        return schedule.StateFloats * sizeof(float) <= SharedMemoryBytes && schedule.ProjectionStride >= schedule.GateWidth ? schedule : null;
     }
 
     public string ForwardMethod => prefix + "GroupForward";
@@ -90,6 +92,12 @@ internal sealed class RecurrentGroupSchedule
 
     /// <summary>The kernel run before the group forward: bias + input · kernel of every step.</summary>
     public string InputProjectionMethod => prefix + "InputProjection";
+
+    /// <summary>The input projection's parameters, in order: the launch picks the forward's arguments by these names.</summary>
+    public static readonly IReadOnlyList<string> InputProjectionParameters = new[] { "parameters", "input", "rows", "cache", "batch", "steps" };
+
+    /// <summary>The input gradient's parameters, in order: the launch picks the backward's arguments by these names.</summary>
+    public static readonly IReadOnlyList<string> InputGradientParameters = new[] { "inputGradient", "gateGradient", "transposed", "batch", "steps" };
 
     /// <summary>The kernel run after the group backward: the gradient reaching the input (none for the first layer).</summary>
     public string? InputGradientMethod => isFirst ? null : prefix + "InputGradient";
@@ -131,8 +139,8 @@ internal sealed class RecurrentGroupSchedule
     private string Recurrent(string k, string g) =>
         RecurrentInShared ? "recurrent[" + Factor(k) + " * GateWidth + " + g + "]" : "parameters[RecurrentKernel + " + Factor(k) + " * GateWidth + " + g + "]";
 
-    /// <summary>An index expression as a factor of a product: parenthesized when it is a sum (<c>k + 1</c>).</summary>
-    private static string Factor(string index) => index.Contains(" ") ? "(" + index + ")" : index;
+    /// <summary>An index expression as a factor of a product: parenthesized unless it is a plain name (<c>(k + 1)</c>).</summary>
+    private static string Factor(string index) => SyntaxFacts.IsValidIdentifier(index) ? index : "(" + index + ")";
 
     private static int Threads(int columns) => Math.Min(MaxThreads, (columns + Warp - 1) / Warp * Warp);
 
@@ -160,31 +168,30 @@ internal sealed class RecurrentGroupSchedule
     private string Describe() => plan.Name + ": " + plan.Title + " → " + plan.Output;
 
     /// <summary>
-    /// <c>sum += left(i) * right(i)</c> for i from 0 to <paramref name="count"/>: in blocks of
-    /// <see cref="LoadsInFlight"/> terms whose operands are all loaded before the first add, then the remaining terms one
-    /// by one. ILGPU does not unroll loops and a GPU thread waits for a load before the add that needs it, so the plain
-    /// loop keeps one load in flight per thread and pays a memory latency per term (GRU(128)'s recurrent kernel, read
-    /// from L2 on an H100). The same products added in the same order: the same floats as the plain loop.
+    /// <c>sum += left(i) * right(i)</c> for 0 ≤ i &lt; <paramref name="count"/>: in blocks of
+    /// <see cref="LoadsInFlight.PerThread"/> terms whose operands are all loaded before the first add, then the remaining
+    /// terms one by one. The same products added in the same order as the plain loop.
     /// </summary>
     private static void DotProduct(CodeWriter w, string sum, string index, string count, int countValue, Func<string, string> left, Func<string, string> right)
     {
-        int blocked = countValue / LoadsInFlight * LoadsInFlight;
+        const int Block = LoadsInFlight.PerThread;
+        int blocked = countValue / Block * Block;
         using (w.Braces())
         {
             w.Line("int " + index + " = 0;");
             if (blocked > 0)
             {
-                using (w.Block("for (; " + index + " + " + I(LoadsInFlight) + " <= " + count + "; " + index + " += " + I(LoadsInFlight) + ") // " + I(LoadsInFlight) + " terms' loads in flight at once"))
+                using (w.Block("for (; " + index + " + " + I(Block) + " <= " + count + "; " + index + " += " + I(Block) + ") // " + I(Block) + " terms' loads in flight at once"))
                 {
-                    for (int i = 0; i < LoadsInFlight; i++)
+                    for (int i = 0; i < Block; i++)
                     {
                         string at = i == 0 ? index : index + " + " + I(i);
-                        w.Line("float a" + I(i) + " = " + left(at) + ", b" + I(i) + " = " + right(at) + ";");
+                        w.Line("float left" + I(i) + " = " + left(at) + ", right" + I(i) + " = " + right(at) + ";");
                     }
 
-                    for (int i = 0; i < LoadsInFlight; i++)
+                    for (int i = 0; i < Block; i++)
                     {
-                        w.Line(sum + " += a" + I(i) + " * b" + I(i) + ";");
+                        w.Line(sum + " += left" + I(i) + " * right" + I(i) + ";");
                     }
                 }
             }
@@ -204,9 +211,11 @@ internal sealed class RecurrentGroupSchedule
     private static string StridedLine(string index, string count) =>
         "for (int " + index + " = thread; " + index + " < " + count + "; " + index + " += threads) ";
 
-    public void EmitKernels(CodeWriter w)
+    /// <summary>Writes the layer's GPU kernels; the signatures of the input projection and input gradient come from the
+    /// launch's argument lists (picked by <see cref="InputProjectionParameters"/> and <see cref="InputGradientParameters"/>).</summary>
+    public void EmitKernels(CodeWriter w, string projectionSignature, string inputGradientSignature)
     {
-        EmitInputProjection(w);
+        EmitInputProjection(w, projectionSignature);
         w.Line();
         EmitForward(w);
         w.Line();
@@ -214,14 +223,14 @@ internal sealed class RecurrentGroupSchedule
         if (!isFirst)
         {
             w.Line();
-            EmitInputGradient(w);
+            EmitInputGradient(w, inputGradientSignature);
         }
     }
 
-    private void EmitInputProjection(CodeWriter w)
+    private void EmitInputProjection(CodeWriter w, string projectionSignature)
     {
-        w.Summary(Describe() + ": bias + input · kernel of every step (GPU schedule), one thread per (sequence, step, gate column),\nbefore " + ForwardMethod + ", which then computes only the recurrent product per step. Written to the cache of the step\n(ProjectionStride floats apart), where the group forward reads it before overwriting that step with the cell's values.\nSummed in the thread schedule's order (bias, then the input terms), so both schedules compute the same floats.");
-        using (w.Block("public static void " + InputProjectionMethod + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> cache, int batch, int steps)"))
+        w.Summary(Describe() + ": bias + input · kernel of every step (GPU schedule), one thread per (sequence, step, gate column),\nbefore " + ForwardMethod + ", which then computes only the recurrent product per step. Written to the cache of the step\n(ProjectionStride floats apart), where the group forward reads it before overwriting that step with the cell's values.\nSummed in the thread schedule's order (bias, then the input terms, then in the forward the recurrent terms).");
+        using (w.Block("public static void " + InputProjectionMethod + "(" + projectionSignature + ")"))
         {
             Const(w, "Features", features, "input features per step");
             Const(w, "GateWidth", GateWidth);
@@ -229,7 +238,7 @@ internal sealed class RecurrentGroupSchedule
             var bias = Tensor("bias");
             if (bias is not null)
             {
-                Const(w, "Bias", bias.Offset, plan.Name + "/bias" + (bias.Rows == 2 ? ": the input bias (its first GateWidth floats)" : ""));
+                Const(w, "Bias", bias.Offset, plan.Name + "/bias " + (bias.Rows == 2 ? "[2, GateWidth]: the input bias is its first row" : "[GateWidth]"));
             }
 
             Const(w, "ProjectionStride", ProjectionStride, "floats per step of the cache");
@@ -239,16 +248,20 @@ internal sealed class RecurrentGroupSchedule
                 // The first term is added before the loop: ILGPU places a value used only inside a loop in the loop's
                 // header, which made the row's address (a 64-bit division by steps) cost every iteration on an H100.
                 w.Line("float sum = " + (bias is null ? "" : "parameters[Bias + g] + ") + "input[x] * parameters[Kernel + g];");
-                w.Line("for (int k = 1; k < Features; k++) sum += input[x + k] * parameters[Kernel + k * GateWidth + g];");
+                if (features > 1)
+                {
+                    w.Line("for (int k = 1; k < Features; k++) sum += input[x + k] * parameters[Kernel + k * GateWidth + g];");
+                }
+
                 w.Line("cache[rowOfBatch * ProjectionStride + g] = sum; // rowOfBatch = b · steps + t, the step's state row");
             }
         }
     }
 
-    private void EmitInputGradient(CodeWriter w)
+    private void EmitInputGradient(CodeWriter w, string inputGradientSignature)
     {
         w.Summary(Describe() + ": the gradient reaching the input at every step (GPU schedule), one thread per (sequence, step, input\nfeature), after " + BackwardMethod + " wrote the gate gradients: kernel · input-side gate gradients. Reads the kernel\ntransposed (from " + prefix + "TransposeWeights), so the threads of a warp, one per feature, read neighbouring floats.");
-        using (w.Block("public static void " + InputGradientMethod + "(ArrayView<float> inputGradient, ArrayView<float> gateGradient, ArrayView<float> transposed, int batch, int steps)"))
+        using (w.Block("public static void " + InputGradientMethod + "(" + inputGradientSignature + ")"))
         {
             Const(w, "Features", features, "input features per step");
             Const(w, "GateWidth", GateWidth);
@@ -462,7 +475,7 @@ internal sealed class RecurrentGroupSchedule
         string inputGradient = isFirst ? "" : " except the input\ngradient, which " + InputGradientMethod + " computes afterwards from the gate gradients";
         w.Summary(Describe() + ": backpropagation through time, one group per sequence (GPU schedule), from the last step to the\nfirst: per step, threads over the units form the gate gradients, a barrier, threads over the units propagate them to\nthe previous step, a barrier. Same arguments and outputs as " + prefix + "Backward" + inputGradient + ". " + (RecurrentInShared
             ? "The recurrent kernel sits in shared memory transposed\n(from " + prefix + "TransposeWeights), so the threads of a warp, one per unit, read neighbouring banks."
-            : "The recurrent kernel is read transposed\n(from " + prefix + "TransposeWeights) from global memory, the threads of a warp, one per unit, reading neighbouring floats: coalesced reads, " + I(LoadsInFlight) + " in flight per thread."));
+            : "The recurrent kernel is read transposed\n(from " + prefix + "TransposeWeights) from global memory, the threads of a warp, one per unit, reading neighbouring floats: coalesced reads, " + I(LoadsInFlight.PerThread) + " in flight per thread."));
         using (w.Block("public static void " + BackwardMethod + "(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, ArrayView<float> transposed, int batch, int steps)"))
         {
             Layout(w, backward: true);
