@@ -3,16 +3,13 @@ using SeqDsl.Data;
 using SeqDsl.Engine;
 using TorchSharp;
 using static SeqDsl.Benchmarks.SeqDslRunner;
+using static SeqDsl.Benchmarks.WorkloadShapes;
 
 namespace SeqDsl.Benchmarks;
 
 /// <summary>The workloads of the performance issue, each run on SeqDsl and on TorchSharp from the same initial weights.</summary>
 internal sealed class Workloads
 {
-    private const int Seed = 42;
-    private const int Batch = 32;
-    private const int Steps = 50;
-
     private readonly Options options;
     private readonly Report report;
     private readonly SeqDevice device;
@@ -201,8 +198,6 @@ internal sealed class Workloads
 
     public void W3()
     {
-        const int WideSteps = 256;
-        const int WideBatch = 64;
         int trainingSteps = options.Quick ? 1 : 2; // a step takes minutes on a loaded 2-core machine
         var data = ForecastData.Chapter15(Seed, WideSteps, ahead: 1);
         var x = Take(data.XTrain, WideBatch * trainingSteps);
@@ -304,21 +299,20 @@ internal sealed class Workloads
         }
 
         // Batch 4,096: throughput.
-        const int Large = 4096;
-        var many = Take(Sequences.XTrain, Large);
-        model.Predict(many, Large);
-        double seconds = Best(options.Repetitions, () => model.Predict(many, Large));
+        var many = Take(Sequences.XTrain, LargeBatch);
+        model.Predict(many, LargeBatch);
+        double seconds = Best(options.Repetitions, () => model.Predict(many, LargeBatch));
         using var tmany = TorchRunner.Tensor(many);
         var torchLarge = new List<Side>();
         foreach (int threads in options.TorchThreads)
         {
             torch.set_num_threads(threads);
-            TorchRunner.Infer(net, tmany, Large);
-            torchLarge.Add(new(threads.ToString(CultureInfo.InvariantCulture), Best(options.Repetitions, () => TorchRunner.Infer(net, tmany, Large))));
+            TorchRunner.Infer(net, tmany, LargeBatch);
+            torchLarge.Add(new(threads.ToString(CultureInfo.InvariantCulture), Best(options.Repetitions, () => TorchRunner.Infer(net, tmany, LargeBatch))));
         }
 
-        report.Tasks.Add(new("W5", "inference batch 4,096 (seconds)", perSample * Large, new(Backend, seconds), torchLarge,
-            $"SeqDsl {Large / seconds:N0} seq/s, TorchSharp best {Large / torchLarge.Min(t => t.Seconds):N0} seq/s"));
+        report.Tasks.Add(new("W5", "inference batch 4,096 (seconds)", perSample * LargeBatch, new(Backend, seconds), torchLarge,
+            $"SeqDsl {LargeBatch / seconds:N0} seq/s, TorchSharp best {LargeBatch / torchLarge.Min(t => t.Seconds):N0} seq/s"));
     }
 
     /// <summary>One TorchSharp epoch per thread count, best of the repetitions, each from the initial weights.</summary>

@@ -3,6 +3,7 @@ using SeqDsl.Benchmarks;
 using SeqDsl.Data;
 using SeqDsl.Engine;
 using static SeqDsl.Benchmarks.SeqDslRunner;
+using static SeqDsl.Benchmarks.WorkloadShapes;
 
 namespace SeqDsl.DeviceCheck;
 
@@ -13,21 +14,15 @@ namespace SeqDsl.DeviceCheck;
 /// </summary>
 internal sealed class WorkloadTimings
 {
-    private const int Seed = 42;
-    private const int Batch = 32;
-    private const int Steps = 50;
     private const int QuickSamples = 128;
 
-    // W3: the benchmark's GRU(128)×2 on 256-step series, batch 64, two training steps per timed run (32 steps in quick mode).
-    private const int WideSteps = 256;
+    // W3 (sizes in WorkloadShapes, shared with the benchmark): two training steps per timed run, 32-step series in quick mode.
     private const int QuickWideSteps = 32;
-    private const int WideBatch = 64;
     private const int WideTrainingSteps = 2;
 
-    // W5: batch-1 calls averaged per timed run, and the large batch (the benchmark's 4,096; 256 in quick mode).
+    // W5: batch-1 calls averaged per timed run; the large batch is WorkloadShapes.LargeBatch (256 in quick mode).
     private const int LatencyCalls = 300;
     private const int QuickLatencyCalls = 20;
-    private const int LargeBatch = 4096;
     private const int QuickLargeBatch = 256;
 
     private readonly SeqDevice device;
