@@ -379,33 +379,57 @@ internal sealed class DenseEmitter : LayerEmitter
             {
                 if (perColumn)
                 {
-                    w.Line("float sum = 0f;");
-                }
-                else
-                {
-                    w.Line("int b = item / MatrixRows;");
-                    w.Line("int k = item - b * MatrixRows; // a kernel row, or the bias row when k == Features");
-                    w.Line("for (int u = 0; u < Units; u++) sum[u] = 0f;");
+                    EmitColumnPartialSum(w, inputRow, hasBias);
+                    return;
                 }
 
+                w.Line("int b = item / MatrixRows;");
+                w.Line("int k = item - b * MatrixRows; // a kernel row, or the bias row when k == Features");
+                w.Line("for (int u = 0; u < Units; u++) sum[u] = 0f;");
                 using (w.Block("for (int t = 0; t < rowsPerSample; t++)"))
                 {
                     w.Line("int r = b * rowsPerSample + t;");
                     w.Line("float xk = " + (hasBias ? "k == Features ? 1f : " : "") + "input[" + inputRow("r") + " + k];");
                     w.Line("long gradient = (long)r * Units;");
-                    w.Line(perColumn ? "sum += xk * preActivationGradient[gradient + u];" : "for (int u = 0; u < Units; u++) sum[u] += xk * preActivationGradient[gradient + u];");
+                    w.Line("for (int u = 0; u < Units; u++) sum[u] += xk * preActivationGradient[gradient + u];");
                 }
 
-                if (perColumn)
-                {
-                    w.Line("partials[item] = sum; // item = (b · MatrixRows + k) · Units + u: sample b's copy of [kernel; bias]");
-                }
-                else
-                {
-                    w.Line("long partial = (long)item * Units; // = b · MatrixRows · Units + k · Units: sample b's copy of [kernel; bias]");
-                    w.Line("for (int u = 0; u < Units; u++) partials[partial + u] = sum[u];");
-                }
+                w.Line("long partial = (long)item * Units; // = b · MatrixRows · Units + k · Units: sample b's copy of [kernel; bias]");
+                w.Line("for (int u = 0; u < Units; u++) partials[partial + u] = sum[u];");
             }
         }
+    }
+
+    /// <summary>
+    /// The per-column partial of one (sample b, row k, unit u): everything derived from the item (b, k, u come from 64-bit
+    /// divisions) is used before the step loop, and the gradient's address steps one row per step. ILGPU places a value
+    /// used only inside a loop in the loop's header, so reading them only inside it recomputed the divisions every
+    /// step (seen in the PTX). The bias row adds the gradients themselves, which equals adding 1 × each: the same bits
+    /// as the per-row kernel.
+    /// </summary>
+    private static void EmitColumnPartialSum(CodeWriter w, System.Func<string, string> inputRow, bool hasBias)
+    {
+        w.Line("float sum = 0f;");
+        w.Line("int firstRow = b * rowsPerSample; // sample b's first row");
+        w.Line("long gradient = (long)firstRow * Units + u; // that row's pre-activation gradient of unit u; each step moves it one row on");
+        string products = "for (int t = 0; t < rowsPerSample; t++, gradient += Units) sum += input[" + inputRow("(firstRow + t)") + " + k] * preActivationGradient[gradient];";
+        if (hasBias)
+        {
+            using (w.Block("if (k == Features) // the bias row: its input is 1"))
+            {
+                w.Line("for (int t = 0; t < rowsPerSample; t++, gradient += Units) sum += preActivationGradient[gradient];");
+            }
+
+            using (w.Block("else"))
+            {
+                w.Line(products);
+            }
+        }
+        else
+        {
+            w.Line(products);
+        }
+
+        w.Line("partials[item] = sum; // item = (b · MatrixRows + k) · Units + u: sample b's copy of [kernel; bias]");
     }
 }
