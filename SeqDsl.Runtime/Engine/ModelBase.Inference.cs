@@ -26,51 +26,82 @@ public abstract partial class ModelBase
     {
         lock (Gate)
         {
-            ThrowIfDisposed();
-            DataValidator.BatchSize(batchSize, Description);
-            DataValidator.Inputs(x, Description, ScanInputValues);
-            var network = Program;
-            DataValidator.Steps(x, Description, network);
-            int outputs = network.OutputsPerSample(x.Steps);
-            var result = new float[(long)x.Samples * outputs];
-            var chunkBuffers = RentPredictionBuffers();
-            int chunk = Math.Min(batchSize, x.Samples);
-            int start = 0;
-            while (start < x.Samples)
-            {
-                int count = Math.Min(chunk, x.Samples - start);
-                try
-                {
-                    PredictChunk(network, chunkBuffers, x, start, count, outputs, result);
-                    start += count;
-                }
-                catch (Exception e) when (IsOutOfMemory(e) && chunk > 1)
-                {
-                    // Free the buffers and retry the same samples in smaller chunks.
-                    chunkBuffers = RentPredictionBuffers(fresh: true);
-                    chunk = Math.Max(1, chunk / 2);
-                }
-            }
-
+            var network = CheckedForInference(x, batchSize);
+            var result = new float[(long)x.Samples * network.OutputsPerSample(x.Steps)];
+            PredictInto(network, x, batchSize, result);
             return result;
         }
     }
 
     /// <summary>Predictions shaped [samples, output steps, output features], for sequence-output models.</summary>
+    /// <remarks>The device copies each chunk's predictions straight into the returned array (no flat copy between).</remarks>
     protected float[,,] PredictSequenceCore(TensorData x, int batchSize)
     {
         lock (Gate)
         {
-            var flat = PredictCore(x, batchSize);
-            return TensorData.ToArray3D(flat, x.Samples, Program.OutputSteps(x.Steps), Description.OutputFeatures);
+            var network = CheckedForInference(x, batchSize);
+            var result = new float[x.Samples, network.OutputSteps(x.Steps), Description.OutputFeatures];
+            PredictInto(network, x, batchSize, ElementsOf(result));
+            return result;
         }
     }
 
     /// <summary>Predictions shaped [samples, output features], for vector-output models.</summary>
     protected float[,] PredictVectorCore(TensorData x, int batchSize)
     {
-        var flat = PredictCore(x, batchSize);
-        return TensorData.ToArray2D(flat, x.Samples, Description.OutputFeatures);
+        lock (Gate)
+        {
+            var network = CheckedForInference(x, batchSize);
+            var result = new float[x.Samples, Description.OutputFeatures];
+            PredictInto(network, x, batchSize, ElementsOf(result));
+            return result;
+        }
+    }
+
+    /// <summary>Validates a prediction's arguments and returns the program that will run it. Callers hold <see cref="Gate"/>.</summary>
+    private NetworkProgram CheckedForInference(TensorData x, int batchSize)
+    {
+        ThrowIfDisposed();
+        DataValidator.BatchSize(batchSize, Description);
+        DataValidator.Inputs(x, Description, ScanInputValues);
+        var network = Program;
+        DataValidator.Steps(x, Description, network);
+        return network;
+    }
+
+    /// <summary>The elements of a multidimensional array in memory order (row-major), as one span.</summary>
+    private static Span<float> ElementsOf(Array array) =>
+        System.Runtime.InteropServices.MemoryMarshal.CreateSpan(
+            ref System.Runtime.CompilerServices.Unsafe.As<byte, float>(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array)),
+            array.Length);
+
+    /// <summary>Runs the chunks of a prediction, each chunk's predictions copied to its place in <paramref name="result"/>. Callers hold <see cref="Gate"/>.</summary>
+    private void PredictInto(NetworkProgram network, TensorData x, int batchSize, Span<float> result)
+    {
+        int outputs = network.OutputsPerSample(x.Steps);
+        if (result.Length != (long)x.Samples * outputs)
+        {
+            throw new InvalidOperationException($"The prediction of {x.Samples} samples holds {(long)x.Samples * outputs} values ({outputs} per sample), but its destination holds {result.Length}.");
+        }
+
+        var chunkBuffers = RentPredictionBuffers();
+        int chunk = Math.Min(batchSize, x.Samples);
+        int start = 0;
+        while (start < x.Samples)
+        {
+            int count = Math.Min(chunk, x.Samples - start);
+            try
+            {
+                PredictChunk(network, chunkBuffers, x, start, count, outputs, result.Slice(start * outputs, count * outputs));
+                start += count;
+            }
+            catch (Exception e) when (IsOutOfMemory(e) && chunk > 1)
+            {
+                // Free the buffers and retry the same samples in smaller chunks.
+                chunkBuffers = RentPredictionBuffers(fresh: true);
+                chunk = Math.Max(1, chunk / 2);
+            }
+        }
     }
 
     /// <summary>
@@ -123,12 +154,19 @@ public abstract partial class ModelBase
         predictionBuffers = null;
     }
 
-    private void PredictChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, float[] result)
+    private void PredictChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, Span<float> chunkResult)
     {
         var batch = LoadChunk(network, buffers, x, start, count, outputs);
         network.Forward(batch);
-        CopyChunkPredictions(batch, start, count, outputs, result);
+        CopyPredictions(batch, chunkResult);
     }
+
+    /// <summary>
+    /// A chunk's predictions, from the device straight into their place in the caller's array: a 2,000-series W1
+    /// prediction is 4 MB, and a staging array plus a second copy cost more than the forward pass on a GPU.
+    /// </summary>
+    private static void CopyPredictions(in BatchContext batch, Span<float> destination) =>
+        batch.Predictions.CopyToCPU(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination), destination.Length);
 
     /// <summary>Copies samples [start, start + count) of <paramref name="x"/> to the device and describes them as one inference batch.</summary>
     private BatchContext LoadChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, bool fromInitialStates = false)
@@ -153,13 +191,6 @@ public abstract partial class ModelBase
             FromInitialStates = fromInitialStates,
         };
         return batch;
-    }
-
-    private static void CopyChunkPredictions(in BatchContext batch, int start, int count, int outputs, float[] result)
-    {
-        var chunkResult = new float[(long)count * outputs];
-        batch.Predictions.CopyToCPU(chunkResult);
-        Array.Copy(chunkResult, 0, result, (long)start * outputs, chunkResult.Length);
     }
 
     /// <summary>True for the out-of-memory failures of the CPU, CUDA and OpenCL accelerators.</summary>

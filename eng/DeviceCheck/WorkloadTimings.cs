@@ -115,6 +115,8 @@ internal sealed class WorkloadTimings
                 using (var lstm = new SeqToSeqLstm(device, Seed))
                 {
                     Profile("W1 training epoch", lstm, () => lstm.Fit(sequences.XTrain, sequences.YTrainSequence, 1, Batch, options: InOrder));
+                    var xv = sequences.XValid;
+                    Profile($"W1 inference, {xv.GetLength(0):N0} series in one batch (the rest of Predict's time is copies and checks)", lstm, () => lstm.Predict(xv, xv.GetLength(0)));
                 }
 
                 var wide = ForecastData.Chapter15(Seed, WideSteps, ahead: 1);
@@ -199,15 +201,15 @@ internal sealed class WorkloadTimings
     private static void Row(string what, SeqDevice d, double first, double best, double gflops, string figure) =>
         Console.WriteLine($"{what,-44} {d.Schedule,-18} {first,8:F3} {best,9:F5} {(double.IsNaN(gflops) ? "-" : gflops.ToString("F2")),8} {figure,14}");
 
-    /// <summary>Per-kernel shares (synchronized after each launch) of one epoch with the device's own schedule, after an unprofiled one.</summary>
-    private void Profile(string what, ModelBase model, Func<History> fit)
+    /// <summary>Per-kernel shares (synchronized after each launch) of one run (an epoch, a prediction) with the device's own schedule, after an unprofiled one.</summary>
+    private void Profile(string what, ModelBase model, Action run)
     {
-        fit();
+        run();
         var watch = Stopwatch.StartNew();
         Dictionary<string, (int Launches, double Seconds)> totals;
         using (var profiler = KernelProfiler.Attach(model))
         {
-            fit();
+            run();
             totals = profiler.Totals;
         }
 

@@ -62,16 +62,19 @@ def main():
     print(f"torch W1 epoch 7,000x50 batch 32: {best(3, lambda: epoch(net, x, y, 32)):.4f} s")
     xv = torch.rand(2000, 50, 1, device=dev)
 
-    def infer(inputs):
+    def infer(inputs, to_host=False):
         sync()
         start = time.perf_counter()
         with torch.no_grad():
-            net(inputs)
+            out = net(inputs)
+            if to_host:  # what SeqDsl's Predict returns: the predictions in host memory
+                out = out.cpu()
         sync()
         return time.perf_counter() - start
 
     infer(xv)
     print(f"torch W1 inference 2,000 series: {best(3, lambda: infer(xv)):.5f} s")
+    print(f"torch W1 inference 2,000 series, predictions copied to host: {best(3, lambda: infer(xv, True)):.5f} s")
     one = xv[:1]
     infer(one)
     calls = 300
@@ -80,6 +83,7 @@ def main():
     many = torch.rand(4096, 50, 1, device=dev)
     infer(many)
     print(f"torch W5 batch 4,096: {4096 / best(3, lambda: infer(many)):,.0f} seq/s")
+    print(f"torch W5 batch 4,096, predictions copied to host: {4096 / best(3, lambda: infer(many, True)):,.0f} seq/s")
 
     wide = WideGru().to(dev)
     xw = torch.rand(128, 256, 1, device=dev)

@@ -50,6 +50,46 @@ public class PredictionBufferTests
     }
 
     [Fact]
+    public void Chunked_sequence_predictions_land_in_their_rows()
+    {
+        // Predict copies each chunk's predictions straight into its rows of the [samples, steps, features] result.
+        var random = new Random(6);
+        var x = new float[7, 5, 3]; // LstmSequenceModel reads 3 features
+        for (int i = 0; i < 7; i++)
+        {
+            for (int t = 0; t < 5; t++)
+            {
+                for (int f = 0; f < 3; f++)
+                {
+                    x[i, t, f] = (float)(random.NextDouble() * 2 - 1);
+                }
+            }
+        }
+
+        using var model = new LstmSequenceModel(seed: 3, device: device);
+        var whole = model.Predict(x, batchSize: 7);
+        Assert.Equal(whole, model.Predict(x, batchSize: 3)); // chunks of 3, 3 and 1
+
+        var fifth = new float[1, 5, 3];
+        for (int t = 0; t < 5; t++)
+        {
+            for (int f = 0; f < 3; f++)
+            {
+                fifth[0, t, f] = x[5, t, f];
+            }
+        }
+
+        var alone = model.Predict(fifth);
+        for (int t = 0; t < whole.GetLength(1); t++)
+        {
+            for (int f = 0; f < whole.GetLength(2); f++)
+            {
+                Assert.Equal(alone[0, t, f], whole[5, t, f]);
+            }
+        }
+    }
+
+    [Fact]
     public void A_disposed_model_refuses_to_predict()
     {
         var model = new LstmStackModel(seed: 5, device: device);
