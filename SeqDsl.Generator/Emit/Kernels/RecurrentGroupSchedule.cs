@@ -242,19 +242,50 @@ internal sealed class RecurrentGroupSchedule
             }
 
             Const(w, "ProjectionStride", ProjectionStride, "floats per step of the cache");
-            using (LayerEmitter.ColumnItems(w, "g", "GateWidth", "t", "steps", "the gate column", "the step"))
+            // Two copies of one loop: 32-bit indices whenever the items (and the grid stride past the last one) fit an
+            // int, as in every realistic launch, 64-bit ones otherwise. Per item, a 64-bit division by the runtime steps
+            // is a long subroutine on GPUs and made this kernel compute-bound (H100, 2,000-series inference); the test
+            // is the same for every thread, so none diverges.
+            using (w.Block("if ((long)batch * steps * GateWidth + (long)Grid.Dimension.X * Group.Dimension.X <= int.MaxValue)"))
             {
-                w.Line("long x = (" + (isFirst ? "(long)rows[b] * steps" : "(long)b * steps") + " + t) * Features;");
-                // The first term is added before the loop: ILGPU places a value used only inside a loop in the loop's
-                // header, which made the row's address (a 64-bit division by steps) cost every iteration on an H100.
-                w.Line("float sum = " + (bias is null ? "" : "parameters[Bias + g] + ") + "input[x] * parameters[Kernel + g];");
-                if (features > 1)
-                {
-                    w.Line("for (int k = 1; k < Features; k++) sum += input[x + k] * parameters[Kernel + k * GateWidth + g];");
-                }
-
-                w.Line("cache[rowOfBatch * ProjectionStride + g] = sum; // rowOfBatch = b · steps + t, the step's state row");
+                EmitInputProjectionItems(w, bias is not null, "int");
             }
+
+            using (w.Block("else"))
+            {
+                EmitInputProjectionItems(w, bias is not null, "long");
+            }
+        }
+    }
+
+    /// <summary>The input projection's grid-stride loop over (sequence, step, gate column) items, counted in <paramref name="index"/>.</summary>
+    private void EmitInputProjectionItems(CodeWriter w, bool hasBias, string index)
+    {
+        string count = index == "int" ? "batch * steps * GateWidth" : "(long)batch * steps * GateWidth";
+        using (w.Block("for (" + index + " item = Grid.GlobalIndex.X; item < " + count + "; item += Grid.Dimension.X * Group.Dimension.X)"))
+        {
+            w.Line("int g = (int)(item % GateWidth); // the gate column");
+            w.Line(index + " rowOfBatch = item / GateWidth; // b · steps + t, the step's state row");
+            if (isFirst)
+            {
+                w.Line("int b = (int)(rowOfBatch / steps); // the sequence");
+                w.Line("int t = (int)(rowOfBatch - (" + index + ")b * steps); // the step");
+                w.Line("long x = ((long)rows[b] * steps + t) * Features;");
+            }
+            else
+            {
+                w.Line("long x = (long)rowOfBatch * Features; // the previous layer's output has the same rows");
+            }
+
+            // The first term is added before the loop: ILGPU places a value used only inside a loop in the loop's
+            // header, which made the row's address (a 64-bit division by steps) cost every iteration on an H100.
+            w.Line("float sum = " + (hasBias ? "parameters[Bias + g] + " : "") + "input[x] * parameters[Kernel + g];");
+            if (features > 1)
+            {
+                w.Line("for (int k = 1; k < Features; k++) sum += input[x + k] * parameters[Kernel + k * GateWidth + g];");
+            }
+
+            w.Line("cache[(long)rowOfBatch * ProjectionStride + g] = sum; // rowOfBatch = b · steps + t, the step's state row");
         }
     }
 
