@@ -168,18 +168,18 @@ internal sealed class RecurrentGroupSchedule
     private string Describe() => plan.Name + ": " + plan.Title + " → " + plan.Output;
 
     /// <summary>
-    /// <c>sum += left(i) * right(i)</c> for 0 ≤ i &lt; <paramref name="count"/>: in blocks of
+    /// <c>sum += left(i) * right(i)</c> for <paramref name="first"/> ≤ i &lt; <paramref name="count"/>: in blocks of
     /// <see cref="LoadsInFlight.PerThread"/> terms whose operands are all loaded before the first add, then the remaining
     /// terms one by one. The same products added in the same order as the plain loop.
     /// </summary>
-    private static void DotProduct(CodeWriter w, string sum, string index, string count, int countValue, Func<string, string> left, Func<string, string> right)
+    private static void DotProduct(CodeWriter w, string sum, string index, string count, int countValue, Func<string, string> left, Func<string, string> right, int first = 0)
     {
         const int Block = LoadsInFlight.PerThread;
-        int blocked = countValue / Block * Block;
+        int blocked = first + (countValue - first) / Block * Block;
         using (w.Braces())
         {
-            w.Line("int " + index + " = 0;");
-            if (blocked > 0)
+            w.Line("int " + index + " = " + I(first) + ";");
+            if (blocked > first)
             {
                 using (w.Block("for (; " + index + " + " + I(Block) + " <= " + count + "; " + index + " += " + I(Block) + ") // " + I(Block) + " terms' loads in flight at once"))
                 {
@@ -282,7 +282,7 @@ internal sealed class RecurrentGroupSchedule
             w.Line("float sum = " + (hasBias ? "parameters[Bias + g] + " : "") + "input[x] * parameters[Kernel + g];");
             if (features > 1)
             {
-                w.Line("for (int k = 1; k < Features; k++) sum += input[x + k] * parameters[Kernel + k * GateWidth + g];");
+                DotProduct(w, "sum", "k", "Features", features, k => "input[x + " + k + "]", k => "parameters[Kernel + " + Factor(k) + " * GateWidth + g]", first: 1);
             }
 
             w.Line("cache[(long)rowOfBatch * ProjectionStride + g] = sum; // rowOfBatch = b · steps + t, the step's state row");
@@ -304,7 +304,7 @@ internal sealed class RecurrentGroupSchedule
                 w.Line("long step = item / Features; // b · steps + t, the step's row of the gate gradients and of the input");
                 // The first term before the loop, so that ILGPU computes the step's row once (see the input projection).
                 w.Line("float sum = transposed[k] * gateGradient[step * GradientWidth];");
-                w.Line("for (int g = 1; g < GateWidth; g++) sum += transposed[g * TransposedRow + k] * gateGradient[step * GradientWidth + g];");
+                DotProduct(w, "sum", "g", "GateWidth", GateWidth, g => "transposed[" + Factor(g) + " * TransposedRow + k]", g => "gateGradient[step * GradientWidth + " + g + "]", first: 1);
                 w.Line("inputGradient[step * Features + k] = sum;");
             }
         }
