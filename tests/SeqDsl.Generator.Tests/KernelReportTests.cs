@@ -61,14 +61,14 @@ public partial class PooledLstm { }
     {
         var report = Load(Lstm, "SmallLstm");
 
-        // LSTM(4) on 2 features, first layer: GU = 16, 112 parameters, cache 5·4 per step, gate gradients 16 per step.
+        // LSTM(4) on 2 features, first layer: GU = 16, 112 parameters, cache 6·4 per step (i, f, c̃, o, c, tanh c), gate gradients 16 per step.
         var lstm = report.Layers[0];
         Assert.Equal(new CostTerms(0, 0, 2 * (2 + 4) * 16), lstm.ForwardFlops); // 192
         Assert.Equal(new CostTerms(0, 0, 2 * 4 * 16 + 2 * (2 + 4) * 16), lstm.BackwardFlops); // dh + weight gradients, no dx: 320
-        Assert.Equal(new CostTerms(4 * 112, 0, 4 * (2 + 4 + 20)), lstm.ForwardBytes); // x, h, cache
+        Assert.Equal(new CostTerms(4 * 112, 0, 4 * (2 + 4 + 24)), lstm.ForwardBytes); // x, h, cache
         // Per launch: gradients and parameters, and the transpose of kernel and recurrent kernel (2 · 6 · 16 floats);
         // per sample: the partial weight matrices [kernel; recurrent kernel; bias], 7 × 16 floats, written and read.
-        Assert.Equal(new CostTerms(8 * 112 + 4 * 2 * 6 * 16, 4 * 2 * 7 * 16, 4 * ((4 + 20 + 16) + (2 + 4 + 16))), lstm.BackwardBytes);
+        Assert.Equal(new CostTerms(8 * 112 + 4 * 2 * 6 * 16, 4 * 2 * 7 * 16, 4 * ((4 + 24 + 16) + (2 + 4 + 16))), lstm.BackwardBytes);
         Assert.Equal((1, 4, 0), (lstm.ForwardLaunches, lstm.BackwardLaunches, lstm.FixedSteps)); // transpose, BPTT, partials, reduction
 
         // TimeDistributed(Dense(3)) on 4 features: 15 parameters.
@@ -86,11 +86,11 @@ public partial class PooledLstm { }
 
         // Batch 5 × 7 steps: (192 + 320 + 24 + 48 + 9) · 35 + 15 · 127 parameters.
         Assert.Equal(22660, report.TrainingFlops(5, 7));
-        // 448 + 3,640 + 1,664 + 4,480 + 8,680 (LSTM) + 60 + 980 + 216 + 600 + 2,800 (head) + 40 + 840 (loss) + 4,064 (Adam).
-        Assert.Equal(28512, report.TrainingBytes(5, 7));
+        // 448 + 4,200 + 1,664 + 4,480 + 9,240 (LSTM) + 60 + 980 + 216 + 600 + 2,800 (head) + 40 + 840 (loss) + 4,064 (Adam).
+        Assert.Equal(29632, report.TrainingBytes(5, 7));
         Assert.Equal(new CostTerms(0, 8, 24), report.Loss.ForwardBytes);
         Assert.Equal((192 + 24) * 7, report.InferenceFlopsPerSample(7));
-        Assert.Equal((104 + 28) * 7, report.InferenceBytesPerSample(7));
+        Assert.Equal((120 + 28) * 7, report.InferenceBytesPerSample(7));
         Assert.True(report.IsComplete);
     }
 

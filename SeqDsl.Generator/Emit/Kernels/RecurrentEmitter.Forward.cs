@@ -30,6 +30,7 @@ internal sealed partial class RecurrentEmitter
             if (cell == CellKind.LSTM)
             {
                 w.Line("var c = LocalMemory.Allocate<float>(Units);");
+                w.Line("var activatedCell = LocalMemory.Allocate<float>(Units); // the activation of c (tanh by default), for the cache");
             }
 
             w.Line("var z = LocalMemory.Allocate<float>(GateWidth); // input-side pre-activations");
@@ -185,6 +186,7 @@ internal sealed partial class RecurrentEmitter
                 w.Line("long e = s * CacheWidth;");
                 w.Line("for (int q = 0; q < GateWidth; q++) cache[e + q] = z[q]; // i, f, c̃, o");
                 w.Line("for (int j = 0; j < Units; j++) cache[e + 4 * Units + j] = c[j];");
+                w.Line("for (int j = 0; j < Units; j++) cache[e + 5 * Units + j] = activatedCell[j]; // so the backward need not recompute it");
                 break;
             case CellKind.GRU:
                 w.Line("long e = s * CacheWidth;");

@@ -18,7 +18,8 @@ internal sealed partial class RecurrentEmitter
         w.Line("float cj = f * c[j] + i * g;");
         w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j] + parameters[OutputPeephole + j] * cj") + "; // the output gate sees the new cell state");
         w.Line("c[j] = cj;");
-        w.Line("h[j] = o * " + ActivationCode.Apply(activation, "cj") + ";");
+        w.Line("activatedCell[j] = " + ActivationCode.Apply(activation, "cj") + ";");
+        w.Line("h[j] = o * activatedCell[j];");
         w.Line("z[j] = i; // the activated gates replace the pre-activations; the step's cache stores copy them");
         w.Line("z[Units + j] = f;");
         w.Line("z[2 * Units + j] = g;");
@@ -35,12 +36,9 @@ internal sealed partial class RecurrentEmitter
         w.Line("for (int q = 0; q < 2 * Units; q++) z[q] = " + ActivationCode.Apply(gateActivation, "z[q]") + "; // i, f");
         w.Line("for (int q = 2 * Units; q < 3 * Units; q++) z[q] = " + ActivationCode.Apply(activation, "z[q]") + "; // c̃");
         w.Line("for (int q = 3 * Units; q < GateWidth; q++) z[q] = " + ActivationCode.Apply(gateActivation, "z[q]") + "; // o");
-        using (w.Block("for (int j = 0; j < Units; j++)"))
-        {
-            w.Line("float cj = z[Units + j] * c[j] + z[j] * z[2 * Units + j];");
-            w.Line("c[j] = cj;");
-            w.Line("h[j] = z[3 * Units + j] * " + ActivationCode.Apply(activation, "cj") + ";");
-        }
+        w.Line("for (int j = 0; j < Units; j++) c[j] = z[Units + j] * c[j] + z[j] * z[2 * Units + j];");
+        w.Line("for (int j = 0; j < Units; j++) activatedCell[j] = " + ActivationCode.Apply(activation, "c[j]") + ";");
+        w.Line("for (int j = 0; j < Units; j++) h[j] = z[3 * Units + j] * activatedCell[j];");
     }
 
     /// <summary>Inside the backward unit loop: from dhj and dc[j], the gate gradients dz and the gradient reaching c(t−1).</summary>
@@ -52,7 +50,7 @@ internal sealed partial class RecurrentEmitter
         w.Line("float g = cache[e + 2 * Units];");
         w.Line("float o = cache[e + 3 * Units];");
         w.Line("float cPrevious = t > 0 ? cache[e - CacheWidth + 4 * Units] : " + (Stateful ? "initial[(long)b * StateWidth + Units + j]" : "0f") + ";");
-        w.Line("float tc = " + ActivationCode.Apply(activation, "cache[e + 4 * Units]") + ";");
+        w.Line("float tc = cache[e + 5 * Units]; // the activated cell state, cached by the forward");
         if (Peepholes)
         {
             w.Line("float dOutput = dhj * tc * " + ActivationCode.DerivativeFromOutput(gateActivation, "o") + ";");

@@ -65,7 +65,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         int units = plan.Spec.Units;
         return (CellKind)plan.Spec.Cell switch
         {
-            CellKind.LSTM => 5 * units, // i, f, c̃, o and the cell state
+            CellKind.LSTM => 6 * units, // i, f, c̃, o, the cell state and its activation (which h used: the backward reads it instead of recomputing it)
             CellKind.GRU => ResetAfterOf(plan) ? 4 * units : 3 * units, // z, r, h̃ (and, with reset_after, the recurrent candidate term h·U_h + b_h)
             _ => 0,
         };
@@ -215,7 +215,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             string cellPart = cell switch
             {
-                CellKind.LSTM => "gate activations i, f, c̃, o and cell state per step",
+                CellKind.LSTM => "gate activations i, f, c̃, o, the cell state and its activation per step",
                 CellKind.GRU => ResetBefore ? "gates z, r and candidate h̃ per step" : "gates z, r, candidate h̃ and recurrent candidate term per step",
                 _ => "",
             };

@@ -475,13 +475,15 @@ internal sealed class RecurrentGroupSchedule
                 w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j]") + ";");
                 w.Line("float cj = f * c[j] + i * g;");
                 w.Line("c[j] = cj;");
-                w.Line("h[j] = o * " + ActivationCode.Apply(activation, "cj") + ";");
+                w.Line("float activatedCell = " + ActivationCode.Apply(activation, "cj") + ";");
+                w.Line("h[j] = o * activatedCell;");
                 w.Line("long e = s * CacheWidth + j;");
                 w.Line("cache[e] = i;");
                 w.Line("cache[e + Units] = f;");
                 w.Line("cache[e + 2 * Units] = g;");
                 w.Line("cache[e + 3 * Units] = o;");
                 w.Line("cache[e + 4 * Units] = cj;");
+                w.Line("cache[e + 5 * Units] = activatedCell; // so the backward need not recompute it");
                 break;
             case CellKind.GRU:
                 w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j] + zh[j]") + "; // update gate z");
@@ -584,7 +586,7 @@ internal sealed class RecurrentGroupSchedule
                 w.Line("float g = cache[e + 2 * Units];");
                 w.Line("float o = cache[e + 3 * Units];");
                 w.Line("float cPrevious = t > 0 ? cache[e - CacheWidth + 4 * Units] : 0f;");
-                w.Line("float tc = " + ActivationCode.Apply(activation, "cache[e + 4 * Units]") + ";");
+                w.Line("float tc = cache[e + 5 * Units]; // the activated cell state, cached by the forward");
                 w.Line("float dcj = dc[j] + dhj * o * " + ActivationCode.DerivativeFromOutput(activation, "tc") + ";");
                 w.Line("dz[j] = dcj * g * " + ActivationCode.DerivativeFromOutput(gateActivation, "i") + ";");
                 w.Line("dz[Units + j] = dcj * cPrevious * " + ActivationCode.DerivativeFromOutput(gateActivation, "f") + ";");
