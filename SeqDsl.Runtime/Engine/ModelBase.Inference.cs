@@ -165,8 +165,12 @@ public abstract partial class ModelBase
     /// A chunk's predictions, from the device straight into their place in the caller's array: a 2,000-series W1
     /// prediction is 4 MB, and a staging array plus a second copy cost more than the forward pass on a GPU.
     /// </summary>
+    /// <remarks>
+    /// The span overload pins the destination for the copy (a <c>fixed</c> inside ILGPU). The <c>ref T</c> overload does
+    /// not: it expects pinned memory, and a garbage collection on another thread could move the array mid-copy.
+    /// </remarks>
     private static void CopyPredictions(in BatchContext batch, Span<float> destination) =>
-        batch.Predictions.CopyToCPU(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination), destination.Length);
+        batch.Predictions.CopyToCPU(destination);
 
     /// <summary>Copies samples [start, start + count) of <paramref name="x"/> to the device and describes them as one inference batch.</summary>
     private BatchContext LoadChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, bool fromInitialStates = false)

@@ -108,7 +108,7 @@ internal sealed class RecurrentGroupSchedule
     public string BackwardGrid => Grid(BackwardThreads);
 
     // The layout is RecurrentEmitter's, read from it (see the class remarks): for the cells covered here the cache is
-    // LSTM i, f, c̃, o, c and GRU z, r, h̃ and the recurrent candidate term; GRU keeps two sets of gate gradients.
+    // LSTM i, f, c̃, o, c, tanh(c) and GRU z, r, h̃ and the recurrent candidate term; GRU keeps two sets of gate gradients.
     private int GateWidth => RecurrentEmitter.GateWidthOf(plan);
 
     private int CacheWidth => RecurrentEmitter.CacheWidthOf(plan);
@@ -130,7 +130,7 @@ internal sealed class RecurrentGroupSchedule
 
     /// <summary>
     /// Floats per step of the cache (a SimpleRNN caches nothing: its states), where the input projection leaves step
-    /// t's pre-activations. At least GateWidth wide for every cell covered (LSTM caches 5 × Units, GRU 4 × Units, SimpleRNN's
+    /// t's pre-activations. At least GateWidth wide for every cell covered (LSTM caches 6 × Units, GRU 4 × Units, SimpleRNN's
     /// state is Units = GateWidth); the group forward reads them in the gate phase of step t and overwrites them with the
     /// cell's values of step t after the barrier.
     /// </summary>
