@@ -68,6 +68,11 @@ public static class HostVector
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Abs(Vector<float> x) => Vector.Abs(x);
 
+    /// <summary><see cref="KernelMath.FlushTiny"/> lane by lane: 0 where |x| &lt; <see cref="KernelMath.TinyGradient"/>, x elsewhere (NaN stays NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> FlushTiny(Vector<float> x) =>
+        Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(x), new Vector<float>(KernelMath.TinyGradient)), Vector<float>.Zero, x);
+
     /// <summary>√x, lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Sqrt(Vector<float> x) => Vector.SquareRoot(x);

@@ -18,8 +18,8 @@ namespace SeqDsl.Generator.Emit.Host;
 /// A loop qualifies when every lane computes what the scalar loop computes for its column, in the same order:
 /// its body assigns float view elements indexed "something + the loop variable" (unit stride) or declares float
 /// locals (one vector each) and index locals that are themselves "something + the loop variable" (kept scalar: the
-/// first lane's value); its expressions are +, −, ×, ÷, parentheses, the activations of <c>Activations</c> and
-/// <c>MathF.Sqrt</c>, conditionals on loop-invariant conditions, and conditionals on comparisons of loaded values
+/// first lane's value); its expressions are +, −, ×, ÷, parentheses, the activations of <c>Activations</c>,
+/// <c>MathF.Sqrt</c> and <c>KernelMath.FlushTiny</c>, conditionals on loop-invariant conditions, and conditionals on comparisons of loaded values
 /// (blended lane by lane); everything else it reads is loop-invariant and broadcast. Reductions into a scalar, loops that read a written view at another index, and loops that write one
 /// kernel argument while reading another (two arguments can be one buffer) stay scalar.
 /// </para>

@@ -12,6 +12,7 @@ internal sealed class VectorLoopBody
     public const string VectorType = "Vector<float>";
     private const string Activations = "global::SeqDsl.Kernels.Activations.";
     private const string HostVector = "global::SeqDsl.Kernels.HostVector.";
+    private const string KernelMath = "global::SeqDsl.Kernels.KernelMath.";
 
     private static readonly HashSet<string> VectorActivations = new() { "Sigmoid", "Tanh", "Relu", "Exp", "Abs" };
 
@@ -269,7 +270,12 @@ internal sealed class VectorLoopBody
             return HostVector + scalar.Substring(Activations.Length);
         }
 
-        return scalar == "MathF.Sqrt" ? HostVector + "Sqrt" : null;
+        return scalar switch
+        {
+            "MathF.Sqrt" => HostVector + "Sqrt",
+            KernelMath + "FlushTiny" => HostVector + "FlushTiny",
+            _ => null,
+        };
     }
 
     /// <summary>"invariant + unit-stride symbol": exactly one added term is the loop variable or an index that advances with it.</summary>

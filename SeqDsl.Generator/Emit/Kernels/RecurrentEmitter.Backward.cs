@@ -124,7 +124,7 @@ internal sealed partial class RecurrentEmitter
                         w.Line("for (int k = 0; k < PaddedUnits; k++) back[k] += transposed[row + k] * dzg;");
                     }
 
-                    w.Line("for (int k = 0; k < Units; k++) dh[k] " + (cell == CellKind.GRU ? "+=" : "=") + " " + StateMasked("back[k]") + ";");
+                    w.Line("for (int k = 0; k < Units; k++) dh[k] = " + CarriedGradient.Flushed((cell == CellKind.GRU ? "dh[k] + " : "") + StateMasked("back[k]")) + "; // flushed below 2^-100 (see KernelMath.FlushTiny)");
                     if (!Io.IsFirst)
                     {
                         if (d.Reversed)

@@ -67,12 +67,12 @@ internal sealed partial class RecurrentEmitter
         if (Peepholes)
         {
             w.Line("dz[3 * Units + j] = dOutput;");
-            w.Line("dc[j] = dcj * f + dz[j] * parameters[InputPeephole + j] + dz[Units + j] * parameters[ForgetPeephole + j]; // c(t−1) also fed i and f");
+            w.Line("dc[j] = " + CarriedGradient.Flushed("dcj * f + dz[j] * parameters[InputPeephole + j] + dz[Units + j] * parameters[ForgetPeephole + j]") + "; // c(t−1) also fed i and f");
         }
         else
         {
             w.Line("dz[3 * Units + j] = dhj * tc * " + ActivationCode.DerivativeFromOutput(gateActivation, "o") + ";");
-            w.Line("dc[j] = dcj * f;");
+            w.Line("dc[j] = " + CarriedGradient.Flushed("dcj * f") + ";");
         }
     }
 }

@@ -566,7 +566,7 @@ internal sealed class RecurrentGroupSchedule
                         w.Line("float sum = 0f;");
                         DotProduct(w, "sum", "g", "GateWidth", GateWidth, g => TransposedRecurrent(g, "k"), g => recurrentGradient + "[" + g + "]");
                         // The GRU's direct path dhj·u was stored in dh[k] by this same thread (same stride over the units).
-                        w.Line(cell == CellKind.GRU ? "dh[k] += sum;" : "dh[k] = sum;");
+                        w.Line("dh[k] = " + CarriedGradient.Flushed(cell == CellKind.GRU ? "dh[k] + sum" : "sum") + "; // flushed below 2^-100, as the thread schedule");
                     }
 
                     w.Line("Group.Barrier(); // dh is complete before the previous step reads it, and dz may be overwritten");
@@ -592,7 +592,7 @@ internal sealed class RecurrentGroupSchedule
                 w.Line("dz[Units + j] = dcj * cPrevious * " + ActivationCode.DerivativeFromOutput(gateActivation, "f") + ";");
                 w.Line("dz[2 * Units + j] = dcj * i * " + ActivationCode.DerivativeFromOutput(activation, "g") + ";");
                 w.Line("dz[3 * Units + j] = dhj * tc * " + ActivationCode.DerivativeFromOutput(gateActivation, "o") + ";");
-                w.Line("dc[j] = dcj * f;");
+                w.Line("dc[j] = " + CarriedGradient.Flushed("dcj * f") + ";");
                 break;
             case CellKind.GRU:
                 w.Line("long e = s * CacheWidth + j;");
