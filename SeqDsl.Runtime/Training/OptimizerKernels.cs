@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime;
+using SeqDsl.Kernels;
 
 namespace SeqDsl.Training;
 
@@ -96,8 +97,12 @@ internal sealed class OptimizerKernels
             if (mask[i] != 0f)
             {
                 float g = gradients[i] * scale;
-                float mi = step.Beta1 * m[i] + (1f - step.Beta1) * g;
-                float vi = step.Beta2 * v[i] + (1f - step.Beta2) * g * g;
+                // The moments decay geometrically while a weight's gradient is 0 (an embedding row no batch uses, a dead
+                // unit) and would settle in float's subnormal range, where every later step multiplies subnormals (a
+                // microcode assist per multiply on x86). Flushed below 2^-100 instead: there m moves no weight and
+                // √v is far below ε.
+                float mi = KernelMath.FlushTiny(step.Beta1 * m[i] + (1f - step.Beta1) * g);
+                float vi = KernelMath.FlushTiny(step.Beta2 * v[i] + (1f - step.Beta2) * g * g);
                 m[i] = mi;
                 v[i] = vi;
                 weights[i] = weights[i] - step.StepSize * mi / (MathF.Sqrt(vi) + step.Epsilon);
@@ -124,7 +129,8 @@ internal sealed class OptimizerKernels
             {
                 float g = gradients[i] * scale;
                 // Keras: velocity = momentum·velocity − lr·g; w += velocity (Nesterov: w += momentum·velocity − lr·g).
-                float vel = step.Momentum * velocity[i] - step.LearningRate * g;
+                // Flushed below 2^-100 like Adam's moments: a velocity decaying with no gradient would settle in subnormals.
+                float vel = KernelMath.FlushTiny(step.Momentum * velocity[i] - step.LearningRate * g);
                 velocity[i] = vel;
                 float delta = step.Nesterov != 0 ? step.Momentum * vel - step.LearningRate * g : vel;
                 weights[i] = weights[i] + delta;
