@@ -103,6 +103,28 @@ public class GroupScheduleTests
         Assert.Contains("layer0WeightGradientPartials(groupPerSequence ? device.GridFor((long)n * 112) : device.GridFor(n * 7), ", program);
     }
 
+    [Fact]
+    public void On_CPUs_a_partial_sum_thread_takes_four_rows_of_more_than_128_columns_and_one_row_of_fewer()
+    {
+        // GRU(64) after 2 features: 192 gate columns; blocks = 1 kernel block (2 rows) + 16 recurrent blocks + 2 bias rows.
+        var (wide, wideProgram) = Generate("[Recurrent(GRU, 64)]");
+        string partials = wide.Substring(wide.IndexOf("public static void Layer0WeightGradientPartials(", StringComparison.Ordinal));
+        Assert.Contains("const int RowsPerThread = 4;", partials);
+        Assert.Contains("const int Blocks = 19;", partials);
+        Assert.Contains("float m1 = count > 1 ? input[x + 1] : 0f;", partials);
+        Assert.Contains("float m3 = count > 3 ? states[(s - 1) * Units + k0 + 3] : 0f;", partials);
+        Assert.Contains("float gradientOfColumn = gateGradient[gradient + g];", partials);
+        Assert.Contains("sum[3 * GateWidth + g] += m3 * gradientOfColumn;", partials);
+        Assert.Contains("for (int i = 0; i < count; i++)", partials);
+        Assert.Contains(": device.GridFor(n * 19), ", wideProgram);
+
+        // LSTM(20) after 2 features: 80 columns, whose sums stay in registers: one row per thread.
+        var (narrow, narrowProgram) = Generate("[Recurrent(LSTM, 20)]");
+        Assert.Contains("const int RowsPerThread = 1;", narrow);
+        Assert.Contains("for (int g = 0; g < GateWidth; g++) sum[g] += m0 * gateGradient[gradient + g];", narrow);
+        Assert.Contains(": device.GridFor(n * 23), ", narrowProgram);
+    }
+
     private static (string Kernels, string Program) Generate(string layer)
     {
         var sources = GeneratorHarness.GenerateLayerThenDense(layer);

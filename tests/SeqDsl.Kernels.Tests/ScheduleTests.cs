@@ -12,6 +12,28 @@ namespace SeqDsl.Kernels.Tests;
 [Dense(1)]
 public partial class WideGruModel { }
 
+// Rows of more than 128 gate columns, so the CPU partial-sum kernels give each thread four rows of one kind: 3 and 5
+// features (one block of 3 or 4 + 1 rows), 33, 34, 43, 45, 46 units (blocks of 4 and a last block of 1, 2 or 3 rows).
+// Stateful, dropout with reset-before GRU and GoBackwards, and bidirectional layers have no group kernels, so their
+// two schedules differ only in the weight-gradient partials (see Per_column_and_per_row_partials_give_the_same_bits).
+[SequenceModel(InputFeatures = 3, BatchSize = 3)]
+[Recurrent(LSTM, 33, Stateful = true, ReturnSequences = true)]
+[Recurrent(GRU, 45, Stateful = true, ResetAfter = false)]
+[Dense(1)]
+public partial class WideStatefulModel { }
+
+[SequenceModel(InputFeatures = 3, Loss = Loss.Mae)]
+[Recurrent(GRU, 45, ResetAfter = false, Dropout = 0.3, RecurrentDropout = 0.4, ReturnSequences = true)]
+[Recurrent(GRU, 46, ResetAfter = false, RecurrentDropout = 0.3, GoBackwards = true)]
+[Dense(1)]
+public partial class WideDropoutGruResetBeforeModel { }
+
+[SequenceModel(InputFeatures = 5)]
+[Bidirectional(LSTM, 34, ReturnSequences = true)]
+[Bidirectional(GRU, 43, MergeMode = MergeMode.Sum)]
+[Dense(2)]
+public partial class WideBidirectionalModel { }
+
 /// <summary>PoCL for the schedule tests, or null (with the reason) where it is missing and that is explicitly allowed.</summary>
 public sealed class PoclScheduleFixture : IDisposable
 {
@@ -67,13 +89,16 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
 
     /// <summary>
     /// Models whose recurrent layers have no group kernels (stateful, dropout with reset-before GRU and GoBackwards,
-    /// bidirectional), so the two schedules differ only in the weight-gradient partials: per row (CPU) or per column
+    /// bidirectional), so the two schedules differ only in the weight-gradient partials: per row or block of four rows (CPU) or per column
     /// (GPU). Both add the same terms in the same order, so the gradients must agree to the last bit.
     /// </summary>
     [Theory]
     [InlineData(typeof(StatefulModel))]
     [InlineData(typeof(DropoutGruResetBeforeModel))]
     [InlineData(typeof(BidirectionalModel))]
+    [InlineData(typeof(WideStatefulModel))]
+    [InlineData(typeof(WideDropoutGruResetBeforeModel))]
+    [InlineData(typeof(WideBidirectionalModel))]
     public void Per_column_and_per_row_partials_give_the_same_bits(Type model)
     {
         var result = DeviceComparison.Compare(model, cpu.WithSchedule(KernelSchedule.ThreadPerSequence), cpu.WithSchedule(KernelSchedule.GroupPerSequence));

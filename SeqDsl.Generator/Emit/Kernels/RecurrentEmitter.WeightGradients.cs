@@ -5,8 +5,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
 /// The weight-gradient kernels: per-sequence partial sums of the weight matrices (on CPU backends one thread per
-/// sequence and row, contiguous multiply-adds over the gate columns; on GPUs one thread per sequence, row and column),
-/// then one thread per weight adding the partials in sequence order.
+/// sequence and block of rows, see RecurrentEmitter.RowBlockPartials.cs; on GPUs one thread per sequence, row and
+/// column), then one thread per weight adding the partials in sequence order.
 /// </summary>
 internal sealed partial class RecurrentEmitter
 {
@@ -25,24 +25,19 @@ internal sealed partial class RecurrentEmitter
     private string ColumnPartialsMethod(RecurrentDirection d) => Prefix + d.Tag + "ColumnWeightGradientPartials";
 
     /// <summary>
-    /// Partial sums per (sequence, matrix row). With <paramref name="perColumn"/> false (CPU backends, host code) one
-    /// thread owns a row and keeps its GateWidth sums in a local array: contiguous multiply-adds a CPU vectorizes. With
-    /// <paramref name="perColumn"/> true (GPUs) one thread owns one column of one row: batch · Rows · GateWidth threads
-    /// instead of batch · Rows, consecutive threads reading consecutive gate gradients, no local array (which a GPU
-    /// would keep in slow local memory). Both add each sum's terms in step order, so they give the same bits.
+    /// Partial sums per (sequence, matrix row, gate column), for GPUs: batch · Rows · GateWidth threads, consecutive
+    /// threads reading consecutive gate gradients, no local array (which a GPU would keep in slow local memory). Each sum
+    /// adds its terms in step order, as the CPU's row-block kernel does, so the two give the same bits.
     /// </summary>
-    private void EmitWeightGradientPartialsKernel(CodeWriter w, RecurrentDirection d, bool perColumn)
+    private void EmitColumnPartialsKernel(CodeWriter w, RecurrentDirection d)
     {
         var arguments = WeightGradientPartialsArguments(d);
         int biasRows = BiasRows(d);
         w.Summary(Describe() + Of(d) + ": per-sequence partial sums of the kernel, recurrent-kernel and bias gradients.\n"
-            + (perColumn
-                ? "One thread per (sequence, matrix row, gate column), for GPUs: the row's multiplier at each step times that step's\n"
-                  + "gradient of the column, summed over the steps in order (the same sums, in the same order, as the row kernel).\n"
-                : "One thread per (sequence, matrix row): the row's multiplier at each step times that step's gate gradients, summed over\n"
-                  + "the steps in order into a row of GateWidth sums (the contiguous multiply-add form the forward kernel uses).\n")
+            + "One thread per (sequence, matrix row, gate column), for GPUs: the row's multiplier at each step times that step's\n"
+            + "gradient of the column, summed over the steps in order (the same sums, in the same order, as the row-block kernel).\n"
             + "The WeightGradients kernel adds the sequences' partials in order, so the result is deterministic without atomics.");
-        using (w.Block("public static void " + (perColumn ? ColumnPartialsMethod(d) : Prefix + d.Tag + "WeightGradientPartials") + "(" + Signature(arguments) + ")"))
+        using (w.Block("public static void " + ColumnPartialsMethod(d) + "(" + Signature(arguments) + ")"))
         {
             Const(w, "Features", features, "input features per step: rows of the kernel");
             Const(w, "Units", units, "rows of the recurrent kernel");
@@ -61,25 +56,10 @@ internal sealed partial class RecurrentEmitter
             }
 
             EmitDropoutConstants(w, d, input: true, state: true);
-            if (!perColumn)
+            using (ColumnItems(w, "g", "GateWidth", "row", "Rows", "the gate column"))
             {
-                w.Line("var sum = LocalMemory.Allocate<float>(GateWidth); // this row's partial gradient");
-            }
-
-            using (perColumn ? ColumnItems(w, "g", "GateWidth", "row", "Rows", "the gate column") : GridStride(w, "item", "batch * Rows"))
-            {
-                if (perColumn)
-                {
-                    w.Line("long stateRow = (long)b * steps;");
-                    w.Line("float sum = 0f;");
-                }
-                else
-                {
-                    w.Line("int b = item / Rows;");
-                    w.Line("int row = item - b * Rows;");
-                    w.Line("long stateRow = (long)b * steps;");
-                    w.Line("for (int g = 0; g < GateWidth; g++) sum[g] = 0f;");
-                }
+                w.Line("long stateRow = (long)b * steps;");
+                w.Line("float sum = 0f;");
 
                 using (w.Block("if (row < Features)"))
                 {
@@ -94,14 +74,14 @@ internal sealed partial class RecurrentEmitter
                     {
                         w.Line("float xk = input[(inputRow + " + InputStep(d, "t") + ") * Features + k]" + (InputDropout ? " * mask" : "") + ";");
                         w.Line("long gradient = (stateRow + t) * GradientWidth;");
-                        AddTerms(w, perColumn, "xk * ");
+                        AddTerm(w, "xk * ");
                     }
                 }
 
                 using (w.Block(biasRows == 0 ? "else" : "else if (row < Features + Units)"))
                 {
                     w.Line("int k = row - Features; // recurrent_kernel[k, ·] sums h(t−1)[k] times the gate gradients");
-                    EmitRecurrentRowSum(w, perColumn);
+                    EmitRecurrentRowSum(w);
                 }
 
                 if (biasRows > 0)
@@ -114,30 +94,22 @@ internal sealed partial class RecurrentEmitter
                         using (w.Block("for (int t = 0; t < steps; t++)"))
                         {
                             w.Line("long gradient = (stateRow + t) * GradientWidth + side;");
-                            AddTerms(w, perColumn, "");
+                            AddTerm(w, "");
                         }
                     }
                 }
 
-                if (perColumn)
-                {
-                    w.Line("partials[item] = sum; // item = (b · Rows + row) · GateWidth + g: sequence b's copy of the matrix");
-                }
-                else
-                {
-                    w.Line("long partial = (long)item * GateWidth; // = b · Rows · GateWidth + row · GateWidth: sequence b's copy of the matrix");
-                    w.Line("for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[g];");
-                }
+                w.Line("partials[item] = sum; // item = (b · Rows + row) · GateWidth + g: sequence b's copy of the matrix");
             }
         }
     }
 
-    /// <summary>Adds one step's terms <paramref name="multiplier"/>gateGradient[gradient + g]: over every column, or the thread's own.</summary>
-    private static void AddTerms(CodeWriter w, bool perColumn, string multiplier, string? comment = null) =>
-        w.Line((perColumn ? "sum" : "for (int g = 0; g < GateWidth; g++) sum[g]") + " += " + multiplier + "gateGradient[gradient + g];" + (comment is null ? "" : " // " + comment));
+    /// <summary>Adds one step's term <paramref name="multiplier"/>gateGradient[gradient + g] of the thread's own column.</summary>
+    private static void AddTerm(CodeWriter w, string multiplier) =>
+        w.Line("sum += " + multiplier + "gateGradient[gradient + g];");
 
     /// <summary>recurrent_kernel[k, ·]: h(t−1)[k] (for reset-before GRU's candidate block, r(t)[k]·h(t−1)[k]) times the step's gate gradients.</summary>
-    private void EmitRecurrentRowSum(CodeWriter w, bool perColumn)
+    private void EmitRecurrentRowSum(CodeWriter w)
     {
         if (StateDropout)
         {
@@ -150,21 +122,12 @@ internal sealed partial class RecurrentEmitter
             w.Line("long s = stateRow + t;");
             w.Line("float hk = " + (fromZero ? "(" + PreviousState("k") + ")" : "states[(s - 1) * Units + k]") + (StateDropout ? " * mask" : "") + ";");
             w.Line("long gradient = s * GradientWidth + RecurrentSide;");
-            if (ResetBefore && perColumn)
+            if (ResetBefore)
             {
                 w.Line("if (g >= 2 * Units) hk *= cache[s * CacheWidth + Units + k]; // the candidate block reads r(t) ⊙ h(t−1); z and r read h(t−1)");
-                AddTerms(w, perColumn, "hk * ");
             }
-            else if (ResetBefore)
-            {
-                w.Line("for (int g = 0; g < 2 * Units; g++) sum[g] += hk * gateGradient[gradient + g]; // z and r read h(t−1)");
-                w.Line("hk *= cache[s * CacheWidth + Units + k]; // the candidate block reads r(t) ⊙ h(t−1)");
-                w.Line("for (int g = 2 * Units; g < GateWidth; g++) sum[g] += hk * gateGradient[gradient + g];");
-            }
-            else
-            {
-                AddTerms(w, perColumn, "hk * ");
-            }
+
+            AddTerm(w, "hk * ");
         }
     }
 

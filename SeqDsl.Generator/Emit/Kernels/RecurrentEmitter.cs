@@ -12,11 +12,11 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// Schedule: one thread per sequence, the time loop inside the kernel, the state in thread-local arrays of constant
 /// size, the innermost loops over the contiguous gate columns (what PoCL's compiler vectorizes). Backward is full
 /// backprop through time in one launch; the weight gradients take two more: per-sequence partial sums of the weight
-/// matrices (one thread per sequence and row), then one thread per weight adding the partials in sequence order, so
+/// matrices (one thread per sequence and row, or block of rows), then one thread per weight adding the partials in sequence order, so
 /// the sums are deterministic and need no atomics. A Bidirectional layer runs these
 /// kernels once per direction.
 /// </summary>
-/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, and the cell math (Lstm, Gru, LayerNorm, GruLayerNorm), and the Bidirectional merge (Merge).</remarks>
+/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, RowBlockPartials, and the cell math (Lstm, Gru, LayerNorm, GruLayerNorm), and the Bidirectional merge (Merge).</remarks>
 internal sealed partial class RecurrentEmitter : LayerEmitter
 {
     private readonly CellKind cell;
@@ -424,7 +424,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputGradient!(device.GridFor((long)n * steps * " + I(features) + "), " + Values(InputGradientArguments(d)) + "); // a thread per (sequence, step, input feature)");
             }
 
-            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(MatrixRows(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(PartialBlocks(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }
     }
@@ -464,9 +464,9 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             w.Line();
             EmitBackwardKernel(w, d);
             w.Line();
-            EmitWeightGradientPartialsKernel(w, d, perColumn: false);
+            EmitRowBlockPartialsKernel(w, d);
             w.Line();
-            EmitWeightGradientPartialsKernel(w, d, perColumn: true);
+            EmitColumnPartialsKernel(w, d);
             w.Line();
             EmitWeightGradientKernel(w, d);
         }
