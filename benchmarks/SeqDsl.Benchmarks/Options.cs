@@ -9,7 +9,7 @@ internal sealed class Options
         SeqDsl.Benchmarks [options]
           --workloads W1,W2,...   workloads to run (W1..W7; default: all)
           --quick                 fewer repetitions and smaller inference/CPU-accelerator sizes (a smoke run)
-          --profile               per-kernel timing of W1's training epoch (synchronizes after every launch)
+          --profile               per-kernel timing of W1's and W4's epochs and W3's step (synchronizes after every launch)
           --torch-threads 1,2     libtorch intra-op thread counts to measure (default: 1 and all cores; --quick: 1)
           --no-memory             skip the per-side peak-memory child processes
           --no-cpu-accelerator    skip W1 on ILGPU's CPU accelerator

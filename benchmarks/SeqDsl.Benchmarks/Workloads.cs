@@ -242,6 +242,10 @@ internal sealed class Workloads
             using var ty = TorchRunner.Tensor(y);
             var torchSides = TorchEpochs("SimpleWaveNet", () => TorchStack.SimpleWaveNet(model.Parameters, initial), tx, ty, Batch, model.Description.LearningRate);
             report.Tasks.Add(new("W4", "training epoch 7,000×50, batch 32", EpochFlops(SimpleWaveNet.KernelReport, x.GetLength(0), Batch, Steps), new(Backend, seconds, loss), torchSides));
+            if (options.Profile)
+            {
+                Profile("W4 training epoch", model, SimpleWaveNet.KernelReport, x.GetLength(0), Batch, Steps, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), seconds);
+            }
         }
     }
 
