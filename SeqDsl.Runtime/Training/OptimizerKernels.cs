@@ -99,10 +99,14 @@ internal sealed class OptimizerKernels
                 float g = gradients[i] * scale;
                 // The moments decay geometrically while a weight's gradient is 0 (an embedding row no batch uses, a dead
                 // unit) and would settle in float's subnormal range, where every later step multiplies subnormals (a
-                // microcode assist per multiply on x86). Flushed below 2^-100 instead: there m moves no weight and
-                // √v is far below ε.
+                // microcode assist per multiply on x86). m is flushed below 2^-100, where it moves no weight; v only
+                // once m is 0 (the step is 0 then): a tiny v next to a live m still matters when ε is tiny too.
                 float mi = KernelMath.FlushTiny(step.Beta1 * m[i] + (1f - step.Beta1) * g);
-                float vi = KernelMath.FlushTiny(step.Beta2 * v[i] + (1f - step.Beta2) * g * g);
+                float vi = step.Beta2 * v[i] + (1f - step.Beta2) * g * g;
+                if (mi == 0f)
+                {
+                    vi = KernelMath.FlushTiny(vi);
+                }
                 m[i] = mi;
                 v[i] = vi;
                 weights[i] = weights[i] - step.StepSize * mi / (MathF.Sqrt(vi) + step.Epsilon);

@@ -48,6 +48,30 @@ public sealed class OptimizerMomentFlushTests(CpuDeviceFixture fixture)
     }
 
     [Fact]
+    public void Adam_keeps_a_tiny_v_while_m_is_alive()
+    {
+        // With a tiny ε, m / (√v + ε) depends on a v far below 2^-100: flushing v alone would divide by ε instead.
+        var accelerator = fixture.Device.Accelerator;
+        const float Gradient = 1e-20f;
+        using var w = accelerator.Allocate1D(new[] { 0.5f });
+        using var g = accelerator.Allocate1D(new[] { Gradient });
+        using var mb = accelerator.Allocate1D(new[] { 0f });
+        using var vb = accelerator.Allocate1D(new[] { 0f });
+        using var mask = accelerator.Allocate1D(new[] { 1f });
+        using var norm = accelerator.Allocate1D<float>(1);
+        var step = new AdamStep { Beta1 = 0.9f, Beta2 = 0.99f, StepSize = 1e-3f, Epsilon = 1e-30f, ClipNorm = 0f, Length = 1 };
+
+        OptimizerKernels.For(accelerator).Adam(fixture.Device.GridFor(1), w.View, g.View, mb.View, vb.View, mask.View, norm.View, step);
+        accelerator.Synchronize();
+
+        float v = vb.GetAsArray1D()[0];
+        Assert.True(v > 0f, $"v = {v}: flushed while m = {mb.GetAsArray1D()[0]} is not");
+        float moved = 0.5f - w.GetAsArray1D()[0];
+        // About StepSize · m / √v = 1e-3 · 1e-21 / 1e-21 (v is subnormal, so only roughly); dividing by ε alone would move it 1e6.
+        Assert.InRange(moved, 1e-4f, 1e-2f);
+    }
+
+    [Fact]
     public void Sgd_flushes_a_decayed_velocity()
     {
         var accelerator = fixture.Device.Accelerator;
