@@ -125,6 +125,24 @@ public class GroupScheduleTests
         Assert.Contains(": device.GridFor(n * 23), ", narrowProgram);
     }
 
+    [Fact]
+    public void Weight_gradients_add_the_partials_sixteen_weights_per_thread_on_CPUs_and_one_per_thread_on_GPUs()
+    {
+        // LSTM(4) after 2 features: 7 rows × 16 columns = 112 weights = 7 chunks of 16.
+        var (kernels, program) = Generate("[Recurrent(LSTM, 4)]");
+        string cpu = kernels.Substring(kernels.IndexOf("public static void Layer0WeightGradients(", StringComparison.Ordinal));
+        Assert.Contains("const int Chunks = 7;", cpu);
+        Assert.Contains("for (int j = 0; j < Chunk; j++) sums[j] += partials[row + j];", cpu);
+        Assert.Contains("public static void Layer0WeightGradientsPerWeight(", kernels);
+        Assert.Contains("layer0WeightGradients(groupPerSequence ? device.GridFor(112) : device.GridFor(7), ", program);
+        Assert.Contains("Kernels.Layer0WeightGradientsPerWeight) : ", program);
+
+        // Peepholes: 3 × 4 more weights, one thread each after the chunks, on the same grid.
+        var (peepholes, peepholeProgram) = Generate("[Recurrent(LSTM, 4, Peepholes = true)]");
+        Assert.Contains("for (int p = MatrixCount + Grid.GlobalIndex.X; p < 124; p += Grid.Dimension.X * Group.Dimension.X)", peepholes);
+        Assert.Contains("layer0WeightGradients(groupPerSequence ? device.GridFor(124) : device.GridFor(12), ", peepholeProgram);
+    }
+
     private static (string Kernels, string Program) Generate(string layer)
     {
         var sources = GeneratorHarness.GenerateLayerThenDense(layer);

@@ -240,7 +240,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 yield return new KernelField(FieldPrefix + d.Tag + "TransposeWeights", Types(TransposeArguments(d)), Prefix + d.Tag + "TransposeWeights");
                 yield return new KernelField(FieldPrefix + d.Tag + "Backward", Types(BackwardArguments(d)), Prefix + d.Tag + "Backward", groupSchedule?.BackwardMethod);
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials", ColumnPartialsMethod(d));
-                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients");
+                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients", PerWeightGradientsMethod(d));
             }
 
             // The GPU schedule takes the input's matrix products out of the recurrence: one launch before the forward
@@ -425,7 +425,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             }
 
             w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(PartialBlocks(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
-            w.Line(FieldPrefix + d.Tag + "WeightGradients(device.GridFor(" + I(WeightCount(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "WeightGradients(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(" + I(WeightCount(d)) + ") : device.GridFor(" + I(ReductionThreads(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }
     }
 
@@ -468,7 +468,9 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             w.Line();
             EmitColumnPartialsKernel(w, d);
             w.Line();
-            EmitWeightGradientKernel(w, d);
+            EmitWeightGradientKernel(w, d, perWeight: false);
+            w.Line();
+            EmitWeightGradientKernel(w, d, perWeight: true);
         }
 
         if (groupSchedule is not null)
