@@ -42,25 +42,11 @@ internal sealed partial class RecurrentEmitter
             + "The WeightGradients kernel adds the sequences' partials in order, so the result is deterministic without atomics.");
         using (w.Block("public static void " + Prefix + d.Tag + "WeightGradientPartials(" + Signature(arguments) + ")"))
         {
-            Const(w, "Features", features, "input features per step: rows of the kernel");
-            Const(w, "Units", units, "rows of the recurrent kernel");
-            Const(w, "GateWidth", GateWidth, "columns of every row");
-            Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
-            Const(w, "RecurrentSide", ResetAfter ? GateWidth : 0, "where the gradients that reach the recurrent kernel start within a step");
-            Const(w, "Rows", MatrixRows(d), "kernel rows, then recurrent-kernel rows" + (biasRows == 0 ? " (no bias)" : biasRows == 2 ? ", then the input-side and recurrent-side bias rows" : ", then the bias row"));
+            EmitPartialsConstants(w, d);
             Const(w, "RowsPerThread", RowsPerThread, "rows of one kind per thread: each gate gradient loaded feeds this many sums");
             Const(w, "KernelBlocks", KernelBlocks, "blocks of kernel rows (the last may hold fewer)");
             Const(w, "UnitBlocks", UnitBlocks, "blocks of recurrent-kernel rows (the last may hold fewer)");
             Const(w, "Blocks", PartialBlocks(d), "threads per sequence: the kernel blocks, the recurrent blocks" + (biasRows > 0 ? ", then one per bias row" : ""));
-            if (ResetBefore)
-            {
-                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
-            }
-
-            if (Stateful)
-            {
-                Const(w, "StateWidth", StateWidth, cell == CellKind.LSTM ? "carried state per sequence: h, then c" : "carried state per sequence: h");
-            }
 
             EmitDropoutConstants(w, d, input: true, state: true);
             w.Line("var sum = LocalMemory.Allocate<float>(RowsPerThread * GateWidth); // the block's partial gradients, row after row");

@@ -39,21 +39,7 @@ internal sealed partial class RecurrentEmitter
             + "The WeightGradients kernel adds the sequences' partials in order, so the result is deterministic without atomics.");
         using (w.Block("public static void " + ColumnPartialsMethod(d) + "(" + Signature(arguments) + ")"))
         {
-            Const(w, "Features", features, "input features per step: rows of the kernel");
-            Const(w, "Units", units, "rows of the recurrent kernel");
-            Const(w, "GateWidth", GateWidth, "columns of every row");
-            Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
-            Const(w, "RecurrentSide", ResetAfter ? GateWidth : 0, "where the gradients that reach the recurrent kernel start within a step");
-            Const(w, "Rows", MatrixRows(d), "kernel rows, then recurrent-kernel rows" + (biasRows == 0 ? " (no bias)" : biasRows == 2 ? ", then the input-side and recurrent-side bias rows" : ", then the bias row"));
-            if (ResetBefore)
-            {
-                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
-            }
-
-            if (Stateful)
-            {
-                Const(w, "StateWidth", StateWidth, cell == CellKind.LSTM ? "carried state per sequence: h, then c" : "carried state per sequence: h");
-            }
+            EmitPartialsConstants(w, d);
 
             EmitDropoutConstants(w, d, input: true, state: true);
             using (ColumnItems(w, "g", "GateWidth", "row", "Rows", "the gate column"))
@@ -101,6 +87,27 @@ internal sealed partial class RecurrentEmitter
 
                 w.Line("partials[item] = sum; // item = (b · Rows + row) · GateWidth + g: sequence b's copy of the matrix");
             }
+        }
+    }
+
+    /// <summary>The constants both partial-sum kernels (CPU row blocks, GPU columns) start with: the matrix's shape and where a step's gradients start.</summary>
+    private void EmitPartialsConstants(CodeWriter w, RecurrentDirection d)
+    {
+        int biasRows = BiasRows(d);
+        Const(w, "Features", features, "input features per step: rows of the kernel");
+        Const(w, "Units", units, "rows of the recurrent kernel");
+        Const(w, "GateWidth", GateWidth, "columns of every row");
+        Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
+        Const(w, "RecurrentSide", ResetAfter ? GateWidth : 0, "where the gradients that reach the recurrent kernel start within a step");
+        Const(w, "Rows", MatrixRows(d), "kernel rows, then recurrent-kernel rows" + (biasRows == 0 ? " (no bias)" : biasRows == 2 ? ", then the input-side and recurrent-side bias rows" : ", then the bias row"));
+        if (ResetBefore)
+        {
+            Const(w, "CacheWidth", CacheWidth, "floats cached per step");
+        }
+
+        if (Stateful)
+        {
+            Const(w, "StateWidth", StateWidth, cell == CellKind.LSTM ? "carried state per sequence: h, then c" : "carried state per sequence: h");
         }
     }
 
