@@ -228,15 +228,15 @@ internal sealed partial class RecurrentEmitter
                 }
             }
 
-            bool matrixHere = perWeight; // the CPU variant summed the matrix above; its extras take one thread each
-            using (w.Block("for (int p = " + (matrixHere ? "" : "MatrixCount + ") + "Grid.GlobalIndex.X; p < " + (extras.Count == 0 ? "MatrixCount" : I(WeightCount(d))) + "; p += Grid.Dimension.X * Group.Dimension.X)"))
+            // The CPU variant summed the matrix above; its peephole and layer-norm weights take one thread each.
+            using (w.Block("for (int p = " + (perWeight ? "" : "MatrixCount + ") + "Grid.GlobalIndex.X; p < " + (extras.Count == 0 ? "MatrixCount" : I(WeightCount(d))) + "; p += Grid.Dimension.X * Group.Dimension.X)"))
             {
                 w.Line("float sum = 0f;");
                 if (extras.Count == 0)
                 {
                     w.Line(addPartials);
                 }
-                else if (matrixHere)
+                else if (perWeight)
                 {
                     using (w.Block("if (p < MatrixCount)"))
                     {
@@ -244,20 +244,14 @@ internal sealed partial class RecurrentEmitter
                     }
                 }
 
+                // Peepholes bring three tensors and layer normalization two, so there is always a branch per tensor.
                 for (int i = 0; i < extras.Count; i++)
                 {
-                    string name = extras[i].Name;
-                    bool firstBranch = i == 0 && !matrixHere;
                     string condition = i == extras.Count - 1 ? "" : "if (p < " + extras[i + 1].Name + ")";
-                    if (firstBranch && condition.Length == 0)
+                    bool opensChain = i == 0 && !perWeight;
+                    using (w.Block(opensChain ? condition : "else" + (condition.Length == 0 ? "" : " " + condition)))
                     {
-                        EmitExtraSum(w, name); // the only extra tensor: no branch
-                        continue;
-                    }
-
-                    using (w.Block(firstBranch ? condition : "else" + (condition.Length == 0 ? "" : " " + condition)))
-                    {
-                        EmitExtraSum(w, name);
+                        EmitExtraSum(w, extras[i].Name);
                     }
                 }
 
