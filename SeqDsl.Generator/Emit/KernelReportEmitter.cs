@@ -28,16 +28,24 @@ internal static class KernelReportEmitter
             w.Line("    " + I(plan.ParameterCount) + ",");
             w.Line("    new global::SeqDsl.LayerCost[]");
             w.Line("    {");
+            var costs = new List<LayerCostModel>();
             for (int i = 0; i < plan.Layers.Count; i++)
             {
-                Cost(w, "        ", LayerCosts.For(plan.Layers[i]), SequenceSteps.LoopedBy(plan, i, StepsParameter), ",");
+                costs.Add(LayerCosts.For(plan.Layers[i]));
+                Cost(w, "        ", costs[i], SequenceSteps.LoopedBy(plan, i, StepsParameter), ",");
             }
 
             w.Line("    },");
             var loss = LayerCosts.Loss(plan, gradientFused: layers is not null && !LossEmitter.WritesGradient(layers));
             int minimum = SequenceSteps.MinimumInputSteps(plan);
             bool minimumArgument = !plan.Input.HasFixedSteps && minimum > 1;
-            Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), minimumArgument ? "," : ");");
+            int modelWide = LayerCosts.ModelWideLaunches(costs);
+            Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), minimumArgument || modelWide > 0 ? "," : ");");
+            if (modelWide > 0)
+            {
+                w.Line("    modelWideLaunches: " + I(modelWide) + (minimumArgument ? "," : ");") + " // every layer's weight copies before the backward pass, and partial sums after it");
+            }
+
             if (minimumArgument)
             {
                 w.Line("    minimumInputSteps: " + I(minimum) + "); // Keras's window arithmetic needs this many input steps");

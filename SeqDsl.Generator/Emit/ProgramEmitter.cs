@@ -33,20 +33,18 @@ internal static class ProgramEmitter
                 w.Line();
                 w.Line("private readonly global::SeqDsl.SeqDevice device;");
                 w.Line("private readonly bool " + HostCodeFlag + "; // kernels run as plain C# on .NET threads (ILGPU's CPU accelerator), not through ILGPU");
-                bool hasGroupSchedule = layers.Any(l => l.Kernels.Any(k => k.GroupMethod is not null || k.GroupOnly));
+                var kernels = layers.SelectMany(l => l.Kernels).Concat(ModelWideKernels.Fields(layers)).ToList();
+                bool hasGroupSchedule = kernels.Any(k => k.GroupMethod is not null || k.GroupOnly);
                 if (hasGroupSchedule)
                 {
-                    w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // GPU kernel variants: one group per sequence in the recurrent layers, one thread per column in their weight-gradient partials");
+                    w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // GPU kernel variants: one group per sequence in the recurrent layers, one thread per column in their weight-gradient partials, one per weight in the sums");
                 }
 
-                foreach (var layer in layers)
+                foreach (var k in kernels)
                 {
-                    foreach (var k in layer.Kernels)
-                    {
-                        w.Line(k.GroupOnly
-                            ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // GPU schedule only"
-                            : "private readonly Action<KernelConfig, " + k.ParameterTypes + "> " + k.Field + ";");
-                    }
+                    w.Line(k.GroupOnly
+                        ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // GPU schedule only"
+                        : "private readonly Action<KernelConfig, " + k.ParameterTypes + "> " + k.Field + ";");
                 }
 
                 w.Line("private readonly Action<KernelConfig, " + LossEmitter.ParameterTypes(plan, layers) + "> " + LossEmitter.Field + ";");
@@ -76,15 +74,12 @@ internal static class ProgramEmitter
                         w.Line(RecurrentGroupSchedule.Flag + " = device.Schedule == global::SeqDsl.KernelSchedule.GroupPerSequence;");
                     }
 
-                    foreach (var layer in layers)
+                    foreach (var k in kernels)
                     {
-                        foreach (var k in layer.Kernels)
-                        {
-                            string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
-                            w.Line(k.GroupOnly
-                                ? k.Field + " = " + RecurrentGroupSchedule.Flag + " ? " + load + k.Method + ") : null;"
-                                : k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
-                        }
+                        string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
+                        w.Line(k.GroupOnly
+                            ? k.Field + " = " + RecurrentGroupSchedule.Flag + " ? " + load + k.Method + ") : null;"
+                            : k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
                     }
 
                     w.Line(LossEmitter.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(LossEmitter.Method) + " : accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
@@ -168,12 +163,15 @@ internal static class ProgramEmitter
                 {
                     w.Line("int n = batch.Batch;");
                     w.Line("int steps = batch.Steps;");
+                    WeightTransposesEmitter.EmitLaunch(w, layers);
                     string current = "batch.Steps";
                     for (int i = layers.Count - 1; i >= 0; i--)
                     {
                         SetSteps(w, plan, i, ref current);
                         layers[i].EmitBackward(w);
                     }
+
+                    WeightGradientSumsEmitter.EmitLaunch(w, layers);
                 }
 
                 w.Line();

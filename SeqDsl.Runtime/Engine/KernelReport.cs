@@ -45,8 +45,10 @@ public sealed class KernelReport
     /// <param name="parameterCount">The model's parameters (the optimizer updates them all).</param>
     /// <param name="layers">The layers' costs, in order.</param>
     /// <param name="loss">The loss kernel's cost (its forward part; it has no backward).</param>
+    /// <param name="modelWideLaunches">Launches of a training step that serve every layer at once (the weight copies the
+    /// backward kernels read, before the backward pass; the sums of per-sample weight-gradient partials, after it).</param>
     /// <param name="minimumInputSteps">The fewest input steps the model accepts (valid windows need more than one).</param>
-    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int minimumInputSteps = 1)
+    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int modelWideLaunches = 0, int minimumInputSteps = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);
@@ -55,8 +57,18 @@ public sealed class KernelReport
         ParameterCount = parameterCount;
         Layers = layers;
         Loss = loss;
+        ArgumentOutOfRangeException.ThrowIfNegative(modelWideLaunches);
+        ModelWideLaunches = modelWideLaunches;
         MinimumInputSteps = Math.Max(1, minimumInputSteps);
     }
+
+    /// <summary>
+    /// Launches of a training step that serve every layer at once: one that writes every layer's weight copies (a kernel
+    /// transposed for its input gradient) before the backward pass, and one that adds up every layer's per-sample
+    /// weight-gradient partials after it (a model with more than a dozen such layers takes them in parts). Their bytes
+    /// are counted in the layers' backward bytes.
+    /// </summary>
+    public int ModelWideLaunches { get; }
 
     /// <summary>The fewest input steps the costs can be asked for: below it a valid window leaves a layer no steps.</summary>
     public int MinimumInputSteps { get; }
@@ -90,12 +102,12 @@ public sealed class KernelReport
         }
     }
 
-    /// <summary>Launches of one training step: every layer's forward and backward launches, the loss, the optimizer.</summary>
+    /// <summary>Launches of one training step: every layer's forward and backward launches, the model-wide ones, the loss, the optimizer.</summary>
     public int LaunchesPerTrainingStep
     {
         get
         {
-            int n = Loss.ForwardLaunches + OptimizerLaunches;
+            int n = Loss.ForwardLaunches + ModelWideLaunches + OptimizerLaunches;
             foreach (var layer in Layers)
             {
                 n += layer.ForwardLaunches + layer.BackwardLaunches;
@@ -189,6 +201,11 @@ public sealed class KernelReport
         }
 
         b.Append(c, $"{"loss",-46}{Loss.ForwardLaunches,10}{Loss.ForwardFlops.For(batch, Loss.StepsFor(steps)) / 1e6,12:F2}{"",12}{Loss.ForwardBytes.For(batch, Loss.StepsFor(steps)) / 1e6,10:F3}").Append('\n');
+        if (ModelWideLaunches > 0)
+        {
+            b.Append(c, $"{"every layer: weight copies, partial sums",-46}{ModelWideLaunches,10}").Append('\n');
+        }
+
         b.Append(c, $"{"optimizer",-46}{OptimizerLaunches,10}{OptimizerFlopsPerParameter * ParameterCount / 1e6,12:F2}{"",12}{OptimizerBytesPerParameter * ParameterCount / 1e6,10:F3}").Append('\n');
         b.Append(c, $"total: {LaunchesPerTrainingStep} launches, {TrainingFlops(batch, steps) / 1e6:F2} MFLOP, {TrainingBytes(batch, steps) / 1e6:F3} MB per training step; ");
         b.Append(c, $"inference {LaunchesPerInferenceBatch} launches per batch, {InferenceFlopsPerSample(steps) / 1e3:F1} kFLOP and {InferenceBytesPerSample(steps) / 1e3:F1} kB per sample");

@@ -386,14 +386,14 @@ internal sealed class Workloads
             o.WriteLine($"  {name,-30} {t.Launches,9} {t.Seconds,9:F3} {1000 * t.Seconds / t.Launches,10:F3} {100 * t.Seconds / kernels,10:F1} {rate,8}");
         }
 
-        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs; a layer's backward FLOPs are shared by its Backward and WeightGradients kernels, so they are given for the pair:");
+        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs; a layer's backward FLOPs are shared by its Backward, WeightGradientPartials and WeightGradients kernels (those it has), so they are given for their sum:");
         for (int i = 0; i < kernelReport.Layers.Count; i++)
         {
             string prefix = "layer" + i.ToString(CultureInfo.InvariantCulture);
-            double s = totals.Where(kv => kv.Key == prefix + "Backward" || kv.Key == prefix + "WeightGradients").Sum(kv => kv.Value.Seconds);
+            double s = totals.Where(kv => kv.Key == prefix + "Backward" || kv.Key == prefix + "WeightGradientPartials" || kv.Key == prefix + "WeightGradients").Sum(kv => kv.Value.Seconds);
             if (s > 0)
             {
-                o.WriteLine($"  {prefix} {kernelReport.Layers[i].Title}: backward pair {s:F3} s, {Epoch(l => l.BackwardFlops, kernelReport.Layers[i]) / s / 1e9:F2} GFLOP/s");
+                o.WriteLine($"  {prefix} {kernelReport.Layers[i].Title}: backward {s:F3} s, {Epoch(l => l.BackwardFlops, kernelReport.Layers[i]) / s / 1e9:F2} GFLOP/s");
             }
         }
     }

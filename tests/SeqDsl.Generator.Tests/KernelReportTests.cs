@@ -69,7 +69,7 @@ public partial class PooledLstm { }
         // Per launch: gradients and parameters, and the transpose of kernel and recurrent kernel (2 · 6 · 16 floats);
         // per sample: the partial weight matrices [kernel; recurrent kernel; bias], 7 × 16 floats, written and read.
         Assert.Equal(new CostTerms(8 * 112 + 4 * 2 * 6 * 16, 4 * 2 * 7 * 16, 4 * ((4 + 24 + 16) + (2 + 4 + 16))), lstm.BackwardBytes);
-        Assert.Equal((1, 4, 0), (lstm.ForwardLaunches, lstm.BackwardLaunches, lstm.FixedSteps)); // transpose, BPTT, partials, reduction
+        Assert.Equal((1, 3, 0), (lstm.ForwardLaunches, lstm.BackwardLaunches, lstm.FixedSteps)); // BPTT, partials, reduction (the transpose is model-wide)
 
         // TimeDistributed(Dense(3)) on 4 features: 15 parameters.
         var head = report.Layers[1];
@@ -79,9 +79,10 @@ public partial class PooledLstm { }
         // Per launch: gradients and parameters (120), and the kernel transposed for the input gradient (4 · 3 read, 4 · 3
         // written: 4 features need no padding); per sample: its partial [kernel; bias], written and read.
         Assert.Equal(new CostTerms(120 + 4 * 2 * 4 * 3, 120, 80), head.BackwardBytes);
-        Assert.Equal(4, head.BackwardLaunches); // transpose, backward, per-sample partials, reduction
+        Assert.Equal(2, head.BackwardLaunches); // backward, per-sample partials (the transpose and the partials' sum are model-wide)
 
-        Assert.Equal(12, report.LaunchesPerTrainingStep); // 2 forward, 8 backward, loss, optimizer
+        Assert.Equal(2, report.ModelWideLaunches); // both layers' transposes, then the head's partial sums
+        Assert.Equal(11, report.LaunchesPerTrainingStep); // 2 forward, 5 backward, 2 model-wide, loss, optimizer
         Assert.Equal(2, report.LaunchesPerInferenceBatch);
 
         // Batch 5 × 7 steps: (192 + 320 + 24 + 48 + 9) · 35 + 15 · 127 parameters.
@@ -141,7 +142,8 @@ public partial class SmallEncoderDecoder { }
         // written: fewer than 8 features are not padded).
         Assert.Equal(new CostTerms(224 + 4 * 2 * 6 * 4, 112, 0), hidden.BackwardBytes);
 
-        Assert.Equal(11, report.LaunchesPerTrainingStep); // 3 forward, 0 + 3 + 3 backward (transpose, backward, weight gradients), loss, optimizer
+        Assert.Equal(1, report.ModelWideLaunches); // the two Dense kernels transposed; no layer sums per-sample partials
+        Assert.Equal(10, report.LaunchesPerTrainingStep); // 3 forward, 0 + 2 + 2 backward (backward, weight gradients), 1 model-wide, loss, optimizer
         Assert.Equal(3, report.LaunchesPerInferenceBatch);
 
         // Batch 10: (48 + 96 + 16 + 32 + 6) · 10 + 15 · 38 parameters.
@@ -159,7 +161,7 @@ public partial class SmallEncoderDecoder { }
 
         // Conv1D(3, 2, strides 2) on 2 features, first layer: 2 · 2 · 3 + 3 = 15 parameters, (8 − 2) / 2 + 1 = 4 output steps.
         var first = report.Layers[0];
-        Assert.Equal((1, 2, 4), (first.ForwardLaunches, first.BackwardLaunches, first.FixedSteps)); // no input gradient: partials, reduction
+        Assert.Equal((1, 1, 4), (first.ForwardLaunches, first.BackwardLaunches, first.FixedSteps)); // no input gradient: the partials
         Assert.Equal(new CostTerms(0, 0, 2 * 2 * 2 * 3), first.ForwardFlops);
         Assert.Equal(new CostTerms(0, 0, 2 * 2 * 2 * 3), first.BackwardFlops); // weight gradients only
         Assert.Equal(new CostTerms(4 * 15, 0, 4 * (2 + 3)), first.ForwardBytes);
@@ -169,7 +171,7 @@ public partial class SmallEncoderDecoder { }
 
         // Conv1D(4, 3, same) on 3 features, no bias: 3 · 3 · 4 = 36 parameters, 4 output steps.
         var second = report.Layers[1];
-        Assert.Equal((1, 4, 4), (second.ForwardLaunches, second.BackwardLaunches, second.FixedSteps)); // transpose, input gradient, partials, reduction
+        Assert.Equal((1, 1, 4), (second.ForwardLaunches, second.BackwardLaunches, second.FixedSteps)); // input gradient and partials in one launch
         Assert.Equal(new CostTerms(0, 0, 2 * 36), second.ForwardFlops);
         Assert.Equal(new CostTerms(0, 0, 2 * 2 * 36), second.BackwardFlops);
         Assert.Equal(new CostTerms(4 * 36, 0, 4 * (3 + 4)), second.ForwardBytes);
@@ -182,7 +184,8 @@ public partial class SmallEncoderDecoder { }
         Assert.Equal((1, 0), (report.Loss.ForwardLaunches, report.Loss.BackwardLaunches));
         Assert.Equal(new CostTerms(0, 8, 4 * (4 + 4)), report.Loss.ForwardBytes);
 
-        Assert.Equal(10, report.LaunchesPerTrainingStep); // 2 forward, 2 + 4 backward, loss, optimizer
+        Assert.Equal(2, report.ModelWideLaunches); // the second layer's transpose; both layers' partial sums
+        Assert.Equal(8, report.LaunchesPerTrainingStep); // 2 forward, 1 + 1 backward, 2 model-wide, loss, optimizer
         // Batch 5 × 8 input steps, 4 output steps: 60 + 400 forward, 120 + 5 · (120 + 4 · 56) backward (first conv);
         // 144 + 560, 576 + 5 · (288 + 4 · 88) (second); the loss reads 4 × 4 predictions and targets, 5 · (8 + 4 · 32);
         // Adam 32 · 51.
@@ -198,10 +201,11 @@ public partial class SmallEncoderDecoder { }
     {
         var report = Load(BidirectionalLast, "SmallBidirectionalLast");
         var layer = report.Layers[0];
-        Assert.Equal((2, 8), (layer.ForwardLaunches, layer.BackwardLaunches)); // per direction: forward; transpose, BPTT, partials, reduction
+        Assert.Equal((2, 6), (layer.ForwardLaunches, layer.BackwardLaunches)); // per direction: forward; BPTT, partials, reduction
         Assert.Equal((1, 0), (report.Loss.ForwardLaunches, report.Loss.BackwardLaunches));
         Assert.Equal(new CostTerms(0, 8, 6 * (4 + 4)), report.Loss.ForwardBytes);
-        Assert.Equal(12, report.LaunchesPerTrainingStep); // 2 forward, 8 backward, loss, optimizer
+        Assert.Equal(1, report.ModelWideLaunches); // both directions' transposes
+        Assert.Equal(11, report.LaunchesPerTrainingStep); // 2 forward, 6 backward, 1 model-wide, loss, optimizer
     }
 
     /// <summary>
@@ -326,7 +330,13 @@ public partial class SmallEncoderDecoder { }
             bool groupSchedule = kernels.Any(k => k.Field.EndsWith("Forward", System.StringComparison.Ordinal) && k.GroupMethod is not null);
             Assert.Equal(groupSchedule ? (i == 0 ? 1 : 2) : 0, kernels.Count(k => k.GroupOnly));
             Assert.Equal(plan.Layers[i].Spec.Kind == SeqDsl.Generator.Model.LayerKind.Bidirectional ? 2 : 1, cost.ForwardLaunches); // one per direction
+
+            // The layer's share of the model-wide launches: its weight copies and whether it sums per-sample partials.
+            Assert.Equal(emitters[i].Transposes.Count(), cost.WeightCopies);
+            Assert.Equal(emitters[i].SummedPartials is not null, cost.SumsPartials);
         }
+
+        Assert.Equal(ModelWideKernels.Fields(emitters).Count(), LayerCosts.ModelWideLaunches(plan.Layers.Select(LayerCosts.For)));
     }
 
     /// <summary>The simple WaveNet's report counts each convolution the attribute expands into.</summary>

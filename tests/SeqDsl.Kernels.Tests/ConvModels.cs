@@ -75,6 +75,29 @@ public partial class PoolingFirstModel { }
 [WaveNet(3, LayersPerBlock = 2, Blocks = 1, Outputs = 2)]
 public partial class SmallWaveNetModel { }
 
+/// <summary>
+/// 15 convolutions, a WaveNet-like stack with tanh (smooth, so finite differences are exact where ReLU kinks are not):
+/// more layers than one model-wide kernel takes buffers (12), so the transposes (14) and the partial sums (15) each run
+/// in two launches.
+/// </summary>
+[SequenceModel(InputFeatures = 1)]
+[Conv1D(3, 2, dilation: 1, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 2, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 4, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 8, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 16, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 32, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 64, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 1, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 2, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 4, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 8, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 16, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 32, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(3, 2, dilation: 64, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(1, 1, padding: Padding.Causal)]
+public partial class DeepConvStackModel { }
+
 [SequenceModel(InputFeatures = 2)]
 [TimeDistributed(Dense = 2)]
 [WaveNet(3, Gated = true, LayersPerBlock = 2, Blocks = 2, Outputs = 2)]

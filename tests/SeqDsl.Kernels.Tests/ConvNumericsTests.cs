@@ -17,7 +17,7 @@ public class ConvNumericsTests
     public static TheoryData<string> Cases => new()
     {
         "ValidStride", "SameStride", "CausalDilated", "SameDilated", "ConvFirst", "ConvFirstStride",
-        "Pooling", "PoolingSame", "GlobalMax", "PoolingFirst", "SmallWaveNet", "GatedWaveNet", "GatedWaveNetFirst",
+        "Pooling", "PoolingSame", "GlobalMax", "PoolingFirst", "SmallWaveNet", "DeepConvStack", "GatedWaveNet", "GatedWaveNetFirst",
         "ConvHeadHuber", "ConvLastStrideHuber", "ConvOnly",
     };
 
@@ -137,6 +137,19 @@ public class ConvNumericsTests
                     .Conv1D("conv1d_1", 3, 3, 2, dilation: 2, padding: Padding.Causal, activation: Activation.ReLU)
                     .Conv1D("conv1d_2", 3, 2, 1, padding: Padding.Causal);
                 return (m, reference, Random3(r, 3, 8, 1), Random3(r, 3, 8, 2));
+            }
+
+            case "DeepConvStack":
+            {
+                var m = new DeepConvStackModel(device, seed: 14);
+                var reference = new ReferenceNetwork(m.Description).Conv1D("conv1d", 1, 3, 2, padding: Padding.Causal, activation: Activation.Tanh);
+                for (int layer = 1; layer < 14; layer++)
+                {
+                    reference = reference.Conv1D("conv1d_" + layer, 3, 3, 2, dilation: 1 << (layer % 7), padding: Padding.Causal, activation: Activation.Tanh);
+                }
+
+                reference = reference.Conv1D("conv1d_14", 3, 1, 1, padding: Padding.Causal);
+                return (m, reference, Random3(r, 3, 8, 1), Random3(r, 3, 8, 1));
             }
 
             case "GatedWaveNet":

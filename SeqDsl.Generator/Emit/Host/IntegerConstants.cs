@@ -8,10 +8,15 @@ namespace SeqDsl.Generator.Emit.Host;
 /// <summary>Folds a kernel's integer constants, so the vectorizer can tell how far apart two indices are.</summary>
 internal static class IntegerConstants
 {
-    /// <summary>The kernel's <c>const int</c>s whose values are literals or sums and products of earlier ones.</summary>
+    /// <summary>
+    /// The kernel's <c>const int</c>s whose values are literals or sums and products of earlier ones. A name declared
+    /// with two values (sibling blocks of a model-wide kernel, one per layer) is left out: the folding does not track
+    /// scopes, and a constant it does not know only keeps a loop from being vectorized.
+    /// </summary>
     public static IReadOnlyDictionary<string, long> Of(MethodDeclarationSyntax method)
     {
         var constants = new Dictionary<string, long>();
+        var ambiguous = new HashSet<string>();
         foreach (var local in method.Body!.DescendantNodes().OfType<LocalDeclarationStatementSyntax>())
         {
             if (!local.IsConst || local.Declaration.Type.ToString() != "int")
@@ -21,11 +26,22 @@ internal static class IntegerConstants
 
             foreach (var variable in local.Declaration.Variables)
             {
+                string name = variable.Identifier.Text;
                 if (variable.Initializer is { } init && Evaluate(init.Value, constants) is { } value)
                 {
-                    constants[variable.Identifier.Text] = value;
+                    if (constants.TryGetValue(name, out long earlier) && earlier != value)
+                    {
+                        ambiguous.Add(name);
+                    }
+
+                    constants[name] = value;
                 }
             }
+        }
+
+        foreach (var name in ambiguous)
+        {
+            constants.Remove(name);
         }
 
         return constants;

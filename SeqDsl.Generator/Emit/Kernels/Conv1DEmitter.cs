@@ -7,15 +7,16 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <summary>
 /// Conv1D with Keras's kernel layout [KernelSize · Features, Filters] (row = tap · Features + feature).
 /// Forward: one thread per output step of a sample, all filters at once, activation fused.
-/// Backward: one thread per input step gathers the gradient of every window that read it (no scatter, no atomics),
-/// from a copy of the kernel transposed to [KernelSize, Filters, PaddedFeatures] one launch before, so that its
-/// multiply-adds run over contiguous input features.
-/// The weight gradients take two launches: one thread per (sample, row of [kernel; bias]) sums the row's gradient over
-/// the sample's output steps, with contiguous multiply-adds over the filters, into a per-sample partials workspace;
-/// then one thread per weight adds the samples' partials in order. The pre-activation gradient dy · f'(y) is
+/// Backward, one launch: one thread per input step gathers the gradient of every window that read it (no scatter, no
+/// atomics), from a copy of the kernel transposed to [KernelSize, Filters, PaddedFeatures] (written with every layer's
+/// copies before the backward pass, <see cref="Transposes"/>), so that its multiply-adds run over contiguous input
+/// features; then, in a second grid-stride loop of the same kernel (it needs nothing the first writes), one thread per
+/// (sample, block of four kernel rows of one tap, or the bias row; a row per thread in the GPU variant) sums the rows'
+/// gradients over the sample's output steps, with contiguous multiply-adds over the filters, into a per-sample partials
+/// workspace, which the model's one <c>WeightGradients</c> launch adds up in sample order (<see cref="SummedPartials"/>). The first layer's backward is the partials alone. The pre-activation gradient dy · f'(y) is
 /// recomputed from the stored output where needed, so the layer stores no pre-activation gradient. As the last layer
 /// with a regression loss it computes the loss gradient itself, from its output and the targets (aligned to its output
-/// steps on the host), in both backward kernels (<see cref="FusesLossGradient"/>).
+/// steps on the host), in both loops (<see cref="FusesLossGradient"/>).
 /// </summary>
 internal sealed class Conv1DEmitter : WindowEmitter
 {
@@ -40,6 +41,28 @@ internal sealed class Conv1DEmitter : WindowEmitter
 
     /// <summary>Rows of the [kernel; bias] matrix the weight gradients are summed by.</summary>
     private int MatrixRows => KernelRows + (Tensor("bias") is null ? 0 : 1);
+
+    /// <summary>
+    /// Kernel rows (features of one tap) per partial-sum thread on CPU backends: each output step's pre-activation
+    /// gradients, computed once from the stored output, feed this many rows' sums, where a thread per row recomputed
+    /// them for every row (the seed's WaveNet: 41 times per output value). GPUs (the group schedule) keep a thread per
+    /// row (<see cref="GpuRowsPerThread"/>): four times fewer threads, each four times longer, made the seed's WaveNet
+    /// epoch 30% slower on an H100.
+    /// </summary>
+    private int CpuRowsPerThread => System.Math.Min(MaxRowsPerThread, features);
+
+    private const int MaxRowsPerThread = 4;
+
+    private const int GpuRowsPerThread = 1;
+
+    /// <summary>Blocks of <paramref name="rows"/> features per tap (the last may hold fewer).</summary>
+    private int FeatureBlocks(int rows) => (features + rows - 1) / rows;
+
+    /// <summary>Partial-sum threads per sample: a block of rows per tap and feature block, then the bias row on its own.</summary>
+    private int PartialBlocks(int rows) => Plan.Spec.KernelSize * FeatureBlocks(rows) + (Tensor("bias") is null ? 0 : 1);
+
+    /// <summary>The GPU variant's name of kernel <paramref name="method"/>: a thread per row in its partials loop.</summary>
+    private static string PerRow(string method) => method + "PerRow";
 
     private string PartialsView => FieldPrefix + "WeightPartials!.View";
 
@@ -86,16 +109,27 @@ internal sealed class Conv1DEmitter : WindowEmitter
         get
         {
             yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward");
-            if (!Io.IsFirst)
-            {
-                yield return new KernelField(FieldPrefix + "TransposeWeights", "ArrayView<float>, ArrayView<float>", Prefix + "TransposeWeights");
-                yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + GradientTypes(hasRows: false) + ", ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward");
-            }
-
-            yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes(hasRows: true) + ", ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials");
-            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
+            yield return Io.IsFirst
+                ? new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes(hasRows: true) + ", ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials", PerRow(Prefix + "WeightGradientPartials"))
+                : new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes(hasRows: true) + ", ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward", PerRow(Prefix + "Backward"));
         }
     }
+
+    public override IEnumerable<WeightTranspose> Transposes
+    {
+        get
+        {
+            if (!Io.IsFirst)
+            {
+                yield return new WeightTranspose(Describe() + ": the kernel transposed to [KernelSize, Filters, PaddedFeatures] (zero padding) for the input gradient",
+                    FieldPrefix + "Transposed", TransposedCount, EmitTransposeLoop);
+            }
+        }
+    }
+
+    public override PartialSums SummedPartials => new(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, MatrixLayout);
+
+    private string MatrixLayout => "kernel [KernelSize · Features, Filters]" + (Tensor("bias") is null ? "" : " then bias [Filters]");
 
     public override void EmitForward(CodeWriter w)
     {
@@ -106,14 +140,17 @@ internal sealed class Conv1DEmitter : WindowEmitter
     public override void EmitBackward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        if (!Io.IsFirst)
+        if (Io.IsFirst)
         {
-            w.Line(FieldPrefix + "TransposeWeights(device.GridFor(" + I(TransposedCount) + "), batch.Parameters, " + TransposedView + ");");
-            w.Line(FieldPrefix + "Backward(device.GridFor(n * steps), batch.Parameters, " + Io.Output + ", " + GradientArguments(hasRows: false) + ", " + Io.InputGradient + ", " + TransposedView + ", n, steps, " + OutSteps + ");");
+            w.Line(FieldPrefix + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(PartialBlocks(GpuRowsPerThread)) + ") : device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments(hasRows: true) + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
+            return;
         }
 
-        w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments(hasRows: true) + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
-        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + PartialsView + ", batch.Gradients, n);");
+        // GPUs: a thread per item of the longer loop. CPUs: a thread per item of the shorter loop, each taking its share of
+        // the longer one, so that every thread does about the same work: PoCL deals a kernel's groups out to its threads
+        // in contiguous ranges, and a grid sized for the longer loop gave the threads of the first range all the partials.
+        w.Line(FieldPrefix + "Backward(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * Math.Max(steps, " + I(PartialBlocks(GpuRowsPerThread)) + ")) : device.GridFor(n * Math.Min(steps, " + I(PartialBlocks(CpuRowsPerThread)) + ")), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments(hasRows: true) + ", "
+            + Io.InputGradient + ", " + TransposedView + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
     }
 
     public override void EmitKernels(CodeWriter w)
@@ -145,58 +182,98 @@ internal sealed class Conv1DEmitter : WindowEmitter
             }
         }
 
-        if (!Io.IsFirst)
+        w.Line();
+        // The CPU form, then the GPU variant (see CpuRowsPerThread).
+        string backward = Prefix + (Io.IsFirst ? "WeightGradientPartials" : "Backward");
+        foreach (var (rows, method) in new[] { (CpuRowsPerThread, backward), (GpuRowsPerThread, PerRow(backward)) })
         {
-            w.Line();
-            EmitTransposeKernel(w);
-            w.Line();
-            w.Summary(Describe() + ": input gradient, one thread per input step of a sample, gathering every window that read the step\nfrom the transposed kernel." + FusedSummary);
-            using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + GradientParameters(hasRows: false) + ", ArrayView<float> inputGradient, ArrayView<float> transposed, int batch, int steps, int outSteps)"))
+            if (method != backward)
             {
-                Sizes(w);
-                Const(w, "PaddedFeatures", PaddedFeatures, "a row of the transposed kernel, zero-padded to whole vectors");
-                EmitFusedLossConstants(w);
-                EmitGeometry(w);
-                w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures);");
-                using (GridStride(w, "r", "batch * steps"))
-                {
-                    w.Line("int b = r / steps;");
-                    w.Line("int t = r - b * steps;");
-                    w.Line("for (int c = 0; c < PaddedFeatures; c++) dx[c] = 0f;");
-                    var readBy = new TapStep("shifted >= 0 && o * Strides == shifted && o < outSteps", "",
-                        "int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t",
-                        "int o = shifted / Strides;");
-                    ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
-                        linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u), paddedIn: "PaddedFeatures");
+                w.Line();
+            }
 
-                    w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
-                }
+            if (Io.IsFirst)
+            {
+                EmitFirstLayerBackward(w, rows, method);
+            }
+            else
+            {
+                EmitBackwardKernel(w, rows, method);
             }
         }
-
-        w.Line();
-        EmitWeightGradientPartials(w);
-        w.Line();
-        EmitPartialsReduction(w, Plan.ParameterCount, "kernel [KernelSize · Features, Filters]" + (bias is null ? "" : " then bias [Filters]"));
     }
 
-    /// <summary>The kernel [KernelSize · Features, Filters] written transposed, [KernelSize, Filters, PaddedFeatures] with zero padding, one thread per element.</summary>
-    private void EmitTransposeKernel(CodeWriter w)
+    /// <summary>The first layer's backward: its weight gradients' partials alone (no layer before it takes an input gradient).</summary>
+    private void EmitFirstLayerBackward(CodeWriter w, int rows, string method)
     {
-        w.Summary(Describe() + ": the kernel transposed to [KernelSize, Filters, PaddedFeatures] (zero padding) for the input gradient, one thread per element.");
-        using (w.Block("public static void " + Prefix + "TransposeWeights(ArrayView<float> parameters, ArrayView<float> transposed)"))
+        w.Summary(Describe() + ": each sample's partial weight gradients, " + PartialsDescription(rows) + FusedSummary);
+        using (w.Block("public static void " + method + "(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameters(hasRows: true) + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
         {
             Sizes(w);
-            Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
+            EmitFusedLossConstants(w);
+            EmitMatrixRows(w, rows);
+            EmitGeometry(w);
+            w.Line("var sum = LocalMemory.Allocate<float>(RowsPerThread * Filters); // the block's partial gradients, row after row");
+            EmitPartialsLoop(w, rows);
+        }
+    }
+
+    /// <summary>
+    /// The backward of a layer after the first: the input gradient, then each sample's weight-gradient partials, two
+    /// grid-stride loops of one launch (neither reads what the other writes).
+    /// </summary>
+    private void EmitBackwardKernel(CodeWriter w, int rows, string method)
+    {
+        w.Summary(Describe() + ": backward, two loops in one launch. The input gradient: one thread per input step of a sample, gathering\n"
+            + "every window that read the step from the transposed kernel. Then each sample's partial weight gradients, " + PartialsDescription(rows) + FusedSummary);
+        using (w.Block("public static void " + method + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameters(hasRows: true)
+            + ", ArrayView<float> inputGradient, ArrayView<float> transposed, ArrayView<float> partials, int batch, int steps, int outSteps)"))
+        {
+            Sizes(w);
             Const(w, "PaddedFeatures", PaddedFeatures, "a row of the transposed kernel, zero-padded to whole vectors");
-            using (GridStride(w, "p", I(TransposedCount)))
+            EmitMatrixRows(w, rows);
+            EmitFusedLossConstants(w);
+            EmitGeometry(w);
+            w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures); // one input step's gradient");
+            w.Line("var sum = LocalMemory.Allocate<float>(RowsPerThread * Filters); // one block's partial weight gradients, row after row");
+            using (GridStride(w, "r", "batch * steps"))
             {
-                w.Line("int row = p / PaddedFeatures; // = tap · Filters + filter");
-                w.Line("int c = p - row * PaddedFeatures; // the input feature, or padding");
-                w.Line("int k = row / Filters; // the tap");
-                w.Line("int u = row - k * Filters; // the filter");
-                w.Line("transposed[p] = c < Features ? parameters[Kernel + (k * Features + c) * Filters + u] : 0f;");
+                w.Line("int b = r / steps;");
+                w.Line("int t = r - b * steps;");
+                w.Line("for (int c = 0; c < PaddedFeatures; c++) dx[c] = 0f;");
+                var readBy = new TapStep("shifted >= 0 && o * Strides == shifted && o < outSteps", "",
+                    "int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t",
+                    "int o = shifted / Strides;");
+                ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
+                    linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u), paddedIn: "PaddedFeatures");
+
+                w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
             }
+
+            w.Line();
+            EmitPartialsLoop(w, rows);
+        }
+    }
+
+    private string PartialsDescription(int rows) => (rows == 1
+            ? "one thread per (sample, row of [kernel; bias]) (GPU variant): the row's input value\n"
+            : "one thread per (sample, block of " + I(rows) + " kernel rows of one tap" + (Tensor("bias") is null ? "" : ", or the bias row") + "): each row's input value\n")
+        + "(tap k, feature c; 1 for the bias row) at every output step whose window reads it, times that step's pre-activation gradients (computed once\n"
+        + "for the block), summed over the output steps in order.";
+
+    /// <summary>Writes the kernel [KernelSize · Features, Filters] transposed, [KernelSize, Filters, PaddedFeatures] with zero padding, into <paramref name="transposed"/>, one thread per element.</summary>
+    private void EmitTransposeLoop(CodeWriter w, string transposed)
+    {
+        Sizes(w);
+        Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
+        Const(w, "PaddedFeatures", PaddedFeatures, "a row of the transposed kernel, zero-padded to whole vectors");
+        using (GridStride(w, "p", I(TransposedCount)))
+        {
+            w.Line("int row = p / PaddedFeatures; // = tap · Filters + filter");
+            w.Line("int c = p - row * PaddedFeatures; // the input feature, or padding");
+            w.Line("int k = row / Filters; // the tap");
+            w.Line("int u = row - k * Filters; // the filter");
+            w.Line(transposed + "[p] = c < Features ? parameters[Kernel + (k * Features + c) * Filters + u] : 0f;");
         }
     }
 
@@ -241,73 +318,104 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
     }
 
-    /// <summary>sum[u] += <paramref name="factor"/> times the pre-activation gradient of output row <c>y</c>, for every filter.</summary>
-    private void EmitSumLoop(CodeWriter w, string factor)
+    /// <summary>
+    /// For every filter u: the pre-activation gradient of output row <c>y</c>, computed once, added to the block's sums,
+    /// times each row's input value <c>x0</c>, <c>x1</c>, … (<paramref name="rows"/> of them), or alone for the bias row
+    /// (<paramref name="rows"/> = 0).
+    /// </summary>
+    private void EmitSumLoop(CodeWriter w, int rows)
     {
-        if (!FusesLossGradient)
+        if (FusesLossGradient)
         {
-            w.Line("for (int u = 0; u < Filters; u++) sum[u] += " + factor + Delta("y + u") + ";");
-            return;
+            w.Line("long target = ((long)rows[b] * outSteps + o) * Filters; // the targets are aligned to the output steps");
         }
 
-        w.Line("long target = ((long)rows[b] * outSteps + o) * Filters; // the targets are aligned to the output steps");
         using (w.Block("for (int u = 0; u < Filters; u++)"))
         {
             EmitError(w, "y + u", "target + u");
-            w.Line("sum[u] += " + factor + Delta("y + u") + ";");
+            w.Line("float delta = " + Delta("y + u") + "; // pre-activation gradient");
+            if (rows == 0)
+            {
+                w.Line("sum[u] += delta;");
+            }
+
+            for (int i = 0; i < rows; i++)
+            {
+                w.Line("sum[" + (i == 0 ? "" : i == 1 ? "Filters + " : I(i) + " * Filters + ") + "u] += x" + I(i) + " * delta;");
+            }
         }
     }
 
-    private void EmitWeightGradientPartials(CodeWriter w)
+    private void EmitMatrixRows(CodeWriter w, int rows)
+    {
+        if (Tensor("bias") is not null)
+        {
+            Const(w, "KernelRows", KernelRows, "kernel rows, row = tap · Features + feature; the bias row follows");
+        }
+
+        Const(w, "MatrixRows", MatrixRows, Tensor("bias") is null ? "kernel rows (no bias), row = tap · Features + feature" : "kernel rows, then the bias row");
+        Const(w, "RowsPerThread", rows, "kernel rows of one tap per partial-sum thread: each pre-activation gradient feeds this many sums");
+        Const(w, "FeatureBlocks", FeatureBlocks(rows), "blocks of rows per tap (the last may hold fewer)");
+        Const(w, "Blocks", PartialBlocks(rows), "partial-sum threads per sample: the taps' blocks" + (Tensor("bias") is null ? "" : ", then the bias row"));
+    }
+
+    /// <summary>
+    /// The grid-stride loop of the weight gradients' per-sample partials, into <c>partials</c> (a sample's copy of
+    /// [kernel; bias] after another). Every sum adds its terms in output-step order.
+    /// </summary>
+    private void EmitPartialsLoop(CodeWriter w, int rows)
     {
         bool hasBias = Tensor("bias") is not null;
-        w.Summary(Describe() + ": each sample's partial weight gradients, one thread per (sample, row of [kernel; bias]): the row's input value\n"
-            + "(tap k, feature c; 1 for the bias row) at every output step whose window reads it, times that step's pre-activation gradients, summed over the output steps in order." + FusedSummary);
-        using (w.Block("public static void " + Prefix + "WeightGradientPartials(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameters(hasRows: true) + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
+        using (GridStride(w, "item", "batch * Blocks"))
         {
-            Sizes(w);
-            EmitFusedLossConstants(w);
-            Const(w, "KernelRows", KernelRows, "kernel rows, row = tap · Features + feature");
-            Const(w, "MatrixRows", MatrixRows, hasBias ? "kernel rows, then the bias row" : "kernel rows (no bias)");
-            EmitGeometry(w, taps: false);
-            Const(w, "Dilation", Plan.Spec.Dilation, "steps between taps");
-            w.Line("var sum = LocalMemory.Allocate<float>(Filters); // this row's partial gradient");
-            using (GridStride(w, "item", "batch * MatrixRows"))
+            w.Line("int b = item / Blocks;");
+            w.Line("int block = item - b * Blocks;");
+            w.Line("for (int q = 0; q < RowsPerThread * Filters; q++) sum[q] = 0f;");
+            w.Line("int row0; // the block's first matrix row");
+            w.Line("int count; // rows in the block");
+            using (w.Block(hasBias ? "if (block < KernelSize * FeatureBlocks)" : "// every block is one of kernel rows (no bias row)"))
             {
-                w.Line("int b = item / MatrixRows;");
-                w.Line("int row = item - b * MatrixRows;" + (hasBias ? " // a kernel row, or the bias row when row == KernelRows" : ""));
-                w.Line("for (int u = 0; u < Filters; u++) sum[u] = 0f;");
-                using (w.Block("if (row < KernelRows)" + (hasBias ? "" : " // always: no bias row")))
+                w.Line("int k = block / FeatureBlocks; // tap");
+                w.Line("int c0 = (block - k * FeatureBlocks) * RowsPerThread; // the block's first feature");
+                w.Line("row0 = k * Features + c0;");
+                w.Line("count = Features - c0 < RowsPerThread ? Features - c0 : RowsPerThread;");
+                w.Line("long x = " + InputSample("b") + ";");
+                using (w.Block("for (int o = 0; o < outSteps; o++)"))
                 {
-                    w.Line("int k = row / Features; // tap");
-                    w.Line("int c = row - k * Features; // feature");
-                    w.Line("long x = " + InputSample("b") + ";");
+                    w.Line("int t = o * Strides + k * Dilation - padLeft;");
+                    using (w.Block("if (t >= 0 && t < steps) // outside: zero padding, adds nothing"))
+                    {
+                        w.Line("long at = (x + t) * Features + c0;");
+                        for (int i = 0; i < rows; i++)
+                        {
+                            // Rows past the block's end multiply by 0: their sums stay 0 and are never stored.
+                            w.Line("float x" + I(i) + " = " + (i == 0 ? "input[at]" : "count > " + I(i) + " ? input[at + " + I(i) + "] : 0f") + ";");
+                        }
+
+                        w.Line("long y = ((long)b * outSteps + o) * Filters;");
+                        EmitSumLoop(w, rows);
+                    }
+                }
+            }
+
+            if (hasBias)
+            {
+                using (w.Block("else"))
+                {
+                    w.Line("row0 = KernelRows; // the bias row, on its own");
+                    w.Line("count = 1;");
                     using (w.Block("for (int o = 0; o < outSteps; o++)"))
                     {
-                        w.Line("int t = o * Strides + k * Dilation - padLeft;");
-                        using (w.Block("if (t >= 0 && t < steps) // outside: zero padding, adds nothing"))
-                        {
-                            w.Line("float xc = input[(x + t) * Features + c];");
-                            w.Line("long y = ((long)b * outSteps + o) * Filters;");
-                            EmitSumLoop(w, "xc * ");
-                        }
+                        w.Line("long y = ((long)b * outSteps + o) * Filters;");
+                        EmitSumLoop(w, 0);
                     }
                 }
+            }
 
-                if (hasBias)
-                {
-                    using (w.Block("else"))
-                    {
-                        using (w.Block("for (int o = 0; o < outSteps; o++)"))
-                        {
-                            w.Line("long y = ((long)b * outSteps + o) * Filters;");
-                            EmitSumLoop(w, "");
-                        }
-                    }
-                }
-
-                w.Line("long partial = (long)item * Filters; // = b · MatrixRows · Filters + row · Filters: sample b's copy of [kernel; bias]");
-                w.Line("for (int u = 0; u < Filters; u++) partials[partial + u] = sum[u];");
+            using (w.Block("for (int i = 0; i < count; i++)"))
+            {
+                w.Line("long partial = ((long)b * MatrixRows + row0 + i) * Filters; // sample b's copy of [kernel; bias], row row0 + i");
+                w.Line("for (int u = 0; u < Filters; u++) partials[partial + u] = sum[i * Filters + u];");
             }
         }
     }

@@ -46,13 +46,13 @@ internal sealed class DenseEmitter : LayerEmitter
 
     /// <summary>
     /// True when the input gradient dx = W · dz is computed from a transposed copy of the kernel, [Units, PaddedFeatures]
-    /// (one launch before backward): then each unit adds its row times dz[u] into dx with contiguous multiply-adds, where
+    /// (written with every layer's copies before the backward pass): then each unit adds its row times dz[u] into dx with contiguous multiply-adds, where
     /// the dot product per feature was a float reduction that PoCL vectorized across work-items with gathers (11% of the
     /// W1 profile). Not for the first layer (no input gradient) nor for very wide inputs (dx would not fit a thread).
     /// </summary>
     internal static bool TransposesKernel(LayerPlan plan) => plan.Index > 0 && PadToVectors(plan.Input.Features) <= MaxTransposedFeatures;
 
-    private bool Transposes => TransposesKernel(Plan);
+    private bool ReadsTransposedKernel => TransposesKernel(Plan);
 
     /// <summary>Multiply-adds worth waking another host-code worker for (a few microseconds of vector work).</summary>
     private const int MinimumMultiplyAddsPerWorker = 16 * 1024;
@@ -90,7 +90,7 @@ internal sealed class DenseEmitter : LayerEmitter
                 yield return new WorkspaceBuffer(FieldPrefix + "WeightPartials", I(Plan.ParameterCount), "each sample's partial gradient of kernel and bias, summed over its steps");
             }
 
-            if (Transposes)
+            if (ReadsTransposedKernel)
             {
                 yield return new WorkspaceBuffer(FieldPrefix + "Transposed", I(units * PaddedFeatures), "the kernel transposed (rows padded) for the input gradient", PerBatch: true);
             }
@@ -107,16 +107,10 @@ internal sealed class DenseEmitter : LayerEmitter
         get
         {
             yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, " + (StoresLogits ? "ArrayView<float>, " : "") + "int, int", Prefix + "Forward");
-            if (Transposes)
-            {
-                yield return new KernelField(FieldPrefix + "TransposeWeights", "ArrayView<float>, ArrayView<float>", Prefix + "TransposeWeights");
-            }
-
-            yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + (FusesLossGradient ? "ArrayView<float>, ArrayView<int>, " : "ArrayView<float>, ") + "ArrayView<float>, ArrayView<float>, " + (Transposes ? "ArrayView<float>, " : "") + "int, int", Prefix + "Backward");
+            yield return new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, " + (FusesLossGradient ? "ArrayView<float>, ArrayView<int>, " : "ArrayView<float>, ") + "ArrayView<float>, ArrayView<float>, " + (ReadsTransposedKernel ? "ArrayView<float>, " : "") + "int, int", Prefix + "Backward");
             if (SumsPerSample)
             {
                 yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int", Prefix + "WeightGradientPartials", Prefix + "ColumnWeightGradientPartials");
-                yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
             }
             else
             {
@@ -124,6 +118,21 @@ internal sealed class DenseEmitter : LayerEmitter
             }
         }
     }
+
+    public override IEnumerable<WeightTranspose> Transposes
+    {
+        get
+        {
+            if (ReadsTransposedKernel)
+            {
+                yield return new WeightTranspose(Describe() + ": the kernel transposed to [Units, PaddedFeatures] (zero padding) for the input gradient",
+                    FieldPrefix + "Transposed", units * PaddedFeatures, EmitTransposeLoop);
+            }
+        }
+    }
+
+    public override PartialSums? SummedPartials =>
+        SumsPerSample ? new PartialSums(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, "kernel [Features, Units] then bias [Units]") : null;
 
     public override void EmitForward(CodeWriter w)
     {
@@ -134,16 +143,10 @@ internal sealed class DenseEmitter : LayerEmitter
     public override void EmitBackward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        if (Transposes)
-        {
-            w.Line(FieldPrefix + "TransposeWeights(device.GridFor(" + I(units * PaddedFeatures) + "), batch.Parameters, " + TransposedView + ");");
-        }
-
-        w.Line(FieldPrefix + "Backward(" + RowGrid + ", batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", " + (Transposes ? TransposedView + ", " : "") + "n, " + RowsPerSample + ");");
+        w.Line(FieldPrefix + "Backward(" + RowGrid + ", batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", " + (ReadsTransposedKernel ? TransposedView + ", " : "") + "n, " + RowsPerSample + ");");
         if (SumsPerSample)
         {
             w.Line(FieldPrefix + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows * units) + ") : device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, " + PartialsView + ", n, " + RowsPerSample + ");");
-            w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + PartialsView + ", batch.Gradients, n);");
         }
         else
         {
@@ -151,22 +154,18 @@ internal sealed class DenseEmitter : LayerEmitter
         }
     }
 
-    /// <summary>The kernel [Features, Units] written transposed, [Units, PaddedFeatures] with zero padding, one thread per element.</summary>
-    private void EmitTransposeKernel(CodeWriter w)
+    /// <summary>Writes the kernel [Features, Units] transposed, [Units, PaddedFeatures] with zero padding, into <paramref name="transposed"/>, one thread per element.</summary>
+    private void EmitTransposeLoop(CodeWriter w, string transposed)
     {
-        w.Summary(Describe() + ": the kernel transposed to [Units, PaddedFeatures] (zero padding) for the input gradient, one thread per element.");
-        using (w.Block("public static void " + Prefix + "TransposeWeights(ArrayView<float> parameters, ArrayView<float> transposed)"))
+        Const(w, "Features", features, "input features per row");
+        Const(w, "Units", units);
+        Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [Features, Units]");
+        Const(w, "PaddedFeatures", PaddedFeatures, "a unit's row of the transposed kernel, zero-padded to whole vectors");
+        using (GridStride(w, "p", I(units * PaddedFeatures)))
         {
-            Const(w, "Features", features, "input features per row");
-            Const(w, "Units", units);
-            Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [Features, Units]");
-            Const(w, "PaddedFeatures", PaddedFeatures, "a unit's row of the transposed kernel, zero-padded to whole vectors");
-            using (GridStride(w, "p", I(units * PaddedFeatures)))
-            {
-                w.Line("int u = p / PaddedFeatures; // the unit");
-                w.Line("int k = p - u * PaddedFeatures; // the input feature, or padding");
-                w.Line("transposed[p] = k < Features ? parameters[Kernel + k * Units + u] : 0f;");
-            }
+            w.Line("int u = p / PaddedFeatures; // the unit");
+            w.Line("int k = p - u * PaddedFeatures; // the input feature, or padding");
+            w.Line(transposed + "[p] = k < Features ? parameters[Kernel + k * Units + u] : 0f;");
         }
     }
 
@@ -183,7 +182,7 @@ internal sealed class DenseEmitter : LayerEmitter
             }
 
             Const(w, "Units", units);
-            if (!backward || (!Io.IsFirst && !Transposes))
+            if (!backward || (!Io.IsFirst && !ReadsTransposedKernel))
             {
                 Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [Features, Units]"); // backward may read the transposed copy instead
             }
@@ -240,19 +239,13 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         w.Line();
-        if (Transposes)
-        {
-            EmitTransposeKernel(w);
-            w.Line();
-        }
-
         w.Summary(Describe() + ": backward, one thread per row: the pre-activation gradient" + (FusesLossGradient ? " (the " + Io.Loss + " loss gradient fused in, from the targets)" : "") + (Io.IsFirst ? "." : ", then the input gradient."));
         string gradientSource = FusesLossGradient ? "ArrayView<float> targets, ArrayView<int> rows" : "ArrayView<float> outputGradient";
-        using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + gradientSource + ", ArrayView<float> preActivationGradient, ArrayView<float> inputGradient, " + (Transposes ? "ArrayView<float> transposed, " : "") + "int batch, int rowsPerSample)"))
+        using (w.Block("public static void " + Prefix + "Backward(ArrayView<float> parameters, ArrayView<float> output, " + gradientSource + ", ArrayView<float> preActivationGradient, ArrayView<float> inputGradient, " + (ReadsTransposedKernel ? "ArrayView<float> transposed, " : "") + "int batch, int rowsPerSample)"))
         {
             Layout(backward: true);
             w.Line("var dz = LocalMemory.Allocate<float>(Units);");
-            if (Transposes)
+            if (ReadsTransposedKernel)
             {
                 Const(w, "PaddedFeatures", PaddedFeatures, "a unit's row of the transposed kernel, zero-padded to whole vectors");
                 w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures); // the row's input gradient");
@@ -277,7 +270,7 @@ internal sealed class DenseEmitter : LayerEmitter
                 }
 
                 w.Line("for (int u = 0; u < Units; u++) preActivationGradient[y + u] = dz[u];");
-                if (Transposes)
+                if (ReadsTransposedKernel)
                 {
                     w.Line("// dx = W · dz: each unit's row of the transposed kernel times dz[u], added with contiguous multiply-adds.");
                     w.Line("for (int k = 0; k < PaddedFeatures; k++) dx[k] = 0f;");
@@ -351,8 +344,6 @@ internal sealed class DenseEmitter : LayerEmitter
         EmitPerSamplePartials(w, inputRow, perColumn: false);
         w.Line();
         EmitPerSamplePartials(w, inputRow, perColumn: true);
-        w.Line();
-        EmitPartialsReduction(w, MatrixRows * units, "kernel [Features, Units] then bias [Units]");
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using SeqDsl.Generator.Model;
 using SeqDsl.Generator.Shapes;
 
@@ -11,7 +13,11 @@ internal readonly record struct Terms(double PerLaunch, double PerSample, double
     public static Terms operator +(Terms a, Terms b) => new(a.PerLaunch + b.PerLaunch, a.PerSample + b.PerSample, a.PerStep + b.PerStep);
 }
 
-/// <summary>One layer's launches, FLOPs and bytes, forward and backward; mirrors SeqDsl's <c>LayerCost</c>.</summary>
+/// <summary>
+/// One layer's launches, FLOPs and bytes, forward and backward; mirrors SeqDsl's <c>LayerCost</c>. Besides its own
+/// launches, a layer may have work done in the model-wide launches (<see cref="ModelWideKernels"/>): weight copies
+/// (<paramref name="WeightCopies"/>) and partial sums (<paramref name="SumsPartials"/>); their bytes are counted here.
+/// </summary>
 internal sealed record LayerCostModel(
     string Name,
     string Title,
@@ -22,7 +28,9 @@ internal sealed record LayerCostModel(
     Terms BackwardFlops,
     Terms ForwardBytes,
     Terms BackwardBytes,
-    bool Counted = true);
+    bool Counted = true,
+    int WeightCopies = 0,
+    bool SumsPartials = false);
 
 /// <summary>
 /// The cost model of the generated kernels, per layer, from the layer plan. It lives beside the emitters because it
@@ -47,30 +55,30 @@ internal static class LayerCosts
             case LayerKind.Dense:
             case LayerKind.TimeDistributed:
                 var dense = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, taps: 1, perStep: layer.Input.IsSequence, fixedSteps: layer.Input.Steps);
-                // Over a sequence the weight gradients take two launches: each sample's partials (written, then read), and their sum.
+                // Over a sequence the weight-gradient launch writes each sample's partials, which the model-wide sum reads.
                 if (layer.Input.IsSequence)
                 {
-                    dense = dense with { BackwardLaunches = 3, BackwardBytes = dense.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) };
+                    dense = dense with { SumsPartials = true, BackwardBytes = dense.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) };
                 }
 
-                // The input gradient may read a transposed copy of the kernel: one more launch, reading the kernel and
-                // writing [Units, PaddedFeatures].
+                // The input gradient may read a transposed copy of the kernel, written in the model-wide launch: it reads
+                // the kernel and writes [Units, PaddedFeatures].
                 return DenseEmitter.TransposesKernel(layer)
                     ? dense with
                     {
-                        BackwardLaunches = dense.BackwardLaunches + 1,
+                        WeightCopies = 1,
                         BackwardBytes = dense.BackwardBytes + new Terms((layer.Input.Features + LayerEmitter.PadToVectors(layer.Input.Features)) * layer.Output.Features * Float, 0, 0),
                     }
                     : dense;
             case LayerKind.Conv1D:
                 // One product of [taps × features] by [filters] per output step; the input is read once per step.
-                // The first convolution launches no input-gradient kernel. The weight gradients take two launches, as
-                // TimeDistributed's do: each sample's partials (written, then read), and their sum.
-                // The input gradient reads a transposed copy of the kernel: one more launch, reading the kernel and
-                // writing [KernelSize, Filters, PaddedFeatures].
+                // One backward launch: the input gradient (not for the first convolution) and each sample's weight-gradient
+                // partials (written, then read by the model-wide sum, as TimeDistributed's are). The input gradient reads a
+                // transposed copy of the kernel, written in the model-wide launch: it reads the kernel and writes
+                // [KernelSize, Filters, PaddedFeatures].
                 var conv = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, layer.Spec.KernelSize, perStep: true, fixedSteps: layer.Output.Steps);
                 double transpose = first ? 0 : layer.Spec.KernelSize * (layer.Input.Features + LayerEmitter.PadToVectors(layer.Input.Features)) * layer.Output.Features * Float;
-                return conv with { BackwardLaunches = first ? 2 : 4, BackwardBytes = conv.BackwardBytes + new Terms(transpose, 2 * parameters * Float, 0) };
+                return conv with { BackwardLaunches = 1, WeightCopies = first ? 0 : 1, SumsPartials = true, BackwardBytes = conv.BackwardBytes + new Terms(transpose, 2 * parameters * Float, 0) };
             case LayerKind.MaxPooling1D:
             case LayerKind.AveragePooling1D:
             case LayerKind.GlobalMaxPooling1D:
@@ -94,7 +102,8 @@ internal static class LayerCosts
             case LayerKind.RepeatVector:
                 return Elementwise(layer, first, parameters);
             default:
-                return new LayerCostModel(layer.Name, layer.Title, 0, 0, 0, Terms.Zero, Terms.Zero, Terms.Zero, Terms.Zero, Counted: false);
+                // Not modelled (the gated WaveNet): only its part in the model-wide partial sums is known.
+                return new LayerCostModel(layer.Name, layer.Title, 0, 0, 0, Terms.Zero, Terms.Zero, Terms.Zero, Terms.Zero, Counted: false, SumsPartials: layer.Spec.Kind == LayerKind.WaveNet);
         }
     }
 
@@ -132,6 +141,10 @@ internal static class LayerCosts
         var backwardBytes = Row(backwardPerRow) + new Terms(2 * parameters * Float, 0, 0);
         return new LayerCostModel(layer.Name, layer.Title, perStep ? layer.Output.Steps : 0, 1, backwardLaunches, Terms.Zero, Terms.Zero, forwardBytes, backwardBytes);
     }
+
+    /// <summary>The model-wide launches (<see cref="ModelWideKernels"/>) of a model whose layers cost <paramref name="layers"/>.</summary>
+    public static int ModelWideLaunches(IEnumerable<LayerCostModel> layers) =>
+        ModelWideKernels.Parts(layers.Sum(l => l.WeightCopies)) + ModelWideKernels.Parts(layers.Count(l => l.SumsPartials));
 
     /// <summary>
     /// The loss kernel: per output value a difference, a square (or absolute value) and a sum, and its gradient unless
@@ -181,12 +194,13 @@ internal static class LayerCosts
         double weightPerStep = f + u + gradient;
         double biasRows = !layer.Spec.UseBias ? 0 : resetAfter ? 2 : 1;
         double partials = 2 * (f + u + biasRows) * gu;
-        // Per launch: the transpose reads and writes kernel and recurrent kernel; the reduction reads and writes the parameters' gradients.
+        // Per launch: the transpose (in the model-wide launch) reads and writes kernel and recurrent kernel; the reduction
+        // reads and writes the parameters' gradients.
         double transpose = 2 * (f + u) * gu;
         var backwardBytes = new Terms((2 * parameters + directions * transpose) * Float, directions * ((sequences ? 0 : u) + partials) * Float, directions * (bpttPerStep + weightPerStep) * Float);
 
-        // Per direction: the transpose of the weights, BPTT, the partial sums, the reduction.
-        return new LayerCostModel(layer.Name, layer.Title, layer.Input.Steps, directions, 4 * directions, forwardFlops, backwardFlops, forwardBytes, backwardBytes);
+        // Per direction: BPTT, the partial sums, the reduction; and a copy of the weights in the model-wide launch.
+        return new LayerCostModel(layer.Name, layer.Title, layer.Input.Steps, directions, 3 * directions, forwardFlops, backwardFlops, forwardBytes, backwardBytes, WeightCopies: directions);
     }
 
     /// <summary>A product of each row (a sample, or a step of a sample) by a [taps·features, units] matrix.</summary>

@@ -30,7 +30,8 @@ internal sealed record LayerIo(bool IsFirst, bool IsLast, string Input, string O
 
 /// <summary>
 /// Emits one layer's kernels and the statements that launch them. One subclass per layer kind;
-/// each forward is one launch, each backward is a data-gradient launch plus a weight-gradient launch.
+/// each forward is one launch, each backward a data-gradient launch plus weight-gradient launches, except for the work
+/// the model does for every layer in one launch (<see cref="Transposes"/>, <see cref="SummedPartials"/>).
 /// </summary>
 internal abstract class LayerEmitter
 {
@@ -65,6 +66,19 @@ internal abstract class LayerEmitter
     /// cross-entropy loss (Softmax or Sigmoid), so the loss is computed from logits; null otherwise.
     /// </summary>
     public virtual string? LogitsView => null;
+
+    /// <summary>
+    /// The weight copies this layer's backward kernels read in another layout, written for every layer at once by the
+    /// model's <c>TransposeWeights</c> launch before the backward pass (<see cref="WeightTransposesEmitter"/>).
+    /// </summary>
+    public virtual IEnumerable<WeightTranspose> Transposes => System.Array.Empty<WeightTranspose>();
+
+    /// <summary>
+    /// This layer's per-sample partial weight gradients, added up for every layer at once by the model's
+    /// <c>WeightGradients</c> launch after the backward pass (<see cref="WeightGradientSumsEmitter"/>); null when the
+    /// layer sums its weight gradients itself.
+    /// </summary>
+    public virtual PartialSums? SummedPartials => null;
 
     /// <summary>Buffers that live as long as the program (a stateful layer's carried state), sized per sample of the model's fixed batch.</summary>
     public virtual IEnumerable<WorkspaceBuffer> Persistent => System.Array.Empty<WorkspaceBuffer>();
@@ -115,26 +129,6 @@ internal abstract class LayerEmitter
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// The second launch of per-sample weight gradients: one thread per weight adds the samples' partials (a copy of the
-    /// layer's <paramref name="count"/> parameters per sample, laid out like them) in sample order — deterministic, no atomics.
-    /// </summary>
-    protected void EmitPartialsReduction(CodeWriter w, int count, string layout)
-    {
-        w.Summary(Describe() + ": gradient of every weight, one thread per weight, adding the samples' partials in order (deterministic, no atomics).");
-        using (w.Block("public static void " + Prefix + "WeightGradients(ArrayView<float> partials, ArrayView<float> gradients, int batch)"))
-        {
-            Const(w, "First", Plan.ParameterOffset, "this layer's first parameter in the flat buffer");
-            Const(w, "MatrixCount", count, layout + ": a partial per sample, laid out like the parameters");
-            using (GridStride(w, "p", "MatrixCount"))
-            {
-                w.Line("float sum = 0f;");
-                w.Line("for (int b = 0; b < batch; b++) sum += partials[(long)b * MatrixCount + p];");
-                w.Line("gradients[First + p] = sum;");
-            }
-        }
     }
 
     /// <summary>

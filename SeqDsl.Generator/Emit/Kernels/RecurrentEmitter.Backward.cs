@@ -162,30 +162,27 @@ internal sealed partial class RecurrentEmitter
 
     /// <summary>
     /// Writes the kernel and recurrent kernel transposed, [GateWidth, PaddedFeatures + PaddedUnits] with zeros in the
-    /// padding, so that BPTT reads each gate column's weights contiguously in whole vectors. One launch before each
-    /// backward pass: the weights change every step.
+    /// padding, into <paramref name="transposed"/>, so that BPTT reads each gate column's weights contiguously in whole
+    /// vectors; one thread per element. Part of the model's one launch of weight copies before each backward pass (the
+    /// weights change every step).
     /// </summary>
-    private void EmitTransposeKernel(CodeWriter w, RecurrentDirection d)
+    private void EmitTransposeLoop(CodeWriter w, RecurrentDirection d, string transposed)
     {
-        w.Summary(Describe() + Of(d) + ": the kernel and recurrent kernel transposed to [GateWidth, PaddedFeatures + PaddedUnits] (zero padding) for the backward pass, one thread per element.");
-        using (w.Block("public static void " + Prefix + d.Tag + "TransposeWeights(" + Signature(TransposeArguments(d)) + ")"))
+        Const(w, "Kernel", Tensor(d, "kernel")!.Offset, Plan.Name + "/" + d.TensorPrefix + "kernel [Features, GateWidth]");
+        Const(w, "RecurrentKernel", Tensor(d, "recurrent_kernel")!.Offset, Plan.Name + "/" + d.TensorPrefix + "recurrent_kernel [Units, GateWidth]");
+        Const(w, "Features", features);
+        Const(w, "Units", units);
+        Const(w, "GateWidth", GateWidth);
+        Const(w, "PaddedFeatures", PaddedFeatures, "the input weights' part of a row, zero-padded to whole vectors");
+        Const(w, "TransposedRow", TransposedRow, "a gate column's padded input weights, then its padded recurrent weights");
+        using (GridStride(w, "p", I(TransposedRow * GateWidth)))
         {
-            Const(w, "Kernel", Tensor(d, "kernel")!.Offset, Plan.Name + "/" + d.TensorPrefix + "kernel [Features, GateWidth]");
-            Const(w, "RecurrentKernel", Tensor(d, "recurrent_kernel")!.Offset, Plan.Name + "/" + d.TensorPrefix + "recurrent_kernel [Units, GateWidth]");
-            Const(w, "Features", features);
-            Const(w, "Units", units);
-            Const(w, "GateWidth", GateWidth);
-            Const(w, "PaddedFeatures", PaddedFeatures, "the input weights' part of a row, zero-padded to whole vectors");
-            Const(w, "TransposedRow", TransposedRow, "a gate column's padded input weights, then its padded recurrent weights");
-            using (GridStride(w, "p", I(TransposedRow * GateWidth)))
-            {
-                w.Line("int g = p / TransposedRow; // the gate column");
-                w.Line("int column = p - g * TransposedRow;");
-                w.Line("int unit = column - PaddedFeatures;");
-                w.Line("transposed[p] = column < Features ? parameters[Kernel + column * GateWidth + g]");
-                w.Line("    : unit >= 0 && unit < Units ? parameters[RecurrentKernel + unit * GateWidth + g]");
-                w.Line("    : 0f; // padding");
-            }
+            w.Line("int g = p / TransposedRow; // the gate column");
+            w.Line("int column = p - g * TransposedRow;");
+            w.Line("int unit = column - PaddedFeatures;");
+            w.Line(transposed + "[p] = column < Features ? parameters[Kernel + column * GateWidth + g]");
+            w.Line("    : unit >= 0 && unit < Units ? parameters[RecurrentKernel + unit * GateWidth + g]");
+            w.Line("    : 0f; // padding");
         }
     }
 

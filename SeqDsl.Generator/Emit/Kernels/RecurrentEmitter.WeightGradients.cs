@@ -139,9 +139,9 @@ internal sealed partial class RecurrentEmitter
     }
 
     /// <summary>Consecutive weights one CPU thread sums the sequences' partials of (see <see cref="EmitWeightGradientKernel"/>).</summary>
-    private const int ReductionChunk = 16;
+    private const int ReductionChunk = WeightGradientSumsEmitter.Chunk;
 
-    private int ReductionChunks(RecurrentDirection d) => (MatrixCount(d) + ReductionChunk - 1) / ReductionChunk;
+    private int ReductionChunks(RecurrentDirection d) => WeightGradientSumsEmitter.Chunks(MatrixCount(d));
 
     /// <summary>Threads the CPU variant needs: one per chunk of the matrix, one per peephole or layer-norm weight (two loops over one grid).</summary>
     private int ReductionThreads(RecurrentDirection d) => System.Math.Max(ReductionChunks(d), WeightCount(d) - MatrixCount(d));
@@ -218,10 +218,11 @@ internal sealed partial class RecurrentEmitter
                 Const(w, name, start, comment + ", counted from First");
             }
 
-            const string addPartials = "for (int b = 0; b < batch; b++) sum += partials[(long)b * MatrixCount + p];";
+            string addPartials = WeightGradientSumsEmitter.AddPartials("partials");
             if (!perWeight)
             {
-                EmitChunkedReduction(w, addPartials);
+                w.Line("var sums = LocalMemory.Allocate<float>(Chunk); // this thread's weights");
+                WeightGradientSumsEmitter.EmitChunkedSums(w, "partials");
                 if (extras.Count == 0)
                 {
                     return;
@@ -256,40 +257,6 @@ internal sealed partial class RecurrentEmitter
                 }
 
                 w.Line("gradients[First + p] = sum;");
-            }
-        }
-    }
-
-    /// <summary>
-    /// The CPU variant's sums of the kernel, recurrent kernel and bias: each thread adds the sequences' rows of
-    /// <c>Chunk</c> consecutive partials in sequence order (whole vectors), the last thread its remaining weights one by one.
-    /// </summary>
-    private static void EmitChunkedReduction(CodeWriter w, string addPartials)
-    {
-        w.Line("var sums = LocalMemory.Allocate<float>(Chunk); // this thread's weights");
-        using (w.Block("for (int c = Grid.GlobalIndex.X; c < Chunks; c += Grid.Dimension.X * Group.Dimension.X)"))
-        {
-            w.Line("int p0 = c * Chunk; // the chunk's first weight");
-            using (w.Block("if (p0 + Chunk <= MatrixCount)"))
-            {
-                w.Line("for (int j = 0; j < Chunk; j++) sums[j] = 0f;");
-                using (w.Block("for (int b = 0; b < batch; b++)"))
-                {
-                    w.Line("long row = (long)b * MatrixCount + p0; // sequence b's partials of the chunk");
-                    w.Line("for (int j = 0; j < Chunk; j++) sums[j] += partials[row + j];");
-                }
-
-                w.Line("for (int j = 0; j < Chunk; j++) gradients[First + p0 + j] = sums[j];");
-            }
-
-            using (w.Block("else"))
-            {
-                using (w.Block("for (int p = p0; p < MatrixCount; p++) // the last, partial chunk"))
-                {
-                    w.Line("float sum = 0f;");
-                    w.Line(addPartials);
-                    w.Line("gradients[First + p] = sum;");
-                }
             }
         }
     }

@@ -237,7 +237,6 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 // Forward and backward have a group-per-sequence variant only for a one-direction plain layer (groupSchedule is
                 // null otherwise); the weight-gradient partials have a GPU variant (one thread per column) for every layer.
                 yield return new KernelField(FieldPrefix + d.Tag + "Forward", Types(ForwardArguments(d)), Prefix + d.Tag + "Forward", groupSchedule?.ForwardMethod);
-                yield return new KernelField(FieldPrefix + d.Tag + "TransposeWeights", Types(TransposeArguments(d)), Prefix + d.Tag + "TransposeWeights");
                 yield return new KernelField(FieldPrefix + d.Tag + "Backward", Types(BackwardArguments(d)), Prefix + d.Tag + "Backward", groupSchedule?.BackwardMethod);
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials", ColumnPartialsMethod(d));
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients", PerWeightGradientsMethod(d));
@@ -337,12 +336,6 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         return list;
     }
 
-    private List<Argument> TransposeArguments(RecurrentDirection d) => new()
-    {
-        new(Floats, "parameters", "batch.Parameters"),
-        new(Floats, "transposed", TransposedView(d)),
-    };
-
     private List<Argument> WeightGradientPartialsArguments(RecurrentDirection d)
     {
         var list = new List<Argument>
@@ -412,12 +405,15 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         }
     }
 
+    public override IEnumerable<WeightTranspose> Transposes =>
+        directions.Select(d => new WeightTranspose(Describe() + Of(d) + ": the kernel and recurrent kernel transposed to [GateWidth, PaddedFeatures + PaddedUnits] (zero padding) for the backward pass",
+            FieldPrefix + d.Tag + "Transposed", TransposedRow * GateWidth, (w, transposed) => EmitTransposeLoop(w, d, transposed)));
+
     public override void EmitBackward(CodeWriter w)
     {
         w.Line("// " + Describe());
         foreach (var d in directions)
         {
-            w.Line(FieldPrefix + d.Tag + "TransposeWeights(device.GridFor(" + I(TransposedRow * GateWidth) + "), " + Values(TransposeArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
             if (groupSchedule?.InputGradientMethod is not null)
             {
@@ -459,8 +455,6 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
 
             var d = directions[i];
             EmitForwardKernel(w, d);
-            w.Line();
-            EmitTransposeKernel(w, d);
             w.Line();
             EmitBackwardKernel(w, d);
             w.Line();

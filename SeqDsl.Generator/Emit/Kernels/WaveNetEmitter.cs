@@ -9,9 +9,10 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// sum — then ReLU, 1×1 conv, ReLU and the optional 1×1 head. Dilations run 1, 2, 4, … within each block.
 /// Forward: one launch for the input conv, one per residual block (a kernel that takes the block's index), one for the
 /// head. Backward: one launch for the head, two per block (gate gradient, then the gather of the dilated conv's input
-/// gradient), one for the input gradient, and two for the weight gradients: one thread per (sample, row of a [kernel; bias]
-/// matrix) sums the row's gradient over the sample's steps into a per-sample partials workspace (contiguous over the
-/// matrix's columns), then one thread per weight adds the samples' partials in order (deterministic, no atomics).
+/// gradient), one for the input gradient, and one for the weight gradients' partials: one thread per (sample, row of a
+/// [kernel; bias] matrix) sums the row's gradient over the sample's steps into a per-sample partials workspace (contiguous
+/// over the matrix's columns), which the model's one <c>WeightGradients</c> launch adds up in sample order
+/// (deterministic, no atomics; <see cref="SummedPartials"/>).
 /// Every per-step kernel runs one thread per (sample, step); the residual stream, gate pre-activations and skip sum
 /// are kept in the workspace for the backward pass.
 /// </summary>
@@ -81,9 +82,10 @@ internal sealed class WaveNetEmitter : LayerEmitter
             }
 
             yield return new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, " + Views5 + ", " + Views5 + ", int, int", Prefix + "WeightGradientPartials");
-            yield return new KernelField(FieldPrefix + "WeightGradients", "ArrayView<float>, ArrayView<float>, int", Prefix + "WeightGradients");
         }
     }
+
+    public override PartialSums SummedPartials => new(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, "every tensor of the stack, in order");
 
     public override void EmitForward(CodeWriter w)
     {
@@ -116,7 +118,6 @@ internal sealed class WaveNetEmitter : LayerEmitter
 
         w.Line(FieldPrefix + "WeightGradientPartials(device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + View("Residual") + ", " + View("Gates") + ", " + View("Skips") + ", "
             + HiddenView + ", " + Io.OutputGradient + ", " + View("PostGradient") + ", " + View("ResidualGradient") + ", " + View("GateGradient") + ", " + View("BlockGradient") + ", " + View("WeightPartials") + ", n, steps);");
-        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + View("WeightPartials") + ", batch.Gradients, n);");
     }
 
     public override void EmitKernels(CodeWriter w)
@@ -556,7 +557,5 @@ internal sealed class WaveNetEmitter : LayerEmitter
             }
         }
 
-        w.Line();
-        EmitPartialsReduction(w, Plan.ParameterCount, "every tensor of the stack, in order");
     }
 }

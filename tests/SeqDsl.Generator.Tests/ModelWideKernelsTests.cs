@@ -1,0 +1,119 @@
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SeqDsl.Generator.Emit.Host;
+
+namespace SeqDsl.Generator.Tests;
+
+/// <summary>
+/// Every layer's weight copies run in one launch before the backward pass and every layer's partial sums in one launch
+/// after it (in parts of at most 12 layer buffers); a Conv1D after the first layer runs its input gradient and its
+/// partials in one launch. The kernel tests check the numbers (DeepWaveNet has more layers than one part takes).
+/// </summary>
+public class ModelWideKernelsTests
+{
+    private static IReadOnlyDictionary<string, string> Generate(string attributes)
+    {
+        string source = GeneratorHarness.Usings + "namespace Demo;\n[SequenceModel(InputFeatures = 1)]\n" + attributes + "\npublic partial class M { }\n";
+        var (sources, output, diagnostics) = GeneratorHarness.Run(source);
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.Errors(output));
+        return sources;
+    }
+
+    private static string BackwardOf(string program)
+    {
+        int start = program.IndexOf("public override void Backward(in BatchContext batch)", StringComparison.Ordinal);
+        return program.Substring(start, program.IndexOf("protected override void Dispose", start, StringComparison.Ordinal) - start);
+    }
+
+    [Fact]
+    public void The_seeds_wavenet_transposes_before_every_backward_and_sums_after_them()
+    {
+        var sources = Generate("[WaveNet(20, Outputs = 10)]");
+        var backward = BackwardOf(sources["Demo_M.Program.g.cs"]).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal)).ToList();
+
+        // The method's header and brace, int n, int steps; the copies; nine layers' backward; the sums.
+        Assert.StartsWith("transposeWeights(device.GridFor(960), batch.Parameters, layer1Transposed!.View, layer2Transposed!.View,", backward[4]);
+        Assert.EndsWith("layer8Transposed!.View);", backward[4]);
+        Assert.Equal(9, backward.Count(l => l.StartsWith("layer", StringComparison.Ordinal)));
+        Assert.All(Enumerable.Range(5, 9), i => Assert.StartsWith("layer" + (13 - i) + (i == 13 ? "WeightGradientPartials(" : "Backward("), backward[i]));
+        // One thread per weight on GPUs, per 16 consecutive weights on CPUs: the widest layer's 820 weights, 52 chunks.
+        Assert.StartsWith("weightGradients(groupPerSequence ? device.GridFor(820) : device.GridFor(52), layer0WeightPartials!.View, layer1WeightPartials!.View,", backward[14]);
+        Assert.EndsWith("layer8WeightPartials!.View, batch.Gradients, n);", backward[14]);
+
+        // No layer launches a transpose or a sum of its own any more.
+        var kernels = sources["Demo_M.Kernels.g.cs"];
+        Assert.DoesNotContain("Layer1TransposeWeights", kernels);
+        Assert.DoesNotContain("Layer1WeightGradients(", kernels);
+        Assert.Contains("layer3Transposed[p] = c < Features ? parameters[Kernel + (k * Features + c) * Filters + u] : 0f;", kernels);
+        Assert.Contains("for (int b = 0; b < batch; b++) sum += layer3WeightPartials[(long)b * MatrixCount + p];", kernels);
+    }
+
+    [Fact]
+    public void A_convolution_after_the_first_takes_its_input_gradient_and_partials_in_one_launch()
+    {
+        var sources = Generate("[WaveNet(6, LayersPerBlock = 2, Blocks = 1, Outputs = 1)]");
+        var kernels = sources["Demo_M.Kernels.g.cs"];
+        string Kernel(string name, string next)
+        {
+            int start = kernels.IndexOf("public static void " + name + "(", StringComparison.Ordinal);
+            return kernels.Substring(start, kernels.IndexOf("public static void " + next + "(", start, StringComparison.Ordinal) - start);
+        }
+
+        // CPUs: blocks of four rows of one tap (6 features: blocks of 4 and 2), so each pre-activation gradient feeds four sums.
+        string cpu = Kernel("Layer1Backward", "Layer1BackwardPerRow");
+        int inputGradient = cpu.IndexOf("for (int r = Grid.GlobalIndex.X; r < batch * steps;", StringComparison.Ordinal);
+        int partials = cpu.IndexOf("for (int item = Grid.GlobalIndex.X; item < batch * Blocks;", StringComparison.Ordinal);
+        Assert.True(inputGradient > 0 && partials > inputGradient, "the input-gradient loop, then the partials loop");
+        Assert.Contains("const int RowsPerThread = 4;", cpu);
+        Assert.Contains("const int Blocks = 5; // partial-sum threads per sample: the taps' blocks, then the bias row", cpu);
+        Assert.Contains("sum[3 * Filters + u] += x3 * delta;", cpu);
+
+        // GPUs: the same loops with a row per thread (more, shorter threads), loaded under the group schedule.
+        string gpu = Kernel("Layer1BackwardPerRow", "Layer2Forward");
+        Assert.Contains("const int RowsPerThread = 1;", gpu);
+        Assert.Contains("const int Blocks = 13;", gpu);
+        Assert.DoesNotContain("x1", gpu);
+        Assert.Contains("layer1Backward = hostCode ? HostKernels.LaunchLayer1Backward : groupPerSequence ? accelerator.LoadStreamKernel<", sources["Demo_M.Program.g.cs"]);
+        Assert.Contains("layer1Backward(groupPerSequence ? device.GridFor(n * Math.Max(steps, 13)) : device.GridFor(n * Math.Min(steps, 5)), ", sources["Demo_M.Program.g.cs"]);
+        Assert.Contains("public static void Layer0WeightGradientPartials(", kernels); // the first layer passes no gradient on
+    }
+
+    [Fact]
+    public void More_layers_than_one_kernel_takes_split_into_numbered_parts()
+    {
+        // 15 convolutions: 14 transposed kernels (not the first layer's) and 15 layers of partials, 12 buffers a part.
+        var sources = Generate("[WaveNet(2, LayersPerBlock = 7, Blocks = 2, Outputs = 1)]");
+        var kernels = sources["Demo_M.Kernels.g.cs"];
+        Assert.Contains("public static void TransposeWeights1(ArrayView<float> parameters, ArrayView<float> layer1Transposed,", kernels);
+        Assert.Contains("public static void TransposeWeights2(ArrayView<float> parameters, ArrayView<float> layer13Transposed, ArrayView<float> layer14Transposed)", kernels);
+        Assert.Contains("public static void WeightGradients2(ArrayView<float> layer12WeightPartials, ArrayView<float> layer13WeightPartials, ArrayView<float> layer14WeightPartials, ArrayView<float> gradients, int batch)", kernels);
+        Assert.DoesNotContain("TransposeWeights3", kernels);
+
+        var backward = BackwardOf(sources["Demo_M.Program.g.cs"]);
+        Assert.True(backward.IndexOf("transposeWeights2(", StringComparison.Ordinal) < backward.IndexOf("layer14Backward(", StringComparison.Ordinal));
+        Assert.True(backward.IndexOf("layer0WeightGradientPartials(", StringComparison.Ordinal) < backward.IndexOf("weightGradients1(", StringComparison.Ordinal));
+        Assert.Contains("modelWideLaunches: 4", sources["Demo_M.KernelReport.g.cs"]);
+    }
+
+    [Fact]
+    public void A_recurrent_stack_transposes_every_direction_in_one_launch()
+    {
+        var backward = BackwardOf(Generate("[Bidirectional(LSTM, 4, ReturnSequences = true)]\n[Recurrent(GRU, 3, ReturnSequences = true)]\n[TimeDistributed(Dense = 1)]")["Demo_M.Program.g.cs"]);
+        Assert.Contains("transposeWeights(device.GridFor(", backward);
+        Assert.Contains("batch.Parameters, layer0Transposed!.View, layer0ReversedTransposed!.View, layer1Transposed!.View, layer2Transposed!.View);", backward);
+        Assert.Contains("weightGradients(groupPerSequence ? device.GridFor(4) : device.GridFor(1), layer2WeightPartials!.View, batch.Gradients, n);", backward); // the Dense head's; recurrent layers sum their own
+    }
+
+    /// <summary>The host code folds constants to vectorize loops; a name with two values in sibling blocks must not fold to either.</summary>
+    [Fact]
+    public void A_constant_declared_with_two_values_in_sibling_blocks_is_not_folded()
+    {
+        const string Source = "class K { static void M() {\n{ const int Features = 20; const int Same = 3; }\n{ const int Features = 10; const int Same = 3; const int Later = Same * 2; }\n} }";
+        var method = CSharpSyntaxTree.ParseText(Source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
+        var constants = IntegerConstants.Of(method);
+        Assert.False(constants.ContainsKey("Features"));
+        Assert.Equal(3, constants["Same"]);
+        Assert.Equal(6, constants["Later"]);
+    }
+}
