@@ -41,14 +41,14 @@ internal static class KernelReportEmitter
             bool minimumArgument = !plan.Input.HasFixedSteps && minimum > 1;
             int modelWide = LayerCosts.ModelWideLaunches(costs);
             Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), minimumArgument || modelWide > 0 ? "," : ");");
-            if (modelWide > 0)
-            {
-                w.Line("    modelWideLaunches: " + I(modelWide) + (minimumArgument ? "," : ");") + " // every layer's weight copies before the backward pass, and partial sums after it");
-            }
-
             if (minimumArgument)
             {
-                w.Line("    minimumInputSteps: " + I(minimum) + "); // Keras's window arithmetic needs this many input steps");
+                w.Line("    minimumInputSteps: " + I(minimum) + (modelWide > 0 ? "," : ");") + " // Keras's window arithmetic needs this many input steps");
+            }
+
+            if (modelWide > 0)
+            {
+                w.Line("    modelWideLaunches: " + I(modelWide) + "); // every layer's weight copies before the backward pass, and partial sums after it");
             }
         }
 

@@ -19,7 +19,9 @@ namespace SeqDsl;
 /// device-memory traffic, every tensor a kernel reads or writes counted once per launch (inputs, outputs, the
 /// forward pass's cached gate values, gate gradients, and the layer's weights and weight gradients once per
 /// launch); re-reads that the device's caches serve are not counted. The loss kernel and the optimizer's fused
-/// update are part of a training step; with clipping by global norm the optimizer adds two launches. Steps: the
+/// update are part of a training step, and so are the model-wide launches (<see cref="ModelWideLaunches"/>: every layer's
+/// weight copies before the backward pass, every layer's partial sums after it, whose bytes the layers count); with
+/// clipping by global norm the optimizer adds two launches. Steps: the
 /// methods take the model's input steps; each layer is counted at the steps its kernels loop over, which window layers
 /// (Conv1D, pooling) shorten or stride exactly as the model's time axis does (<see cref="LayerCost.StepsFor"/>).
 /// Launches are those of the CPU schedules (<see cref="KernelSchedule.ThreadPerSequence"/> and
@@ -45,10 +47,10 @@ public sealed class KernelReport
     /// <param name="parameterCount">The model's parameters (the optimizer updates them all).</param>
     /// <param name="layers">The layers' costs, in order.</param>
     /// <param name="loss">The loss kernel's cost (its forward part; it has no backward).</param>
+    /// <param name="minimumInputSteps">The fewest input steps the model accepts (valid windows need more than one).</param>
     /// <param name="modelWideLaunches">Launches of a training step that serve every layer at once (the weight copies the
     /// backward kernels read, before the backward pass; the sums of per-sample weight-gradient partials, after it).</param>
-    /// <param name="minimumInputSteps">The fewest input steps the model accepts (valid windows need more than one).</param>
-    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int modelWideLaunches = 0, int minimumInputSteps = 1)
+    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int minimumInputSteps = 1, int modelWideLaunches = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);

@@ -386,7 +386,8 @@ internal sealed class Workloads
             o.WriteLine($"  {name,-30} {t.Launches,9} {t.Seconds,9:F3} {1000 * t.Seconds / t.Launches,10:F3} {100 * t.Seconds / kernels,10:F1} {rate,8}");
         }
 
-        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs; a layer's backward FLOPs are shared by its Backward, WeightGradientPartials and WeightGradients kernels (those it has), so they are given for their sum:");
+        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs; a layer's backward FLOPs are shared by its Backward, WeightGradientPartials and WeightGradients kernels (those it has), so they are given for their sum");
+        o.WriteLine("  (the model-wide transposeWeights and weightGradients launches serve every layer and are left out, so these rates are a little high):");
         for (int i = 0; i < kernelReport.Layers.Count; i++)
         {
             string prefix = "layer" + i.ToString(CultureInfo.InvariantCulture);

@@ -7,7 +7,7 @@ namespace SeqDsl.Generator.Tests;
 /// <summary>
 /// Every layer's weight copies run in one launch before the backward pass and every layer's partial sums in one launch
 /// after it (in parts of at most 12 layer buffers); a Conv1D after the first layer runs its input gradient and its
-/// partials in one launch. The kernel tests check the numbers (DeepWaveNet has more layers than one part takes).
+/// partials in one launch. The kernel tests check the numbers (DeepConvStack has more layers than one part takes).
 /// </summary>
 public class ModelWideKernelsTests
 {
@@ -109,10 +109,12 @@ public class ModelWideKernelsTests
     [Fact]
     public void A_constant_declared_with_two_values_in_sibling_blocks_is_not_folded()
     {
-        const string Source = "class K { static void M() {\n{ const int Features = 20; const int Same = 3; }\n{ const int Features = 10; const int Same = 3; const int Later = Same * 2; }\n} }";
+        const string Source = "class K { static void M(int n) {\n{ const int Features = 20; const int Same = 3; const int Unknown = 4; }\n"
+            + "{ const int Features = 10; const int Same = 3; const int Later = Same * 2; const int Unknown = n; }\n} }";
         var method = CSharpSyntaxTree.ParseText(Source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
         var constants = IntegerConstants.Of(method);
         Assert.False(constants.ContainsKey("Features"));
+        Assert.False(constants.ContainsKey("Unknown")); // 4 in the first block, not a foldable value in the second
         Assert.Equal(3, constants["Same"]);
         Assert.Equal(6, constants["Later"]);
     }

@@ -90,8 +90,9 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     /// <summary>
     /// Models whose recurrent layers have no group kernels (stateful, dropout with reset-before GRU and GoBackwards,
     /// bidirectional), so the two schedules differ only in the weight-gradient partials: per row or block of four rows (CPU) or per column
-    /// (GPU), and the partials' sums: 16 consecutive weights per thread (CPU) or one (GPU); convolution stacks differ only
-    /// in the sums. Both add the same terms in the same order, so the gradients must agree to the last bit.
+    /// (GPU), and the partials' sums: 16 consecutive weights per thread (CPU) or one (GPU); convolution stacks differ in
+    /// their partials (blocks of four kernel rows per thread, or a row) and the sums. Both add the same terms in the same
+    /// order, so the gradients must agree to the last bit.
     /// </summary>
     [Theory]
     [InlineData(typeof(StatefulModel))]
@@ -102,6 +103,7 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     [InlineData(typeof(WideBidirectionalModel))]
     [InlineData(typeof(SimpleWaveNetForecaster))]
     [InlineData(typeof(DeepConvStackModel))]
+    [InlineData(typeof(ConvRowBlocksModel))]
     public void Per_column_and_per_row_partials_give_the_same_bits(Type model)
     {
         var result = DeviceComparison.Compare(model, cpu.WithSchedule(KernelSchedule.ThreadPerSequence), cpu.WithSchedule(KernelSchedule.GroupPerSequence));

@@ -16,6 +16,7 @@ internal static class IntegerConstants
     public static IReadOnlyDictionary<string, long> Of(MethodDeclarationSyntax method)
     {
         var constants = new Dictionary<string, long>();
+        var declared = new HashSet<string>();
         var ambiguous = new HashSet<string>();
         foreach (var local in method.Body!.DescendantNodes().OfType<LocalDeclarationStatementSyntax>())
         {
@@ -27,14 +28,20 @@ internal static class IntegerConstants
             foreach (var variable in local.Declaration.Variables)
             {
                 string name = variable.Identifier.Text;
-                if (variable.Initializer is { } init && Evaluate(init.Value, constants) is { } value)
+                long? value = variable.Initializer is { } init ? Evaluate(init.Value, constants) : null;
+                bool again = !declared.Add(name);
+                if (again && (value is null || !constants.TryGetValue(name, out long earlier) || earlier != value))
                 {
-                    if (constants.TryGetValue(name, out long earlier) && earlier != value)
-                    {
-                        ambiguous.Add(name);
-                    }
+                    ambiguous.Add(name); // declared again with another value, or one the folding cannot tell
+                }
 
-                    constants[name] = value;
+                if (value is { } known)
+                {
+                    constants[name] = known;
+                }
+                else
+                {
+                    constants.Remove(name); // later constants must not fold an earlier block's value
                 }
             }
         }

@@ -61,8 +61,14 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// <summary>Partial-sum threads per sample: a block of rows per tap and feature block, then the bias row on its own.</summary>
     private int PartialBlocks(int rows) => Plan.Spec.KernelSize * FeatureBlocks(rows) + (Tensor("bias") is null ? 0 : 1);
 
-    /// <summary>The GPU variant's name of kernel <paramref name="method"/>: a thread per row in its partials loop.</summary>
-    private static string PerRow(string method) => method + "PerRow";
+    /// <summary>
+    /// Whether the GPU schedule loads a variant of the backward kernel with a row per partial-sum thread: not when the
+    /// CPU form has a row per thread too (one input feature, as in the first layer of the seed's models).
+    /// </summary>
+    private bool HasGpuVariant => CpuRowsPerThread != GpuRowsPerThread;
+
+    /// <summary>The GPU variant of kernel <paramref name="method"/> (a thread per row in its partials loop), or null when it has none.</summary>
+    private string? PerRow(string method) => HasGpuVariant ? method + "PerRow" : null;
 
     private string PartialsView => FieldPrefix + "WeightPartials!.View";
 
@@ -82,15 +88,12 @@ internal sealed class Conv1DEmitter : WindowEmitter
     public override bool FusesLossGradient => Io.IsLast && Io.Loss is LossKind.Mse or LossKind.Mae or LossKind.Huber;
 
     /// <summary>
-    /// The backward kernels' source of the output gradient: the next layer's gradient, or the targets (fused loss) and,
-    /// unless the kernel already takes them (<paramref name="hasRows"/>), the batch's rows that index them.
+    /// The backward kernels' source of the output gradient: the next layer's gradient, or the targets (fused loss; the
+    /// kernels take the batch's rows that index them anyway).
     /// </summary>
-    private string GradientParameters(bool hasRows) =>
-        !FusesLossGradient ? "ArrayView<float> outputGradient" : hasRows ? "ArrayView<float> targets" : "ArrayView<float> targets, ArrayView<int> rows";
+    private string GradientParameter => FusesLossGradient ? "ArrayView<float> targets" : "ArrayView<float> outputGradient";
 
-    private string GradientTypes(bool hasRows) => FusesLossGradient && !hasRows ? "ArrayView<float>, ArrayView<int>" : "ArrayView<float>";
-
-    private string GradientArguments(bool hasRows) => !FusesLossGradient ? Io.OutputGradient : hasRows ? "batch.Targets" : "batch.Targets, batch.Rows";
+    private string GradientArgument => FusesLossGradient ? "batch.Targets" : Io.OutputGradient;
 
     public override IEnumerable<WorkspaceBuffer> Workspace
     {
@@ -110,8 +113,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
         {
             yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward");
             yield return Io.IsFirst
-                ? new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes(hasRows: true) + ", ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials", PerRow(Prefix + "WeightGradientPartials"))
-                : new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, " + GradientTypes(hasRows: true) + ", ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward", PerRow(Prefix + "Backward"));
+                ? new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials", PerRow(Prefix + "WeightGradientPartials"))
+                : new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward", PerRow(Prefix + "Backward"));
         }
     }
 
@@ -142,14 +145,14 @@ internal sealed class Conv1DEmitter : WindowEmitter
         w.Line("// " + Describe());
         if (Io.IsFirst)
         {
-            w.Line(FieldPrefix + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(PartialBlocks(GpuRowsPerThread)) + ") : device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments(hasRows: true) + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
+            w.Line(FieldPrefix + "WeightGradientPartials(" + (HasGpuVariant ? RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(PartialBlocks(GpuRowsPerThread)) + ") : " : "") + "device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
             return;
         }
 
         // GPUs: a thread per item of the longer loop. CPUs: a thread per item of the shorter loop, each taking its share of
         // the longer one, so that every thread does about the same work: PoCL deals a kernel's groups out to its threads
         // in contiguous ranges, and a grid sized for the longer loop gave the threads of the first range all the partials.
-        w.Line(FieldPrefix + "Backward(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * Math.Max(steps, " + I(PartialBlocks(GpuRowsPerThread)) + ")) : device.GridFor(n * Math.Min(steps, " + I(PartialBlocks(CpuRowsPerThread)) + ")), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArguments(hasRows: true) + ", "
+        w.Line(FieldPrefix + "Backward(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * Math.Max(steps, " + I(PartialBlocks(GpuRowsPerThread)) + ")) : device.GridFor(n * Math.Min(steps, " + I(PartialBlocks(CpuRowsPerThread)) + ")), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", "
             + Io.InputGradient + ", " + TransposedView + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
     }
 
@@ -183,31 +186,37 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
 
         w.Line();
-        // The CPU form, then the GPU variant (see CpuRowsPerThread).
+        // The CPU form, then the GPU variant where it differs (see CpuRowsPerThread).
         string backward = Prefix + (Io.IsFirst ? "WeightGradientPartials" : "Backward");
-        foreach (var (rows, method) in new[] { (CpuRowsPerThread, backward), (GpuRowsPerThread, PerRow(backward)) })
+        var forms = new List<(int Rows, string Method, bool Gpu)> { (CpuRowsPerThread, backward, false) };
+        if (PerRow(backward) is { } gpuVariant)
         {
-            if (method != backward)
+            forms.Add((GpuRowsPerThread, gpuVariant, true));
+        }
+
+        foreach (var (rows, method, gpu) in forms)
+        {
+            if (gpu)
             {
                 w.Line();
             }
 
             if (Io.IsFirst)
             {
-                EmitFirstLayerBackward(w, rows, method);
+                EmitFirstLayerBackward(w, rows, method, gpu);
             }
             else
             {
-                EmitBackwardKernel(w, rows, method);
+                EmitBackwardKernel(w, rows, method, gpu);
             }
         }
     }
 
     /// <summary>The first layer's backward: its weight gradients' partials alone (no layer before it takes an input gradient).</summary>
-    private void EmitFirstLayerBackward(CodeWriter w, int rows, string method)
+    private void EmitFirstLayerBackward(CodeWriter w, int rows, string method, bool gpu)
     {
-        w.Summary(Describe() + ": each sample's partial weight gradients, " + PartialsDescription(rows) + FusedSummary);
-        using (w.Block("public static void " + method + "(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameters(hasRows: true) + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
+        w.Summary(Describe() + ": each sample's partial weight gradients, " + PartialsDescription(rows, gpu) + FusedSummary);
+        using (w.Block("public static void " + method + "(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameter + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
         {
             Sizes(w);
             EmitFusedLossConstants(w);
@@ -222,11 +231,11 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// The backward of a layer after the first: the input gradient, then each sample's weight-gradient partials, two
     /// grid-stride loops of one launch (neither reads what the other writes).
     /// </summary>
-    private void EmitBackwardKernel(CodeWriter w, int rows, string method)
+    private void EmitBackwardKernel(CodeWriter w, int rows, string method, bool gpu)
     {
         w.Summary(Describe() + ": backward, two loops in one launch. The input gradient: one thread per input step of a sample, gathering\n"
-            + "every window that read the step from the transposed kernel. Then each sample's partial weight gradients, " + PartialsDescription(rows) + FusedSummary);
-        using (w.Block("public static void " + method + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameters(hasRows: true)
+            + "every window that read the step from the transposed kernel. Then each sample's partial weight gradients, " + PartialsDescription(rows, gpu) + FusedSummary);
+        using (w.Block("public static void " + method + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameter
             + ", ArrayView<float> inputGradient, ArrayView<float> transposed, ArrayView<float> partials, int batch, int steps, int outSteps)"))
         {
             Sizes(w);
@@ -255,8 +264,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
     }
 
-    private string PartialsDescription(int rows) => (rows == 1
-            ? "one thread per (sample, row of [kernel; bias]) (GPU variant): the row's input value\n"
+    private string PartialsDescription(int rows, bool gpu) => (rows == 1
+            ? "one thread per (sample, row of [kernel; bias])" + (gpu ? " (GPU variant)" : "") + ": the row's input value\n"
             : "one thread per (sample, block of " + I(rows) + " kernel rows of one tap" + (Tensor("bias") is null ? "" : ", or the bias row") + "): each row's input value\n")
         + "(tap k, feature c; 1 for the bias row) at every output step whose window reads it, times that step's pre-activation gradients (computed once\n"
         + "for the block), summed over the output steps in order.";

@@ -132,7 +132,7 @@ internal sealed class DenseEmitter : LayerEmitter
     }
 
     public override PartialSums? SummedPartials =>
-        SumsPerSample ? new PartialSums(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, "kernel [Features, Units] then bias [Units]") : null;
+        SumsPerSample ? new PartialSums(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, "kernel [Features, Units]" + (Tensor("bias") is null ? "" : " then bias [Units]")) : null;
 
     public override void EmitForward(CodeWriter w)
     {

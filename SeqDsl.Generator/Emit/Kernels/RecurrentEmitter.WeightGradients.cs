@@ -150,11 +150,9 @@ internal sealed partial class RecurrentEmitter
     private string PerWeightGradientsMethod(RecurrentDirection d) => Prefix + d.Tag + "WeightGradientsPerWeight";
 
     /// <summary>
-    /// Adds the sequences' partials of every weight in sequence order. On GPUs (<paramref name="perWeight"/>) one
-    /// thread per weight: neighbouring threads read neighbouring partials. On CPU backends one thread per
-    /// <see cref="ReductionChunk"/> consecutive weights, adding a sequence's row of them at a time: a thread per weight
-    /// made PoCL load the partials one strided float at a time (GRU(128)'s 99,072 weights × 64 sequences: 21–25 ms
-    /// against 0.9 ms in chunks). Both add each weight's partials in the same order, so they give the same bits.
+    /// Adds the sequences' partials of every weight in sequence order, as the model-wide sums do (why the two forms, see
+    /// <see cref="WeightGradientSumsEmitter"/>): on GPUs (<paramref name="perWeight"/>) one thread per weight, on CPU
+    /// backends one thread per <see cref="ReductionChunk"/> consecutive weights. Both give the same bits.
     /// </summary>
     private void EmitWeightGradientKernel(CodeWriter w, RecurrentDirection d, bool perWeight)
     {

@@ -496,7 +496,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             _ => "one block: the new state",
         });
         string layer = Plan.Name + "/" + d.TensorPrefix;
-        // Backward reads the kernels transposed (see TransposeWeights), except reset-before GRU's r ⊙ h(t−1) path.
+        // Backward reads the kernels transposed (the copies of Transposes, written by the model's TransposeWeights), except reset-before GRU's r ⊙ h(t−1) path.
         if (!backward)
         {
             Const(w, "Kernel", Tensor(d, "kernel")!.Offset, layer + "kernel [Features, GateWidth]");

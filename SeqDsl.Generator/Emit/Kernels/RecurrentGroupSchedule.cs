@@ -291,7 +291,7 @@ internal sealed class RecurrentGroupSchedule
 
     private void EmitInputGradient(CodeWriter w, string inputGradientSignature)
     {
-        w.Summary(Describe() + ": the gradient reaching the input at every step (GPU schedule), one thread per (sequence, step, input\nfeature), after " + BackwardMethod + " wrote the gate gradients: kernel · input-side gate gradients. Reads the kernel\ntransposed (from " + prefix + "TransposeWeights), so the threads of a warp, one per feature, read neighbouring floats.");
+        w.Summary(Describe() + ": the gradient reaching the input at every step (GPU schedule), one thread per (sequence, step, input\nfeature), after " + BackwardMethod + " wrote the gate gradients: kernel · input-side gate gradients. Reads the kernel\ntransposed (from the model's TransposeWeights), so the threads of a warp, one per feature, read neighbouring floats.");
         using (w.Block("public static void " + InputGradientMethod + "(" + inputGradientSignature + ")"))
         {
             Const(w, "Features", features, "input features per step");
@@ -507,8 +507,8 @@ internal sealed class RecurrentGroupSchedule
     {
         string inputGradient = isFirst ? "" : " except the input\ngradient, which " + InputGradientMethod + " computes afterwards from the gate gradients";
         w.Summary(Describe() + ": backpropagation through time, one group per sequence (GPU schedule), from the last step to the\nfirst: per step, threads over the units form the gate gradients, a barrier, threads over the units propagate them to\nthe previous step, a barrier. Same arguments and outputs as " + prefix + "Backward" + inputGradient + ". " + (RecurrentInShared
-            ? "The recurrent kernel sits in shared memory transposed\n(from " + prefix + "TransposeWeights), so the threads of a warp, one per unit, read neighbouring banks."
-            : "The recurrent kernel is read transposed\n(from " + prefix + "TransposeWeights) from global memory, the threads of a warp, one per unit, reading neighbouring floats: coalesced reads, " + I(LoadsInFlight.PerThread) + " in flight per thread."));
+            ? "The recurrent kernel sits in shared memory transposed\n(from the model's TransposeWeights), so the threads of a warp, one per unit, read neighbouring banks."
+            : "The recurrent kernel is read transposed\n(from the model's TransposeWeights) from global memory, the threads of a warp, one per unit, reading neighbouring floats: coalesced reads, " + I(LoadsInFlight.PerThread) + " in flight per thread."));
         using (w.Block("public static void " + BackwardMethod + "(ArrayView<float> parameters, ArrayView<float> states, ArrayView<float> cache, ArrayView<float> outputGradient, ArrayView<float> inputGradient, ArrayView<float> gateGradient, ArrayView<float> transposed, int batch, int steps)"))
         {
             Layout(w, backward: true);

@@ -556,6 +556,5 @@ internal sealed class WaveNetEmitter : LayerEmitter
                 w.Line("for (int j = 0; j < columns; j++) partials[at + j] = sum[j];");
             }
         }
-
     }
 }
