@@ -56,6 +56,34 @@ internal static class ModelWideKernels
     public static string PartName(string name, int part, int parts) =>
         parts == 1 ? name : name + (part + 1).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>" (part i of n)" in a part's summary when the kernel comes in parts, else nothing.</summary>
+    public static string PartLabel(int part, int parts) =>
+        parts == 1 ? "" : " (part " + (part + 1).ToString(CultureInfo.InvariantCulture) + " of " + parts.ToString(CultureInfo.InvariantCulture) + ")";
+
+    /// <summary>
+    /// Each layer's share of a part: a comment naming the layer, then a block of its own (so each layer's constants keep
+    /// their names) that <paramref name="emitBody"/> fills; a blank line between layers, and before the first when
+    /// <paramref name="blankBeforeFirst"/> (after the kernel's own declarations).
+    /// </summary>
+    public static void EmitLayerBlocks<T>(CodeWriter w, IEnumerable<T> part, System.Func<T, string> description, System.Action<T> emitBody, bool blankBeforeFirst = false)
+    {
+        bool first = true;
+        foreach (var item in part)
+        {
+            if (!first || blankBeforeFirst)
+            {
+                w.Line();
+            }
+
+            first = false;
+            w.Line("// " + description(item));
+            using (w.Braces())
+            {
+                emitBody(item);
+            }
+        }
+    }
+
     /// <summary>The field that launches kernel <paramref name="method"/>: its name with a lower-case first letter.</summary>
     public static string Field(string method) => char.ToLowerInvariant(method[0]) + method.Substring(1);
 }

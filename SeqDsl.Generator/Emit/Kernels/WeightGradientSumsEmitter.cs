@@ -98,7 +98,7 @@ internal static class WeightGradientSumsEmitter
 
     private static void EmitKernel(CodeWriter w, List<PartialSums> part, string method, int index, int parts, bool perWeight)
     {
-        w.Summary("The gradient of every weight of the layers that sum per-sample partials" + (parts == 1 ? "" : " (part " + I(index + 1) + " of " + I(parts) + ")")
+        w.Summary("The gradient of every weight of the layers that sum per-sample partials" + ModelWideKernels.PartLabel(index, parts)
             + ", one launch after the backward\npass, " + (perWeight ? "one thread per weight (GPU variant)" : "one thread per " + I(Chunk) + " consecutive weights")
             + ": the samples' partials added in order (deterministic, no atomics), one grid-stride loop per layer.");
         using (w.Block("public static void " + method + "(" + string.Concat(part.Select(s => "ArrayView<float> " + s.Buffer + ", ")) + "ArrayView<float> gradients, int batch)"))
@@ -109,36 +109,25 @@ internal static class WeightGradientSumsEmitter
                 w.Line("var sums = LocalMemory.Allocate<float>(Chunk); // this thread's weights");
             }
 
-            bool first = true;
-            foreach (var sums in part)
+            ModelWideKernels.EmitLayerBlocks(w, part, s => s.Description, sums =>
             {
-                if (!first || !perWeight)
+                w.Line("const int First = " + I(sums.First) + "; // the layer's first parameter in the flat buffer");
+                w.Line("const int MatrixCount = " + I(sums.Count) + "; // " + sums.Layout + ": a partial per sample, laid out like the parameters");
+                if (perWeight)
                 {
-                    w.Line();
-                }
-
-                first = false;
-                w.Line("// " + sums.Description);
-                using (w.Braces())
-                {
-                    w.Line("const int First = " + I(sums.First) + "; // the layer's first parameter in the flat buffer");
-                    w.Line("const int MatrixCount = " + I(sums.Count) + "; // " + sums.Layout + ": a partial per sample, laid out like the parameters");
-                    if (perWeight)
+                    using (w.Block("for (int p = Grid.GlobalIndex.X; p < MatrixCount; p += Grid.Dimension.X * Group.Dimension.X)"))
                     {
-                        using (w.Block("for (int p = Grid.GlobalIndex.X; p < MatrixCount; p += Grid.Dimension.X * Group.Dimension.X)"))
-                        {
-                            w.Line("float sum = 0f;");
-                            w.Line(AddPartials(sums.Buffer));
-                            w.Line("gradients[First + p] = sum;");
-                        }
-                    }
-                    else
-                    {
-                        w.Line("const int Chunks = " + I(Chunks(sums.Count)) + "; // threads for the layer's weights (the last may hold fewer)");
-                        EmitChunkedSums(w, sums.Buffer);
+                        w.Line("float sum = 0f;");
+                        w.Line(AddPartials(sums.Buffer));
+                        w.Line("gradients[First + p] = sum;");
                     }
                 }
-            }
+                else
+                {
+                    w.Line("const int Chunks = " + I(Chunks(sums.Count)) + "; // threads for the layer's weights (the last may hold fewer)");
+                    EmitChunkedSums(w, sums.Buffer);
+                }
+            }, blankBeforeFirst: !perWeight);
         }
 
         w.Line();

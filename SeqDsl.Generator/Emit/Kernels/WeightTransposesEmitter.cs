@@ -40,25 +40,11 @@ internal static class WeightTransposesEmitter
         var parts = ModelWideKernels.Split(Copies(layers));
         for (int i = 0; i < parts.Count; i++)
         {
-            w.Summary("Every layer's weights in the layouts its backward kernels read" + (parts.Count == 1 ? "" : " (part " + I(i + 1) + " of " + I(parts.Count) + ")")
+            w.Summary("Every layer's weights in the layouts its backward kernels read" + ModelWideKernels.PartLabel(i, parts.Count)
                 + ", one launch before the backward pass (the\nweights change every step): one grid-stride loop per copy, one thread per element.");
             using (w.Block("public static void " + ModelWideKernels.PartName(Method, i, parts.Count) + "(ArrayView<float> parameters" + string.Concat(parts[i].Select(c => ", ArrayView<float> " + c.Buffer)) + ")"))
             {
-                bool first = true;
-                foreach (var copy in parts[i])
-                {
-                    if (!first)
-                    {
-                        w.Line();
-                    }
-
-                    first = false;
-                    w.Line("// " + copy.Description);
-                    using (w.Braces())
-                    {
-                        copy.EmitLoop(w, copy.Buffer);
-                    }
-                }
+                ModelWideKernels.EmitLayerBlocks(w, parts[i], c => c.Description, c => c.EmitLoop(w, c.Buffer));
             }
 
             w.Line();
