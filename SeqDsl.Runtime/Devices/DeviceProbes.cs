@@ -6,6 +6,7 @@ using ILGPU;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
+using SeqDsl.Kernels;
 
 namespace SeqDsl;
 
@@ -30,13 +31,19 @@ internal static class DeviceProbes
         new DeviceProbe<SeqDevice>(CpuKey, "ILGPU's CPU accelerator", CreateCpu),
     };
 
-    /// <summary>Every context gets the Algorithms library (MathF/exp have no PTX intrinsic without it) and O2.</summary>
     private static Context CreateContext(Action<Context.Builder> backends) =>
         Context.Create(builder =>
         {
             backends(builder);
-            builder.EnableAlgorithms().Optimize(OptimizationLevel.O2);
+            ConfigureKernelCompiler(builder);
         });
+
+    /// <summary>
+    /// What every context needs to compile the generated kernels: the Algorithms library (MathF/exp have no PTX
+    /// intrinsic without it), <see cref="KernelMath.MultiplyAdd"/>'s backends (<see cref="FusedMultiplyAdd"/>) and O2.
+    /// </summary>
+    internal static Context.Builder ConfigureKernelCompiler(Context.Builder builder) =>
+        builder.EnableAlgorithms().EnableFusedMultiplyAdd().Optimize(OptimizationLevel.O2);
 
     internal static SeqDevice CreateCuda()
     {

@@ -28,7 +28,8 @@ namespace SeqDsl;
 /// </para>
 /// <para>
 /// All contexts are created with <c>EnableAlgorithms()</c> (without it MathF.Exp and friends have no PTX
-/// implementation) and <c>Optimize(OptimizationLevel.O2)</c>.
+/// implementation), the backends of <c>KernelMath.MultiplyAdd</c> (OpenCL C's <c>fma</c>) and
+/// <c>Optimize(OptimizationLevel.O2)</c>.
 /// </para>
 /// </remarks>
 public sealed partial class SeqDevice : IDisposable

@@ -24,7 +24,7 @@ public class LoopVectorizerTests
         string source = "class K { static void M(ArrayView<float> a, ArrayView<float> w, ArrayView<float> src, ArrayView<float> dst, ArrayView<int> rows, int n) {\n" +
                         "const int Units = 20; const int Small = 4; const int Width = 4 * Units;\n" + body + "\n} }";
         var method = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
-        return (method.DescendantNodes().OfType<ForStatementSyntax>().First(), method);
+        return (method.DescendantNodes().OfType<ForStatementSyntax>().FirstOrDefault()!, method); // no loop: null
     }
 
     private static string? Vectorize(string body)
@@ -136,4 +136,69 @@ public class LoopVectorizerTests
     [InlineData("for (int j = 0; j < Units; j++) { z[j] = a[j]; for (int k = 0; k < 2; k++) y[k] = 0f; }")] // not innermost
     [InlineData("for (int j = Units - 1; j >= 0; j--) z[j] = a[j];")] // counts down
     public void Loops_whose_lanes_are_not_independent_stay_scalar(string body) => Assert.Null(Vectorize(body));
+
+    private static string Separated(string body) => MultiplyAdds.Separate(Kernel(body).Method).Body!.ToString();
+
+    private const string MultiplyAdd = "global::SeqDsl.Kernels.KernelMath.MultiplyAdd";
+
+    [Fact]
+    public void Host_code_writes_a_multiply_add_accumulation_as_the_multiply_and_add_its_body_runs()
+    {
+        // x = MultiplyAdd(a, b, x) is x = a * b + x on .NET: the same bits as x += a * b (a float add is commutative).
+        string separated = Separated("for (int u = 0; u < Units; u++) z[u] = " + MultiplyAdd + "(a[u], w[u + n], z[u]); // fma");
+        Assert.Contains("for (int u = 0; u < Units; u++) z[u] += a[u] * w[u + n]; // fma", separated);
+
+        // Sums and other targets keep their grouping.
+        separated = Separated("float s = 1f; z[0] = " + MultiplyAdd + "(s + 1f, a[0] - 2f, y[0]);");
+        Assert.Contains("z[0] = ((s + 1f) * (a[0] - 2f) + y[0]);", separated);
+
+        // Written out, the accumulation is vectorized as any other.
+        var (_, method) = Kernel("for (int u = 0; u < Units; u++) z[u] = " + MultiplyAdd + "(a[u], w[u + n], z[u]);");
+        var separatedMethod = MultiplyAdds.Separate(method);
+        string? vectorized = new LoopVectorizer(FloatViews, Arguments, IntegerConstants.Of(separatedMethod))
+            .TryVectorize(separatedMethod.DescendantNodes().OfType<ForStatementSyntax>().First(), "");
+        Assert.NotNull(vectorized);
+        Assert.Contains("z.Store(u, z.Load(u) + a.Load(u) * w.Load(u + n));", vectorized);
+    }
+
+    [Fact]
+    public void A_multiply_add_nested_in_another_is_refused_with_the_kernels_name() =>
+        Assert.Contains("nests multiply-add calls", Assert.Throws<InvalidOperationException>(() =>
+            Separated("z[0] = " + MultiplyAdd + "(" + MultiplyAdd + "(a[0], a[1], a[2]), w[0], z[0]);")).Message);
+
+    private static string? Unpad(string body) => PaddedLoop.Unpad(Kernel(body).Loop)?.ToString();
+
+    [Fact]
+    public void A_loop_padded_to_whole_vectors_runs_to_its_real_width_on_the_host_and_is_vectorized()
+    {
+        // Conv1D's partial sums on CPUs: u runs over the padded width, the padding's gradient 0.
+        string body = "const int Padded = 24; float x0 = 2f; long r = n * Units;\n" +
+                      "for (int u = 0; u < Padded; u++)\n{\n" +
+                      "    float e = u < Units ? a[r + u] - w[r + u] : 0f;\n" +
+                      "    float d = u < Units ? e * a[r + u] : 0f; // gradient\n" +
+                      "    z[u] += x0 * d;\n    h[Padded + u] += (d * 2f);\n    y[u] += d;\n}";
+        string? unpadded = Unpad(body);
+
+        Assert.NotNull(unpadded);
+        Assert.StartsWith("for (int u = 0; u < Units; u++)", unpadded);
+        Assert.Contains("float e = a[r + u] - w[r + u];", unpadded);
+        Assert.Contains("float d = e * a[r + u]; // gradient", unpadded);
+        Assert.DoesNotContain("?", unpadded);
+
+        var (loop, method) = Kernel(body);
+        string? vectorized = new LoopVectorizer(FloatViews, Arguments, IntegerConstants.Of(method)).TryVectorize(PaddedLoop.Unpad(loop)!, "");
+        Assert.NotNull(vectorized);
+        Assert.Contains("for (; u <= Units - Vector<float>.Count; u += Vector<float>.Count)", vectorized);
+        Assert.Contains("for (; u < Units; u++)", vectorized);
+    }
+
+    [Theory]
+    [InlineData("for (int u = 0; u < 24; u++) { float d = u < Units ? a[u] : 1f; z[u] += d; }")] // the padding's value is not 0
+    [InlineData("for (int u = 0; u < 24; u++) { float d = u < Units ? a[u] : 0f; z[u] = d; }")] // an assignment: the padding writes
+    [InlineData("for (int u = 0; u < 24; u++) { float d = u < Units ? a[u] : 0f; z[u] += d + 1f; }")] // adds 1 in the padding
+    [InlineData("for (int u = 0; u < 24; u++) { float d = u < Units ? a[u] : 0f; float e = u < Small ? a[u] : 0f; z[u] += d * e; }")] // two widths
+    [InlineData("for (int u = 0; u < 24; u++) { float d = n < Units ? a[u] : 0f; z[u] += d; }")] // not guarded by the loop variable
+    [InlineData("for (int u = 0; u < 24; u++) { float d = u < Units ? a[u] : 0f; }")] // nothing accumulated
+    [InlineData("for (int u = 0; u < 24; u++) z[u] += a[u];")] // no guard
+    public void Loops_that_are_not_plain_padded_accumulations_keep_their_width(string body) => Assert.Null(Unpad(body));
 }

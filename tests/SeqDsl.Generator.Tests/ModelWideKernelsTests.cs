@@ -67,7 +67,9 @@ public class ModelWideKernelsTests
         Assert.True(inputGradient > 0 && partials > inputGradient, "the input-gradient loop, then the partials loop");
         Assert.Contains("const int RowsPerThread = 4;", cpu);
         Assert.Contains("const int Blocks = 5; // partial-sum threads per sample: the taps' blocks, then the bias row", cpu);
-        Assert.Contains("sum[3 * Filters + u] += x3 * delta;", cpu);
+        Assert.Contains("sum[3 * PaddedFilters + u] = global::SeqDsl.Kernels.KernelMath.MultiplyAdd(x3, delta, sum[3 * PaddedFilters + u]);", cpu); // an FMA on OpenCL
+        Assert.Contains("const int PaddedFilters = 6;", cpu); // under one vector: no padding, and no guarded reads
+        Assert.DoesNotContain("u < Filters ?", cpu);
 
         // GPUs: the same loops with a row per thread (more, shorter threads), loaded under the group schedule.
         string gpu = Kernel("Layer1BackwardPerRow", "Layer2Forward");
@@ -77,6 +79,42 @@ public class ModelWideKernelsTests
         Assert.Contains("layer1Backward = hostCode ? HostKernels.LaunchLayer1Backward : groupPerSequence ? accelerator.LoadStreamKernel<", sources["Demo_M.Program.g.cs"]);
         Assert.Contains("layer1Backward(groupPerSequence ? device.GridFor(n * Math.Max(steps, 13)) : device.GridFor(n * Math.Min(steps, 5)), ", sources["Demo_M.Program.g.cs"]);
         Assert.Contains("public static void Layer0WeightGradientPartials(", kernels); // the first layer passes no gradient on
+    }
+
+    [Fact]
+    public void A_convolutions_partial_sums_run_over_filters_padded_to_whole_vectors_on_cpus_only()
+    {
+        var sources = Generate("[WaveNet(20, LayersPerBlock = 2, Blocks = 1, Outputs = 10)]");
+        var kernels = sources["Demo_M.Kernels.g.cs"];
+        string Kernel(string name, string next)
+        {
+            int start = kernels.IndexOf("public static void " + name + "(", StringComparison.Ordinal);
+            return kernels.Substring(start, kernels.IndexOf("public static void " + next + "(", start, StringComparison.Ordinal) - start);
+        }
+
+        // 20 filters, padded to 24: the sums' loop runs in whole 8-float vectors, the padding's gradient 0 (a guarded read:
+        // past Filters a row of the output ends).
+        string cpu = Kernel("Layer1Backward", "Layer1BackwardPerRow");
+        Assert.Contains("const int PaddedFilters = 24;", cpu);
+        Assert.Contains("var sum = LocalMemory.Allocate<float>(RowsPerThread * PaddedFilters);", cpu);
+        Assert.Contains("for (int u = 0; u < PaddedFilters; u++)", cpu);
+        Assert.Contains("float delta = u < Filters ? outputGradient[y + u] * ", cpu);
+        Assert.Contains("partials[partial + u] = sum[i * PaddedFilters + u];", cpu); // only the real filters are stored
+
+        // The last layer's fused loss gradient (10 outputs, padded to 16) guards its error too.
+        string last = Kernel("Layer2Backward", "Layer2BackwardPerRow");
+        Assert.Contains("const int PaddedFilters = 16;", last);
+        Assert.Contains("float error = u < Filters ? output[y + u] - targets[target + u] : 0f;", last);
+
+        // GPUs keep a row per thread over the real filters: padding would only add work.
+        string gpu = Kernel("Layer1BackwardPerRow", "Layer2Forward");
+        Assert.DoesNotContain("PaddedFilters", gpu);
+        Assert.Contains("for (int u = 0; u < Filters; u++)", gpu);
+
+        // Host code runs the padded loops to the real width, a Vector<float> at a time (Emit.Host.PaddedLoop).
+        var host = sources["Demo_M.HostKernels.g.cs"];
+        Assert.DoesNotContain("u < Filters ?", host);
+        Assert.Contains("sum.Store(3 * PaddedFilters + u, sum.Load(3 * PaddedFilters + u) + new Vector<float>(x3) * delta);", host);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public class BackendTests
         Assert.NotEmpty(kernels);
         foreach (var kernel in kernels)
         {
-            using var context = Context.Create(b => b.Optimize(OptimizationLevel.O2).EnableAlgorithms());
+            using var context = Context.Create(b => DeviceProbes.ConfigureKernelCompiler(b)); // as the library's CUDA device
             var entry = EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
             var architecture = CudaArchitecture.SM_75;
             var instructionSet = CudaAccelerator.GetInstructionSet(architecture, CudaDriverVersion.FromMajorMinor(12, 0));
@@ -97,6 +97,44 @@ public class BackendTests
             {
                 Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 * Math.Max(1, Math.Abs(a[i])), $"prediction {i}: {a[i]} vs {b[i]}");
             }
+        }
+    }
+
+    private static void MultiplyAddKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> result) =>
+        result[i] = KernelMath.MultiplyAdd(a[i], b[i], c[i]);
+
+    /// <summary>KernelMath.MultiplyAdd(a, b, c) computed on <paramref name="device"/>.</summary>
+    private static float MultiplyAddOn(SeqDevice device, float a, float b, float c)
+    {
+        var accelerator = device.Accelerator;
+        var kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MultiplyAddKernel);
+        using var av = accelerator.Allocate1D(new[] { a });
+        using var bv = accelerator.Allocate1D(new[] { b });
+        using var cv = accelerator.Allocate1D(new[] { c });
+        using var result = accelerator.Allocate1D<float>(1);
+        kernel(1, av.View, bv.View, cv.View, result.View);
+        accelerator.Synchronize();
+        return result.GetAsArray1D()[0];
+    }
+
+    [Fact]
+    public void MultiplyAdd_rounds_once_on_PoCL_and_twice_on_the_CPU_accelerator()
+    {
+        // (1 + 2^-23)² = 1 + 2^-22 + 2^-46: rounded to float before the add, the 2^-46 is lost and the sum is 0.
+        float a = 1f + MathF.Pow(2, -23), c = -(1f + MathF.Pow(2, -22));
+        Assert.Equal(0f, a * a + c);
+        Assert.Equal(MathF.Pow(2, -46), MathF.FusedMultiplyAdd(a, a, c));
+
+        Assert.Equal(0f, MultiplyAddOn(cpu, a, a, c)); // the method's body: .NET's multiply, then add (as host code)
+        var pocl = PoclDevice.OpenOrExplain();
+        if (pocl is null)
+        {
+            return; // only with SEQDSL_REQUIRE_POCL=0 on a machine without PoCL (CI installs it)
+        }
+
+        using (pocl)
+        {
+            Assert.Equal(MathF.Pow(2, -46), MultiplyAddOn(pocl, a, a, c)); // OpenCL C's fma
         }
     }
 }

@@ -17,7 +17,9 @@ namespace SeqDsl.Generator.Emit.Host;
 /// <remarks>
 /// Each kernel is translated, not re-emitted: its views become <c>HostView</c>s, its local arrays stack memory, its
 /// grid-stride loop runs over <c>worker</c> and <c>workers</c> (a <c>HostLauncher</c> runs one call per core), and
-/// its innermost loops over contiguous columns become <c>Vector&lt;float&gt;</c> loops (<see cref="LoopVectorizer"/>).
+/// its innermost loops over contiguous columns become <c>Vector&lt;float&gt;</c> loops (<see cref="LoopVectorizer"/>), those
+/// padded to whole vectors for PoCL first cut to their real width (<see cref="PaddedLoop"/>); multiply-add calls are
+/// written out as the multiply and add they run on .NET first (<see cref="MultiplyAdds"/>).
 /// A launcher per kernel has the ILGPU launcher's signature, so the program assigns either to the same field.
 /// </remarks>
 internal static class HostKernelsEmitter
@@ -81,6 +83,7 @@ internal static class HostKernelsEmitter
     /// <summary>The kernel's text with its ILGPU constructs replaced, at its original indentation.</summary>
     private static string Translate(MethodDeclarationSyntax method)
     {
+        method = MultiplyAdds.Separate(method);
         var edits = new List<(TextSpan Span, string Text)>();
         var floatViews = new HashSet<string>();
         var arguments = new HashSet<string>();
@@ -163,7 +166,9 @@ internal static class HostKernelsEmitter
             }
 
             string indent = IndentOf(methodText, loop.SpanStart - origin);
-            string? vectorized = interchange.TryInterchange(loop, indent) ?? vectorizer.TryVectorize(loop, indent);
+            string? vectorized = PaddedLoop.Unpad(loop) is { } unpadded
+                ? vectorizer.TryVectorize(unpadded, indent)
+                : interchange.TryInterchange(loop, indent) ?? vectorizer.TryVectorize(loop, indent);
             if (vectorized is not null)
             {
                 // A comment at the end of the loop's line moves to the line that opens its replacement.

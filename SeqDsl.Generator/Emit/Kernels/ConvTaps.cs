@@ -21,7 +21,7 @@ internal sealed record TapStep(string Condition, string Comment, params string[]
 /// The loops of a 1-D convolution that Conv1D and the WaveNet stack share, written once so their shapes stay alike:
 /// the forward product over the taps (and over the input channels of a 1×1 conv), and the data gradient as a gather,
 /// one thread per input step collecting every output step that read it (no scatter, no atomics). Both keep the
-/// multiply-adds contiguous where they can: forward over a kernel row's output channels, the gather over the input
+/// multiply-adds (FMAs on OpenCL, <see cref="MultiplyAddCode"/>) contiguous where they can: forward over a kernel row's output channels, the gather over the input
 /// channels of a local accumulator. The caller emits the accumulator, its initial values and where it is stored.
 /// </summary>
 internal static class ConvTaps
@@ -54,7 +54,7 @@ internal static class ConvTaps
         {
             w.Line("float " + value + " = " + valueAt(c) + ";");
             w.Line("int " + row + " = " + weights.Kernel + " + " + rowOffset + " * " + weights.Out + ";");
-            w.Line("for (int " + u + " = 0; " + u + " < " + weights.Out + "; " + u + "++) " + accumulator + "[" + u + "] += " + value + " * parameters[" + row + " + " + u + "];");
+            w.Line("for (int " + u + " = 0; " + u + " < " + weights.Out + "; " + u + "++) " + MultiplyAddCode.Accumulate(accumulator + "[" + u + "]", value, "parameters[" + row + " + " + u + "]"));
         }
     }
 
@@ -85,12 +85,12 @@ internal static class ConvTaps
                     if (paddedIn is null)
                     {
                         w.Line("int column = " + weights.Kernel + " + k * " + weights.In + " * " + weights.Out + " + " + u + ";");
-                        w.Line("for (int " + c + " = 0; " + c + " < " + weights.In + "; " + c + "++) " + accumulator + "[" + c + "] += parameters[column + " + c + " * " + weights.Out + "] * d;");
+                        w.Line("for (int " + c + " = 0; " + c + " < " + weights.In + "; " + c + "++) " + MultiplyAddCode.Accumulate(accumulator + "[" + c + "]", "parameters[column + " + c + " * " + weights.Out + "]", "d"));
                     }
                     else
                     {
                         w.Line("int row = (k * " + weights.Out + " + " + u + ") * " + paddedIn + "; // tap k's weights from every input channel to column " + u);
-                        w.Line("for (int " + c + " = 0; " + c + " < " + paddedIn + "; " + c + "++) " + accumulator + "[" + c + "] += transposed[row + " + c + "] * d;");
+                        w.Line("for (int " + c + " = 0; " + c + " < " + paddedIn + "; " + c + "++) " + MultiplyAddCode.Accumulate(accumulator + "[" + c + "]", "transposed[row + " + c + "]", "d"));
                     }
                 }
             }

@@ -1,0 +1,92 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace SeqDsl.Generator.Emit.Host;
+
+/// <summary>
+/// Recognizes a kernel loop that runs over a width padded to whole vectors for PoCL's compiler, such as
+/// <code>
+/// for (int u = 0; u &lt; PaddedFilters; u++)
+/// {
+///     float delta = u &lt; Filters ? outputGradient[y + u] * … : 0f;
+///     sum[u] += x0 * delta;
+/// }
+/// </code>
+/// and gives the loop over the real width (<c>u &lt; Filters</c>, <c>float delta = outputGradient[y + u] * …;</c>) for
+/// the host code, which <see cref="LoopVectorizer"/> turns into whole <c>Vector&lt;float&gt;</c>s and a scalar rest of
+/// its own. Host code has no use for the padding: its iterations only add zeros.
+/// </summary>
+/// <remarks>
+/// A loop qualifies when its body is one or more declarations <c>float n = v &lt; Width ? value : 0f;</c> (the same
+/// width, loop variable v), then only additions <c>target += term</c> whose term is one of those locals or a product with
+/// one as a factor: each padding iteration adds zero to its targets. The kernels that pad store nothing of the padding's
+/// sums (a Conv1D stores columns below Filters), so the loop over the real width computes everything that is read.
+/// </remarks>
+internal static class PaddedLoop
+{
+    /// <summary>The loop over the real width, or null when <paramref name="loop"/> is not a padded loop.</summary>
+    public static ForStatementSyntax? Unpad(ForStatementSyntax loop)
+    {
+        if (LoopHeader.Read(loop) is not { } header || loop.Statement is not BlockSyntax body || loop.Condition is not BinaryExpressionSyntax condition)
+        {
+            return null;
+        }
+
+        var guarded = new Dictionary<VariableDeclaratorSyntax, ExpressionSyntax>();
+        var zeros = new HashSet<string>();
+        ExpressionSyntax? width = null;
+        int i = 0;
+        for (; i < body.Statements.Count; i++)
+        {
+            if (body.Statements[i] is not LocalDeclarationStatementSyntax { Declaration: { Type: var type, Variables: { Count: 1 } variables } }
+                || type.ToString() != "float"
+                || variables[0].Initializer?.Value is not ConditionalExpressionSyntax
+                {
+                    Condition: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression, Left: IdentifierNameSyntax index } guard,
+                    WhenFalse: LiteralExpressionSyntax zero,
+                } conditional
+                || index.Identifier.Text != header.Variable || zero.Token.ValueText != "0")
+            {
+                break;
+            }
+
+            if (width is not null && !width.IsEquivalentTo(guard.Right))
+            {
+                return null;
+            }
+
+            width = guard.Right;
+            guarded.Add(variables[0], conditional.WhenTrue);
+            zeros.Add(variables[0].Identifier.Text);
+        }
+
+        if (width is null || i == body.Statements.Count)
+        {
+            return null;
+        }
+
+        for (; i < body.Statements.Count; i++)
+        {
+            if (body.Statements[i] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression } addition }
+                || !IsZeroInPadding(addition.Right, zeros))
+            {
+                return null;
+            }
+        }
+
+        var unguarded = loop.ReplaceNodes(guarded.Keys, (original, _) => original.WithInitializer(original.Initializer!.WithValue(guarded[original].WithTriviaFrom(original.Initializer.Value))));
+        return unguarded.WithCondition(condition.WithRight(width.WithTriviaFrom(condition.Right)));
+    }
+
+    /// <summary>Whether <paramref name="term"/> is 0 in the padding: one of the guarded locals, or a product with one as a factor.</summary>
+    private static bool IsZeroInPadding(ExpressionSyntax term, ISet<string> zeros) => term switch
+    {
+        IdentifierNameSyntax id => zeros.Contains(id.Identifier.Text),
+        ParenthesizedExpressionSyntax p => IsZeroInPadding(p.Expression, zeros),
+        BinaryExpressionSyntax { RawKind: (int)SyntaxKind.MultiplyExpression } product => IsZeroInPadding(product.Left, zeros) || IsZeroInPadding(product.Right, zeros),
+        _ => false,
+    };
+}
