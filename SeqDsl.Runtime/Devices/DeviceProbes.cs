@@ -31,19 +31,26 @@ internal static class DeviceProbes
         new DeviceProbe<SeqDevice>(CpuKey, "ILGPU's CPU accelerator", CreateCpu),
     };
 
-    private static Context CreateContext(Action<Context.Builder> backends) =>
+    private static Context CreateContext(Action<Context.Builder> backends, bool fastFma = true) =>
         Context.Create(builder =>
         {
             backends(builder);
-            ConfigureKernelCompiler(builder);
+            ConfigureKernelCompiler(builder, fastFma);
         });
 
     /// <summary>
     /// What every context needs to compile the generated kernels: the Algorithms library (MathF/exp have no PTX
-    /// intrinsic without it), <see cref="KernelMath.MultiplyAdd"/>'s backends (<see cref="FusedMultiplyAdd"/>) and O2.
+    /// intrinsic without it), <see cref="KernelMath.MultiplyAdd"/>'s backends (<see cref="FusedMultiplyAdd"/>; one
+    /// FMA instruction on OpenCL where <paramref name="fastFma"/>) and O2.
     /// </summary>
-    internal static Context.Builder ConfigureKernelCompiler(Context.Builder builder) =>
-        builder.EnableAlgorithms().EnableFusedMultiplyAdd().Optimize(OptimizationLevel.O2);
+    internal static Context.Builder ConfigureKernelCompiler(Context.Builder builder, bool fastFma = true) =>
+        builder.EnableAlgorithms().EnableFusedMultiplyAdd(fastFma).Optimize(OptimizationLevel.O2);
+
+    /// <summary>
+    /// Whether this machine's CPU has FMA instructions (x86 since Haswell, every 64-bit ARM): PoCL runs kernels on it,
+    /// and OpenCL's <c>fma</c> without them is a slow exact routine.
+    /// </summary>
+    internal static bool HostHasFma => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
 
     internal static SeqDevice CreateCuda()
     {
@@ -93,7 +100,7 @@ internal static class DeviceProbes
 
     internal static SeqDevice CreateOpenCLCpu()
     {
-        var context = CreateContext(b => b.OpenCL(_ => true));
+        var context = CreateContext(b => b.OpenCL(_ => true), HostHasFma);
         try
         {
             var devices = ListCLDevices(context);

@@ -18,18 +18,28 @@ namespace SeqDsl.Kernels;
 /// </summary>
 internal static class FusedMultiplyAdd
 {
-    /// <summary>Makes contexts built by <paramref name="builder"/> compile <see cref="KernelMath.MultiplyAdd"/> to <c>fma</c> on OpenCL.</summary>
-    public static Context.Builder EnableFusedMultiplyAdd(this Context.Builder builder)
+    /// <summary>
+    /// Makes contexts built by <paramref name="builder"/> compile <see cref="KernelMath.MultiplyAdd"/>: to <c>fma</c> on
+    /// OpenCL when <paramref name="fastFma"/> (the device has FMA instructions; without them OpenCL's exactly rounded
+    /// <c>fma</c> is a slow routine, and <c>mad</c> is no help: PoCL computes it as a multiply and an add), else to
+    /// <see cref="MultiplyThenAdd"/>, as on CUDA.
+    /// </summary>
+    public static Context.Builder EnableFusedMultiplyAdd(this Context.Builder builder, bool fastFma)
     {
         var method = typeof(KernelMath).GetMethod(nameof(KernelMath.MultiplyAdd), BindingFlags.Public | BindingFlags.Static)!;
         var manager = builder.GetIntrinsicManager();
-        manager.RegisterMethod(method, new CLIntrinsic(typeof(FusedMultiplyAdd), nameof(GenerateOpenCL), IntrinsicImplementationMode.GenerateCode));
+        manager.RegisterMethod(method, fastFma
+            ? new CLIntrinsic(typeof(FusedMultiplyAdd), nameof(GenerateOpenCL), IntrinsicImplementationMode.GenerateCode)
+            : new CLIntrinsic(typeof(FusedMultiplyAdd), nameof(MultiplyThenAdd), IntrinsicImplementationMode.Redirect));
         manager.RegisterMethod(method, new PTXIntrinsic(typeof(FusedMultiplyAdd), nameof(MultiplyThenAdd), IntrinsicImplementationMode.Redirect));
         return builder;
     }
 
-    /// <summary>CUDA's implementation: the multiply and add the kernels had before (an intrinsic needs one per backend).</summary>
-    private static float MultiplyThenAdd(float a, float b, float c) => a * b + c;
+    /// <summary>
+    /// The multiply and add that <see cref="KernelMath.MultiplyAdd"/>'s body, ILGPU's CPU accelerator and CUDA run (an
+    /// intrinsic needs an implementation for every backend that compiles it).
+    /// </summary>
+    internal static float MultiplyThenAdd(float a, float b, float c) => a * b + c;
 
     /// <summary>Writes <c>target = fma(a, b, c);</c> for a call <c>MultiplyAdd(a, b, c)</c>.</summary>
     private static void GenerateOpenCL(CLBackend backend, CLCodeGenerator codeGenerator, Value value)

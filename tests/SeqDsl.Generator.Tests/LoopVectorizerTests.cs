@@ -166,7 +166,11 @@ public class LoopVectorizerTests
         Assert.Contains("nests multiply-add calls", Assert.Throws<InvalidOperationException>(() =>
             Separated("z[0] = " + MultiplyAdd + "(" + MultiplyAdd + "(a[0], a[1], a[2]), w[0], z[0]);")).Message);
 
-    private static string? Unpad(string body) => PaddedLoop.Unpad(Kernel(body).Loop)?.ToString();
+    private static string? Unpad(string body)
+    {
+        var (loop, method) = Kernel(body);
+        return PaddedLoop.Unpad(loop, IntegerConstants.Of(method))?.ToString();
+    }
 
     [Fact]
     public void A_loop_padded_to_whole_vectors_runs_to_its_real_width_on_the_host_and_is_vectorized()
@@ -186,7 +190,7 @@ public class LoopVectorizerTests
         Assert.DoesNotContain("?", unpadded);
 
         var (loop, method) = Kernel(body);
-        string? vectorized = new LoopVectorizer(FloatViews, Arguments, IntegerConstants.Of(method)).TryVectorize(PaddedLoop.Unpad(loop)!, "");
+        string? vectorized = new LoopVectorizer(FloatViews, Arguments, IntegerConstants.Of(method)).TryVectorize(PaddedLoop.Unpad(loop, IntegerConstants.Of(method))!, "");
         Assert.NotNull(vectorized);
         Assert.Contains("for (; u <= Units - Vector<float>.Count; u += Vector<float>.Count)", vectorized);
         Assert.Contains("for (; u < Units; u++)", vectorized);
@@ -200,5 +204,10 @@ public class LoopVectorizerTests
     [InlineData("for (int u = 0; u < 24; u++) { float d = n < Units ? a[u] : 0f; z[u] += d; }")] // not guarded by the loop variable
     [InlineData("for (int u = 0; u < 24; u++) { float d = u < Units ? a[u] : 0f; }")] // nothing accumulated
     [InlineData("for (int u = 0; u < 24; u++) z[u] += a[u];")] // no guard
+    [InlineData("for (int u = 0; u < Small; u++) { float d = u < Units ? a[u] : 0f; z[u] += d; }")] // the guard's width is past the loop's end
+    [InlineData("for (int u = 0; u < n; u++) { float d = u < Units ? a[u] : 0f; z[u] += d; }")] // an end that is not a constant
+    [InlineData("for (int u = 0; u < 24; u++) { float d = u < n ? a[u] : 0f; z[u] += d; }")] // a width that is not a constant
+    [InlineData("for (int u = 0; u < 24; u++) { float d = u < Units ? a[u] : 0f; z[0] += h[u] * d; }")] // adds to a real column: NaN · 0 is NaN
+    [InlineData("for (int u = 4; u < 24; u++) { float d = u < Units ? a[u] : 0f; z[u] += d; }")] // does not start at 0
     public void Loops_that_are_not_plain_padded_accumulations_keep_their_width(string body) => Assert.Null(Unpad(body));
 }

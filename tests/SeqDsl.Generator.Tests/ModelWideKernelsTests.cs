@@ -67,9 +67,10 @@ public class ModelWideKernelsTests
         Assert.True(inputGradient > 0 && partials > inputGradient, "the input-gradient loop, then the partials loop");
         Assert.Contains("const int RowsPerThread = 4;", cpu);
         Assert.Contains("const int Blocks = 5; // partial-sum threads per sample: the taps' blocks, then the bias row", cpu);
-        Assert.Contains("sum[3 * PaddedFilters + u] = global::SeqDsl.Kernels.KernelMath.MultiplyAdd(x3, delta, sum[3 * PaddedFilters + u]);", cpu); // an FMA on OpenCL
-        Assert.Contains("const int PaddedFilters = 6;", cpu); // under one vector: no padding, and no guarded reads
+        Assert.Contains("sum[3 * Filters + u] = global::SeqDsl.Kernels.KernelMath.MultiplyAdd(x3, delta, sum[3 * Filters + u]);", cpu); // an FMA on OpenCL
+        Assert.DoesNotContain("PaddedFilters", cpu); // under one vector: no padding, and no guarded reads
         Assert.DoesNotContain("u < Filters ?", cpu);
+        Assert.DoesNotContain("Layer0WeightGradientPartialsPerRow", kernels); // one input feature, no padding: the CPU form is the GPU's
 
         // GPUs: the same loops with a row per thread (more, shorter threads), loaded under the group schedule.
         string gpu = Kernel("Layer1BackwardPerRow", "Layer2Forward");
@@ -106,10 +107,13 @@ public class ModelWideKernelsTests
         Assert.Contains("const int PaddedFilters = 16;", last);
         Assert.Contains("float error = u < Filters ? output[y + u] - targets[target + u] : 0f;", last);
 
-        // GPUs keep a row per thread over the real filters: padding would only add work.
+        // GPUs keep a row per thread over the real filters: padding would only add work. So the first layer, a row per
+        // thread on CPUs too (one input feature), gets a GPU variant for its padding alone.
         string gpu = Kernel("Layer1BackwardPerRow", "Layer2Forward");
         Assert.DoesNotContain("PaddedFilters", gpu);
         Assert.Contains("for (int u = 0; u < Filters; u++)", gpu);
+        Assert.Contains("const int PaddedFilters = 24;", Kernel("Layer0WeightGradientPartials", "Layer0WeightGradientPartialsPerRow"));
+        Assert.DoesNotContain("PaddedFilters", Kernel("Layer0WeightGradientPartialsPerRow", "Layer1Forward"));
 
         // Host code runs the padded loops to the real width, a Vector<float> at a time (Emit.Host.PaddedLoop).
         var host = sources["Demo_M.HostKernels.g.cs"];

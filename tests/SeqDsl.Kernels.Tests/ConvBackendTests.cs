@@ -44,6 +44,15 @@ public class ConvBackendTests
             var lx = ConvNumericsTests.Random3(random, 3, 10, 2);
             Gradients(() => new ConvLastStrideHuberModel(cpu, seed: 7), () => new ConvLastStrideHuberModel(pocl, seed: 7), lx, ConvNumericsTests.Random3(random, 3, 4, 2));
 
+            // Partial sums over filters padded to whole vectors (9 and 12 → 16; the seed's 20 and 10 → 24 and 16), with FMA.
+            var fx = ConvNumericsTests.Random3(random, 3, 8, 2);
+            Gradients(() => new ConvPaddedFiltersModel(cpu, seed: 8), () => new ConvPaddedFiltersModel(pocl, seed: 8), fx, ConvNumericsTests.Random3(random, 3, 8, 12));
+            using (var aligner = new SimpleWaveNetForecaster(cpu))
+            {
+                var (wx2, wy2) = ConvTrainingTests.Series(4, 10);
+                Gradients(() => new SimpleWaveNetForecaster(cpu, seed: 9), () => new SimpleWaveNetForecaster(pocl, seed: 9), wx2, aligner.AlignTargets(wy2));
+            }
+
             using var waveCpu = new SimpleWaveNetForecaster(cpu, seed: 5);
             using var wavePocl = new SimpleWaveNetForecaster(pocl, seed: 5);
             var a = waveCpu.Predict(x).Cast<float>().ToArray();

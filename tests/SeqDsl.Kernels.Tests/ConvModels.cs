@@ -147,6 +147,17 @@ public partial class GatedWaveNetForecaster { }
 [Conv1D(2, 1)]
 public partial class ConvHeadHuberModel { }
 
+/// <summary>
+/// Filters that are not whole 8-float vectors: CPUs sum the partial weight gradients over 9 and 12 filters padded to 16
+/// (guarded reads of the output gradient, and of the Huber head's targets), GPUs over the real filters; 3 input
+/// features make one short block of rows.
+/// </summary>
+[SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
+[TimeDistributed(Dense = 3)]
+[Conv1D(9, 2, dilation: 2, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(12, 1)]
+public partial class ConvPaddedFiltersModel { }
+
 [SequenceModel(InputFeatures = 2, Loss = Loss.Huber)]
 [TimeDistributed(Dense = 3)]
 [Conv1D(2, 3, Strides = 2, Activation = Activation.Tanh)]

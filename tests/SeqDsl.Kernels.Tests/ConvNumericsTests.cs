@@ -18,7 +18,7 @@ public class ConvNumericsTests
     {
         "ValidStride", "SameStride", "CausalDilated", "SameDilated", "ConvFirst", "ConvFirstStride",
         "Pooling", "PoolingSame", "GlobalMax", "PoolingFirst", "SmallWaveNet", "DeepConvStack", "ConvRowBlocks", "GatedWaveNet", "GatedWaveNetFirst",
-        "ConvHeadHuber", "ConvLastStrideHuber", "ConvOnly",
+        "ConvHeadHuber", "ConvLastStrideHuber", "ConvOnly", "ConvPaddedFilters",
     };
 
     internal static float[,,] Random3(Random random, int n, int t, int f)
@@ -184,6 +184,15 @@ public class ConvNumericsTests
                 var reference = new ReferenceNetwork(m.Description).Dense("time_distributed", 2, 3)
                     .Conv1D("conv1d", 3, 2, 3, strides: 2, activation: Activation.Tanh);
                 return (m, reference, Random3(r, 3, 10, 2), Random3(r, 3, 4, 2));
+            }
+
+            case "ConvPaddedFilters":
+            {
+                var m = new ConvPaddedFiltersModel(device, seed: 18);
+                var reference = new ReferenceNetwork(m.Description).Dense("time_distributed", 2, 3)
+                    .Conv1D("conv1d", 3, 9, 2, dilation: 2, padding: Padding.Causal, activation: Activation.Tanh)
+                    .Conv1D("conv1d_1", 9, 12, 1);
+                return (m, reference, Random3(r, 3, 8, 2), Random3(r, 3, 8, 12));
             }
 
             case "ConvOnly":

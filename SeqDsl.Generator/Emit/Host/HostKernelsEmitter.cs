@@ -166,7 +166,7 @@ internal static class HostKernelsEmitter
             }
 
             string indent = IndentOf(methodText, loop.SpanStart - origin);
-            string? vectorized = PaddedLoop.Unpad(loop) is { } unpadded
+            string? vectorized = PaddedLoop.Unpad(loop, constants) is { } unpadded
                 ? vectorizer.TryVectorize(unpadded, indent)
                 : interchange.TryInterchange(loop, indent) ?? vectorizer.TryVectorize(loop, indent);
             if (vectorized is not null)

@@ -20,17 +20,23 @@ namespace SeqDsl.Generator.Emit.Host;
 /// its own. Host code has no use for the padding: its iterations only add zeros.
 /// </summary>
 /// <remarks>
-/// A loop qualifies when its body is one or more declarations <c>float n = v &lt; Width ? value : 0f;</c> (the same
-/// width, loop variable v), then only additions <c>target += term</c> whose term is one of those locals or a product with
-/// one as a factor: each padding iteration adds zero to its targets. The kernels that pad store nothing of the padding's
-/// sums (a Conv1D stores columns below Filters), so the loop over the real width computes everything that is read.
+/// A loop qualifies when it runs from 0 to a constant end, its body is one or more declarations
+/// <c>float n = v &lt; Width ? value : 0f;</c> (the same constant width, below the end, loop variable v), then only
+/// additions <c>view[… v …] += term</c> whose term is one of those locals or a product with one as a factor: each
+/// padding iteration adds zero to elements of its own column, and to none of a real column's. The kernels that pad
+/// store nothing of the padding's columns (a Conv1D stores columns below Filters), so the loop over the real width
+/// computes everything that is read.
 /// </remarks>
 internal static class PaddedLoop
 {
-    /// <summary>The loop over the real width, or null when <paramref name="loop"/> is not a padded loop.</summary>
-    public static ForStatementSyntax? Unpad(ForStatementSyntax loop)
+    /// <summary>
+    /// The loop over the real width, or null when <paramref name="loop"/> is not a padded loop. <paramref name="constants"/>
+    /// are the kernel's integer constants (<see cref="IntegerConstants"/>).
+    /// </summary>
+    public static ForStatementSyntax? Unpad(ForStatementSyntax loop, IReadOnlyDictionary<string, long> constants)
     {
-        if (LoopHeader.Read(loop) is not { } header || loop.Statement is not BlockSyntax body || loop.Condition is not BinaryExpressionSyntax condition)
+        if (LoopHeader.Read(loop) is not { } header || header.Start != "0" || loop.Statement is not BlockSyntax body
+            || loop.Condition is not BinaryExpressionSyntax condition || IntegerConstants.Evaluate(condition.Right, constants) is not { } end)
         {
             return null;
         }
@@ -63,7 +69,7 @@ internal static class PaddedLoop
             zeros.Add(variables[0].Identifier.Text);
         }
 
-        if (width is null || i == body.Statements.Count)
+        if (width is null || i == body.Statements.Count || IntegerConstants.Evaluate(width, constants) is not { } real || real >= end)
         {
             return null;
         }
@@ -71,9 +77,11 @@ internal static class PaddedLoop
         for (; i < body.Statements.Count; i++)
         {
             if (body.Statements[i] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression } addition }
+                || addition.Left is not ElementAccessExpressionSyntax { ArgumentList.Arguments: { Count: 1 } index }
+                || !LoopHeader.Mentions(index[0], header.Variable)
                 || !IsZeroInPadding(addition.Right, zeros))
             {
-                return null;
+                return null; // an addition outside the padding's own columns (a NaN input times 0 is NaN), or not an addition
             }
         }
 

@@ -63,10 +63,11 @@ internal sealed class Conv1DEmitter : WindowEmitter
     private int PartialBlocks(int rows) => Plan.Spec.KernelSize * FeatureBlocks(rows) + (Tensor("bias") is null ? 0 : 1);
 
     /// <summary>
-    /// Whether the GPU schedule loads a variant of the backward kernel with a row per partial-sum thread: not when the
-    /// CPU form has a row per thread too (one input feature, as in the first layer of the seed's models).
+    /// Whether the GPU schedule loads a variant of the backward kernel with a row per partial-sum thread over the real
+    /// filters: not when the CPU form is that already (one input feature, as in the first layer of the seed's models,
+    /// and filters that need no padding).
     /// </summary>
-    private bool HasGpuVariant => CpuRowsPerThread != GpuRowsPerThread;
+    private bool HasGpuVariant => CpuRowsPerThread != GpuRowsPerThread || PadsFilters;
 
     /// <summary>The GPU variant of kernel <paramref name="method"/> (a thread per row in its partials loop), or null when it has none.</summary>
     private string? PerRow(string method) => HasGpuVariant ? method + "PerRow" : null;
@@ -338,13 +339,16 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// </summary>
     private int PaddedFilters => PadToVectors(filters);
 
-    /// <summary>The row length of a thread's sums: padded filters on CPUs, the filters on GPUs (a thread per row, where padding is only waste).</summary>
-    private static string SumRow(bool gpu) => gpu ? "Filters" : "PaddedFilters";
+    /// <summary>Whether the filters are not whole vectors already (nor shorter than one).</summary>
+    private bool PadsFilters => PaddedFilters != filters;
 
-    /// <summary>Declares a thread's sums, rows of <see cref="SumRow"/> floats (and on CPUs the padded width).</summary>
+    /// <summary>The row length of a thread's sums: padded filters on CPUs, the filters on GPUs (a thread per row, where padding is only waste).</summary>
+    private string SumRow(bool gpu) => gpu || !PadsFilters ? "Filters" : "PaddedFilters";
+
+    /// <summary>Declares a thread's sums, rows of <see cref="SumRow"/> floats (and the padded width where it differs).</summary>
     private void EmitSumBuffers(CodeWriter w, bool gpu)
     {
-        if (!gpu)
+        if (!gpu && PadsFilters)
         {
             Const(w, "PaddedFilters", PaddedFilters, "a row of a thread's sums, zero-padded to whole vectors");
         }
@@ -368,7 +372,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
 
         using (w.Block("for (int u = 0; u < " + SumRow(gpu) + "; u++)"))
         {
-            if (gpu || PaddedFilters == filters)
+            if (gpu || !PadsFilters)
             {
                 EmitError(w, "y + u", "target + u");
                 w.Line("float delta = " + Delta("y + u") + "; // pre-activation gradient");
@@ -379,10 +383,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
                 // (Emit.Host.PaddedLoop).
                 if (FusesLossGradient)
                 {
-                    w.Line("float error = u < Filters ? " + Error("y + u", "target + u") + " : 0f; // prediction − target (0 in the padding)");
+                    w.Line("float error = u < Filters ? " + Error("y + u", "target + u") + " : 0f; // prediction − target");
                 }
 
-                w.Line("float delta = u < Filters ? " + Delta("y + u") + " : 0f; // pre-activation gradient (0 in the padding)");
+                w.Line("float delta = u < Filters ? " + Delta("y + u") + " : 0f; // pre-activation gradient");
             }
 
             EmitSums(w, rows, SumRow(gpu));
