@@ -12,7 +12,8 @@ namespace SeqDsl.Kernels;
 /// Registers <see cref="KernelMath.MultiplyAdd"/> with ILGPU's OpenCL backend as OpenCL C's <c>fma</c>. ILGPU writes
 /// OpenCL C one operation per statement, so PoCL's compiler never contracts a multiply and an add into one FMA
 /// instruction (contraction works within one expression only); the convolution loops call
-/// <see cref="KernelMath.MultiplyAdd"/> to get it (the seed's WaveNet epoch about 10% less CPU time with it). CUDA keeps
+/// <see cref="KernelMath.MultiplyAdd"/> to get it (the seed's WaveNet epoch 0.68 → 0.62 s on PoCL with it,
+/// benchmarks/results/2026-11-26-w4-padded-filters-fma.txt). CUDA keeps
 /// the multiply and add it compiled before (not measured with <c>fma.rn</c>); ILGPU's CPU accelerator and host code
 /// run the method's body, .NET's separately rounded multiply and add.
 /// </summary>

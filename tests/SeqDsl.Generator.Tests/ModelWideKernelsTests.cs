@@ -20,6 +20,13 @@ public class ModelWideKernelsTests
         return sources;
     }
 
+    /// <summary>The text of kernel <paramref name="name"/> in <paramref name="kernels"/>, up to kernel <paramref name="next"/>.</summary>
+    private static string KernelText(string kernels, string name, string next)
+    {
+        int start = kernels.IndexOf("public static void " + name + "(", StringComparison.Ordinal);
+        return kernels.Substring(start, kernels.IndexOf("public static void " + next + "(", start, StringComparison.Ordinal) - start);
+    }
+
     private static string BackwardOf(string program)
     {
         int start = program.IndexOf("public override void Backward(in BatchContext batch)", StringComparison.Ordinal);
@@ -54,11 +61,7 @@ public class ModelWideKernelsTests
     {
         var sources = Generate("[WaveNet(6, LayersPerBlock = 2, Blocks = 1, Outputs = 1)]");
         var kernels = sources["Demo_M.Kernels.g.cs"];
-        string Kernel(string name, string next)
-        {
-            int start = kernels.IndexOf("public static void " + name + "(", StringComparison.Ordinal);
-            return kernels.Substring(start, kernels.IndexOf("public static void " + next + "(", start, StringComparison.Ordinal) - start);
-        }
+        string Kernel(string name, string next) => KernelText(kernels, name, next);
 
         // CPUs: blocks of four rows of one tap (6 features: blocks of 4 and 2), so each pre-activation gradient feeds four sums.
         string cpu = Kernel("Layer1Backward", "Layer1BackwardPerRow");
@@ -87,11 +90,7 @@ public class ModelWideKernelsTests
     {
         var sources = Generate("[WaveNet(20, LayersPerBlock = 2, Blocks = 1, Outputs = 10)]");
         var kernels = sources["Demo_M.Kernels.g.cs"];
-        string Kernel(string name, string next)
-        {
-            int start = kernels.IndexOf("public static void " + name + "(", StringComparison.Ordinal);
-            return kernels.Substring(start, kernels.IndexOf("public static void " + next + "(", start, StringComparison.Ordinal) - start);
-        }
+        string Kernel(string name, string next) => KernelText(kernels, name, next);
 
         // 20 filters, padded to 24: the sums' loop runs in whole 8-float vectors, the padding's gradient 0 (a guarded read:
         // past Filters a row of the output ends).
