@@ -113,6 +113,7 @@ public class ModelWideKernelsTests
         Assert.Contains("for (int u = 0; u < Filters; u++)", gpu);
         Assert.Contains("const int PaddedFilters = 24;", Kernel("Layer0WeightGradientPartials", "Layer0WeightGradientPartialsPerRow"));
         Assert.DoesNotContain("PaddedFilters", Kernel("Layer0WeightGradientPartialsPerRow", "Layer1Forward"));
+        Assert.Contains("layer0WeightGradientPartials(device.GridFor(n * 3), ", sources["Demo_M.Program.g.cs"]); // same blocks: one grid
 
         // Host code runs the padded loops to the real width, a Vector<float> at a time (Emit.Host.PaddedLoop).
         var host = sources["Demo_M.HostKernels.g.cs"];

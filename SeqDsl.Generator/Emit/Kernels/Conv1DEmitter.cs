@@ -147,7 +147,9 @@ internal sealed class Conv1DEmitter : WindowEmitter
         w.Line("// " + Describe());
         if (Io.IsFirst)
         {
-            w.Line(FieldPrefix + "WeightGradientPartials(" + (HasGpuVariant ? RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(PartialBlocks(GpuRowsPerThread)) + ") : " : "") + "device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
+            // The GPU variant's grid differs only where its blocks do (a padding-only variant has the CPU form's blocks).
+            bool gpuGrid = PartialBlocks(GpuRowsPerThread) != PartialBlocks(CpuRowsPerThread);
+            w.Line(FieldPrefix + "WeightGradientPartials(" + (gpuGrid ? RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(PartialBlocks(GpuRowsPerThread)) + ") : " : "") + "device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
             return;
         }
 
