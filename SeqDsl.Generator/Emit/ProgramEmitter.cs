@@ -324,7 +324,9 @@ internal static class ProgramEmitter
             if (i < layers.Count - 1)
             {
                 list.Add((new WorkspaceBuffer(LayerEmitterFactory.OutputBuffer(i), LayerEmitterFactory.PerSample(shape), layers[i].Plan.Name + " output " + shape), i));
-                list.Add((new WorkspaceBuffer(LayerEmitterFactory.OutputGradientBuffer(i), LayerEmitterFactory.PerSample(shape), "gradient of the loss with respect to " + layers[i].Plan.Name + "'s output"), i));
+                list.Add((new WorkspaceBuffer(LayerEmitterFactory.OutputGradientBuffer(i), LayerEmitterFactory.PerSample(shape), "gradient of the loss with respect to " + layers[i].Plan.Name + (layers[i].Io.OutputGradientIsPreActivation
+                    ? "'s pre-activation (" + layers[i + 1].Plan.Name + " applies the activation's derivative as it writes it)"
+                    : "'s output")), i));
             }
 
             foreach (var b in layers[i].Workspace)

@@ -11,7 +11,7 @@ namespace SeqDsl.Generator.Tests;
 /// </summary>
 public class ModelWideKernelsTests
 {
-    private static IReadOnlyDictionary<string, string> Generate(string attributes)
+    internal static IReadOnlyDictionary<string, string> Generate(string attributes)
     {
         string source = GeneratorHarness.Usings + "namespace Demo;\n[SequenceModel(InputFeatures = 1)]\n" + attributes + "\npublic partial class M { }\n";
         var (sources, output, diagnostics) = GeneratorHarness.Run(source);
@@ -21,7 +21,7 @@ public class ModelWideKernelsTests
     }
 
     /// <summary>The text of kernel <paramref name="name"/> in <paramref name="kernels"/>, up to kernel <paramref name="next"/>.</summary>
-    private static string KernelText(string kernels, string name, string next)
+    internal static string KernelText(string kernels, string name, string next)
     {
         int start = kernels.IndexOf("public static void " + name + "(", StringComparison.Ordinal);
         return kernels.Substring(start, kernels.IndexOf("public static void " + next + "(", start, StringComparison.Ordinal) - start);
@@ -98,7 +98,7 @@ public class ModelWideKernelsTests
         Assert.Contains("const int PaddedFilters = 24;", cpu);
         Assert.Contains("var sum = LocalMemory.Allocate<float>(RowsPerThread * PaddedFilters);", cpu);
         Assert.Contains("for (int u = 0; u < PaddedFilters; u++)", cpu);
-        Assert.Contains("float delta = u < Filters ? outputGradient[y + u] * ", cpu);
+        Assert.Contains("float delta = u < Filters ? outputGradient[y + u] : 0f;", cpu); // the last layer applied ReLU' (ActivationFoldingTests)
         Assert.Contains("partials[partial + u] = sum[i * PaddedFilters + u];", cpu); // only the real filters are stored
 
         // The last layer's fused loss gradient (10 outputs, padded to 16) guards its error too.

@@ -15,7 +15,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// gradients over the sample's output steps, with contiguous multiply-adds over the filters (zero-padded to whole vectors
 /// on CPUs, <see cref="PaddedFilters"/>), into a per-sample partials
 /// workspace, which the model's one <c>WeightGradients</c> launch adds up in sample order (<see cref="SummedPartials"/>). The first layer's backward is the partials alone. The pre-activation gradient dy · f'(y) is
-/// recomputed from the stored output where needed, so the layer stores no pre-activation gradient. As the last layer
+/// recomputed from the stored output where needed, so the layer stores no pre-activation gradient, except that a
+/// Conv1D after a Conv1D writes its input gradient already times the earlier layer's f' (<see cref="ActivationFolding"/>). As the last layer
 /// with a regression loss it computes the loss gradient itself, from its output and the targets (aligned to its output
 /// steps on the host), in both loops (<see cref="FusesLossGradient"/>).
 /// </summary>
@@ -260,7 +261,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
                 ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
                     linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u), paddedIn: "PaddedFeatures");
 
-                w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
+                EmitInputGradientStore(w);
             }
 
             w.Line();
@@ -299,11 +300,29 @@ internal sealed class Conv1DEmitter : WindowEmitter
 
     /// <summary>
     /// The pre-activation gradient of output value <paramref name="y"/>: dy · f'(y), f' recomputed from the stored output;
-    /// with the fused loss, dy from <c>error</c> (see <see cref="EmitError"/>).
+    /// with the fused loss, dy from <c>error</c> (see <see cref="EmitError"/>). Read as it is where the next layer
+    /// wrote it with f' applied (<see cref="ActivationFolding"/>).
     /// </summary>
     private string Delta(string y) =>
-        (FusesLossGradient ? LossEmitter.RegressionGradient(Io.Loss, "error") + " * lossScale" : "outputGradient[" + y + "]")
-        + " * " + ActivationCode.DerivativeFromOutput(activation, "output[" + y + "]");
+        FusesLossGradient ? LossEmitter.RegressionGradient(Io.Loss, "error") + " * lossScale * " + ActivationCode.DerivativeFromOutput(activation, "output[" + y + "]")
+        : Io.OutputGradientIsPreActivation ? "outputGradient[" + y + "]"
+        : "outputGradient[" + y + "] * " + ActivationCode.DerivativeFromOutput(activation, "output[" + y + "]");
+
+    /// <summary>
+    /// Stores step r's input gradient <c>dx</c>, first multiplied by the derivative of the layer before's activation where
+    /// this layer folds it in (<see cref="ActivationFolding"/>; the input is that layer's output). The multiply is a loop
+    /// of its own so that host code vectorizes both loops (Emit.Host.LoopVectorizer keeps a loop scalar that writes one
+    /// kernel argument and reads another).
+    /// </summary>
+    private void EmitInputGradientStore(CodeWriter w)
+    {
+        if (Io.InputDerivative is { } before)
+        {
+            w.Line("for (int c = 0; c < Features; c++) dx[c] = dx[c] * " + ActivationCode.DerivativeFromOutput(before, "input[(long)r * Features + c]") + "; // the layer before's pre-activation gradient");
+        }
+
+        w.Line("for (int c = 0; c < Features; c++) inputGradient[(long)r * Features + c] = dx[c];");
+    }
 
     private string FusedSummary => FusesLossGradient ? "\nThe " + Io.Loss + " loss gradient is fused in: computed from the outputs and the targets (aligned to the output steps)." : "";
 

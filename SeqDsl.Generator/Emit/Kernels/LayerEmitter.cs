@@ -26,8 +26,12 @@ internal sealed record KernelField(string Field, string ParameterTypes, string M
 /// Where a layer reads and writes in the generated program. The first layer reads the data set through
 /// the batch's row indices; the last layer writes the batch's predictions and reads the loss gradient (or, when it
 /// <see cref="LayerEmitter.FusesLossGradient"/>, computes it inline from the predictions and <see cref="Loss"/>).
+/// Between two Conv1D layers the activation derivative moves to the later one (<see cref="ActivationFolding"/>):
+/// <paramref name="InputDerivative"/> is the activation whose derivative this layer multiplies into the input gradient
+/// it writes, and <paramref name="OutputGradientIsPreActivation"/> says that this layer's output gradient arrives so.
 /// </summary>
-internal sealed record LayerIo(bool IsFirst, bool IsLast, string Input, string Output, string OutputGradient, string InputGradient, LossKind Loss = LossKind.Mse);
+internal sealed record LayerIo(bool IsFirst, bool IsLast, string Input, string Output, string OutputGradient, string InputGradient, LossKind Loss = LossKind.Mse,
+    ActivationKind? InputDerivative = null, bool OutputGradientIsPreActivation = false);
 
 /// <summary>
 /// Emits one layer's kernels and the statements that launch them. One subclass per layer kind;

@@ -58,7 +58,9 @@ internal static class LayerEmitterFactory
                 // The first layer computes no input gradient; its kernels never write this argument (any view will do:
                 // the loss-gradient buffer does not exist when the last layer fuses the loss gradient).
                 InputGradient: i == 0 ? (i == last ? "batch.Predictions" : outputGradient) : OutputGradientBuffer(i - 1) + "!.View",
-                Loss: (LossKind)plan.Spec.Loss);
+                Loss: (LossKind)plan.Spec.Loss,
+                InputDerivative: i == 0 ? null : ActivationFolding.Folded(plan.Layers[i - 1], layer),
+                OutputGradientIsPreActivation: i < last && ActivationFolding.Folded(layer, plan.Layers[i + 1]) is not null);
             emitters.Add(layer.Spec.Kind switch
             {
                 LayerKind.Recurrent or LayerKind.Bidirectional => new RecurrentEmitter(layer, io),
