@@ -3,7 +3,8 @@ namespace SeqDsl.Generator.Tests;
 /// <summary>
 /// A Conv1D after a Conv1D writes its input gradient already times the earlier layer's activation derivative, which
 /// that layer then reads as its pre-activation gradient; everywhere else a layer applies its own derivative. The kernel
-/// tests check the numbers (every Conv1D stack there has relu layers folded into the next).
+/// tests check the numbers (ConvFoldedActivationsModel folds ELU, sigmoid, softplus and ReLU across strided windows; the
+/// other Conv1D stacks there fold tanh).
 /// </summary>
 public class ActivationFoldingTests
 {

@@ -36,7 +36,9 @@ internal static class CellTestSupport
 
     /// <summary>
     /// A device buffer of the model's generated program, read back (test-only access by reflection): e.g.
-    /// <c>layer0OutputGradient</c>, which the backward pass of layer 1 fills with the gradient of its input.
+    /// <c>layer0OutputGradient</c>, which the backward pass of layer 1 fills with the gradient of its input (between two
+    /// Conv1D layers with a non-linear first activation: already times that activation's derivative, the first layer's
+    /// pre-activation gradient, so <see cref="AssertInputGradient"/> does not apply there).
     /// </summary>
     public static float[] ReadProgramBuffer(ModelBase model, string field)
     {

@@ -47,6 +47,10 @@ public class ConvBackendTests
             // Partial sums over filters padded to whole vectors (9 and 12 → 16; the seed's 20 and 10 → 24 and 16), with FMA.
             var fx = ConvNumericsTests.Random3(random, 3, 8, 2);
             Gradients(() => new ConvPaddedFiltersModel(cpu, seed: 8), () => new ConvPaddedFiltersModel(pocl, seed: 8), fx, ConvNumericsTests.Random3(random, 3, 8, 12));
+
+            // Activation derivatives folded into the next Conv1D's input gradient (ELU, sigmoid, softplus, ReLU; strides).
+            var ax = ConvNumericsTests.Random3(random, 3, 13, 2);
+            Gradients(() => new ConvFoldedActivationsModel(cpu, seed: 10), () => new ConvFoldedActivationsModel(pocl, seed: 10), ax, new float[3, 2] { { 0.3f, -0.2f }, { -0.1f, 0.4f }, { 0.2f, 0.1f } });
             using (var aligner = new SimpleWaveNetForecaster(cpu))
             {
                 var (wx2, wy2) = ConvTrainingTests.Series(4, 10);

@@ -167,3 +167,19 @@ public partial class ConvLastStrideHuberModel { }
 [SequenceModel(InputFeatures = 2)]
 [Conv1D(3, 3, Strides = 2)]
 public partial class ConvOnlyModel { }
+
+/// <summary>
+/// Conv1D after Conv1D with every element-wise activation folded into the next layer's input gradient (ActivationFolding
+/// in the generator): strided 'same' and 'valid' windows (input steps no window reads get a zero gradient), dilation,
+/// and ELU, sigmoid, softplus and ReLU derivatives computed from the stored outputs. One vector out ('same' padding
+/// sees later steps, which SEQ009 refuses for a sequence output).
+/// </summary>
+[SequenceModel(InputFeatures = 2)]
+[Conv1D(5, 3, padding: Padding.Same, Strides = 2, Activation = Activation.Elu)]
+[Conv1D(4, 2, dilation: 2, padding: Padding.Causal, Activation = Activation.Sigmoid)]
+[Conv1D(6, 2, Strides = 2, Activation = Activation.Softplus)]
+[Conv1D(3, 1, Activation = Activation.ReLU)]
+[Conv1D(2, 1)]
+[GlobalAveragePooling1D]
+[Dense(2)]
+public partial class ConvFoldedActivationsModel { }

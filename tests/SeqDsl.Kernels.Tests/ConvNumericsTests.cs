@@ -18,7 +18,7 @@ public class ConvNumericsTests
     {
         "ValidStride", "SameStride", "CausalDilated", "SameDilated", "ConvFirst", "ConvFirstStride",
         "Pooling", "PoolingSame", "GlobalMax", "PoolingFirst", "SmallWaveNet", "DeepConvStack", "ConvRowBlocks", "GatedWaveNet", "GatedWaveNetFirst",
-        "ConvHeadHuber", "ConvLastStrideHuber", "ConvOnly", "ConvPaddedFilters",
+        "ConvHeadHuber", "ConvLastStrideHuber", "ConvOnly", "ConvPaddedFilters", "ConvFoldedActivations",
     };
 
     internal static float[,,] Random3(Random random, int n, int t, int f)
@@ -193,6 +193,20 @@ public class ConvNumericsTests
                     .Conv1D("conv1d", 3, 9, 2, dilation: 2, padding: Padding.Causal, activation: Activation.Tanh)
                     .Conv1D("conv1d_1", 9, 12, 1);
                 return (m, reference, Random3(r, 3, 8, 2), Random3(r, 3, 8, 12));
+            }
+
+            case "ConvFoldedActivations":
+            {
+                // 13 steps → 7 ('same', stride 2) → 7 (causal) → 3 ('valid', kernel 2, stride 2) → 3 → 3.
+                var m = new ConvFoldedActivationsModel(device, seed: 19);
+                var reference = new ReferenceNetwork(m.Description)
+                    .Conv1D("conv1d", 2, 5, 3, strides: 2, padding: Padding.Same, activation: Activation.Elu)
+                    .Conv1D("conv1d_1", 5, 4, 2, dilation: 2, padding: Padding.Causal, activation: Activation.Sigmoid)
+                    .Conv1D("conv1d_2", 4, 6, 2, strides: 2, activation: Activation.Softplus)
+                    .Conv1D("conv1d_3", 6, 3, 1, activation: Activation.ReLU)
+                    .Conv1D("conv1d_4", 3, 2, 1)
+                    .GlobalPooling(max: false).Dense("dense", 2, 2);
+                return (m, reference, Random3(r, 3, 13, 2), Random2(r, 3, 2));
             }
 
             case "ConvOnly":

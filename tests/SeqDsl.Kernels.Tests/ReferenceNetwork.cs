@@ -21,6 +21,8 @@ internal sealed partial class ReferenceNetwork
         Activation.Tanh => Math.Tanh(x),
         Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
         Activation.ReLU => Math.Max(0, x),
+        Activation.Elu => x > 0 ? x : Math.Exp(x) - 1,
+        Activation.Softplus => Math.Log(1 + Math.Exp(x)),
         _ => x,
     };
 

@@ -105,6 +105,7 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     [InlineData(typeof(DeepConvStackModel))]
     [InlineData(typeof(ConvRowBlocksModel))]
     [InlineData(typeof(ConvPaddedFiltersModel))]
+    [InlineData(typeof(ConvFoldedActivationsModel))]
     public void Per_column_and_per_row_partials_give_the_same_bits(Type model)
     {
         var result = DeviceComparison.Compare(model, cpu.WithSchedule(KernelSchedule.ThreadPerSequence), cpu.WithSchedule(KernelSchedule.GroupPerSequence));

@@ -16,7 +16,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// on CPUs, <see cref="PaddedFilters"/>), into a per-sample partials
 /// workspace, which the model's one <c>WeightGradients</c> launch adds up in sample order (<see cref="SummedPartials"/>). The first layer's backward is the partials alone. The pre-activation gradient dy · f'(y) is
 /// recomputed from the stored output where needed, so the layer stores no pre-activation gradient, except that a
-/// Conv1D after a Conv1D writes its input gradient already times the earlier layer's f' (<see cref="ActivationFolding"/>). As the last layer
+/// Conv1D after a Conv1D with a non-linear activation writes its input gradient already times that layer's f', which the
+/// earlier layer then reads as it is (<see cref="ActivationFolding"/>). As the last layer
 /// with a regression loss it computes the loss gradient itself, from its output and the targets (aligned to its output
 /// steps on the host), in both loops (<see cref="FusesLossGradient"/>).
 /// </summary>
@@ -46,7 +47,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
 
     /// <summary>
     /// Kernel rows (features of one tap) per partial-sum thread on CPU backends: each output step's pre-activation
-    /// gradients, computed once from the stored output, feed this many rows' sums, where a thread per row recomputed
+    /// gradients, computed once from the stored output (or read as the next layer wrote them, <see cref="ActivationFolding"/>),
+    /// feed this many rows' sums, where a thread per row recomputed
     /// them for every row (the seed's WaveNet: 41 times per output value). GPUs (the group schedule) keep a thread per
     /// row (<see cref="GpuRowsPerThread"/>): four times fewer threads, each four times longer, made the seed's WaveNet
     /// epoch 30% slower on an H100.

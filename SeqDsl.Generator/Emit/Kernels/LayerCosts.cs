@@ -75,7 +75,8 @@ internal static class LayerCosts
                 // One backward launch: the input gradient (not for the first convolution) and each sample's weight-gradient
                 // partials (written, then read by the model-wide sum, as TimeDistributed's are). The input gradient reads a
                 // transposed copy of the kernel, written in the model-wide launch: it reads the kernel and writes
-                // [KernelSize, Filters, PaddedFeatures].
+                // [KernelSize, Filters, PaddedFeatures]. Counted as if each layer read its own output for f' (between two
+                // Conv1D layers the later one applies it, reading its input, which its partials read anyway: ActivationFolding).
                 var conv = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, layer.Spec.KernelSize, perStep: true, fixedSteps: layer.Output.Steps);
                 double transpose = first ? 0 : layer.Spec.KernelSize * (layer.Input.Features + LayerEmitter.PadToVectors(layer.Input.Features)) * layer.Output.Features * Float;
                 return conv with { BackwardLaunches = 1, WeightCopies = first ? 0 : 1, SumsPartials = true, BackwardBytes = conv.BackwardBytes + new Terms(transpose, 2 * parameters * Float, 0) };
