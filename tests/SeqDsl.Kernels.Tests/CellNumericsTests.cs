@@ -261,6 +261,25 @@ public class CellNumericsTests
         }
     }
 
+    /// <summary>
+    /// Gates of 192 columns (LSTM(48), reset-before GRU(64)): the thread schedule's forward products run blocks of 64
+    /// columns over every k (RecurrentEmitter.ColumnBlock), on ILGPU's CPU accelerator here and in the host code's
+    /// translation of the same kernels; both against the double reference. (Too many weights for a finite-difference
+    /// check; ScheduleTests compares this model's gradients between the thread and group schedules.)
+    /// </summary>
+    [Theory]
+    [InlineData(KernelSchedule.ThreadPerSequence)]
+    [InlineData(KernelSchedule.HostCode)]
+    public void Forward_with_gate_columns_in_blocks_matches_reference(KernelSchedule schedule)
+    {
+        using var model = new BlockedGateColumnsModel(device.WithSchedule(schedule), seed: 21);
+        var reference = new ReferenceNetwork(model.Description).Lstm("lstm", 2, 48, true)
+            .Recurrent("gru", new CellOptions(Cell.GRU, 48, 64) { ResetAfter = false })
+            .Dense("dense", 64, 1);
+        var x = Inputs(new Random(21), 3, 5, 2);
+        AssertForward("BlockedGateColumns " + schedule, model, reference, x, Predict(model, x));
+    }
+
     [Theory]
     [MemberData(nameof(InputGradientCases))]
     public void Input_gradient_matches_finite_differences(string name, int layer)

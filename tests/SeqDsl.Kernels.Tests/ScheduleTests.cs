@@ -12,6 +12,15 @@ namespace SeqDsl.Kernels.Tests;
 [Dense(1)]
 public partial class WideGruModel { }
 
+// Gates wider than 128 columns in whole blocks of 64 (LSTM(48) and a reset-before GRU(64): 192 columns): the thread
+// schedule's forward products run one block of columns at a time (RecurrentEmitter.ColumnBlock); WideGruModel covers
+// the reset-after GRU. CellNumericsTests checks this model's forward against the double reference.
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(LSTM, 48, ReturnSequences = true)]
+[Recurrent(GRU, 64, ResetAfter = false)]
+[Dense(1)]
+public partial class BlockedGateColumnsModel { }
+
 // Rows of more than 128 gate columns, so the CPU partial-sum kernels give each thread four rows of one kind: 3 and 5
 // features (one block of 3 or 4 + 1 rows), 33, 34, 43, 45, 46 units (blocks of 4 and a last block of 1, 2 or 3 rows).
 // Stateful, dropout with reset-before GRU and GoBackwards, and bidirectional layers have no group kernels, so their
@@ -85,6 +94,7 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
         nameof(GruDenseModel),
         nameof(SimpleRnnStackModel),
         nameof(WideGruModel),
+        nameof(BlockedGateColumnsModel),
     };
 
     /// <summary>
@@ -184,6 +194,7 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
         nameof(GruDenseModel) => new GruDenseModel(device, seed),
         nameof(SimpleRnnStackModel) => new SimpleRnnStackModel(device, seed),
         nameof(WideGruModel) => new WideGruModel(device, seed),
+        nameof(BlockedGateColumnsModel) => new BlockedGateColumnsModel(device, seed),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown test model"),
     };
 

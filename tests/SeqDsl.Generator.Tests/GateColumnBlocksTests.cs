@@ -1,0 +1,40 @@
+namespace SeqDsl.Generator.Tests;
+
+/// <summary>
+/// The thread schedule's forward products run blocks of 64 gate columns over every k where the gates are wider than 128
+/// columns and made of whole blocks (RecurrentEmitter.ColumnBlock); elsewhere one loop over all the columns. The kernel
+/// tests check the numbers (CellNumericsTests, ScheduleTests' BlockedGateColumnsModel and WideGruModel).
+/// </summary>
+public class GateColumnBlocksTests
+{
+    private const string Blocked = "for (int g0 = 0; g0 < GateWidth; g0 += 64)";
+
+    [Fact]
+    public void Wide_gates_made_of_whole_blocks_are_summed_a_block_at_a_time()
+    {
+        var sources = ModelWideKernelsTests.Generate("[Recurrent(Cell.GRU, 128, ReturnSequences = true)]\n[Recurrent(Cell.LSTM, 48)]\n[Dense(1)]");
+        var kernels = sources["Demo_M.Kernels.g.cs"];
+        string gru = ModelWideKernelsTests.KernelText(kernels, "Layer0Forward", "Layer0Backward");
+        Assert.Contains(Blocked, gru);
+        Assert.Contains("for (int g = g0; g < g0 + 64; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];", gru);
+        Assert.Contains("for (int g = g0; g < g0 + 64; g++) zh[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", gru);
+        Assert.Contains("for (int g = g0; g < g0 + 64; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", ModelWideKernelsTests.KernelText(kernels, "Layer1Forward", "Layer1Backward"));
+
+        // Host code still accumulates whole vectors of columns in registers over k (Emit.Host.LoopInterchange), block by block.
+        var host = sources["Demo_M.HostKernels.g.cs"];
+        Assert.Contains(Blocked, host);
+        Assert.Contains("for (; g <= (g0 + 64) - 4 * Vector<float>.Count; g += 4 * Vector<float>.Count)", host);
+    }
+
+    [Theory]
+    [InlineData("[Recurrent(Cell.LSTM, 20)]")] // 80 columns: the sums fit in registers as they are
+    [InlineData("[Recurrent(Cell.LSTM, 33)]")] // 132 columns: not whole blocks of 64
+    [InlineData("[Recurrent(Cell.GRU, 64, ResetAfter = false)]")] // 192, but the reset-before recurrent product covers z and r only
+    public void Other_gates_keep_one_loop_over_every_column(string layer)
+    {
+        string forward = ModelWideKernelsTests.KernelText(ModelWideKernelsTests.Generate(layer + "\n[Dense(1)]")["Demo_M.Kernels.g.cs"], "Layer0Forward", "Layer0Backward");
+        bool wholeBlocks = layer.Contains("GRU, 64", StringComparison.Ordinal);
+        Assert.Equal(wholeBlocks, forward.Contains(Blocked, StringComparison.Ordinal)); // the input product is blocked there
+        Assert.Contains(wholeBlocks ? "for (int g = 0; g < 2 * Units; g++) z[g] += hk * parameters[RecurrentKernel" : "for (int g = 0; g < GateWidth; g++) z[g] += hk * parameters[RecurrentKernel", forward);
+    }
+}
