@@ -23,18 +23,27 @@ public class GateColumnBlocksTests
         // Host code still accumulates whole vectors of columns in registers over k (Emit.Host.LoopInterchange), block by block.
         var host = sources["Demo_M.HostKernels.g.cs"];
         Assert.Contains(Blocked, host);
-        Assert.Contains("for (; g <= (g0 + 64) - 4 * Vector<float>.Count; g += 4 * Vector<float>.Count)", host);
+        // Both products of both layers: four interchanged blocks' loops in the forward kernels.
+        Assert.Equal(4, host.Split("for (; g <= (g0 + 64) - 4 * Vector<float>.Count; g += 4 * Vector<float>.Count)").Length - 1);
     }
 
     [Theory]
     [InlineData("[Recurrent(Cell.LSTM, 20)]")] // 80 columns: the sums fit in registers as they are
     [InlineData("[Recurrent(Cell.LSTM, 33)]")] // 132 columns: not whole blocks of 64
-    [InlineData("[Recurrent(Cell.GRU, 64, ResetAfter = false)]")] // 192, but the reset-before recurrent product covers z and r only
-    public void Other_gates_keep_one_loop_over_every_column(string layer)
+    public void Gates_of_at_most_128_columns_or_partial_blocks_keep_one_loop_over_every_column(string layer)
     {
         string forward = ModelWideKernelsTests.KernelText(ModelWideKernelsTests.Generate(layer + "\n[Dense(1)]")["Demo_M.Kernels.g.cs"], "Layer0Forward", "Layer0Backward");
-        bool wholeBlocks = layer.Contains("GRU, 64", StringComparison.Ordinal);
-        Assert.Equal(wholeBlocks, forward.Contains(Blocked, StringComparison.Ordinal)); // the input product is blocked there
-        Assert.Contains(wholeBlocks ? "for (int g = 0; g < 2 * Units; g++) z[g] += hk * parameters[RecurrentKernel" : "for (int g = 0; g < GateWidth; g++) z[g] += hk * parameters[RecurrentKernel", forward);
+        Assert.DoesNotContain(Blocked, forward);
+        Assert.Contains("for (int g = 0; g < GateWidth; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];", forward);
+        Assert.Contains("for (int g = 0; g < GateWidth; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", forward);
+    }
+
+    [Fact]
+    public void A_reset_before_gru_blocks_its_input_product_only()
+    {
+        // 192 columns, but the recurrent product covers z and r only (the candidate reads r ⊙ h).
+        string forward = ModelWideKernelsTests.KernelText(ModelWideKernelsTests.Generate("[Recurrent(Cell.GRU, 64, ResetAfter = false)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"], "Layer0Forward", "Layer0Backward");
+        Assert.Contains("for (int g = g0; g < g0 + 64; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];", forward);
+        Assert.Contains("for (int g = 0; g < 2 * Units; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", forward);
     }
 }

@@ -264,20 +264,28 @@ public class CellNumericsTests
     /// <summary>
     /// Gates of 192 columns (LSTM(48), reset-before GRU(64)): the thread schedule's forward products run blocks of 64
     /// columns over every k (RecurrentEmitter.ColumnBlock), on ILGPU's CPU accelerator here and in the host code's
-    /// translation of the same kernels; both against the double reference. (Too many weights for a finite-difference
+    /// translation of the same kernels; both against the double reference. The variants: a bidirectional LSTM(48) and a
+    /// GRU(64) going backwards with recurrent dropout. (Too many weights for a finite-difference
     /// check; ScheduleTests compares this model's gradients between the thread and group schedules.)
     /// </summary>
     [Theory]
-    [InlineData(KernelSchedule.ThreadPerSequence)]
-    [InlineData(KernelSchedule.HostCode)]
-    public void Forward_with_gate_columns_in_blocks_matches_reference(KernelSchedule schedule)
+    [InlineData(KernelSchedule.ThreadPerSequence, false)]
+    [InlineData(KernelSchedule.HostCode, false)]
+    [InlineData(KernelSchedule.ThreadPerSequence, true)]
+    [InlineData(KernelSchedule.HostCode, true)]
+    public void Forward_with_gate_columns_in_blocks_matches_reference(KernelSchedule schedule, bool variants)
     {
-        using var model = new BlockedGateColumnsModel(device.WithSchedule(schedule), seed: 21);
-        var reference = new ReferenceNetwork(model.Description).Lstm("lstm", 2, 48, true)
-            .Recurrent("gru", new CellOptions(Cell.GRU, 48, 64) { ResetAfter = false })
-            .Dense("dense", 64, 1);
+        var on = device.WithSchedule(schedule);
+        using ModelBase model = variants ? new BlockedGateColumnsVariantsModel(on, seed: 22) : new BlockedGateColumnsModel(on, seed: 21);
+        var reference = variants
+            ? new ReferenceNetwork(model.Description).Bidirectional("bidirectional", new CellOptions(Cell.LSTM, 2, 48) { ReturnSequences = true }, MergeMode.Concat)
+                .Recurrent("gru", new CellOptions(Cell.GRU, 96, 64) { GoBackwards = true })
+                .Dense("dense", 64, 1)
+            : new ReferenceNetwork(model.Description).Lstm("lstm", 2, 48, true)
+                .Recurrent("gru", new CellOptions(Cell.GRU, 48, 64) { ResetAfter = false })
+                .Dense("dense", 64, 1);
         var x = Inputs(new Random(21), 3, 5, 2);
-        AssertForward("BlockedGateColumns " + schedule, model, reference, x, Predict(model, x));
+        AssertForward(model.GetType().Name + " " + schedule, model, reference, x, Predict(model, x));
     }
 
     [Theory]

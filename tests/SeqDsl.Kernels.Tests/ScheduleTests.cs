@@ -21,6 +21,14 @@ public partial class WideGruModel { }
 [Dense(1)]
 public partial class BlockedGateColumnsModel { }
 
+// The same blocks in layers without group kernels: a bidirectional LSTM(48) and a GRU(64) going backwards with
+// recurrent dropout (masks read in the products' loads).
+[SequenceModel(InputFeatures = 2)]
+[Bidirectional(LSTM, 48, ReturnSequences = true)]
+[Recurrent(GRU, 64, GoBackwards = true, RecurrentDropout = 0.2)]
+[Dense(1)]
+public partial class BlockedGateColumnsVariantsModel { }
+
 // Rows of more than 128 gate columns, so the CPU partial-sum kernels give each thread four rows of one kind: 3 and 5
 // features (one block of 3 or 4 + 1 rows), 33, 34, 43, 45, 46 units (blocks of 4 and a last block of 1, 2 or 3 rows).
 // Stateful, dropout with reset-before GRU and GoBackwards, and bidirectional layers have no group kernels, so their
@@ -116,6 +124,7 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     [InlineData(typeof(ConvRowBlocksModel))]
     [InlineData(typeof(ConvPaddedFiltersModel))]
     [InlineData(typeof(ConvFoldedActivationsModel))]
+    [InlineData(typeof(BlockedGateColumnsVariantsModel))]
     public void Per_column_and_per_row_partials_give_the_same_bits(Type model)
     {
         var result = DeviceComparison.Compare(model, cpu.WithSchedule(KernelSchedule.ThreadPerSequence), cpu.WithSchedule(KernelSchedule.GroupPerSequence));

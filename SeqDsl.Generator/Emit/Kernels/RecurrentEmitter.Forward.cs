@@ -59,7 +59,7 @@ internal sealed partial class RecurrentEmitter
                     }
 
                     w.Line("long x = (inputRow + " + InputStep(d, "t") + ") * Features;");
-                    EmitGateProduct(w, "Features", "float xk = " + InputMasked("input[x + k]") + ";", "z", "xk", "Kernel");
+                    EmitGateProduct(w, "Features", "xk", InputMasked("input[x + k]"), "z", "Kernel");
 
                     if (ResetBefore)
                     {
@@ -71,7 +71,7 @@ internal sealed partial class RecurrentEmitter
                     }
                     else
                     {
-                        EmitGateProduct(w, "Units", "float hk = " + StateMasked("h[k]") + ";", ResetAfter ? "zh" : "z", "hk", "RecurrentKernel");
+                        EmitGateProduct(w, "Units", "hk", StateMasked("h[k]"), ResetAfter ? "zh" : "z", "RecurrentKernel");
                     }
 
                     w.Line("long s = stateRow + t;");
@@ -217,23 +217,26 @@ internal sealed partial class RecurrentEmitter
     }
 
     /// <summary>
-    /// Columns of the gate pre-activations a CPU thread sums over every k at a time in its forward products, when the gates
-    /// are wider than <see cref="ColumnsInRegisters"/> and made of whole blocks: eight 8-float vectors that stay in registers
+    /// Columns of the gate pre-activations a thread sums over every k at a time in its forward products, when the gates are
+    /// wider than <see cref="ColumnsInRegisters"/> and made of whole blocks: eight 8-float vectors that stay in registers
     /// across the k loop, where a product over all the columns at once loads and stores every column for each k (GRU(128)'s
-    /// 384). The forward kernels' share of the W3 profile fell by a quarter on PoCL. Each column adds its terms in the same
-    /// order (k ascending), so the sums are the same bits.
+    /// 384). Measured on PoCL: the forward kernels' share of the W3 profile fell by a quarter. Each column adds its terms in
+    /// the same order (k ascending), so the sums are the same bits. Not the reset-before GRU's recurrent product (z and r
+    /// only; its candidate reads r ⊙ h). GPUs run this kernel only for layers without group kernels (stateful, bidirectional,
+    /// GoBackwards, dropout with a reset-before GRU), one thread per sequence there too; not measured on a GPU.
     /// </summary>
     private const int ColumnBlock = 64;
 
     private bool BlocksGateColumns => GateWidth > ColumnsInRegisters && GateWidth % ColumnBlock == 0;
 
     /// <summary>
-    /// <c>target[g] += v · parameters[matrix + k · GateWidth + g]</c> for every k below <paramref name="count"/> (v declared by
-    /// <paramref name="load"/>) and every gate column g; in blocks of <see cref="ColumnBlock"/> columns where
+    /// <c>target[g] += v · parameters[matrix + k · GateWidth + g]</c>, with <c>float v = value</c> (an expression in k), for every
+    /// k below <paramref name="count"/> and every gate column g; in blocks of <see cref="ColumnBlock"/> columns where
     /// <see cref="BlocksGateColumns"/>.
     /// </summary>
-    private void EmitGateProduct(CodeWriter w, string count, string load, string target, string v, string matrix)
+    private void EmitGateProduct(CodeWriter w, string count, string v, string value, string target, string matrix)
     {
+        string load = "float " + v + " = " + value + ";";
         string product = target + "[g] += " + v + " * parameters[" + matrix + " + k * GateWidth + g];";
         if (!BlocksGateColumns)
         {
