@@ -40,10 +40,16 @@ internal static class ProgramEmitter
                     w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // GPU kernel variants: one group per sequence in the recurrent layers, one thread per column in their weight-gradient partials, one per weight in the sums");
                 }
 
+                bool hasSequenceBlocks = kernels.Any(k => k.BlockOnly);
+                if (hasSequenceBlocks)
+                {
+                    w.Line("private readonly bool " + RecurrentEmitter.SequenceBlocksFlag + "; // CPU thread schedule: recurrent kernels that run a block of sequences per thread");
+                }
+
                 foreach (var k in kernels)
                 {
-                    w.Line(k.GroupOnly
-                        ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // GPU schedule only"
+                    w.Line(k.GroupOnly || k.BlockOnly
+                        ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // " + (k.GroupOnly ? "GPU schedule only" : "CPU thread schedule only")
                         : "private readonly Action<KernelConfig, " + k.ParameterTypes + "> " + k.Field + ";");
                 }
 
@@ -74,11 +80,16 @@ internal static class ProgramEmitter
                         w.Line(RecurrentGroupSchedule.Flag + " = device.Schedule == global::SeqDsl.KernelSchedule.GroupPerSequence;");
                     }
 
+                    if (hasSequenceBlocks)
+                    {
+                        w.Line(RecurrentEmitter.SequenceBlocksFlag + " = device.Schedule == global::SeqDsl.KernelSchedule.ThreadPerSequence && device.Kind is global::SeqDsl.DeviceKind.Cpu or global::SeqDsl.DeviceKind.OpenCLCpu;");
+                    }
+
                     foreach (var k in kernels)
                     {
                         string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
-                        w.Line(k.GroupOnly
-                            ? k.Field + " = " + RecurrentGroupSchedule.Flag + " ? " + load + k.Method + ") : null;"
+                        w.Line(k.GroupOnly || k.BlockOnly
+                            ? k.Field + " = " + (k.GroupOnly ? RecurrentGroupSchedule.Flag : RecurrentEmitter.SequenceBlocksFlag) + " ? " + load + k.Method + ") : null;"
                             : k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
                     }
 

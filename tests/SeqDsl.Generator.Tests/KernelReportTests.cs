@@ -323,12 +323,16 @@ public partial class SmallEncoderDecoder { }
         {
             var cost = LayerCosts.For(plan.Layers[i]);
             var kernels = emitters[i].Kernels.ToList();
-            Assert.Equal(kernels.Count(k => !k.GroupOnly), cost.ForwardLaunches + cost.BackwardLaunches);
+            Assert.Equal(kernels.Count(k => !k.GroupOnly && !k.BlockOnly), cost.ForwardLaunches + cost.BackwardLaunches);
 
             // The GPU schedule's launches beyond the report's (KernelReport's remarks): a recurrent layer it covers adds its
             // input projection, and after the first layer its input gradient.
             bool groupSchedule = kernels.Any(k => k.Field.EndsWith("Forward", System.StringComparison.Ordinal) && k.GroupMethod is not null);
             Assert.Equal(groupSchedule ? (i == 0 ? 1 : 2) : 0, kernels.Count(k => k.GroupOnly));
+
+            // The CPU thread schedule's block kernels replace the forward and backward launches, adding none; the layers
+            // the group schedule covers have them.
+            Assert.Equal(groupSchedule ? 2 : 0, kernels.Count(k => k.BlockOnly));
             Assert.Equal(plan.Layers[i].Spec.Kind == SeqDsl.Generator.Model.LayerKind.Bidirectional ? 2 : 1, cost.ForwardLaunches); // one per direction
 
             // The layer's share of the model-wide launches: its weight copies and whether it sums per-sample partials.

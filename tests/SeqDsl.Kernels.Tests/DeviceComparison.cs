@@ -57,8 +57,9 @@ public static class DeviceComparison
     /// <summary>
     /// Compares <paramref name="modelType"/> on <paramref name="reference"/> and on <paramref name="device"/>, both
     /// created with one seed; <paramref name="inspect"/> (optional) sees both models first (reference, compared).
+    /// <paramref name="samples"/> is the batch (default 5; a stateful model always runs its declared batch size).
     /// </summary>
-    public static Result Compare(Type modelType, SeqDevice reference, SeqDevice device, Action<ModelBase, ModelBase>? inspect = null)
+    public static Result Compare(Type modelType, SeqDevice reference, SeqDevice device, Action<ModelBase, ModelBase>? inspect = null, int? samples = null)
     {
         using var expectedModel = Create(modelType, reference);
         using var actualModel = Create(modelType, device);
@@ -66,20 +67,20 @@ public static class DeviceComparison
         var differences = new List<Difference>();
 
         var d = expectedModel.Description;
-        int samples = d.Stateful ? d.BatchSize : 5;
+        int batch = d.Stateful ? d.BatchSize : samples ?? 5;
         int steps = d.InputSteps > 0 ? d.InputSteps : 12;
         var random = new Random(13);
-        float[] flat = new float[samples * steps * d.InputFeatures];
+        float[] flat = new float[batch * steps * d.InputFeatures];
         for (int i = 0; i < flat.Length; i++)
         {
             flat[i] = d.EmbeddingInputDim > 0 ? random.Next(d.EmbeddingInputDim) : (float)(random.NextDouble() * 2 - 1);
         }
 
-        var x = new TensorData(flat, samples, steps, d.InputFeatures, d.InputRank, "x");
+        var x = new TensorData(flat, batch, steps, d.InputFeatures, d.InputRank, "x");
         if (d.InputRank == 3)
         {
-            var x3 = TensorData.ToArray3D(flat, samples, steps, d.InputFeatures);
-            differences.Add(Measure("predictions", LayerChecks.Flatten(Predict(expectedModel, x3, samples)), LayerChecks.Flatten(Predict(actualModel, x3, samples))));
+            var x3 = TensorData.ToArray3D(flat, batch, steps, d.InputFeatures);
+            differences.Add(Measure("predictions", LayerChecks.Flatten(Predict(expectedModel, x3, batch)), LayerChecks.Flatten(Predict(actualModel, x3, batch))));
             if (d.Stateful)
             {
                 expectedModel.ResetStates();
@@ -89,7 +90,7 @@ public static class DeviceComparison
 
         var program = ProgramOf(expectedModel);
         int outputSteps = d.OutputIsSequence ? program.OutputSteps(steps) : 1;
-        var y = TensorData.From(LayerChecks.Targets(random, d.Loss, samples, outputSteps, d.OutputFeatures, d.OutputIsSequence), "y");
+        var y = TensorData.From(LayerChecks.Targets(random, d.Loss, batch, outputSteps, d.OutputFeatures, d.OutputIsSequence), "y");
         var (expected, expectedLoss) = expectedModel.ComputeGradients(x, y);
         var (actual, actualLoss) = actualModel.ComputeGradients(x, y);
         foreach (var tensor in d.Parameters)

@@ -20,7 +20,10 @@ internal sealed record WorkspaceBuffer(string Name, string PerSample, string Pur
 /// <param name="GroupOnly">The kernel exists only in the GPU schedule (a recurrent layer's input projection and input
 /// gradient, taken out of its recurrence): loaded, and launched, only when the schedule is <c>GroupPerSequence</c>; its
 /// field is null otherwise and host code has no translation of it.</param>
-internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null, bool GroupOnly = false);
+/// <param name="BlockOnly">The kernel exists only in the CPU thread schedule (a recurrent layer's kernels that run a block
+/// of sequences per thread): loaded only when the schedule is <c>ThreadPerSequence</c> on a CPU device; its field is null
+/// otherwise, the layer's launch falls back to its one-sequence kernel, and host code has no translation of it.</param>
+internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null, bool GroupOnly = false, bool BlockOnly = false);
 
 /// <summary>
 /// Where a layer reads and writes in the generated program. The first layer reads the data set through

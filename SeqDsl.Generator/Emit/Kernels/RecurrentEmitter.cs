@@ -242,6 +242,12 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients", PerWeightGradientsMethod(d));
             }
 
+            if (HasSequenceBlocks)
+            {
+                yield return new KernelField(BlockForwardField, Types(ForwardArguments(directions[0])), BlockForwardMethod, BlockOnly: true);
+                yield return new KernelField(BlockBackwardField, Types(BackwardArguments(directions[0])), BlockBackwardMethod, BlockOnly: true);
+            }
+
             // The GPU schedule takes the input's matrix products out of the recurrence: one launch before the forward
             // (the input projection of every step) and, after the first layer, one after the backward (the input gradient).
             if (groupSchedule is not null)
@@ -401,7 +407,14 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
 
         foreach (var d in directions)
         {
-            w.Line(FieldPrefix + d.Tag + "Forward(" + (groupSchedule?.ForwardGrid ?? "device.GridFor(n)") + ", " + Values(ForwardArguments(d)) + ");");
+            if (HasSequenceBlocks)
+            {
+                EmitThreadLaunch(w, FieldPrefix + d.Tag + "Forward", groupSchedule!.ForwardGrid, BlockForwardField, Values(ForwardArguments(d)));
+            }
+            else
+            {
+                w.Line(FieldPrefix + d.Tag + "Forward(" + (groupSchedule?.ForwardGrid ?? "device.GridFor(n)") + ", " + Values(ForwardArguments(d)) + ");");
+            }
         }
     }
 
@@ -414,7 +427,15 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         w.Line("// " + Describe());
         foreach (var d in directions)
         {
-            w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
+            if (HasSequenceBlocks)
+            {
+                EmitThreadLaunch(w, FieldPrefix + d.Tag + "Backward", groupSchedule!.BackwardGrid, BlockBackwardField, Values(BackwardArguments(d)));
+            }
+            else
+            {
+                w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
+            }
+
             if (groupSchedule?.InputGradientMethod is not null)
             {
                 w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputGradient!(device.GridFor((long)n * steps * " + I(features) + "), " + Values(InputGradientArguments(d)) + "); // a thread per (sequence, step, input feature)");
@@ -465,6 +486,14 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             EmitWeightGradientKernel(w, d, perWeight: false);
             w.Line();
             EmitWeightGradientKernel(w, d, perWeight: true);
+        }
+
+        if (HasSequenceBlocks)
+        {
+            w.Line();
+            EmitBlockForwardKernel(w, directions[0]);
+            w.Line();
+            EmitBlockBackwardKernel(w, directions[0]);
         }
 
         if (groupSchedule is not null)

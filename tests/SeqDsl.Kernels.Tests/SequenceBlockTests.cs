@@ -1,0 +1,112 @@
+using System.Reflection;
+using SeqDsl.Engine;
+using static SeqDsl.Cell;
+
+namespace SeqDsl.Kernels.Tests;
+
+// The CPU thread schedule's block kernels (a thread per four sequences, RecurrentEmitter.SequenceBlocks): gate widths
+// in whole blocks of 16 columns (LSTM(12): 48) and with a remainder (LSTM(20)'s 80 = 5 blocks, but its transposed rows
+// of 24 are a block and 8), a later layer whose input gradient they also compute.
+[SequenceModel(InputFeatures = 3)]
+[Recurrent(LSTM, 20, ReturnSequences = true)]
+[Recurrent(LSTM, 12)]
+[Dense(2)]
+public partial class SequenceBlocksLstmModel { }
+
+// Reset-after GRUs of 60 and 21 gate columns (blocks and a remainder of 12 or 5), and a SimpleRNN narrower than one
+// block (5 columns: the remainder loop alone), returning sequences to a time-distributed head.
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(GRU, 20, ReturnSequences = true)]
+[Recurrent(GRU, 7, ReturnSequences = true)]
+[Recurrent(SimpleRNN, 5, ReturnSequences = true)]
+[TimeDistributed(Dense = 1)]
+public partial class SequenceBlocksGruModel { }
+
+/// <summary>
+/// The block kernels against the one-sequence kernels they replace on the CPU thread schedule: the same sums in the
+/// same order, so predictions, loss and every gradient must agree to the last bit, for a whole block and a partial one
+/// (5 = 4 + 1), and for more blocks than threads (13 = three blocks and one sequence).
+/// </summary>
+[Collection(CpuDeviceCollection.Name)]
+public class SequenceBlockTests : IClassFixture<PoclScheduleFixture>
+{
+    private readonly SeqDevice cpu;
+    private readonly PoclScheduleFixture pocl;
+
+    public SequenceBlockTests(CpuDeviceFixture cpuFixture, PoclScheduleFixture poclFixture)
+    {
+        cpu = cpuFixture.Device;
+        pocl = poclFixture;
+    }
+
+    public static TheoryData<Type, int> Cases => new()
+    {
+        { typeof(SequenceBlocksLstmModel), 5 },
+        { typeof(SequenceBlocksLstmModel), 13 },
+        { typeof(SequenceBlocksGruModel), 5 },
+        { typeof(SequenceBlocksGruModel), 13 },
+        { typeof(SimpleRnnStackModel), 8 },
+        { typeof(WideGruModel), 6 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Block_kernels_give_the_bits_of_the_one_sequence_kernels_on_the_CPU_accelerator(Type model, int batch) =>
+        AssertSameBits(cpu.WithSchedule(KernelSchedule.ThreadPerSequence), model, batch);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Block_kernels_give_the_bits_of_the_one_sequence_kernels_on_PoCL(Type model, int batch)
+    {
+        if (pocl.Device is null)
+        {
+            Console.WriteLine("PoCL unavailable: " + pocl.Missing);
+            return;
+        }
+
+        AssertSameBits(pocl.Device, model, batch);
+    }
+
+    /// <summary>Only the CPU thread schedule loads block kernels: not host code, and not the GPU schedule.</summary>
+    [Fact]
+    public void Only_the_thread_schedule_on_a_CPU_loads_block_kernels()
+    {
+        using (var threaded = new SequenceBlocksLstmModel(cpu.WithSchedule(KernelSchedule.ThreadPerSequence), seed: 1))
+        {
+            Assert.Equal(4, BlockFields(threaded).Count(f => f.GetValue(ProgramOf(threaded)) is not null));
+        }
+
+        foreach (var schedule in new[] { KernelSchedule.HostCode, KernelSchedule.GroupPerSequence })
+        {
+            using var model = new SequenceBlocksLstmModel(cpu.WithSchedule(schedule), seed: 1);
+            Assert.Equal(4, BlockFields(model).Count);
+            Assert.All(BlockFields(model), f => Assert.Null(f.GetValue(ProgramOf(model))));
+        }
+    }
+
+    private static void AssertSameBits(SeqDevice device, Type model, int batch)
+    {
+        var result = DeviceComparison.Compare(model, device, device, (reference, blocked) =>
+        {
+            // The reference runs the one-sequence kernels: its block kernels are unloaded, so every launch falls back.
+            var fields = BlockFields(reference);
+            Assert.NotEmpty(fields);
+            Assert.All(BlockFields(blocked), f => Assert.NotNull(f.GetValue(ProgramOf(blocked))));
+            foreach (var field in fields)
+            {
+                field.SetValue(ProgramOf(reference), null);
+            }
+        }, batch);
+        Assert.True(result.AnyNonZeroGradient, model.Name + ": every gradient is zero");
+        Assert.All(result.Differences, d => Assert.True(d.Problem is null && d.Relative == 0, $"{model.Name}, batch {batch} on {device}: {d.What}: {d.Problem ?? "relative difference " + d.Relative.ToString("E2")}, expected none"));
+        Assert.Equal(result.ExpectedLoss, result.ActualLoss);
+    }
+
+    private static object ProgramOf(ModelBase model) => DeviceComparison.ProgramOf(model);
+
+    /// <summary>The program's block-kernel launchers (fields named layerNBlockForward and layerNBlockBackward).</summary>
+    private static List<FieldInfo> BlockFields(ModelBase model) =>
+        ProgramOf(model).GetType().GetFields(BindingFlags.NonPublic | BindingFlags.Instance)
+            .Where(f => f.Name.StartsWith("layer", StringComparison.Ordinal) && (f.Name.EndsWith("BlockForward", StringComparison.Ordinal) || f.Name.EndsWith("BlockBackward", StringComparison.Ordinal)))
+            .ToList();
+}
