@@ -53,6 +53,18 @@ public class SequenceBlocksTests
         Assert.Contains("if (layer0BlockBackward is not null && n >= 4) layer0BlockBackward(device.GroupsFor((n + 3) / 4, threadsPerGroup: 1), ", program);
     }
 
+    [Fact]
+    public void A_last_layer_with_the_loss_gradient_fused_in_has_block_kernels_but_no_group_kernels()
+    {
+        var sources = ModelWideKernelsTests.Generate("[Recurrent(Cell.LSTM, 8, ReturnSequences = true)]\n[Recurrent(Cell.GRU, 3)]");
+        var kernels = sources["Demo_M.Kernels.g.cs"];
+        Assert.DoesNotContain("Layer1GroupForward", kernels);
+        string backward = kernels.Substring(kernels.IndexOf("public static void Layer1BlockBackward(", StringComparison.Ordinal));
+        Assert.Contains("float lossScale = 1f / ((float)batch * Units);", backward);
+        Assert.Contains("float error = states[s * Units + j] - targets[(long)rows[b] * Units + j];", backward);
+        Assert.Contains("if (layer1BlockBackward is not null && n >= 4) layer1BlockBackward(", sources["Demo_M.Program.g.cs"]);
+    }
+
     [Theory]
     [InlineData("[Recurrent(Cell.LSTM, 8, Stateful = true)]", 4)]
     [InlineData("[Recurrent(Cell.GRU, 8, ResetAfter = false)]", 0)]

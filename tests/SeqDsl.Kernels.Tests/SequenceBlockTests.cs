@@ -22,6 +22,18 @@ public partial class SequenceBlocksLstmModel { }
 [TimeDistributed(Dense = 1)]
 public partial class SequenceBlocksGruModel { }
 
+// A last recurrent layer with the loss gradient fused into its backward (no group kernels, but block kernels): the
+// prediction is the last state (LSTM(3)), or every state (GRU(4) returning sequences, Mae).
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(GRU, 9, ReturnSequences = true)]
+[Recurrent(LSTM, 3)]
+public partial class SequenceBlocksFusedLossModel { }
+
+[SequenceModel(InputFeatures = 2, Loss = Loss.Mae)]
+[Recurrent(SimpleRNN, 6, ReturnSequences = true)]
+[Recurrent(GRU, 4, ReturnSequences = true)]
+public partial class SequenceBlocksFusedSequenceLossModel { }
+
 /// <summary>
 /// The block kernels against the one-sequence kernels they replace on the CPU thread schedule: the same sums in the
 /// same order, so predictions, loss and every gradient must agree to the last bit, for a whole block and a partial one
@@ -47,6 +59,8 @@ public class SequenceBlockTests : IClassFixture<PoclScheduleFixture>
         { typeof(SequenceBlocksGruModel), 13 },
         { typeof(SimpleRnnStackModel), 8 },
         { typeof(WideGruModel), 6 },
+        { typeof(SequenceBlocksFusedLossModel), 7 },
+        { typeof(SequenceBlocksFusedSequenceLossModel), 9 },
     };
 
     [Theory]

@@ -13,9 +13,10 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// Every sum adds the same terms in the same order as the one-sequence kernel (bias, then k ascending), so the results
 /// are the same bits. Only the CPU thread schedule loads these kernels (PoCL and ILGPU's CPU accelerator without host
 /// code): a GPU wants a thread, or a group, per sequence. A batch smaller than a block runs the one-sequence kernel, so a
-/// batch of one never computes the empty places of a block. The block kernels cover the plain layers the group schedule
-/// covers (<see cref="RecurrentGroupSchedule.For"/>): one direction, no peepholes, normalization, dropout, carried or
-/// returned state, reset-after GRU.
+/// batch of one never computes the empty places of a block. The block kernels cover the plain layers
+/// (<see cref="RecurrentGroupSchedule.IsPlain"/>: one direction, no peepholes, normalization, dropout, carried or returned
+/// state, reset-after GRU), also those the group kernels leave out (too wide for shared memory, or the last layer with
+/// the loss gradient fused in).
 /// </remarks>
 internal sealed partial class RecurrentEmitter
 {
@@ -31,8 +32,8 @@ internal sealed partial class RecurrentEmitter
     /// </summary>
     private const int BlockColumns = 16;
 
-    /// <summary>Whether this layer has block kernels for the CPU thread schedule: the plain layers of <see cref="RecurrentGroupSchedule.For"/>.</summary>
-    private bool HasSequenceBlocks => groupSchedule is not null;
+    /// <summary>Whether this layer has block kernels for the CPU thread schedule: the plain layers (<see cref="RecurrentGroupSchedule.IsPlain"/>).</summary>
+    private bool HasSequenceBlocks => RecurrentGroupSchedule.IsPlain(Plan);
 
     private string BlockForwardMethod => Prefix + "BlockForward";
 
@@ -181,6 +182,11 @@ internal sealed partial class RecurrentEmitter
             }
 
             Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
+            if (FusesLossGradient)
+            {
+                EmitFusedLossConstants(w);
+            }
+
             Const(w, "PaddedFeatures", PaddedFeatures, "input weights per gate column of the transposed weights, zero-padded to whole vectors; the recurrent weights start here");
             Const(w, "PaddedUnits", PaddedUnits, "recurrent weights per gate column of the transposed weights, zero-padded to whole vectors");
             Const(w, "TransposedRow", TransposedRow, "floats per gate column of the transposed weights");

@@ -409,7 +409,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             if (HasSequenceBlocks)
             {
-                EmitThreadLaunch(w, FieldPrefix + d.Tag + "Forward", groupSchedule!.ForwardGrid, BlockForwardField, Values(ForwardArguments(d)));
+                EmitThreadLaunch(w, FieldPrefix + d.Tag + "Forward", groupSchedule?.ForwardGrid ?? "device.GridFor(n)", BlockForwardField, Values(ForwardArguments(d)));
             }
             else
             {
@@ -429,7 +429,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         {
             if (HasSequenceBlocks)
             {
-                EmitThreadLaunch(w, FieldPrefix + d.Tag + "Backward", groupSchedule!.BackwardGrid, BlockBackwardField, Values(BackwardArguments(d)));
+                EmitThreadLaunch(w, FieldPrefix + d.Tag + "Backward", groupSchedule?.BackwardGrid ?? "device.GridFor(n)", BlockBackwardField, Values(BackwardArguments(d)));
             }
             else
             {

@@ -65,17 +65,26 @@ internal sealed class RecurrentGroupSchedule
         gateActivation = ActivationCode.Resolve(plan.Spec.RecurrentActivation, ActivationKind.Sigmoid);
     }
 
-    /// <summary>The group schedule of a recurrent layer, or null when the layer has options these kernels do not cover (it then runs the thread schedule on every device).</summary>
-    public static RecurrentGroupSchedule? For(LayerPlan plan, LayerIo io, string prefix)
+    /// <summary>
+    /// A plain layer: one direction of a SimpleRNN, LSTM without peepholes or reset-after GRU, without normalization,
+    /// dropout, carried or returned state, or GoBackwards. The group kernels and the CPU thread schedule's block kernels
+    /// (RecurrentEmitter.SequenceBlocks) cover these.
+    /// </summary>
+    public static bool IsPlain(LayerPlan plan)
     {
         var s = plan.Spec;
-        bool plainCell = s.Kind == LayerKind.Recurrent
+        return s.Kind == LayerKind.Recurrent
             && s.Cell is (int)CellKind.SimpleRNN or (int)CellKind.LSTM or (int)CellKind.GRU
             && !s.Peepholes && !s.LayerNorm && !s.Stateful && !s.ReturnState && !s.GoBackwards
             && s.Dropout == 0 && s.RecurrentDropout == 0
             && (s.Cell != (int)CellKind.GRU || s.ResetAfter)
             && s.Activation != (int)ActivationKind.Softmax && s.RecurrentActivation != (int)ActivationKind.Softmax;
-        if (!plainCell)
+    }
+
+    /// <summary>The group schedule of a recurrent layer, or null when the layer has options these kernels do not cover (it then runs the thread schedule on every device).</summary>
+    public static RecurrentGroupSchedule? For(LayerPlan plan, LayerIo io, string prefix)
+    {
+        if (!IsPlain(plan))
         {
             return null;
         }
