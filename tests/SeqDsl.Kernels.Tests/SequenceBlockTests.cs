@@ -4,40 +4,41 @@ using static SeqDsl.Cell;
 
 namespace SeqDsl.Kernels.Tests;
 
-// The CPU thread schedule's block kernels (a thread per four sequences, RecurrentEmitter.SequenceBlocks): gate widths
-// in whole blocks of 16 columns (LSTM(12): 48) and with a remainder (LSTM(20)'s 80 = 5 blocks, but its transposed rows
-// of 24 are a block and 8), a later layer whose input gradient they also compute.
+// The CPU thread schedule's block kernels (a thread per four sequences, RecurrentEmitter.SequenceBlocks) run the layers
+// whose gates are wider than 128 columns: LSTM(33)'s 132 columns are 8 blocks of 16 and 4 after them, its transposed rows
+// of 40 two blocks and 8; LSTM(40)'s 160 are whole blocks; the later layer also computes its input gradient.
 [SequenceModel(InputFeatures = 3)]
-[Recurrent(LSTM, 20, ReturnSequences = true)]
-[Recurrent(LSTM, 12)]
+[Recurrent(LSTM, 33, ReturnSequences = true)]
+[Recurrent(LSTM, 40)]
 [Dense(2)]
 public partial class SequenceBlocksLstmModel { }
 
-// Reset-after GRUs of 60 and 21 gate columns (blocks and a remainder of 12 or 5), and a SimpleRNN narrower than one
-// block (5 columns: the remainder loop alone), returning sequences to a time-distributed head.
+// Reset-after GRUs of 129 and 144 gate columns (blocks and a remainder of one column, or whole blocks) and a SimpleRNN
+// of 130, returning sequences to a time-distributed head; the GRU(5) between them has no block kernels.
 [SequenceModel(InputFeatures = 2)]
-[Recurrent(GRU, 20, ReturnSequences = true)]
-[Recurrent(GRU, 7, ReturnSequences = true)]
-[Recurrent(SimpleRNN, 5, ReturnSequences = true)]
+[Recurrent(GRU, 43, ReturnSequences = true)]
+[Recurrent(GRU, 5, ReturnSequences = true)]
+[Recurrent(GRU, 48, ReturnSequences = true)]
+[Recurrent(SimpleRNN, 130, ReturnSequences = true)]
 [TimeDistributed(Dense = 1)]
 public partial class SequenceBlocksGruModel { }
 
 // A last recurrent layer with the loss gradient fused into its backward (no group kernels, but block kernels): the
-// prediction is the last state (LSTM(3)), or every state (GRU(4) returning sequences, Mae).
+// prediction is the last state (LSTM(33)), or every state (GRU(43) returning sequences, Mae).
 [SequenceModel(InputFeatures = 2)]
 [Recurrent(GRU, 9, ReturnSequences = true)]
-[Recurrent(LSTM, 3)]
+[Recurrent(LSTM, 33)]
 public partial class SequenceBlocksFusedLossModel { }
 
 [SequenceModel(InputFeatures = 2, Loss = Loss.Mae)]
 [Recurrent(SimpleRNN, 6, ReturnSequences = true)]
-[Recurrent(GRU, 4, ReturnSequences = true)]
+[Recurrent(GRU, 43, ReturnSequences = true)]
 public partial class SequenceBlocksFusedSequenceLossModel { }
 
 /// <summary>
 /// The block kernels against the one-sequence kernels they replace on the CPU thread schedule: the same sums in the
 /// same order, so predictions, loss and every gradient must agree to the last bit, for a whole block and a partial one
-/// (5 = 4 + 1), and for more blocks than threads (13 = three blocks and one sequence).
+/// (5 = 4 + 1, 7, 9), whole blocks (8), and more blocks than threads (13 = three blocks and one sequence).
 /// </summary>
 [Collection(CpuDeviceCollection.Name)]
 public class SequenceBlockTests : IClassFixture<PoclScheduleFixture>
@@ -56,8 +57,7 @@ public class SequenceBlockTests : IClassFixture<PoclScheduleFixture>
         { typeof(SequenceBlocksLstmModel), 5 },
         { typeof(SequenceBlocksLstmModel), 13 },
         { typeof(SequenceBlocksGruModel), 5 },
-        { typeof(SequenceBlocksGruModel), 13 },
-        { typeof(SimpleRnnStackModel), 8 },
+        { typeof(SequenceBlocksGruModel), 8 },
         { typeof(WideGruModel), 6 },
         { typeof(SequenceBlocksFusedLossModel), 7 },
         { typeof(SequenceBlocksFusedSequenceLossModel), 9 },
