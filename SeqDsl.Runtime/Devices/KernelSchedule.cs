@@ -7,7 +7,9 @@ public enum KernelSchedule
 {
     /// <summary>
     /// One thread per sequence, the state in thread-local arrays: best on CPU backends (PoCL vectorizes each
-    /// thread's loops over the gate columns; ~15 GFLOP/s against ~3 for the group schedule, notes section B).
+    /// thread's loops over the gate columns; ~15 GFLOP/s against ~3 for the group schedule, notes section B). On a CPU
+    /// device, a layer without dropout, normalization or carried state whose gates are wider than 128 columns runs four
+    /// sequences per thread when the batch has at least four, so that each weight loaded feeds all four (the same bits).
     /// </summary>
     ThreadPerSequence,
 
