@@ -15,21 +15,7 @@ internal sealed partial class RecurrentEmitter
             + (Stateful ? "\nThe carried state the batch started from is a constant: no gradient flows into earlier batches (truncated BPTT, as Keras)." : ""));
         using (w.Block("public static void " + Prefix + d.Tag + "Backward(" + Signature(arguments) + ")"))
         {
-            Layout(w, d, backward: true);
-            if (CacheWidth > 0)
-            {
-                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
-            }
-
-            Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
-            if (FusesLossGradient)
-            {
-                EmitFusedLossConstants(w);
-            }
-
-            Const(w, "PaddedFeatures", PaddedFeatures, "input weights per gate column of the transposed weights, zero-padded to whole vectors; the recurrent weights start here");
-            Const(w, "PaddedUnits", PaddedUnits, "recurrent weights per gate column of the transposed weights, zero-padded to whole vectors");
-            Const(w, "TransposedRow", TransposedRow, "floats per gate column of the transposed weights");
+            EmitBackwardConstants(w, d);
             if (Normalized)
             {
                 EmitLayerNormBackwardConstants(w);
@@ -82,22 +68,7 @@ internal sealed partial class RecurrentEmitter
                     }
                     else
                     {
-                        using (w.Block("for (int j = 0; j < Units; j++)"))
-                        {
-                            EmitStateGradient(w, d);
-                            switch (cell)
-                            {
-                                case CellKind.LSTM:
-                                    EmitLstmBackwardStep(w);
-                                    break;
-                                case CellKind.GRU:
-                                    EmitGruResetAfterBackwardStep(w);
-                                    break;
-                                default:
-                                    w.Line("dz[j] = dhj * " + ActivationCode.DerivativeFromOutput(activation, "states[s * Units + j]") + ";");
-                                    break;
-                            }
-                        }
+                        EmitCellBackwardStep(w, d);
                     }
 
                     if (Normalized && cell != CellKind.GRU)
@@ -143,6 +114,51 @@ internal sealed partial class RecurrentEmitter
                         w.Line("for (int k = 0; k < Features; k++) inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("dx[k]") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("dx[k]") + ";"));
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>The constants every backward kernel of the layer declares: the layout, the cache and gradient widths, the fused loss's, the transposed weights' rows.</summary>
+    private void EmitBackwardConstants(CodeWriter w, RecurrentDirection d)
+    {
+        Layout(w, d, backward: true);
+        if (CacheWidth > 0)
+        {
+            Const(w, "CacheWidth", CacheWidth, "floats cached per step");
+        }
+
+        Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
+        if (FusesLossGradient)
+        {
+            EmitFusedLossConstants(w);
+        }
+
+        Const(w, "PaddedFeatures", PaddedFeatures, "input weights per gate column of the transposed weights, zero-padded to whole vectors; the recurrent weights start here");
+        Const(w, "PaddedUnits", PaddedUnits, "recurrent weights per gate column of the transposed weights, zero-padded to whole vectors");
+        Const(w, "TransposedRow", TransposedRow, "floats per gate column of the transposed weights");
+    }
+
+    /// <summary>
+    /// A step's gate gradients, unit by unit (LSTM, reset-after GRU, SimpleRNN; not the layer-normalized GRU or the
+    /// reset-before GRU, whose steps need every unit's gradient at once): dhj, then dz (and dzh), and what flows on to
+    /// the previous step through dh (and dc).
+    /// </summary>
+    private void EmitCellBackwardStep(CodeWriter w, RecurrentDirection d)
+    {
+        using (w.Block("for (int j = 0; j < Units; j++)"))
+        {
+            EmitStateGradient(w, d);
+            switch (cell)
+            {
+                case CellKind.LSTM:
+                    EmitLstmBackwardStep(w);
+                    break;
+                case CellKind.GRU:
+                    EmitGruResetAfterBackwardStep(w);
+                    break;
+                default:
+                    w.Line("dz[j] = dhj * " + ActivationCode.DerivativeFromOutput(activation, "states[s * Units + j]") + ";");
+                    break;
             }
         }
     }

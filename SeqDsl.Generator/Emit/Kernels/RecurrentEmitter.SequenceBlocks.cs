@@ -145,22 +145,7 @@ internal sealed partial class RecurrentEmitter
                         }
 
                         w.Line("long s = (long)(b0 + seq) * steps + t;");
-                        switch (cell)
-                        {
-                            case CellKind.LSTM:
-                                EmitLstmBlockStep(w);
-                                break;
-                            case CellKind.GRU:
-                                EmitGruResetAfterBlockStep(w);
-                                break;
-                            default:
-                                w.Line("for (int j = 0; j < Units; j++) h[j] = " + ActivationCode.Apply(activation, "z[j]") + ";");
-                                break;
-                        }
-
-                        w.Line("// The step's stores, one loop per destination (a loop storing to several arrays is left scalar).");
-                        EmitCellCacheStores(w);
-                        EmitStateStores(w, d);
+                        EmitCellStep(w, d);
                     }
                 }
 
@@ -184,21 +169,7 @@ internal sealed partial class RecurrentEmitter
             + Prefix + "Backward, so the same bits.");
         using (w.Block("public static void " + BlockBackwardMethod + "(" + Signature(arguments) + ")"))
         {
-            Layout(w, d, backward: true);
-            if (CacheWidth > 0)
-            {
-                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
-            }
-
-            Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
-            if (FusesLossGradient)
-            {
-                EmitFusedLossConstants(w);
-            }
-
-            Const(w, "PaddedFeatures", PaddedFeatures, "input weights per gate column of the transposed weights, zero-padded to whole vectors; the recurrent weights start here");
-            Const(w, "PaddedUnits", PaddedUnits, "recurrent weights per gate column of the transposed weights, zero-padded to whole vectors");
-            Const(w, "TransposedRow", TransposedRow, "floats per gate column of the transposed weights");
+            EmitBackwardConstants(w, d);
             Const(w, "SequencesPerThread", SequencesPerThread, "sequences a thread runs side by side");
             Const(w, "BlockColumns", BlockColumns, "columns whose sums, for every sequence of the block, stay in registers over every gate");
             w.Line("var dhBlock = LocalMemory.Allocate<float>(SequencesPerThread * Units); // gradient reaching h from later steps, for each sequence of the block");
@@ -255,23 +226,7 @@ internal sealed partial class RecurrentEmitter
                             w.Line("var dzh = dzhBlock.SubView(seq * GateWidth, GateWidth);");
                         }
 
-                        using (w.Block("for (int j = 0; j < Units; j++)"))
-                        {
-                            EmitStateGradient(w, d);
-                            switch (cell)
-                            {
-                                case CellKind.LSTM:
-                                    EmitLstmBackwardStep(w);
-                                    break;
-                                case CellKind.GRU:
-                                    EmitGruResetAfterBackwardStep(w);
-                                    break;
-                                default:
-                                    w.Line("dz[j] = dhj * " + ActivationCode.DerivativeFromOutput(activation, "states[s * Units + j]") + ";");
-                                    break;
-                            }
-                        }
-
+                        EmitCellBackwardStep(w, d);
                         w.Line("for (int g = 0; g < GateWidth; g++) gateGradient[s * GradientWidth + g] = dz[g];");
                         if (ResetAfter)
                         {
