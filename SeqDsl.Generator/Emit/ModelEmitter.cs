@@ -30,7 +30,7 @@ internal static class ModelEmitter
         }
     }
 
-    /// <summary>The kernels a CPU backend launches: every layer's (thread-schedule variant), the model-wide ones and the loss kernel.</summary>
+    /// <summary>The kernels host code translates: every layer's one-sequence thread-schedule variant (not the CPU's block kernels, nor the GPU-only ones), the model-wide ones and the loss kernel.</summary>
     private static IReadOnlyCollection<string> ThreadScheduleKernels(IReadOnlyList<LayerEmitter> layers) =>
         layers.SelectMany(l => l.Kernels).Where(k => !k.GroupOnly && !k.BlockOnly).Concat(ModelWideKernels.Fields(layers)).Select(k => k.Method).Append(LossEmitter.Method).Distinct().ToList();
 }

@@ -8,8 +8,9 @@ public enum KernelSchedule
     /// <summary>
     /// One thread per sequence, the state in thread-local arrays: best on CPU backends (PoCL vectorizes each
     /// thread's loops over the gate columns; ~15 GFLOP/s against ~3 for the group schedule, notes section B). On a CPU
-    /// device, a layer without dropout, normalization or carried state whose gates are wider than 128 columns runs four
-    /// sequences per thread when the batch has at least four, so that each weight loaded feeds all four (the same bits).
+    /// device, a plain layer (one direction; SimpleRNN, LSTM without peepholes or reset-after GRU; no normalization,
+    /// dropout, carried or returned state, or GoBackwards) whose gates are wider than 128 columns runs four sequences
+    /// per thread when the batch has at least four, so that each weight loaded feeds all four (the same bits).
     /// </summary>
     ThreadPerSequence,
 
@@ -25,8 +26,8 @@ public enum KernelSchedule
 
     /// <summary>
     /// No ILGPU kernels: the same kernels compiled as plain C#, their loops over gate columns and units in
-    /// <see cref="System.Numerics.Vector{T}"/> form, run on .NET threads (one sequence per thread, like
-    /// <see cref="ThreadPerSequence"/>). Only on ILGPU's CPU accelerator, whose buffers are host memory, and its default
+    /// <see cref="System.Numerics.Vector{T}"/> form, run on .NET threads (one sequence per thread: the one-sequence
+    /// kernels of <see cref="ThreadPerSequence"/>, never its four-sequence blocks). Only on ILGPU's CPU accelerator, whose buffers are host memory, and its default
     /// there: ILGPU's CPU accelerator runs kernels as scalar code on simulated threads, many times slower.
     /// </summary>
     HostCode,

@@ -14,7 +14,7 @@ public sealed partial class SeqDevice
 
     /// <summary>
     /// How models created on this device run their kernels: one group per sequence on GPUs, one thread per
-    /// sequence on PoCL, plain vectorized C# on ILGPU's CPU accelerator (see <see cref="KernelSchedule"/>). The
+    /// sequence on PoCL (four per thread in wide plain layers), plain vectorized C# on ILGPU's CPU accelerator (see <see cref="KernelSchedule"/>). The
     /// environment variable <c>SEQDSL_SCHEDULE</c> (<c>thread</c>, <c>group</c> or <c>host</c>), read on first use, overrides the choice; <see cref="WithSchedule"/> sets it
     /// for one device. A model reads it once, when it loads its kernels.
     /// </summary>
@@ -46,7 +46,8 @@ public sealed partial class SeqDevice
     /// <summary>
     /// The launch shape for a kernel scheduled <see cref="KernelSchedule.GroupPerSequence"/>: one group of
     /// <paramref name="threadsPerGroup"/> threads (fewer where the device allows fewer) per sequence, looping when
-    /// there are more sequences than resident groups. Always at least one group.
+    /// there are more sequences than resident groups. Always at least one group. The thread schedule's block kernels
+    /// launch through it too, with one single-thread group per block of four sequences (the items are then the blocks).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequences"/> is negative or <paramref name="threadsPerGroup"/> is below 1.</exception>
     public KernelConfig GroupsFor(int sequences, int threadsPerGroup)

@@ -379,19 +379,23 @@ internal sealed class Workloads
         o.WriteLine($"Profile of {what} of {kernelReport.Model} on {device.Description} (synchronized after every launch):");
         o.WriteLine($"  profiled run {elapsed:F3} s (unprofiled best {unprofiledSeconds:F3} s); time inside launches {kernels:F3} s; host and synchronization {elapsed - kernels:F3} s");
         o.WriteLine($"  {"kernel",-30} {"launches",9} {"total s",9} {"ms/launch",10} {"% kernels",10} {"GFLOP/s",8}");
+        // A recurrent layer's forward is its Forward kernel, or on CPUs its BlockForward (four sequences per thread) for batches of
+        // four or more: the layer's forward FLOPs are rated against both together, on each of their rows.
+        static bool IsForward(string name, string prefix) => name == prefix + "Forward" || name == prefix + "BlockForward";
         foreach (var (name, t) in totals.OrderByDescending(kv => kv.Value.Seconds))
         {
-            int layer = Enumerable.Range(0, kernelReport.Layers.Count).FirstOrDefault(i => name == "layer" + i.ToString(CultureInfo.InvariantCulture) + "Forward", -1);
-            string rate = layer >= 0 ? (Epoch(l => l.ForwardFlops, kernelReport.Layers[layer]) / t.Seconds / 1e9).ToString("F2", CultureInfo.InvariantCulture) : "-";
+            int layer = Enumerable.Range(0, kernelReport.Layers.Count).FirstOrDefault(i => IsForward(name, "layer" + i.ToString(CultureInfo.InvariantCulture)), -1);
+            double forwardSeconds = layer < 0 ? 0 : totals.Where(kv => IsForward(kv.Key, "layer" + layer.ToString(CultureInfo.InvariantCulture))).Sum(kv => kv.Value.Seconds);
+            string rate = layer >= 0 ? (Epoch(l => l.ForwardFlops, kernelReport.Layers[layer]) / forwardSeconds / 1e9).ToString("F2", CultureInfo.InvariantCulture) : "-";
             o.WriteLine($"  {name,-30} {t.Launches,9} {t.Seconds,9:F3} {1000 * t.Seconds / t.Launches,10:F3} {100 * t.Seconds / kernels,10:F1} {rate,8}");
         }
 
-        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs; a layer's backward FLOPs are shared by its Backward, WeightGradientPartials and WeightGradients kernels (those it has), so they are given for their sum");
+        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs (a layer's forward rated against its Forward and BlockForward kernels together); a layer's backward FLOPs are shared by its Backward, BlockBackward, WeightGradientPartials and WeightGradients kernels (those it has), so they are given for their sum");
         o.WriteLine("  (the model-wide transposeWeights and weightGradients launches serve every layer and are left out, so these rates are a little high):");
         for (int i = 0; i < kernelReport.Layers.Count; i++)
         {
             string prefix = "layer" + i.ToString(CultureInfo.InvariantCulture);
-            double s = totals.Where(kv => kv.Key == prefix + "Backward" || kv.Key == prefix + "WeightGradientPartials" || kv.Key == prefix + "WeightGradients").Sum(kv => kv.Value.Seconds);
+            double s = totals.Where(kv => kv.Key == prefix + "Backward" || kv.Key == prefix + "BlockBackward" || kv.Key == prefix + "WeightGradientPartials" || kv.Key == prefix + "WeightGradients").Sum(kv => kv.Value.Seconds);
             if (s > 0)
             {
                 o.WriteLine($"  {prefix} {kernelReport.Layers[i].Title}: backward {s:F3} s, {Epoch(l => l.BackwardFlops, kernelReport.Layers[i]) / s / 1e9:F2} GFLOP/s");

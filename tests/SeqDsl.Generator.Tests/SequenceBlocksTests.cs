@@ -66,6 +66,19 @@ public class SequenceBlocksTests
         Assert.Contains("if (layer1BlockBackward is not null && n >= 4) layer1BlockBackward(", sources["Demo_M.Program.g.cs"]);
     }
 
+    /// <summary>
+    /// A wide layer without bias: its block forward starts every sum from 0, and its partial-sum kernel (blocks of four
+    /// rows, no bias rows) compiles; it declared a constant nothing read, an error in generated code, before this test.
+    /// </summary>
+    [Fact]
+    public void A_wide_layer_without_bias_starts_its_sums_from_zero_and_compiles()
+    {
+        var kernels = ModelWideKernelsTests.Generate("[Recurrent(Cell.LSTM, 33, UseBias = false)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
+        string forward = ModelWideKernelsTests.KernelText(kernels, "Layer0BlockForward", "Layer0BlockBackward");
+        Assert.Contains("for (int g = 0; g < GateWidth; g++) zBlock[seq * GateWidth + g] = 0f;", forward);
+        Assert.DoesNotContain("UnitBlocks", ModelWideKernelsTests.KernelText(kernels, "Layer0WeightGradientPartials", "Layer0ColumnWeightGradientPartials"));
+    }
+
     [Theory]
     [InlineData("[Recurrent(Cell.LSTM, 33, Stateful = true)]", 4)]
     [InlineData("[Recurrent(Cell.GRU, 43, ResetAfter = false)]", 0)]

@@ -75,8 +75,8 @@ public sealed class PoclScheduleFixture : IDisposable
 }
 
 /// <summary>
-/// The two kernel schedules of the recurrent layers (one thread per sequence for CPU backends, one group per sequence
-/// for GPUs) compute the same predictions, loss and gradients, on ILGPU's CPU accelerator (groups of 2 threads, so
+/// The two kernel schedules of the recurrent layers (one thread per sequence for CPU backends, or four per thread in
+/// wide plain layers such as WideGruModel's GRU(64), and one group per sequence for GPUs) compute the same predictions, loss and gradients, on ILGPU's CPU accelerator (groups of 2 threads, so
 /// every thread strides over several columns) and on PoCL (full groups with real barriers). The group kernels'
 /// PTX compile is covered by <see cref="BackendTests"/>, which compiles every kernel of every model here.
 /// </summary>

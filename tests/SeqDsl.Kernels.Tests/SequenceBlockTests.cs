@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using SeqDsl.Engine;
 using static SeqDsl.Cell;
 
@@ -35,10 +37,17 @@ public partial class SequenceBlocksFusedLossModel { }
 [Recurrent(GRU, 43, ReturnSequences = true)]
 public partial class SequenceBlocksFusedSequenceLossModel { }
 
+// One wide layer that is both the first (its input read through the batch's rows, no input gradient) and the last
+// (the Huber loss gradient fused in, at every step), without a bias and with non-default activations.
+[SequenceModel(InputFeatures = 3, Loss = Loss.Huber)]
+[Recurrent(LSTM, 33, UseBias = false, Activation = Activation.Sigmoid, RecurrentActivation = Activation.Tanh, ReturnSequences = true)]
+public partial class SequenceBlocksOnlyLayerModel { }
+
 /// <summary>
 /// The block kernels against the one-sequence kernels they replace on the CPU thread schedule: the same sums in the
 /// same order, so predictions, loss and every gradient must agree to the last bit, for a whole block and a partial one
-/// (5 = 4 + 1, 7, 9), whole blocks (8), and more blocks than threads (13 = three blocks and one sequence).
+/// (5 = 4 + 1, 7, 9), whole blocks (8), and four blocks (13 = three whole blocks and one sequence). The blocked side
+/// counts its block launches, so a launch that always fell back to the one-sequence kernel would fail.
 /// </summary>
 [Collection(CpuDeviceCollection.Name)]
 public class SequenceBlockTests : IClassFixture<PoclScheduleFixture>
@@ -61,6 +70,7 @@ public class SequenceBlockTests : IClassFixture<PoclScheduleFixture>
         { typeof(WideGruModel), 6 },
         { typeof(SequenceBlocksFusedLossModel), 7 },
         { typeof(SequenceBlocksFusedSequenceLossModel), 9 },
+        { typeof(SequenceBlocksOnlyLayerModel), 6 },
     };
 
     [Theory]
@@ -100,23 +110,42 @@ public class SequenceBlockTests : IClassFixture<PoclScheduleFixture>
 
     private static void AssertSameBits(SeqDevice device, Type model, int batch)
     {
+        var launches = new List<(string Kernel, StrongBox<int> Count)>();
         var result = DeviceComparison.Compare(model, device, device, (reference, blocked) =>
         {
             // The reference runs the one-sequence kernels: its block kernels are unloaded, so every launch falls back.
             var fields = BlockFields(reference);
             Assert.NotEmpty(fields);
-            Assert.All(BlockFields(blocked), f => Assert.NotNull(f.GetValue(ProgramOf(blocked))));
             foreach (var field in fields)
             {
                 field.SetValue(ProgramOf(reference), null);
             }
+
+            foreach (var field in BlockFields(blocked))
+            {
+                launches.Add((field.Name, CountLaunches(ProgramOf(blocked), field)));
+            }
         }, batch);
+        Assert.All(launches, l => Assert.True(l.Count.Value > 0, $"{model.Name}, batch {batch} on {device}: {l.Kernel} never launched"));
         Assert.True(result.AnyNonZeroGradient, model.Name + ": every gradient is zero");
         Assert.All(result.Differences, d => Assert.True(d.Problem is null && d.Relative == 0, $"{model.Name}, batch {batch} on {device}: {d.What}: {d.Problem ?? "relative difference " + d.Relative.ToString("E2")}, expected none"));
         Assert.Equal(result.ExpectedLoss, result.ActualLoss);
     }
 
     private static object ProgramOf(ModelBase model) => DeviceComparison.ProgramOf(model);
+
+    /// <summary>Replaces the launcher in <paramref name="field"/> with one that counts its calls, then launches.</summary>
+    private static StrongBox<int> CountLaunches(object program, FieldInfo field)
+    {
+        var original = (Delegate)field.GetValue(program)!;
+        var count = new StrongBox<int>();
+        var parameters = field.FieldType.GetMethod("Invoke")!.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
+        var body = Expression.Block(
+            Expression.PreIncrementAssign(Expression.Field(Expression.Constant(count), nameof(StrongBox<int>.Value))),
+            Expression.Invoke(Expression.Constant(original), parameters));
+        field.SetValue(program, Expression.Lambda(field.FieldType, body, parameters).Compile());
+        return count;
+    }
 
     /// <summary>The program's block-kernel launchers (fields named layerNBlockForward and layerNBlockBackward).</summary>
     private static List<FieldInfo> BlockFields(ModelBase model) =>

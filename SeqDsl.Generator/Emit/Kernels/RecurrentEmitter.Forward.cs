@@ -230,8 +230,11 @@ internal sealed partial class RecurrentEmitter
     /// across the k loop, where a product over all the columns at once loads and stores every column for each k (GRU(128)'s
     /// 384). Measured on PoCL: the forward kernels' share of the W3 profile fell by a quarter. Each column adds its terms in
     /// the same order (k ascending), so the sums are the same bits. Not the reset-before GRU's recurrent product (z and r
-    /// only; its candidate reads r ⊙ h). GPUs run this kernel only for layers without group kernels (stateful, bidirectional,
-    /// GoBackwards, dropout with a reset-before GRU), one thread per sequence there too; not measured on a GPU.
+    /// only; its candidate reads r ⊙ h). On CPUs, the wide plain layers run the block kernels (SequenceBlocks) for batches
+    /// of four or more, so this form serves their smaller batches and the layers with other options. GPUs run this kernel
+    /// only for layers without group kernels (stateful, bidirectional, GoBackwards, dropout with a reset-before GRU, a last
+    /// layer with the loss gradient fused in, layers too wide for shared memory), one thread per sequence there too; not
+    /// measured on a GPU.
     /// </summary>
     private const int ColumnBlock = 64;
 

@@ -45,7 +45,11 @@ internal sealed partial class RecurrentEmitter
             EmitPartialsConstants(w, d);
             Const(w, "RowsPerThread", RowsPerThread, "rows of one kind per thread: each gate gradient loaded feeds this many sums");
             Const(w, "KernelBlocks", KernelBlocks, "blocks of kernel rows (the last may hold fewer)");
-            Const(w, "UnitBlocks", UnitBlocks, "blocks of recurrent-kernel rows (the last may hold fewer)");
+            if (biasRows > 0)
+            {
+                // Without bias rows every block past the kernel blocks is a recurrent block, so nothing else reads it.
+                Const(w, "UnitBlocks", UnitBlocks, "blocks of recurrent-kernel rows (the last may hold fewer)");
+            }
             Const(w, "Blocks", PartialBlocks(d), "threads per sequence: the kernel blocks, the recurrent blocks" + (biasRows > 0 ? ", then one per bias row" : ""));
 
             EmitDropoutConstants(w, d, input: true, state: true);

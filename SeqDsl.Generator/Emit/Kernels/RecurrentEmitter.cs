@@ -10,13 +10,14 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// reset_after false, layer normalization inside the cell, GoBackwards, Bidirectional (every Keras merge mode) and
 /// stateful layers (Bidirectional ones too: each direction carries its own state).
 /// Schedule: one thread per sequence, the time loop inside the kernel, the state in thread-local arrays of constant
-/// size, the innermost loops over the contiguous gate columns (what PoCL's compiler vectorizes). Backward is full
+/// size, the innermost loops over the contiguous gate columns (what PoCL's compiler vectorizes); on CPU devices, plain
+/// layers with gates wider than 128 columns run four sequences per thread instead (SequenceBlocks). Backward is full
 /// backprop through time in one launch; the weight gradients take two more: per-sequence partial sums of the weight
 /// matrices (one thread per sequence and row, or block of rows), then one thread per weight adding the partials in sequence order, so
 /// the sums are deterministic and need no atomics. A Bidirectional layer runs these
 /// kernels once per direction.
 /// </summary>
-/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, RowBlockPartials, and the cell math (Lstm, Gru, LayerNorm, GruLayerNorm), and the Bidirectional merge (Merge).</remarks>
+/// <remarks>The kernels are written by the partial files next to this one: Forward, Backward, WeightGradients, RowBlockPartials, SequenceBlocks (the CPU's four sequences per thread), and the cell math (Lstm, Gru, LayerNorm, GruLayerNorm), and the Bidirectional merge (Merge).</remarks>
 internal sealed partial class RecurrentEmitter : LayerEmitter
 {
     private readonly CellKind cell;

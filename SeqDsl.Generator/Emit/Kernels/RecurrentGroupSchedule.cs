@@ -67,7 +67,7 @@ internal sealed class RecurrentGroupSchedule
 
     /// <summary>
     /// A plain layer: one direction of a SimpleRNN, LSTM without peepholes or reset-after GRU, without normalization,
-    /// dropout, carried or returned state, or GoBackwards. The group kernels and the CPU thread schedule's block kernels
+    /// dropout, carried or returned state, GoBackwards, or a softmax activation. The group kernels and the CPU thread schedule's block kernels
     /// (RecurrentEmitter.SequenceBlocks) cover these.
     /// </summary>
     public static bool IsPlain(LayerPlan plan)
