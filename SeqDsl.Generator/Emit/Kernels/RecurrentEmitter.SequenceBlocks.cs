@@ -4,15 +4,15 @@ using SeqDsl.Generator.Shapes;
 namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
-/// The CPU form of the recurrent forward: one thread per block of <see cref="SequencesPerThread"/> sequences, which run
-/// their steps side by side. Each weight a step's matrix products load feeds every sequence of the block, where one
-/// thread per sequence loaded each weight once per multiply-add; each loaded input or state value feeds a block of
-/// <see cref="BlockColumns"/> gate columns, whose sums (columns × sequences) stay in vector registers over every k.
-/// The cell math after the products runs sequence by sequence, as in the one-sequence kernel.
+/// The CPU form of the recurrent forward and backward: one thread per block of <see cref="SequencesPerThread"/>
+/// sequences, which run their steps side by side. Each weight a step's matrix products load feeds every sequence of the
+/// block, where one thread per sequence loaded each weight once per multiply-add; each loaded input, state or gate
+/// gradient feeds a block of <see cref="BlockColumns"/> columns, whose sums (columns × sequences) stay in vector
+/// registers. The cell math between the products runs sequence by sequence, as in the one-sequence kernels.
 /// </summary>
 /// <remarks>
-/// Every sum adds the same terms in the same order as the one-sequence kernel (bias, then k ascending), so the results
-/// are the same bits. Only the CPU thread schedule loads these kernels (PoCL and ILGPU's CPU accelerator without host
+/// Every sum adds the same terms in the same order as the one-sequence kernels (forward: bias, then k ascending;
+/// backward: the gates ascending), so the results are the same bits. Only the CPU thread schedule loads these kernels (PoCL and ILGPU's CPU accelerator without host
 /// code): a GPU wants a thread, or a group, per sequence. A batch smaller than a block runs the one-sequence kernel, so a
 /// batch of one never computes the empty places of a block. The block kernels cover the plain layers
 /// (<see cref="RecurrentGroupSchedule.IsPlain"/>: one direction, no peepholes, normalization, dropout, carried or returned
@@ -37,8 +37,8 @@ internal sealed partial class RecurrentEmitter
     /// Whether a layer has block kernels for the CPU thread schedule: a plain layer (<see cref="RecurrentGroupSchedule.IsPlain"/>)
     /// whose gates are wider than <see cref="ColumnsInRegisters"/>. Narrower gates keep all their sums in registers in
     /// the one-sequence kernel, which then measured as fast or faster on PoCL (AMD EPYC, AVX2), CPU time per epoch
-    /// against the one-sequence kernels: GRU(64) × 2 (192 columns) 0.90–0.93, GRU(128) × 2 about 0.67; LSTM(20) × 2
-    /// (80) within noise; GRU(20) × 2 (60) 1.2–1.35.
+    /// (per training step for W3) against the one-sequence kernels: GRU(128) × 2 (384 columns, W3) 0.73–0.85, GRU(64) × 2
+    /// (192) 0.90–0.93; LSTM(20) × 2 (80) within noise; GRU(20) × 2 (60) 1.2–1.35.
     /// </summary>
     internal static bool HasSequenceBlocksFor(LayerPlan plan) => RecurrentGroupSchedule.IsPlain(plan) && GateWidthOf(plan) > ColumnsInRegisters;
 
