@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using SeqDsl.Generator.Model;
 using SeqDsl.Generator.Shapes;
 
@@ -81,18 +83,8 @@ internal sealed partial class RecurrentEmitter
 
             Const(w, "SequencesPerThread", SequencesPerThread, "sequences a thread runs side by side");
             Const(w, "BlockColumns", BlockColumns, "gate columns whose sums, for every sequence of the block, stay in registers over every k");
-            w.Line("var hBlock = LocalMemory.Allocate<float>(SequencesPerThread * Units); // h of each sequence of the block, one after another");
-            if (cell == CellKind.LSTM)
-            {
-                w.Line("var cBlock = LocalMemory.Allocate<float>(SequencesPerThread * Units);");
-                w.Line("var activatedCellBlock = LocalMemory.Allocate<float>(SequencesPerThread * Units); // the activation of c (tanh by default), for the cache");
-            }
-
-            w.Line("var zBlock = LocalMemory.Allocate<float>(SequencesPerThread * GateWidth); // input-side pre-activations of each sequence");
-            if (ResetAfter)
-            {
-                w.Line("var zhBlock = LocalMemory.Allocate<float>(SequencesPerThread * GateWidth); // recurrent-side pre-activations (reset_after: kept apart)");
-            }
+            var arrays = ForwardBlockArrays();
+            AllocateBlockArrays(w, arrays);
 
             bool hasBias = Tensor(d, "bias") is not null;
             using (w.Block("for (int b0 = Grid.GlobalIndex.X * SequencesPerThread; b0 < batch; b0 += Grid.Dimension.X * Group.Dimension.X * SequencesPerThread)"))
@@ -131,18 +123,7 @@ internal sealed partial class RecurrentEmitter
                     using (w.Block("for (int seq = 0; seq < count; seq++)"))
                     {
                         w.Line("// Sequence b0 + seq's cell step, on its part of the block's arrays.");
-                        w.Line("var h = hBlock.SubView(seq * Units, Units);");
-                        if (cell == CellKind.LSTM)
-                        {
-                            w.Line("var c = cBlock.SubView(seq * Units, Units);");
-                            w.Line("var activatedCell = activatedCellBlock.SubView(seq * Units, Units);");
-                        }
-
-                        w.Line("var z = zBlock.SubView(seq * GateWidth, GateWidth);");
-                        if (ResetAfter)
-                        {
-                            w.Line("var zh = zhBlock.SubView(seq * GateWidth, GateWidth);");
-                        }
+                        EmitSequenceViews(w, arrays);
 
                         w.Line("long s = (long)(b0 + seq) * steps + t;");
                         EmitCellStep(w, d);
@@ -172,23 +153,8 @@ internal sealed partial class RecurrentEmitter
             EmitBackwardConstants(w, d);
             Const(w, "SequencesPerThread", SequencesPerThread, "sequences a thread runs side by side");
             Const(w, "BlockColumns", BlockColumns, "columns whose sums, for every sequence of the block, stay in registers over every gate");
-            w.Line("var dhBlock = LocalMemory.Allocate<float>(SequencesPerThread * Units); // gradient reaching h from later steps, for each sequence of the block");
-            if (cell == CellKind.LSTM)
-            {
-                w.Line("var dcBlock = LocalMemory.Allocate<float>(SequencesPerThread * Units); // gradient reaching c from later steps");
-            }
-
-            w.Line("var dzBlock = LocalMemory.Allocate<float>(SequencesPerThread * GateWidth); // input-side gate gradients of this step");
-            if (ResetAfter)
-            {
-                w.Line("var dzhBlock = LocalMemory.Allocate<float>(SequencesPerThread * GateWidth); // recurrent-side gate gradients of this step");
-            }
-
-            w.Line("var backBlock = LocalMemory.Allocate<float>(SequencesPerThread * PaddedUnits); // dz · Uᵀ: the gradient this step sends to h(t−1)");
-            if (!Io.IsFirst)
-            {
-                w.Line("var dxBlock = LocalMemory.Allocate<float>(SequencesPerThread * PaddedFeatures); // dz · Wᵀ: the gradient of this step's input");
-            }
+            var arrays = BackwardBlockArrays();
+            AllocateBlockArrays(w, arrays);
 
             string recurrentGradient = ResetAfter ? "dzhBlock" : "dzBlock";
             using (w.Block("for (int b0 = Grid.GlobalIndex.X * SequencesPerThread; b0 < batch; b0 += Grid.Dimension.X * Group.Dimension.X * SequencesPerThread)"))
@@ -214,17 +180,7 @@ internal sealed partial class RecurrentEmitter
                         w.Line("int b = b0 + seq;");
                         w.Line("long stateRow = (long)b * steps;");
                         w.Line("long s = stateRow + t;");
-                        w.Line("var dh = dhBlock.SubView(seq * Units, Units);");
-                        if (cell == CellKind.LSTM)
-                        {
-                            w.Line("var dc = dcBlock.SubView(seq * Units, Units);");
-                        }
-
-                        w.Line("var dz = dzBlock.SubView(seq * GateWidth, GateWidth);");
-                        if (ResetAfter)
-                        {
-                            w.Line("var dzh = dzhBlock.SubView(seq * GateWidth, GateWidth);");
-                        }
+                        EmitSequenceViews(w, arrays);
 
                         EmitCellBackwardStep(w, d);
                         w.Line("for (int g = 0; g < GateWidth; g++) gateGradient[s * GradientWidth + g] = dz[g];");
@@ -255,6 +211,72 @@ internal sealed partial class RecurrentEmitter
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A per-thread array of a block kernel: <c>nameBlock</c> holds <c>width</c> floats of each sequence, one after
+    /// another; where <paramref name="PerSequence"/>, each sequence's cell math sees its part as <c>name</c>, the name the
+    /// one-sequence kernels' cell code uses.
+    /// </summary>
+    private sealed record BlockArray(string Name, string Width, string? Comment, bool PerSequence = true);
+
+    private List<BlockArray> ForwardBlockArrays()
+    {
+        var arrays = new List<BlockArray> { new("h", "Units", "h of each sequence of the block, one after another") };
+        if (cell == CellKind.LSTM)
+        {
+            arrays.Add(new("c", "Units", null));
+            arrays.Add(new("activatedCell", "Units", "the activation of c (tanh by default), for the cache"));
+        }
+
+        arrays.Add(new("z", "GateWidth", "input-side pre-activations of each sequence"));
+        if (ResetAfter)
+        {
+            arrays.Add(new("zh", "GateWidth", "recurrent-side pre-activations (reset_after: kept apart)"));
+        }
+
+        return arrays;
+    }
+
+    private List<BlockArray> BackwardBlockArrays()
+    {
+        var arrays = new List<BlockArray> { new("dh", "Units", "gradient reaching h from later steps, for each sequence of the block") };
+        if (cell == CellKind.LSTM)
+        {
+            arrays.Add(new("dc", "Units", "gradient reaching c from later steps"));
+        }
+
+        arrays.Add(new("dz", "GateWidth", "input-side gate gradients of this step"));
+        if (ResetAfter)
+        {
+            arrays.Add(new("dzh", "GateWidth", "recurrent-side gate gradients of this step"));
+        }
+
+        // Written by the blocked products for every sequence at once: no per-sequence view.
+        arrays.Add(new("back", "PaddedUnits", "dz · Uᵀ: the gradient this step sends to h(t−1)", PerSequence: false));
+        if (!Io.IsFirst)
+        {
+            arrays.Add(new("dx", "PaddedFeatures", "dz · Wᵀ: the gradient of this step's input", PerSequence: false));
+        }
+
+        return arrays;
+    }
+
+    private static void AllocateBlockArrays(CodeWriter w, List<BlockArray> arrays)
+    {
+        foreach (var a in arrays)
+        {
+            w.Line("var " + a.Name + "Block = LocalMemory.Allocate<float>(SequencesPerThread * " + a.Width + ");" + (a.Comment is null ? "" : " // " + a.Comment));
+        }
+    }
+
+    /// <summary>Inside the loop over the block's sequences: each per-sequence array's part for sequence seq.</summary>
+    private static void EmitSequenceViews(CodeWriter w, List<BlockArray> arrays)
+    {
+        foreach (var a in arrays.Where(a => a.PerSequence))
+        {
+            w.Line("var " + a.Name + " = " + a.Name + "Block.SubView(seq * " + a.Width + ", " + a.Width + ");");
         }
     }
 
