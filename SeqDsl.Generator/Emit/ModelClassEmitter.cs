@@ -208,7 +208,7 @@ internal static class ModelClassEmitter
 
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Line("protected override global::SeqDsl.Engine.NetworkProgram CreateProgram(global::ILGPU.Runtime.Accelerator accelerator) => " + (unsupported is null ? "new Program(Device);" : "throw new global::System.NotSupportedException(\"no kernels for " + unsupported.Replace("\"", "'") + "\");"));
+        w.Line("protected override global::SeqDsl.Engine.NetworkProgram CreateProgram(global::SeqDsl.SeqDevice device) => " + (unsupported is null ? "new Program(device);" : "throw new global::System.NotSupportedException(\"no kernels for " + unsupported.Replace("\"", "'") + "\");"));
     }
 
     private static void EmitTypedApi(CodeWriter w, ModelPlan plan)

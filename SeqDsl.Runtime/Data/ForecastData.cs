@@ -74,16 +74,23 @@ public static class ForecastData
                 nameof(series));
         }
 
-        // Seq-to-seq targets use every sample at once, then each set takes its rows: the notebook's Y[:7000] etc.
-        float[,,] sequenceTargets = Windowing.SequenceTargets(series, steps, ahead);
+        if (series.GetLength(2) < 1)
+        {
+            throw new ArgumentException(
+                $"series needs at least one feature (feature 0 holds the targets): expected [samples, steps, >= 1], got {DataChecks.Shape(series)}.",
+                nameof(series));
+        }
+
+        // Seq-to-seq targets: the notebook's Y[:7000] etc., each set's rows made straight from its own series (the notebook
+        // makes Y for every sample first; that whole array would only be garbage here).
         int testCount = samples - trainCount - validCount;
         int validStart = trainCount;
         int testStart = trainCount + validCount;
         return new ForecastSplit(
             series, steps, ahead,
-            Inputs(series, 0, trainCount, steps), Targets(series, 0, trainCount, steps, ahead), Rows(sequenceTargets, 0, trainCount),
-            Inputs(series, validStart, validCount, steps), Targets(series, validStart, validCount, steps, ahead), Rows(sequenceTargets, validStart, validCount),
-            Inputs(series, testStart, testCount, steps), Targets(series, testStart, testCount, steps, ahead), Rows(sequenceTargets, testStart, testCount));
+            Inputs(series, 0, trainCount, steps), Targets(series, 0, trainCount, steps, ahead), Windowing.SequenceTargetRows(series, 0, trainCount, steps, ahead),
+            Inputs(series, validStart, validCount, steps), Targets(series, validStart, validCount, steps, ahead), Windowing.SequenceTargetRows(series, validStart, validCount, steps, ahead),
+            Inputs(series, testStart, testCount, steps), Targets(series, testStart, testCount, steps, ahead), Windowing.SequenceTargetRows(series, testStart, testCount, steps, ahead));
     }
 
     private static float[,,] Inputs(float[,,] series, int start, int count, int steps)
@@ -116,15 +123,5 @@ public static class ForecastData
         }
 
         return targets;
-    }
-
-    private static float[,,] Rows(float[,,] source, int start, int count)
-    {
-        int d1 = source.GetLength(1);
-        int d2 = source.GetLength(2);
-        var rows = new float[count, d1, d2];
-        // Row-major layout: a block of samples is one contiguous run of floats.
-        Array.Copy(source, (long)start * d1 * d2, rows, 0, (long)count * d1 * d2);
-        return rows;
     }
 }

@@ -137,14 +137,23 @@ public static class Windowing
                 nameof(series));
         }
 
-        var targets = new float[samples, steps, ahead];
-        for (int i = 0; i < samples; i++)
+        return SequenceTargetRows(series, 0, samples, steps, ahead, feature);
+    }
+
+    /// <summary>
+    /// Rows <paramref name="start"/> … start + count − 1 of <see cref="SequenceTargets"/>, made without the others:
+    /// Y[i, t, k] = series[start + i, t + k + 1, feature]. The caller has checked the arguments.
+    /// </summary>
+    internal static float[,,] SequenceTargetRows(float[,,] series, int start, int count, int steps, int ahead, int feature = 0)
+    {
+        var targets = new float[count, steps, ahead];
+        for (int i = 0; i < count; i++)
         {
             for (int t = 0; t < steps; t++)
             {
                 for (int k = 0; k < ahead; k++)
                 {
-                    targets[i, t, k] = series[i, t + k + 1, feature];
+                    targets[i, t, k] = series[start + i, t + k + 1, feature];
                 }
             }
         }

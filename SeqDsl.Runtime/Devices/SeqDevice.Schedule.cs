@@ -44,6 +44,21 @@ public sealed partial class SeqDevice
     }
 
     /// <summary>
+    /// ILGPU's CPU accelerator with the host-code schedule, shared by the host-code copies that run small predictions
+    /// on PoCL (<see cref="Engine.ModelBase.SmallPredictionsOnHost"/>): created on first use, never disposed, like
+    /// <see cref="Default"/>. A failure to create it is kept and thrown again on every use.
+    /// </summary>
+    internal static SeqDevice SharedHostCode => SharedHostCodeDevice.Value;
+
+    private static readonly Lazy<SeqDevice> SharedHostCodeDevice = new(() =>
+    {
+        var cpu = Cpu();
+        cpu.IsShared = true;
+        cpu.schedule = KernelSchedule.HostCode;
+        return cpu;
+    });
+
+    /// <summary>
     /// The launch shape for a kernel scheduled <see cref="KernelSchedule.GroupPerSequence"/>: one group of
     /// <paramref name="threadsPerGroup"/> threads (fewer where the device allows fewer) per sequence, looping when
     /// there are more sequences than resident groups. Always at least one group. The thread schedule's block kernels

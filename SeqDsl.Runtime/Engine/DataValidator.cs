@@ -34,7 +34,7 @@ internal static class DataValidator
     /// <summary>Shape of the inputs (always) and finiteness of their values (when <paramref name="scanValues"/>).</summary>
     public static void Inputs(in TensorData x, ModelDescription description, bool scanValues)
     {
-        if (x.Data is null)
+        if (!x.HasValues)
         {
             throw new ArgumentNullException(x.Name ?? "x", "The input data is missing.");
         }
@@ -86,7 +86,7 @@ internal static class DataValidator
     /// <summary>Targets against the inputs and the program's output shape.</summary>
     public static void Targets(in TensorData x, in TensorData y, ModelDescription description, NetworkProgram program, bool scanValues)
     {
-        if (y.Data is null)
+        if (!y.HasValues)
         {
             throw new ArgumentNullException(y.Name ?? "y", "The target data is missing.");
         }
@@ -136,7 +136,7 @@ internal static class DataValidator
     /// <summary>The first NaN or infinity, by its user-facing index.</summary>
     public static void Finite(in TensorData data)
     {
-        var values = data.Data;
+        var values = data.Values;
         for (int i = 0; i < values.Length; i++)
         {
             if (!float.IsFinite(values[i]))
@@ -151,7 +151,7 @@ internal static class DataValidator
 
     private static void TokenIds(in TensorData x, int vocabulary)
     {
-        var values = x.Data;
+        var values = x.Values;
         for (int i = 0; i < values.Length; i++)
         {
             float v = values[i];
@@ -165,7 +165,7 @@ internal static class DataValidator
 
     private static void ClassIndices(in TensorData y, int classes)
     {
-        var values = y.Data;
+        var values = y.Values;
         for (int i = 0; i < values.Length; i++)
         {
             float v = values[i];

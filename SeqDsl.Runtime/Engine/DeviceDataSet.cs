@@ -20,8 +20,8 @@ internal sealed class DeviceDataSet : IDisposable
     {
         Samples = x.Samples;
         Steps = x.Steps;
-        inputs = accelerator.Allocate1D(x.Data);
-        targets = accelerator.Allocate1D(y.Data);
+        inputs = Upload(accelerator, x.Values);
+        targets = Upload(accelerator, y.Values);
         var rows = new int[Samples];
         for (int i = 0; i < rows.Length; i++)
         {
@@ -34,6 +34,14 @@ internal sealed class DeviceDataSet : IDisposable
     }
 
     public int Samples { get; }
+
+    private static MemoryBuffer1D<float, Stride1D.Dense> Upload(Accelerator accelerator, ReadOnlySpan<float> values)
+    {
+        var buffer = accelerator.Allocate1D<float>(values.Length);
+        ArrayView<float> view = buffer.View;
+        view.CopyFromCPU(values);
+        return buffer;
+    }
 
     public int Steps { get; }
 

@@ -53,6 +53,11 @@ public abstract partial class ModelBase
 
         public TrainingScope(ModelBase model) => this.model = model;
 
-        public void Dispose() => Volatile.Write(ref model.trainingThread, null);
+        public void Dispose()
+        {
+            // Every batch changed the weights on the device: the host-code copy reads them again on its next use.
+            model.WeightsChanged();
+            Volatile.Write(ref model.trainingThread, null);
+        }
     }
 }

@@ -42,6 +42,8 @@ public abstract partial class ModelBase
                 SampleLastStepError = data.SampleLastStepError,
             };
             network.Forward(batch);
+            // A training-mode forward updates batch normalization's moving statistics, which are weights.
+            WeightsChanged();
             network.ComputeLoss(batch);
             network.Backward(batch);
             var gradients = new float[ParameterCount];

@@ -84,6 +84,15 @@ public abstract partial class ModelBase
             throw new InvalidOperationException($"The prediction of {x.Samples} samples holds {(long)x.Samples * outputs} values ({outputs} per sample), but its destination holds {result.Length}.");
         }
 
+        if (TryHostInference(x.Samples, x.Steps, batchSize) is { } host)
+        {
+            // A few samples on PoCL: host code beats queueing each kernel to PoCL's threads (SmallPredictionsOnHost).
+            var hostBatch = LoadChunk(host.Program, host.Buffers, host.Parameters, ArrayView<float>.Empty, x, 0, x.Samples, outputs);
+            host.Program.Forward(hostBatch);
+            CopyPredictions(hostBatch, result);
+            return;
+        }
+
         var chunkBuffers = RentPredictionBuffers();
         int chunk = Math.Min(batchSize, x.Samples);
         int start = 0;
@@ -156,7 +165,7 @@ public abstract partial class ModelBase
 
     private void PredictChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, Span<float> chunkResult)
     {
-        var batch = LoadChunk(network, buffers, x, start, count, outputs);
+        var batch = LoadChunk(network, buffers, parameters.View, Gradients.View, x, start, count, outputs);
         network.Forward(batch);
         CopyPredictions(batch, chunkResult);
     }
@@ -172,17 +181,20 @@ public abstract partial class ModelBase
     private static void CopyPredictions(in BatchContext batch, Span<float> destination) =>
         batch.Predictions.CopyToCPU(destination);
 
-    /// <summary>Copies samples [start, start + count) of <paramref name="x"/> to the device and describes them as one inference batch.</summary>
-    private BatchContext LoadChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, int start, int count, int outputs, bool fromInitialStates = false)
+    /// <summary>
+    /// Copies samples [start, start + count) of <paramref name="x"/> to <paramref name="buffers"/> and describes them as
+    /// one inference batch of <paramref name="network"/>, which reads <paramref name="weights"/>.
+    /// </summary>
+    private static BatchContext LoadChunk(NetworkProgram network, PredictionBuffers buffers, ArrayView<float> weights, ArrayView<float> gradients, in TensorData x, int start, int count, int outputs, bool fromInitialStates = false)
     {
         int valuesPerSample = x.ValuesPerSample;
         buffers.Ensure(count, valuesPerSample, outputs);
         network.Reserve(count, x.Steps);
-        buffers.Inputs.SubView(0, (long)count * valuesPerSample).CopyFromCPU((ReadOnlySpan<float>)x.Data.AsSpan(start * valuesPerSample, count * valuesPerSample));
+        buffers.Inputs.SubView(0, (long)count * valuesPerSample).CopyFromCPU(x.Values.Slice(start * valuesPerSample, count * valuesPerSample));
         var batch = new BatchContext
         {
-            Parameters = parameters.View,
-            Gradients = Gradients.View,
+            Parameters = weights,
+            Gradients = gradients,
             Inputs = buffers.Inputs,
             Targets = ArrayView<float>.Empty,
             Rows = buffers.Rows.SubView(0, count),

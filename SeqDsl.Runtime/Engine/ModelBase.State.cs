@@ -68,7 +68,7 @@ public abstract partial class ModelBase
     private void PredictStateChunk(NetworkProgram network, PredictionBuffers buffers, in TensorData x, RecurrentState? initialState, int start, int count, int outputs, float[] result, float[][,] h, float[,]?[] c)
     {
         var layers = Description.ReturnedStates;
-        var batch = LoadChunk(network, buffers, x, start, count, outputs, fromInitialStates: initialState is not null);
+        var batch = LoadChunk(network, buffers, parameters.View, Gradients.View, x, start, count, outputs, fromInitialStates: initialState is not null);
         if (initialState is not null)
         {
             for (int i = 0; i < layers.Count; i++)

@@ -56,12 +56,12 @@ public abstract partial class ModelBase
                         $"{Description.Name} outputs {fixedSteps} steps whatever the input's length (its RepeatVector sets them), so its targets are [samples, {fixedSteps}, features] with nothing to align: expected [{data.Samples}, {fixedSteps}, {data.Features}], got {data.ShapeText}.", nameof(y));
                 }
 
-                return TensorData.ToArray3D((float[])data.Data.Clone(), data.Samples, data.Steps, data.Features);
+                return TensorData.ToArray3D(data.Values, data.Samples, data.Steps, data.Features);
             }
 
             int outputSteps = OutputSteps(data.Steps);
             var cropped = TargetAlignment.Crop(data, Program, outputSteps);
-            return TensorData.ToArray3D(cropped.Data, cropped.Samples, cropped.Steps, cropped.Features);
+            return TensorData.ToArray3D(cropped.Values, cropped.Samples, cropped.Steps, cropped.Features);
         }
     }
 }

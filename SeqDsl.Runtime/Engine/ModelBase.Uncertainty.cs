@@ -41,7 +41,7 @@ public abstract partial class ModelBase
             for (int start = 0; start < x.Samples; start += chunk)
             {
                 int count = Math.Min(chunk, x.Samples - start);
-                buffers.Inputs.SubView(0, (long)count * valuesPerSample).CopyFromCPU(x.Data.AsSpan(start * valuesPerSample, count * valuesPerSample).ToArray());
+                buffers.Inputs.SubView(0, (long)count * valuesPerSample).CopyFromCPU(x.Values.Slice(start * valuesPerSample, count * valuesPerSample));
                 var pass = new float[(long)count * outputs];
                 for (int k = 0; k < samples; k++)
                 {

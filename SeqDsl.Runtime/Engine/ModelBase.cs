@@ -85,8 +85,12 @@ public abstract partial class ModelBase : IDisposable
     /// <summary>Every parameter tensor and where it lives in the flat weight vector.</summary>
     public IReadOnlyList<ParameterInfo> Parameters => Description.Parameters;
 
-    /// <summary>Creates the generated program (kernels and workspace) on <paramref name="accelerator"/>; called once, on first use.</summary>
-    protected abstract NetworkProgram CreateProgram(Accelerator accelerator);
+    /// <summary>
+    /// Creates the generated program (kernels and workspace) on <paramref name="device"/>, and must build it there: it is
+    /// called for the model's device once, on first use, and on a PoCL device once more for ILGPU's CPU accelerator with
+    /// the host-code schedule, whose copy runs small predictions (<see cref="SmallPredictionsOnHost"/>).
+    /// </summary>
+    protected abstract NetworkProgram CreateProgram(SeqDevice device);
 
     /// <summary>Output steps for inputs of <paramref name="inputSteps"/> steps (1 for vector outputs); for the typed wrappers' reshaping.</summary>
     protected int OutputStepsFor(int inputSteps)
@@ -163,6 +167,7 @@ public abstract partial class ModelBase : IDisposable
 
             disposed = true;
             ReleasePredictionBuffers();
+            ReleaseHostInference();
             program?.Dispose();
             gradients?.Dispose();
             parameters.Dispose();
@@ -181,18 +186,24 @@ public abstract partial class ModelBase : IDisposable
             ThrowIfDisposed();
             if (program is null)
             {
-                var created = CreateProgram(Device.Accelerator) ?? throw new InvalidOperationException($"{GetType().Name}.CreateProgram returned null.");
-                if (!ReferenceEquals(created.Accelerator, Device.Accelerator))
-                {
-                    created.Dispose();
-                    throw new InvalidOperationException($"{GetType().Name}.CreateProgram built its program on another accelerator than the model's device.");
-                }
-
-                program = created;
+                program = CreateProgramOn(Device);
             }
 
             return program;
         }
+    }
+
+    /// <summary>Calls <see cref="CreateProgram"/> and checks that the program runs on <paramref name="device"/>'s accelerator.</summary>
+    private NetworkProgram CreateProgramOn(SeqDevice device)
+    {
+        var created = CreateProgram(device) ?? throw new InvalidOperationException($"{GetType().Name}.CreateProgram returned null.");
+        if (!ReferenceEquals(created.Accelerator, device.Accelerator))
+        {
+            created.Dispose();
+            throw new InvalidOperationException($"{GetType().Name}.CreateProgram built its program on another accelerator than the device it was given.");
+        }
+
+        return created;
     }
 
     /// <summary>The gradient buffer, allocated (and zeroed, so that untouched non-trainable slots stay finite) on first training.</summary>
@@ -229,6 +240,7 @@ public abstract partial class ModelBase : IDisposable
 
     private void UploadWeights(ReadOnlySpan<float> weights)
     {
+        WeightsChanged();
         if (weights.Length > 0)
         {
             parameters.View.SubView(0, weights.Length).CopyFromCPU(weights.ToArray());

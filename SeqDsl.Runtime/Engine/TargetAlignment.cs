@@ -19,7 +19,7 @@ internal static class TargetAlignment
     /// </summary>
     public static TensorData ForInputs(in TensorData x, in TensorData y, ModelDescription description, NetworkProgram program)
     {
-        if (y.Data is null || !description.OutputIsSequence || y.Rank != 3 || !Shifts(program))
+        if (!y.HasValues || !description.OutputIsSequence || y.Rank != 3 || !Shifts(program))
         {
             return y;
         }
@@ -45,12 +45,13 @@ internal static class TargetAlignment
 
         int features = y.Features;
         var data = new float[(long)y.Samples * outputSteps * features];
+        var source = y.Values;
         for (int s = 0; s < y.Samples; s++)
         {
             for (int j = 0; j < outputSteps; j++)
             {
                 long from = (((long)s * y.Steps) + first + ((long)stride * j)) * features;
-                Array.Copy(y.Data, from, data, (((long)s * outputSteps) + j) * features, features);
+                source.Slice(checked((int)from), features).CopyTo(data.AsSpan(checked((int)((((long)s * outputSteps) + j) * features)), features));
             }
         }
 

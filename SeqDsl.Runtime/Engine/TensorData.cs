@@ -1,14 +1,22 @@
 using System;
+using SeqDsl.Data;
 
 namespace SeqDsl.Engine;
 
 /// <summary>
-/// A data set as the engine sees it: a flat row-major <see cref="float"/> array [Samples, Steps, Features] plus the
+/// A data set as the engine sees it: the row-major run of <see cref="float"/> values [Samples, Steps, Features] plus the
 /// rank and argument name of the array it came from, so that error messages can name the user's argument and index.
 /// A 2-D array [samples, features] becomes Steps = 1 with Rank = 2.
 /// </summary>
+/// <remarks>
+/// The user's array is wrapped, never copied: a multidimensional array is already one row-major run of values, and a copy
+/// would hold the whole data set a second time for the length of a Fit (the device holds it once more).
+/// </remarks>
 public readonly struct TensorData
 {
+    // float[], float[,] or float[,,]; null only in default(TensorData).
+    private readonly Array? storage;
+
     /// <summary>Wraps <paramref name="data"/> (not copied) as [samples, steps, features].</summary>
     /// <exception cref="ArgumentException">The length is not samples × steps × features, or a size is negative.</exception>
     public TensorData(float[] data, int samples, int steps, int features, int rank = 3, string name = "x")
@@ -34,7 +42,7 @@ public readonly struct TensorData
             throw new ArgumentException($"{name}: {data.Length} values do not fill shape [{samples}, {steps}, {features}] ({(long)samples * steps * features} values).", name);
         }
 
-        Data = data;
+        storage = data;
         Samples = samples;
         Steps = steps;
         Features = features;
@@ -42,8 +50,21 @@ public readonly struct TensorData
         Name = name;
     }
 
-    /// <summary>The values, row-major [Samples, Steps, Features].</summary>
-    public float[] Data { get; }
+    private TensorData(Array array, int samples, int steps, int features, int rank, string name)
+    {
+        storage = array;
+        Samples = samples;
+        Steps = steps;
+        Features = features;
+        Rank = rank;
+        Name = name;
+    }
+
+    /// <summary>The values, row-major [Samples, Steps, Features]: a view of the wrapped array, not a copy.</summary>
+    public ReadOnlySpan<float> Values => storage is null ? default : FlatView.Of(storage);
+
+    /// <summary>False only for <c>default(TensorData)</c>, which wraps no array.</summary>
+    public bool HasValues => storage is not null;
 
     /// <summary>Samples (the first axis).</summary>
     public int Samples { get; }
@@ -66,27 +87,23 @@ public readonly struct TensorData
     /// <summary>The shape as the user wrote it: <c>[100, 20, 1]</c> or <c>[100, 3]</c>.</summary>
     public string ShapeText => Rank == 2 ? $"[{Samples}, {Features}]" : $"[{Samples}, {Steps}, {Features}]";
 
-    /// <summary>Copies a [samples, steps, features] array.</summary>
+    /// <summary>Wraps (does not copy) a [samples, steps, features] array.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="array"/> is null.</exception>
     public static TensorData From(float[,,] array, string name = "x")
     {
         ArgumentNullException.ThrowIfNull(array, name);
-        var data = new float[array.Length];
-        Buffer.BlockCopy(array, 0, data, 0, array.Length * sizeof(float));
-        return new TensorData(data, array.GetLength(0), array.GetLength(1), array.GetLength(2), 3, name);
+        return new TensorData(array, array.GetLength(0), array.GetLength(1), array.GetLength(2), 3, name);
     }
 
-    /// <summary>Copies a [samples, features] array (Steps = 1, Rank = 2).</summary>
+    /// <summary>Wraps (does not copy) a [samples, features] array (Steps = 1, Rank = 2).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="array"/> is null.</exception>
     public static TensorData From(float[,] array, string name = "x")
     {
         ArgumentNullException.ThrowIfNull(array, name);
-        var data = new float[array.Length];
-        Buffer.BlockCopy(array, 0, data, 0, array.Length * sizeof(float));
-        return new TensorData(data, array.GetLength(0), 1, array.GetLength(1), 2, name);
+        return new TensorData(array, array.GetLength(0), 1, array.GetLength(1), 2, name);
     }
 
-    /// <summary>Copies a 2-D or 3-D <see cref="float"/> array; anything else is rejected with its actual rank and type.</summary>
+    /// <summary>Wraps a 2-D or 3-D <see cref="float"/> array; anything else is rejected with its actual rank and type.</summary>
     /// <exception cref="ArgumentException"><paramref name="array"/> is not float[,] or float[,,].</exception>
     public static TensorData From(Array array, string name = "x")
     {
@@ -102,31 +119,29 @@ public readonly struct TensorData
 
     /// <summary>Reshapes a flat row-major result into [samples, steps, features].</summary>
     /// <exception cref="ArgumentException">The length is not samples × steps × features.</exception>
-    public static float[,,] ToArray3D(float[] flat, int samples, int steps, int features)
+    public static float[,,] ToArray3D(ReadOnlySpan<float> flat, int samples, int steps, int features)
     {
-        ArgumentNullException.ThrowIfNull(flat);
         if ((long)samples * steps * features != flat.Length)
         {
             throw new ArgumentException($"{flat.Length} values do not fill shape [{samples}, {steps}, {features}].", nameof(flat));
         }
 
         var result = new float[samples, steps, features];
-        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
+        flat.CopyTo(FlatView.Of(result));
         return result;
     }
 
     /// <summary>Reshapes a flat row-major result into [samples, features].</summary>
     /// <exception cref="ArgumentException">The length is not samples × features.</exception>
-    public static float[,] ToArray2D(float[] flat, int samples, int features)
+    public static float[,] ToArray2D(ReadOnlySpan<float> flat, int samples, int features)
     {
-        ArgumentNullException.ThrowIfNull(flat);
         if ((long)samples * features != flat.Length)
         {
             throw new ArgumentException($"{flat.Length} values do not fill shape [{samples}, {features}].", nameof(flat));
         }
 
         var result = new float[samples, features];
-        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
+        flat.CopyTo(FlatView.Of(result));
         return result;
     }
 

@@ -134,6 +134,16 @@ public class ForecastDataTests
     }
 
     [Fact]
+    public void Split_SeriesWithoutFeatures_NamesTheShape()
+    {
+        var series = new float[10, 8, 0];
+
+        var error = Assert.Throws<ArgumentException>(() => ForecastData.Split(series, steps: 5, ahead: 2, trainCount: 5, validCount: 3));
+
+        Assert.Contains("series needs at least one feature (feature 0 holds the targets): expected [samples, steps, >= 1], got [10, 8, 0]", error.Message);
+    }
+
+    [Fact]
     public void Split_SmallSeries_TestSetGetsTheRemainingRows()
     {
         var series = new float[6, 4, 1];

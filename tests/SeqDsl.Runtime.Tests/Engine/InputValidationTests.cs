@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SeqDsl.Engine;
 
 namespace SeqDsl.Runtime.Tests.Engine;
@@ -143,6 +145,29 @@ public sealed class InputValidationTests(CpuDeviceFixture fixture)
         var error = Assert.Throws<ArgumentException>(() => TensorData.From(new double[3, 4], "x"));
 
         Assert.Contains("x must be float[samples, steps, features] or float[samples, features], got Double[,] of rank 2", error.Message);
+    }
+
+    [Fact]
+    public void TensorData_WrapsTheUsersArray_WithoutCopyingIt()
+    {
+        // A copy would hold the whole data set a second time for the length of a Fit.
+        var three = new float[4, 5, 6];
+        var two = new float[4, 6];
+        three[3, 4, 5] = 7f;
+        two[1, 2] = 9f;
+
+        var x = TensorData.From(three, "x");
+        var y = TensorData.From((Array)two, "y");
+        three[0, 1, 2] = 3f;
+
+        Assert.True(Unsafe.AreSame(ref MemoryMarshal.GetReference(x.Values), ref three[0, 0, 0]));
+        Assert.True(Unsafe.AreSame(ref MemoryMarshal.GetReference(y.Values), ref two[0, 0]));
+        Assert.Equal(120, x.Values.Length);
+        Assert.Equal(7f, x.Values[119]);
+        Assert.Equal(3f, x.Values[(1 * 6) + 2]);
+        Assert.Equal(9f, y.Values[(1 * 6) + 2]);
+        Assert.False(default(TensorData).HasValues);
+        Assert.True(x.HasValues);
     }
 
     [Fact]

@@ -61,6 +61,6 @@ public sealed class LastStepDenseModel : ModelBase
 
     public Evaluation Evaluate(float[,,] x, float[,] y, int batchSize = 256) => EvaluateCore(TensorData.From(x, "x"), TensorData.From(y, "y"), batchSize);
 
-    protected override NetworkProgram CreateProgram(Accelerator accelerator) =>
-        CreatedProgram = new LastStepDenseProgram(accelerator, Description.InputFeatures, Description.OutputFeatures);
+    protected override NetworkProgram CreateProgram(SeqDevice device) =>
+        CreatedProgram = new LastStepDenseProgram(device.Accelerator, Description.InputFeatures, Description.OutputFeatures);
 }
