@@ -5,16 +5,16 @@ using ILGPU.Runtime;
 namespace SeqDsl.Engine;
 
 /// <summary>
-/// A whole data set resident on the device for one Fit or Evaluate call: inputs, targets, the identity row list used
-/// when order does not matter, and per-sample loss buffers that kernels fill and the host reads once.
+/// A whole data set resident on the device for one Evaluate, Fit's validation or ComputeGradients: inputs, targets, the
+/// identity row list used when order does not matter, and per-sample loss buffers that kernels fill and the host reads
+/// once. Fit's training set is a <see cref="Training.TrainingBatches"/>.
 /// </summary>
 internal sealed class DeviceDataSet : IDisposable
 {
     private readonly MemoryBuffer1D<float, Stride1D.Dense> inputs;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> targets;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> identityRows;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> sampleLoss;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> sampleLastStepError;
+    private readonly SampleLosses losses;
 
     public DeviceDataSet(Accelerator accelerator, in TensorData x, in TensorData y)
     {
@@ -29,19 +29,10 @@ internal sealed class DeviceDataSet : IDisposable
         }
 
         identityRows = accelerator.Allocate1D(rows);
-        sampleLoss = accelerator.Allocate1D<float>(Samples);
-        sampleLastStepError = accelerator.Allocate1D<float>(Samples);
+        losses = new SampleLosses(accelerator, Samples);
     }
 
     public int Samples { get; }
-
-    private static MemoryBuffer1D<float, Stride1D.Dense> Upload(Accelerator accelerator, ReadOnlySpan<float> values)
-    {
-        var buffer = accelerator.Allocate1D<float>(values.Length);
-        ArrayView<float> view = buffer.View;
-        view.CopyFromCPU(values);
-        return buffer;
-    }
 
     public int Steps { get; }
 
@@ -51,22 +42,20 @@ internal sealed class DeviceDataSet : IDisposable
 
     public ArrayView<int> IdentityRows => identityRows.View;
 
-    public ArrayView<float> SampleLoss => sampleLoss.View;
+    public ArrayView<float> SampleLoss => losses.Loss;
 
-    public ArrayView<float> SampleLastStepError => sampleLastStepError.View;
+    public ArrayView<float> SampleLastStepError => losses.LastStepError;
 
     /// <summary>Reads the first <paramref name="count"/> per-sample losses and last-step errors (synchronizes).</summary>
-    public (float[] Loss, float[] LastStepError) ReadLosses(int count)
-    {
-        var loss = new float[count];
-        var error = new float[count];
-        if (count > 0)
-        {
-            sampleLoss.View.SubView(0, count).CopyToCPU(loss);
-            sampleLastStepError.View.SubView(0, count).CopyToCPU(error);
-        }
+    public (float[] Loss, float[] LastStepError) ReadLosses(int count) => losses.Read(count);
 
-        return (loss, error);
+    /// <summary>A new device buffer holding <paramref name="values"/>.</summary>
+    internal static MemoryBuffer1D<float, Stride1D.Dense> Upload(Accelerator accelerator, ReadOnlySpan<float> values)
+    {
+        var buffer = accelerator.Allocate1D<float>(values.Length);
+        ArrayView<float> view = buffer.View;
+        view.CopyFromCPU(values);
+        return buffer;
     }
 
     public void Dispose()
@@ -74,7 +63,6 @@ internal sealed class DeviceDataSet : IDisposable
         inputs.Dispose();
         targets.Dispose();
         identityRows.Dispose();
-        sampleLoss.Dispose();
-        sampleLastStepError.Dispose();
+        losses.Dispose();
     }
 }

@@ -7,8 +7,9 @@ using SeqDsl.Engine;
 namespace SeqDsl.Training;
 
 /// <summary>
-/// One Fit: the data set stays on the device; per epoch the host shuffles row indices (one upload); per batch it only
-/// queues kernels (forward, loss, backward, optimizer) with no read-back. Per-sample losses accumulate in an
+/// One Fit: per epoch the host shuffles row indices; per batch it queues kernels (forward, loss, backward, optimizer)
+/// with no read-back, after the batch's data where the device streams it (<see cref="TrainingBatches"/>: on GPUs the
+/// data set stays on the device and each epoch uploads its order). Per-sample losses accumulate in an
 /// epoch-long device buffer that is read at the end of the epoch, and every <see cref="FitOptions.ProgressInterval"/>
 /// batches when a progress callback is set.
 /// </summary>
@@ -63,8 +64,7 @@ internal sealed class TrainingLoop
             CheckResumable(resumed, options.ResumeFrom!, samples, batchSize, settings.Kind);
         }
 
-        using var train = new DeviceDataSet(accelerator, x, y);
-        using var rows = accelerator.Allocate1D<int>(samples);
+        using var train = TrainingBatches.Create(device, x, y, batchSize);
         using var predictions = accelerator.Allocate1D<float>(Math.Max(1, (long)trainChunk * outputs));
         using var optimizer = new OptimizerRun(device, settings, description.Parameters, description.ParameterCount);
         using var validation = validationX is TensorData vx && validationY is TensorData vy ? new DeviceDataSet(accelerator, vx, vy) : null;
@@ -114,7 +114,7 @@ internal sealed class TrainingLoop
 
             program.ResetStates();
 
-            rows.CopyFromCPU(order);
+            train.BeginEpoch(order);
             program.Reserve(trainChunk, x.Steps);
 
             for (int b = 0; b < batches; b++)
@@ -127,13 +127,14 @@ internal sealed class TrainingLoop
 
                 int start = b * batchSize;
                 int count = Math.Min(batchSize, samples - start);
+                var (inputs, targets, batchRows) = train.Batch(start, count);
                 var batch = new BatchContext
                 {
                     Parameters = parameters,
                     Gradients = gradients,
-                    Inputs = train.Inputs,
-                    Targets = train.Targets,
-                    Rows = rows.View.SubView(start, count),
+                    Inputs = inputs,
+                    Targets = targets,
+                    Rows = batchRows,
                     Batch = count,
                     Steps = x.Steps,
                     Training = true,
