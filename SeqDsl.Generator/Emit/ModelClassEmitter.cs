@@ -223,6 +223,7 @@ internal static class ModelClassEmitter
         w.Line("/// <param name=\"validation\">Optional validation inputs and targets, evaluated after every epoch.</param>");
         w.Line("/// <param name=\"options\">Optimizer, shuffling, early stopping, callbacks, cancellation.</param>");
         w.Line("/// <returns>The loss and metrics of every epoch.</returns>");
+        w.Line("/// <remarks>Fit reads <paramref name=\"x\"/> and <paramref name=\"y\"/> until it returns: leave them unchanged meanwhile.</remarks>");
         w.Line("public global::SeqDsl.History Fit(float[,,] x, " + target + " y, int epochs = 1, int batchSize = 32, (float[,,] X, " + target + " Y)? validation = null, global::SeqDsl.FitOptions? options = null) =>");
         w.Line("    FitCore(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), global::SeqDsl.Engine.TensorData.From(y, nameof(y)), epochs, batchSize,");
         w.Line("        validation is { } v ? global::SeqDsl.Engine.TensorData.From(v.X, \"validation.X\") : null,");

@@ -3,8 +3,9 @@ using ILGPU;
 namespace SeqDsl.Engine;
 
 /// <summary>
-/// Everything a generated <see cref="NetworkProgram"/> needs to run one batch. The runtime keeps the whole
-/// data set on the device and hands each batch as a list of row indices, so no data moves per batch.
+/// Everything a generated <see cref="NetworkProgram"/> needs to run one batch: the batch is a list of row indices into
+/// data on the device, the whole data set (GPUs, Evaluate, Predict's chunk) or the block of whole batches that Fit
+/// streams on host-memory devices (<see cref="Training.TrainingBatches"/>).
 /// </summary>
 public readonly struct BatchContext
 {
@@ -14,13 +15,13 @@ public readonly struct BatchContext
     /// <summary>The flat gradient buffer, same layout as <see cref="Parameters"/>; every trainable element is overwritten by <see cref="NetworkProgram.Backward"/>.</summary>
     public ArrayView<float> Gradients { get; init; }
 
-    /// <summary>The inputs of the whole data set, [samples, Steps, InputFeatures] row-major.</summary>
+    /// <summary>The inputs the rows index, [samples, Steps, InputFeatures] row-major.</summary>
     public ArrayView<float> Inputs { get; init; }
 
-    /// <summary>The targets of the whole data set, [samples, outputs per sample] row-major; empty when predicting.</summary>
+    /// <summary>The targets the rows index, [samples, outputs per sample] row-major; empty when predicting.</summary>
     public ArrayView<float> Targets { get; init; }
 
-    /// <summary>The data-set rows of this batch, [Batch].</summary>
+    /// <summary>The rows of this batch in <see cref="Inputs"/> and <see cref="Targets"/>, [Batch].</summary>
     public ArrayView<int> Rows { get; init; }
 
     /// <summary>Samples in this batch.</summary>

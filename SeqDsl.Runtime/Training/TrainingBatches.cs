@@ -15,11 +15,11 @@ namespace SeqDsl.Training;
 /// slice of that order (no transfer per batch).
 /// </para>
 /// <para>
-/// On a device whose memory is host memory (PoCL, ILGPU's CPU accelerator) the set is streamed: each batch's rows are
-/// gathered from the user's arrays into a batch-sized buffer, in the epoch's order, and the kernels read them as rows
-/// 0 … count − 1. An upload there is a memory copy, and a resident copy would hold the whole data set a second time in
-/// the same RAM (W1's 15 MB of inputs and targets). The kernels see the same values in the same batch positions, so
-/// the results are the same bits either way.
+/// On a device whose memory is host memory (PoCL, ILGPU's CPU accelerator) the set is streamed: blocks of whole batches
+/// are uploaded from the user's arrays in the epoch's order (straight, or gathered first when shuffled), and a batch's
+/// rows are its positions in the block. An upload there is a memory copy, and a resident copy would hold the whole data
+/// set a second time in the same RAM (W1's 15 MB of inputs and targets). The kernels see the same values in the same
+/// batch positions, so the results are the same bits either way. The user's arrays are read during the whole Fit.
 /// </para>
 /// </remarks>
 internal abstract class TrainingBatches : IDisposable
@@ -127,7 +127,7 @@ internal abstract class TrainingBatches : IDisposable
         /// <summary>Samples per block: whole batches, as many as fit in <see cref="BlockBytes"/> (at least one), at most the data set.</summary>
         private static int BlockSamples(in TensorData x, in TensorData y, int batchSize)
         {
-            long bytesPerBatch = Math.Max(1L, (long)batchSize * (x.ValuesPerSample + y.ValuesPerSample) * sizeof(float));
+            long bytesPerBatch = Math.Max(1L, batchSize * ((long)x.ValuesPerSample + y.ValuesPerSample) * sizeof(float));
             long batches = Math.Max(1L, BlockBytes / bytesPerBatch);
             return (int)Math.Max(1L, Math.Min(batches * batchSize, x.Samples));
         }
