@@ -58,11 +58,18 @@ internal sealed partial class RecurrentEmitter
     internal const string SequenceBlocksFlag = "sequenceBlocks";
 
     /// <summary>
-    /// Launches a recurrent kernel of the thread schedule: the block kernel <paramref name="blockField"/> where it is
-    /// loaded and the batch fills a block, else the one-sequence kernel <paramref name="field"/> on <paramref name="grid"/>.
+    /// Launches a recurrent layer's forward or backward kernel <paramref name="field"/> on <paramref name="grid"/>; for a
+    /// layer with block kernels, the block kernel <paramref name="blockField"/> instead where it is loaded and the batch
+    /// fills a block.
     /// </summary>
-    private void EmitThreadLaunch(CodeWriter w, string field, string grid, string blockField, string arguments)
+    private void EmitLaunch(CodeWriter w, string field, string grid, string blockField, string arguments)
     {
+        if (!HasSequenceBlocks)
+        {
+            w.Line(field + "(" + grid + ", " + arguments + ");");
+            return;
+        }
+
         w.Line("if (" + blockField + " is not null && n >= " + I(SequencesPerThread) + ") " + blockField + "(device.GroupsFor((n + " + I(SequencesPerThread - 1) + ") / " + I(SequencesPerThread) + ", threadsPerGroup: 1), " + arguments + "); // a thread per " + I(SequencesPerThread) + " sequences");
         w.Line("else " + field + "(" + grid + ", " + arguments + ");");
     }

@@ -408,14 +408,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
 
         foreach (var d in directions)
         {
-            if (HasSequenceBlocks)
-            {
-                EmitThreadLaunch(w, FieldPrefix + d.Tag + "Forward", groupSchedule?.ForwardGrid ?? "device.GridFor(n)", BlockForwardField, Values(ForwardArguments(d)));
-            }
-            else
-            {
-                w.Line(FieldPrefix + d.Tag + "Forward(" + (groupSchedule?.ForwardGrid ?? "device.GridFor(n)") + ", " + Values(ForwardArguments(d)) + ");");
-            }
+            EmitLaunch(w, FieldPrefix + d.Tag + "Forward", groupSchedule?.ForwardGrid ?? "device.GridFor(n)", BlockForwardField, Values(ForwardArguments(d)));
         }
     }
 
@@ -428,14 +421,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         w.Line("// " + Describe());
         foreach (var d in directions)
         {
-            if (HasSequenceBlocks)
-            {
-                EmitThreadLaunch(w, FieldPrefix + d.Tag + "Backward", groupSchedule?.BackwardGrid ?? "device.GridFor(n)", BlockBackwardField, Values(BackwardArguments(d)));
-            }
-            else
-            {
-                w.Line(FieldPrefix + d.Tag + "Backward(" + (groupSchedule?.BackwardGrid ?? "device.GridFor(n)") + ", " + Values(BackwardArguments(d)) + ");");
-            }
+            EmitLaunch(w, FieldPrefix + d.Tag + "Backward", groupSchedule?.BackwardGrid ?? "device.GridFor(n)", BlockBackwardField, Values(BackwardArguments(d)));
 
             if (groupSchedule?.InputGradientMethod is not null)
             {
