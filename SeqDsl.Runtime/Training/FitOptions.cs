@@ -93,6 +93,19 @@ public sealed class FitOptions
     /// </summary>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>
+    /// Tests only: true streams the training set in blocks, false keeps it resident on the device; null (default) does
+    /// what the device's kind wants (<see cref="Training.TrainingBatches.Streams"/>). Both give the same bits, which
+    /// tests check on devices that would otherwise always stream.
+    /// </summary>
+    internal bool? StreamTrainingSet { get; init; }
+
+    /// <summary>
+    /// Tests only: the bytes of inputs and targets a streamed block holds at most (at least one batch); 0 or less
+    /// (default) uses <see cref="Training.TrainingBatches.DefaultBlockBytes"/>. A small data set then spans several blocks.
+    /// </summary>
+    internal long StreamBlockBytes { get; init; }
+
     internal void Validate()
     {
         if (LearningRate is double lr && (!double.IsFinite(lr) || lr <= 0))

@@ -37,13 +37,22 @@ internal abstract class TrainingBatches : IDisposable
     /// <summary>Whether a device of <paramref name="kind"/> streams the training set batch by batch.</summary>
     public static bool Streams(DeviceKind kind) => kind is DeviceKind.OpenCLCpu or DeviceKind.Cpu;
 
-    /// <summary>The training set of <paramref name="x"/> and <paramref name="y"/> for batches of at most <paramref name="batchSize"/> samples.</summary>
-    public static TrainingBatches Create(SeqDevice device, in TensorData x, in TensorData y, int batchSize) =>
-        Create(device.Accelerator, x, y, batchSize, Streams(device.Kind));
+    /// <summary>The inputs and targets a streamed block holds at most, unless one batch is larger.</summary>
+    internal const long DefaultBlockBytes = 2 << 20;
 
-    /// <summary>The training set, <paramref name="streamed"/> or resident whatever the device (tests compare both).</summary>
-    internal static TrainingBatches Create(Accelerator accelerator, in TensorData x, in TensorData y, int batchSize, bool streamed) =>
-        streamed ? new Streamed(accelerator, x, y, batchSize) : new Resident(accelerator, x, y);
+    /// <summary>
+    /// The training set of <paramref name="x"/> and <paramref name="y"/> for batches of at most <paramref name="batchSize"/>
+    /// samples: streamed or resident as the device's kind wants, unless <paramref name="options"/> (tests) say otherwise.
+    /// </summary>
+    public static TrainingBatches Create(SeqDevice device, in TensorData x, in TensorData y, int batchSize, FitOptions options) =>
+        Create(device.Accelerator, x, y, batchSize, options.StreamTrainingSet ?? Streams(device.Kind), options.StreamBlockBytes);
+
+    /// <summary>
+    /// The training set, <paramref name="streamed"/> or resident whatever the device (tests compare both), streamed in
+    /// blocks of at most <paramref name="blockBytes"/> (0: <see cref="DefaultBlockBytes"/>).
+    /// </summary>
+    internal static TrainingBatches Create(Accelerator accelerator, in TensorData x, in TensorData y, int batchSize, bool streamed, long blockBytes = 0) =>
+        streamed ? new Streamed(accelerator, x, y, batchSize, blockBytes > 0 ? blockBytes : DefaultBlockBytes) : new Resident(accelerator, x, y);
 
     /// <summary>Starts an epoch whose batches take the samples in <paramref name="order"/>.</summary>
     public abstract void BeginEpoch(int[] order);
@@ -87,14 +96,11 @@ internal abstract class TrainingBatches : IDisposable
 
     /// <summary>
     /// A block of whole batches at a time on the device, gathered from the user's arrays in the epoch's order. A block
-    /// holds about <see cref="BlockBytes"/> of inputs and targets: each block's upload waits for the kernels queued
+    /// holds about <see cref="DefaultBlockBytes"/> of inputs and targets: each block's upload waits for the kernels queued
     /// before it, so one upload per batch would cost PoCL a wait per batch (W1: 219 per epoch, about 8 with blocks).
     /// </summary>
     private sealed class Streamed : TrainingBatches
     {
-        /// <summary>The inputs and targets a block holds at most, unless one batch is larger.</summary>
-        private const long BlockBytes = 2 << 20;
-
         private readonly TensorData x;
         private readonly TensorData y;
         private readonly int blockSamples;
@@ -107,12 +113,12 @@ internal abstract class TrainingBatches : IDisposable
         private int blockStart;
         private int blockCount;
 
-        public Streamed(Accelerator accelerator, in TensorData x, in TensorData y, int batchSize)
+        public Streamed(Accelerator accelerator, in TensorData x, in TensorData y, int batchSize, long blockBytes)
             : base(accelerator, x.Samples)
         {
             this.x = x;
             this.y = y;
-            blockSamples = BlockSamples(x, y, batchSize);
+            blockSamples = BlockSamples(x, y, batchSize, blockBytes);
             inputs = accelerator.Allocate1D<float>(Math.Max(1L, (long)blockSamples * x.ValuesPerSample));
             targets = accelerator.Allocate1D<float>(Math.Max(1L, (long)blockSamples * y.ValuesPerSample));
             var identity = new int[blockSamples];
@@ -124,11 +130,11 @@ internal abstract class TrainingBatches : IDisposable
             rows = accelerator.Allocate1D(identity);
         }
 
-        /// <summary>Samples per block: whole batches, as many as fit in <see cref="BlockBytes"/> (at least one), at most the data set.</summary>
-        private static int BlockSamples(in TensorData x, in TensorData y, int batchSize)
+        /// <summary>Samples per block: whole batches, as many as fit in <paramref name="blockBytes"/> (at least one), at most the data set.</summary>
+        private static int BlockSamples(in TensorData x, in TensorData y, int batchSize, long blockBytes)
         {
             long bytesPerBatch = Math.Max(1L, batchSize * ((long)x.ValuesPerSample + y.ValuesPerSample) * sizeof(float));
-            long batches = Math.Max(1L, BlockBytes / bytesPerBatch);
+            long batches = Math.Max(1L, blockBytes / bytesPerBatch);
             return (int)Math.Max(1L, Math.Min(batches * batchSize, x.Samples));
         }
 

@@ -104,6 +104,39 @@ public sealed class TrainingBatchesTests(CpuDeviceFixture fixture)
         return values;
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_fit_streamed_in_blocks_gives_the_same_bits_as_a_resident_one(bool shuffle)
+    {
+        // 100 samples of 4 steps × 3 features and 2 targets (56 bytes), batches of 8: 13 batches, the last of 4. Blocks
+        // of 5 batches: 40 samples at 0, 40 and 80, the last block 2 whole batches and the partial one.
+        const int FitSamples = 100;
+        const int FitSteps = 4;
+        const int FitBatch = 8;
+        const int BlockSamples = 5 * FitBatch;
+        long blockBytes = BlockSamples * ((FitSteps * 3) + 2) * sizeof(float);
+        var (x, y) = LinearData.Make(FitSamples, FitSteps, new[,] { { 2.0, -1.0 }, { 0.5, 1.5 }, { -0.75, 0.25 } }, new[] { 0.5, -0.3 }, seed: 21, noise: 0.1);
+
+        (float[] Weights, History History) Train(bool streamed)
+        {
+            using var model = new LastStepDenseModel(fixture.Device, seed: 9, learningRate: 0.05);
+            var options = new FitOptions { Shuffle = shuffle, StreamTrainingSet = streamed, StreamBlockBytes = blockBytes };
+            var history = model.Fit(x, y, epochs: 3, batchSize: FitBatch, options: options);
+            return (model.GetWeights(), history);
+        }
+
+        var streamed = Train(streamed: true);
+        var resident = Train(streamed: false);
+
+        Assert.Equal(Bits(resident.Weights), Bits(streamed.Weights));
+        Assert.Equal(resident.History.Loss, streamed.History.Loss);
+        Assert.Equal(resident.History.LastStepError, streamed.History.LastStepError);
+        Assert.True(resident.History.Loss[^1] < resident.History.Loss[0], "the model did not train, so the comparison proves little");
+    }
+
+    private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
+
     [Fact]
     public void Only_GPUs_keep_the_whole_set_on_the_device()
     {
