@@ -24,7 +24,7 @@ internal sealed class DataSetEvaluator : IDisposable
         this.gradients = gradients;
         this.chunk = chunk;
         this.outputsPerSample = outputsPerSample;
-        predictions = program.Accelerator.Allocate1D<float>(Math.Max(1, (long)chunk * outputsPerSample));
+        predictions = DeviceMemory.Allocate<float>(program.Accelerator, Math.Max(1, (long)chunk * outputsPerSample));
     }
 
     /// <summary>Mean loss and mean last-step error over every sample of <paramref name="data"/>.</summary>

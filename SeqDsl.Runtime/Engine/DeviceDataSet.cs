@@ -20,16 +20,26 @@ internal sealed class DeviceDataSet : IDisposable
     {
         Samples = x.Samples;
         Steps = x.Steps;
-        inputs = Upload(accelerator, x.Values);
-        targets = Upload(accelerator, y.Values);
         var rows = new int[Samples];
         for (int i = 0; i < rows.Length; i++)
         {
             rows[i] = i;
         }
 
-        identityRows = accelerator.Allocate1D(rows);
-        losses = new SampleLosses(accelerator, Samples);
+        try
+        {
+            inputs = DeviceMemory.Upload(accelerator, x.Values);
+            targets = DeviceMemory.Upload(accelerator, y.Values);
+            identityRows = DeviceMemory.Upload<int>(accelerator, rows);
+            losses = new SampleLosses(accelerator, Samples);
+        }
+        catch
+        {
+            // Out of device memory: free the buffers allocated before the failure, which would otherwise stay
+            // allocated until the accelerator is disposed (Dispose skips those not allocated yet).
+            Dispose();
+            throw;
+        }
     }
 
     public int Samples { get; }
@@ -49,20 +59,12 @@ internal sealed class DeviceDataSet : IDisposable
     /// <summary>Reads the first <paramref name="count"/> per-sample losses and last-step errors (synchronizes).</summary>
     public (float[] Loss, float[] LastStepError) ReadLosses(int count) => losses.Read(count);
 
-    /// <summary>A new device buffer holding <paramref name="values"/>.</summary>
-    internal static MemoryBuffer1D<float, Stride1D.Dense> Upload(Accelerator accelerator, ReadOnlySpan<float> values)
-    {
-        var buffer = accelerator.Allocate1D<float>(values.Length);
-        ArrayView<float> view = buffer.View;
-        view.CopyFromCPU(values);
-        return buffer;
-    }
-
+    /// <summary>Frees the buffers; also called by the constructor when an allocation fails, so any may still be null.</summary>
     public void Dispose()
     {
-        inputs.Dispose();
-        targets.Dispose();
-        identityRows.Dispose();
-        losses.Dispose();
+        inputs?.Dispose();
+        targets?.Dispose();
+        identityRows?.Dispose();
+        losses?.Dispose();
     }
 }

@@ -39,15 +39,18 @@ internal sealed class HostInference : IDisposable
     {
         var device = SeqDevice.SharedHostCode;
         var program = createProgram(device);
+        MemoryBuffer1D<float, Stride1D.Dense>? weights = null;
         try
         {
             // At least one element, as for the device's buffer: a zero-length buffer has no usable view.
-            var weights = device.Accelerator.Allocate1D<float>(Math.Max(1, parameterCount));
+            weights = DeviceMemory.Allocate<float>(device.Accelerator, Math.Max(1, parameterCount));
             weights.MemSetToZero();
             return new HostInference(device, program, weights, parameterCount);
         }
         catch
         {
+            // The shared accelerator outlives this call: what was made for it here must not stay allocated on it.
+            weights?.Dispose();
             program.Dispose();
             throw;
         }

@@ -25,7 +25,7 @@ public abstract partial class ModelBase
             DataValidator.Targets(x, y, Description, network, scanValues: true);
             using var data = new DeviceDataSet(Device.Accelerator, x, y);
             int outputs = network.OutputsPerSample(x.Steps);
-            using var predictions = Device.Accelerator.Allocate1D<float>(Math.Max(1L, (long)x.Samples * outputs));
+            using var predictions = DeviceMemory.Allocate<float>(Device.Accelerator, Math.Max(1L, (long)x.Samples * outputs));
             network.Reserve(x.Samples, x.Steps);
             var batch = new BatchContext
             {

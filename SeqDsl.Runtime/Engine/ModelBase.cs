@@ -52,12 +52,14 @@ public abstract partial class ModelBase : IDisposable
         try
         {
             // At least one element: a zero-length buffer has no usable view on every backend.
-            parameters = Device.Accelerator.Allocate1D<float>(Math.Max(1, description.ParameterCount));
+            parameters = DeviceMemory.Allocate<float>(Device.Accelerator, Math.Max(1, description.ParameterCount));
             parameters.MemSetToZero();
             UploadWeights(WeightInitializer.Initialize(description, random));
         }
         catch
         {
+            // A device the caller passed outlives this failed model: its weights buffer must not stay allocated there.
+            parameters?.Dispose();
             if (ownsDevice)
             {
                 Device.Dispose();
@@ -213,8 +215,18 @@ public abstract partial class ModelBase : IDisposable
         {
             if (gradients is null)
             {
-                gradients = Device.Accelerator.Allocate1D<float>(Math.Max(1, ParameterCount));
-                gradients.MemSetToZero();
+                var zeroed = DeviceMemory.Allocate<float>(Device.Accelerator, Math.Max(1, ParameterCount));
+                try
+                {
+                    zeroed.MemSetToZero();
+                }
+                catch
+                {
+                    zeroed.Dispose(); // kept only once zeroed
+                    throw;
+                }
+
+                gradients = zeroed;
             }
 
             return gradients;

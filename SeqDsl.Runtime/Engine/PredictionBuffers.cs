@@ -27,29 +27,31 @@ internal sealed class PredictionBuffers : IDisposable
     public ArrayView<float> SampleLastStepError => sampleLastStepError!.View;
 
     /// <summary>Makes the buffers hold <paramref name="samples"/> samples; the chunk's rows are 0 … samples − 1 of the chunk's input buffer.</summary>
+    /// <remarks>
+    /// If an allocation fails (out of device memory), every buffer is either freed and null or still valid, so that the
+    /// next call (Predict retries smaller chunks) allocates what is missing and never hands out a freed buffer.
+    /// </remarks>
     public void Ensure(int samples, int valuesPerSample, int outputsPerSample)
     {
         if (rows is null || rows.Length < samples)
         {
-            rows?.Dispose();
-            rows = null;
+            Free(ref rows);
+            Free(ref sampleLoss);
+            Free(ref sampleLastStepError);
             var identity = new int[samples];
             for (int i = 0; i < identity.Length; i++)
             {
                 identity[i] = i;
             }
 
-            rows = accelerator.Allocate1D(identity);
-            sampleLoss?.Dispose();
-            sampleLoss = null;
-            sampleLoss = accelerator.Allocate1D<float>(samples);
-            sampleLastStepError?.Dispose();
-            sampleLastStepError = null;
-            sampleLastStepError = accelerator.Allocate1D<float>(samples);
+            // rows last: it stays null, which makes the next call allocate all three, until all three are allocated.
+            sampleLoss = DeviceMemory.Allocate<float>(accelerator, samples);
+            sampleLastStepError = DeviceMemory.Allocate<float>(accelerator, samples);
+            rows = DeviceMemory.Upload<int>(accelerator, identity);
         }
 
-        inputs = Grow(inputs, (long)samples * valuesPerSample);
-        predictions = Grow(predictions, (long)samples * outputsPerSample);
+        Grow(ref inputs, (long)samples * valuesPerSample);
+        Grow(ref predictions, (long)samples * outputsPerSample);
     }
 
     public void Dispose()
@@ -61,14 +63,22 @@ internal sealed class PredictionBuffers : IDisposable
         sampleLastStepError?.Dispose();
     }
 
-    private MemoryBuffer1D<float, Stride1D.Dense> Grow(MemoryBuffer1D<float, Stride1D.Dense>? buffer, long length)
+    private void Grow(ref MemoryBuffer1D<float, Stride1D.Dense>? buffer, long length)
     {
         if (buffer is not null && buffer.Length >= length)
         {
-            return buffer;
+            return;
         }
 
+        Free(ref buffer);
+        buffer = DeviceMemory.Allocate<float>(accelerator, Math.Max(1, length));
+    }
+
+    /// <summary>Disposes <paramref name="buffer"/> and forgets it, so that a failed allocation after this leaves no freed buffer behind.</summary>
+    private static void Free<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer)
+        where T : unmanaged
+    {
         buffer?.Dispose();
-        return accelerator.Allocate1D<float>(Math.Max(1, length));
+        buffer = null;
     }
 }

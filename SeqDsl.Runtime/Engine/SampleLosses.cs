@@ -13,8 +13,16 @@ internal sealed class SampleLosses : IDisposable
     public SampleLosses(Accelerator accelerator, int samples)
     {
         // At least one element: a zero-length buffer has no usable view on every backend.
-        loss = accelerator.Allocate1D<float>(Math.Max(1, samples));
-        lastStepError = accelerator.Allocate1D<float>(Math.Max(1, samples));
+        loss = DeviceMemory.Allocate<float>(accelerator, Math.Max(1, samples));
+        try
+        {
+            lastStepError = DeviceMemory.Allocate<float>(accelerator, Math.Max(1, samples));
+        }
+        catch
+        {
+            loss.Dispose(); // out of device memory: nobody else would free it
+            throw;
+        }
     }
 
     /// <summary>One loss per sample.</summary>

@@ -36,18 +36,28 @@ internal sealed class OptimizerRun : IDisposable
         int size = Math.Max(1, length);
         chunks = Math.Max(1, (length + OptimizerKernels.NormChunk - 1) / OptimizerKernels.NormChunk);
 
-        mask = accelerator.Allocate1D(TrainableMask(parameters, size));
-        first = accelerator.Allocate1D<float>(size);
-        first.MemSetToZero();
-        if (settings.Kind == Optimizer.Adam)
+        try
         {
-            second = accelerator.Allocate1D<float>(size);
-            second.MemSetToZero();
-        }
+            mask = DeviceMemory.Upload<float>(accelerator, TrainableMask(parameters, size));
+            first = DeviceMemory.Allocate<float>(accelerator, size);
+            first.MemSetToZero();
+            if (settings.Kind == Optimizer.Adam)
+            {
+                second = DeviceMemory.Allocate<float>(accelerator, size);
+                second.MemSetToZero();
+            }
 
-        partials = accelerator.Allocate1D<float>(chunks);
-        norm = accelerator.Allocate1D<float>(1);
-        norm.MemSetToZero();
+            partials = DeviceMemory.Allocate<float>(accelerator, chunks);
+            norm = DeviceMemory.Allocate<float>(accelerator, 1);
+            norm.MemSetToZero();
+        }
+        catch
+        {
+            // Out of device memory: free the buffers allocated before the failure, which would otherwise stay
+            // allocated until the accelerator is disposed (Dispose skips those not allocated yet).
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>1 for every element of a trainable parameter, 0 elsewhere (non-trainable tensors and gaps).</summary>
@@ -159,12 +169,13 @@ internal sealed class OptimizerRun : IDisposable
         steps = restoredSteps;
     }
 
+    /// <summary>Frees the buffers; also called by the constructor when an allocation fails, so any may still be null.</summary>
     public void Dispose()
     {
-        mask.Dispose();
-        first.Dispose();
+        mask?.Dispose();
+        first?.Dispose();
         second?.Dispose();
-        partials.Dispose();
-        norm.Dispose();
+        partials?.Dispose();
+        norm?.Dispose();
     }
 }

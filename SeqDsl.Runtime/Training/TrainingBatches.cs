@@ -63,6 +63,7 @@ internal abstract class TrainingBatches : IDisposable
     /// <summary>Reads the first <paramref name="count"/> per-sample losses and last-step errors (synchronizes).</summary>
     public (float[] Loss, float[] LastStepError) ReadLosses(int count) => losses.Read(count);
 
+    /// <summary>Frees the buffers. A subclass's constructor calls it when one of its allocations fails, so its own buffers may still be null.</summary>
     public virtual void Dispose() => losses.Dispose();
 
     /// <summary>The whole set on the device, and the epoch's order as the row list.</summary>
@@ -75,9 +76,19 @@ internal abstract class TrainingBatches : IDisposable
         public Resident(Accelerator accelerator, in TensorData x, in TensorData y)
             : base(accelerator, x.Samples)
         {
-            inputs = DeviceDataSet.Upload(accelerator, x.Values);
-            targets = DeviceDataSet.Upload(accelerator, y.Values);
-            rows = accelerator.Allocate1D<int>(Math.Max(1, x.Samples));
+            try
+            {
+                inputs = DeviceMemory.Upload(accelerator, x.Values);
+                targets = DeviceMemory.Upload(accelerator, y.Values);
+                rows = DeviceMemory.Allocate<int>(accelerator, Math.Max(1, x.Samples));
+            }
+            catch
+            {
+                // Out of device memory: free the buffers allocated before the failure (the loss buffers included),
+                // which would otherwise stay allocated until the accelerator is disposed.
+                Dispose();
+                throw;
+            }
         }
 
         public override void BeginEpoch(int[] order) => rows.View.SubView(0, order.Length).CopyFromCPU(order);
@@ -87,9 +98,9 @@ internal abstract class TrainingBatches : IDisposable
 
         public override void Dispose()
         {
-            inputs.Dispose();
-            targets.Dispose();
-            rows.Dispose();
+            inputs?.Dispose();
+            targets?.Dispose();
+            rows?.Dispose();
             base.Dispose();
         }
     }
@@ -119,15 +130,25 @@ internal abstract class TrainingBatches : IDisposable
             this.x = x;
             this.y = y;
             blockSamples = BlockSamples(x, y, batchSize, blockBytes);
-            inputs = accelerator.Allocate1D<float>(Math.Max(1L, (long)blockSamples * x.ValuesPerSample));
-            targets = accelerator.Allocate1D<float>(Math.Max(1L, (long)blockSamples * y.ValuesPerSample));
             var identity = new int[blockSamples];
             for (int i = 0; i < identity.Length; i++)
             {
                 identity[i] = i;
             }
 
-            rows = accelerator.Allocate1D(identity);
+            try
+            {
+                inputs = DeviceMemory.Allocate<float>(accelerator, Math.Max(1L, (long)blockSamples * x.ValuesPerSample));
+                targets = DeviceMemory.Allocate<float>(accelerator, Math.Max(1L, (long)blockSamples * y.ValuesPerSample));
+                rows = DeviceMemory.Upload<int>(accelerator, identity);
+            }
+            catch
+            {
+                // Out of device memory: free the buffers allocated before the failure (the loss buffers included),
+                // which would otherwise stay allocated until the accelerator is disposed.
+                Dispose();
+                throw;
+            }
         }
 
         /// <summary>Samples per block: whole batches, as many as fit in <paramref name="blockBytes"/> (at least one), at most the data set.</summary>
@@ -207,9 +228,9 @@ internal abstract class TrainingBatches : IDisposable
 
         public override void Dispose()
         {
-            inputs.Dispose();
-            targets.Dispose();
-            rows.Dispose();
+            inputs?.Dispose();
+            targets?.Dispose();
+            rows?.Dispose();
             base.Dispose();
         }
     }

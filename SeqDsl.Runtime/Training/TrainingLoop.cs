@@ -65,7 +65,7 @@ internal sealed class TrainingLoop
         }
 
         using var train = TrainingBatches.Create(device, x, y, batchSize, options);
-        using var predictions = accelerator.Allocate1D<float>(Math.Max(1, (long)trainChunk * outputs));
+        using var predictions = DeviceMemory.Allocate<float>(accelerator, Math.Max(1, (long)trainChunk * outputs));
         using var optimizer = new OptimizerRun(device, settings, description.Parameters, description.ParameterCount);
         using var validation = validationX is TensorData vx && validationY is TensorData vy ? new DeviceDataSet(accelerator, vx, vy) : null;
         using var validator = validation is null ? null

@@ -118,16 +118,22 @@ public sealed class TrainingBatchesTests(CpuDeviceFixture fixture)
         long blockBytes = BlockSamples * ((FitSteps * 3) + 2) * sizeof(float);
         var (x, y) = LinearData.Make(FitSamples, FitSteps, new[,] { { 2.0, -1.0 }, { 0.5, 1.5 }, { -0.75, 0.25 } }, new[] { 0.5, -0.3 }, seed: 21, noise: 0.1);
 
-        (float[] Weights, History History) Train(bool streamed)
+        (float[] Weights, History History, List<MemoryBuffer> Buffers) Train(bool streamed)
         {
             using var model = new LastStepDenseModel(fixture.Device, seed: 9, learningRate: 0.05);
+            using var probe = new AllocationProbe();
             var options = new FitOptions { Shuffle = shuffle, StreamTrainingSet = streamed, StreamBlockBytes = blockBytes };
             var history = model.Fit(x, y, epochs: 3, batchSize: FitBatch, options: options);
-            return (model.GetWeights(), history);
+            return (model.GetWeights(), history, probe.Buffers);
         }
 
         var streamed = Train(streamed: true);
         var resident = Train(streamed: false);
+
+        // The switches took: the resident run uploaded the whole set, the streamed one held blocks of 40 samples.
+        Assert.Contains(resident.Buffers, b => b.Length == FitSamples * FitSteps * 3);
+        Assert.Contains(streamed.Buffers, b => b.Length == BlockSamples * FitSteps * 3);
+        Assert.DoesNotContain(streamed.Buffers, b => b.Length == FitSamples * FitSteps * 3);
 
         Assert.Equal(Bits(resident.Weights), Bits(streamed.Weights));
         Assert.Equal(resident.History.Loss, streamed.History.Loss);
