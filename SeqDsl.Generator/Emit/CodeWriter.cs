@@ -46,6 +46,19 @@ internal sealed class CodeWriter
         return Braces();
     }
 
+    /// <summary>Writes one block per header, each inside the one before; the returned scope closes them all.</summary>
+    public Scope Blocks(params string[] headers)
+    {
+        foreach (var header in headers)
+        {
+            Line(header);
+            Line("{");
+            depth++;
+        }
+
+        return new Scope(this, headers.Length);
+    }
+
     /// <summary>Opens a block with no header: a scope of its own for the locals written in it.</summary>
     public Scope Braces()
     {
@@ -74,13 +87,22 @@ internal sealed class CodeWriter
     internal readonly struct Scope : IDisposable
     {
         private readonly CodeWriter writer;
+        private readonly int blocks;
 
-        public Scope(CodeWriter writer) => this.writer = writer;
+        /// <param name="blocks">How many nested blocks the scope closes.</param>
+        public Scope(CodeWriter writer, int blocks = 1)
+        {
+            this.writer = writer;
+            this.blocks = blocks;
+        }
 
         public void Dispose()
         {
-            writer.depth--;
-            writer.Line("}");
+            for (int i = 0; i < blocks; i++)
+            {
+                writer.depth--;
+                writer.Line("}");
+            }
         }
     }
 }

@@ -90,7 +90,7 @@ internal static class ProgramEmitter
                         string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
                         w.Line(k.GroupOnly || k.BlockOnly
                             ? k.Field + " = " + (k.GroupOnly ? RecurrentGroupSchedule.Flag : RecurrentEmitter.SequenceBlocksFlag) + " ? " + load + k.Method + ") : null;"
-                            : k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + k.Method + ");");
+                            : k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + (k.ThreadMethod ?? k.Method) + ");");
                     }
 
                     w.Line(LossEmitter.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(LossEmitter.Method) + " : accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");

@@ -20,7 +20,8 @@ public enum KernelSchedule
     /// device idle and spills its arrays to local memory. Only the recurrent product stays in the per-step loop: the input
     /// side of every step (bias + input · kernel) and the gradient reaching the input run before and after it, one
     /// thread per (sequence, step, column). The weight-gradient partial sums of every layer run one thread per weight
-    /// column in this schedule (one per row, or block of four rows of more than 128 columns, elsewhere).
+    /// column in this schedule (one per row, or block of four rows of more than 128 columns, elsewhere; through ILGPU,
+    /// where such rows make whole tiles of 16 columns, a chunk of steps and a tile of columns at a time).
     /// </summary>
     GroupPerSequence,
 

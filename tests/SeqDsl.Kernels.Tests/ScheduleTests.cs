@@ -45,6 +45,22 @@ public partial class WideStatefulModel { }
 [Dense(1)]
 public partial class WideDropoutGruResetBeforeModel { }
 
+// Rows in whole tiles of 16 gate columns (LSTM(36): 144; GRU(48): 144), so ILGPU devices run the tiled partial sums
+// (RecurrentEmitter.TileColumns): 37 steps make two whole chunks of 16 steps and a partial one, 3 features a block of
+// 3 kernel rows. Stateful layers' recurrent sums start at step 0 (h(−1) is the carried state); the reset-before GRUs'
+// candidate tiles scale their multipliers by r; dropout masks the multipliers.
+[SequenceModel(InputFeatures = 3, InputSteps = 37, BatchSize = 3)]
+[Recurrent(LSTM, 36, Stateful = true, ReturnSequences = true)]
+[Recurrent(GRU, 48, Stateful = true, ResetAfter = false)]
+[Dense(1)]
+public partial class TiledStatefulModel { }
+
+[SequenceModel(InputFeatures = 3, InputSteps = 37)]
+[Recurrent(GRU, 48, ResetAfter = false, Dropout = 0.3, RecurrentDropout = 0.4, ReturnSequences = true)]
+[Recurrent(LSTM, 36, Dropout = 0.2, GoBackwards = true)]
+[Dense(1)]
+public partial class TiledDropoutModel { }
+
 [SequenceModel(InputFeatures = 5)]
 [Bidirectional(LSTM, 34, ReturnSequences = true)]
 [Bidirectional(GRU, 43, MergeMode = MergeMode.Sum)]
@@ -107,7 +123,8 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
 
     /// <summary>
     /// Models whose recurrent layers have no group kernels (stateful, dropout with reset-before GRU and GoBackwards,
-    /// bidirectional), so the two schedules differ only in the weight-gradient partials: per row or block of four rows (CPU) or per column
+    /// bidirectional), so the two schedules differ only in the weight-gradient partials: per row or block of four rows (CPU;
+    /// in chunks of steps and tiles of columns where the columns make whole tiles, as in the Tiled models) or per column
     /// (GPU), and the partials' sums: 16 consecutive weights per thread (CPU) or one (GPU); convolution stacks differ in
     /// their partials (blocks of four kernel rows per thread, or a row) and the sums. Both add the same terms in the same
     /// order, so the gradients must agree to the last bit.
@@ -125,11 +142,35 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     [InlineData(typeof(ConvPaddedFiltersModel))]
     [InlineData(typeof(ConvFoldedActivationsModel))]
     [InlineData(typeof(BlockedGateColumnsVariantsModel))]
+    [InlineData(typeof(TiledStatefulModel))]
+    [InlineData(typeof(TiledDropoutModel))]
     public void Per_column_and_per_row_partials_give_the_same_bits(Type model)
     {
         var result = DeviceComparison.Compare(model, cpu.WithSchedule(KernelSchedule.ThreadPerSequence), cpu.WithSchedule(KernelSchedule.GroupPerSequence));
         Assert.True(result.AnyNonZeroGradient, model.Name + ": every gradient is zero");
         Assert.All(result.Differences, d => Assert.True(d.Relative == 0, $"{model.Name} {d.What}: relative difference {d.Relative:E2}, expected none"));
+        Assert.Equal(result.ExpectedLoss, result.ActualLoss);
+    }
+
+    /// <summary>
+    /// The same comparison on PoCL for the models whose partials run tiled in the thread schedule: LLVM compiles the
+    /// tiled kernel there (its sums kept in registers), and it must still give the per-column kernel's bits.
+    /// </summary>
+    [Theory]
+    [InlineData(typeof(TiledStatefulModel))]
+    [InlineData(typeof(TiledDropoutModel))]
+    [InlineData(typeof(BlockedGateColumnsVariantsModel))]
+    public void Tiled_and_per_column_partials_give_the_same_bits_on_PoCL(Type model)
+    {
+        if (pocl.Device is null)
+        {
+            Console.WriteLine("PoCL unavailable: " + pocl.Missing);
+            return;
+        }
+
+        var result = DeviceComparison.Compare(model, pocl.Device.WithSchedule(KernelSchedule.ThreadPerSequence), pocl.Device.WithSchedule(KernelSchedule.GroupPerSequence));
+        Assert.True(result.AnyNonZeroGradient, model.Name + ": every gradient is zero");
+        Assert.All(result.Differences, d => Assert.True(d.Relative == 0, $"{model.Name} {d.What} on PoCL: relative difference {d.Relative:E2}, expected none"));
         Assert.Equal(result.ExpectedLoss, result.ActualLoss);
     }
 

@@ -23,7 +23,11 @@ internal sealed record WorkspaceBuffer(string Name, string PerSample, string Pur
 /// <param name="BlockOnly">The kernel exists only in the CPU thread schedule (a recurrent layer's kernels that run a block
 /// of sequences per thread): loaded only when the schedule is <c>ThreadPerSequence</c> on a CPU device; its field is null
 /// otherwise, the layer's launch falls back to its one-sequence kernel, and host code has no translation of it.</param>
-internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null, bool GroupOnly = false, bool BlockOnly = false);
+/// <param name="ThreadMethod">An ILGPU variant with the same parameters, loaded instead of <paramref name="Method"/> when the
+/// schedule is <c>ThreadPerSequence</c> (the wide recurrent layers' weight-gradient partials walking the steps in chunks and
+/// the columns in tiles, whose sums LLVM keeps in registers); host code still translates <paramref name="Method"/>, which
+/// it runs faster (the .NET JIT keeps no local array in registers). Null when the kernel has one form.</param>
+internal sealed record KernelField(string Field, string ParameterTypes, string Method, string? GroupMethod = null, bool GroupOnly = false, bool BlockOnly = false, string? ThreadMethod = null);
 
 /// <summary>
 /// Where a layer reads and writes in the generated program. The first layer reads the data set through

@@ -239,7 +239,8 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 // null otherwise); the weight-gradient partials have a GPU variant (one thread per column) for every layer.
                 yield return new KernelField(FieldPrefix + d.Tag + "Forward", Types(ForwardArguments(d)), Prefix + d.Tag + "Forward", groupSchedule?.ForwardMethod);
                 yield return new KernelField(FieldPrefix + d.Tag + "Backward", Types(BackwardArguments(d)), Prefix + d.Tag + "Backward", groupSchedule?.BackwardMethod);
-                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials", ColumnPartialsMethod(d));
+                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials", ColumnPartialsMethod(d),
+                    ThreadMethod: TilesPartialColumns ? TiledPartialsMethod(d) : null);
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients", PerWeightGradientsMethod(d));
             }
 
@@ -466,8 +467,14 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             w.Line();
             EmitBackwardKernel(w, d);
             w.Line();
-            EmitRowBlockPartialsKernel(w, d);
+            EmitRowBlockPartialsKernel(w, d, tiled: false);
             w.Line();
+            if (TilesPartialColumns)
+            {
+                EmitRowBlockPartialsKernel(w, d, tiled: true);
+                w.Line();
+            }
+
             EmitColumnPartialsKernel(w, d);
             w.Line();
             EmitWeightGradientKernel(w, d, perWeight: false);
