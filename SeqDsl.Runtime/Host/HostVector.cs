@@ -17,14 +17,24 @@ public static class HostVector
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Sigmoid(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Exp(-x));
 
-    /// <summary>Hyperbolic tangent as <see cref="Activations.Tanh"/> computes it: the Taylor series below |x| = 0.25, 2σ(2x) − 1 above.</summary>
+    /// <summary><see cref="Activations.GateSigmoid"/> lane by lane: 1/2 + tanh(x/2)/2, for recurrent gates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> GateSigmoid(Vector<float> x) => new Vector<float>(0.5f) + (new Vector<float>(0.5f) * Tanh(new Vector<float>(0.5f) * x));
+
+    /// <summary>Hyperbolic tangent as <see cref="Activations.Tanh"/> computes it, the same operations in the same order, lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Tanh(Vector<float> x)
     {
-        var x2 = x * x;
-        var series = x * (Vector<float>.One + (x2 * (new Vector<float>(-1f / 3f) + (x2 * (new Vector<float>(2f / 15f) + (x2 * (new Vector<float>(-17f / 315f) + (x2 * new Vector<float>(62f / 2835f)))))))));
-        var viaSigmoid = (new Vector<float>(2f) / (Vector<float>.One + Exp(new Vector<float>(-2f) * x))) - Vector<float>.One;
-        return Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(x), new Vector<float>(0.25f)), series, viaSigmoid);
+        var s = x * x;
+        var p = x * (Vector<float>.One + (s * (new Vector<float>(Activations.TanhP1) + (s * (new Vector<float>(Activations.TanhP2) + (s * (new Vector<float>(Activations.TanhP3) + (s * new Vector<float>(Activations.TanhP4)))))))));
+        var q = Vector<float>.One + (s * (new Vector<float>(Activations.TanhQ1) + (s * (new Vector<float>(Activations.TanhQ2) + (s * (new Vector<float>(Activations.TanhQ3) + (s * new Vector<float>(Activations.TanhQ4))))))));
+        var r = p / q;
+        // Comparisons, not Vector.Min/Max, so that NaN stays NaN.
+        r = Vector.ConditionalSelect(Vector.GreaterThan(r, Vector<float>.One), Vector<float>.One, r);
+        r = Vector.ConditionalSelect(Vector.LessThan(r, -Vector<float>.One), -Vector<float>.One, r);
+        var saturation = new Vector<float>(Activations.TanhSaturation);
+        r = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, saturation), Vector<float>.One, r);
+        return Vector.ConditionalSelect(Vector.LessThanOrEqual(x, -saturation), -Vector<float>.One, r);
     }
 
     /// <summary>max(0, x), lane by lane.</summary>

@@ -14,7 +14,7 @@ internal sealed class VectorLoopBody
     private const string HostVector = "global::SeqDsl.Kernels.HostVector.";
     private const string KernelMath = "global::SeqDsl.Kernels.KernelMath.";
 
-    private static readonly HashSet<string> VectorActivations = new() { "Sigmoid", "Tanh", "Relu", "Exp", "Abs" };
+    private static readonly HashSet<string> VectorActivations = new() { "Sigmoid", "GateSigmoid", "Tanh", "Relu", "Exp", "Abs" };
 
     /// <summary>Float comparisons and the lane-by-lane <c>Vector</c> methods that compute them.</summary>
     private static readonly Dictionary<SyntaxKind, string> Comparisons = new()

@@ -26,6 +26,14 @@ internal static class ActivationCode
         _ => throw new System.NotSupportedException("activation " + kind + " is applied per row, not per element"),
     };
 
+    /// <summary>
+    /// A recurrent layer's gate activation (its recurrent activation): <see cref="Apply"/>, except that the sigmoid is
+    /// <c>GateSigmoid</c>, accurate absolutely rather than relatively and without an exponential (see the Runtime's
+    /// Activations.GateSigmoid). Its derivative is the sigmoid's, <see cref="DerivativeFromOutput"/>.
+    /// </summary>
+    public static string ApplyToGate(ActivationKind kind, string x) =>
+        kind == ActivationKind.Sigmoid ? Functions + ".GateSigmoid(" + x + ")" : Apply(kind, x);
+
     /// <summary>dy/dx written with the output y.</summary>
     public static string DerivativeFromOutput(ActivationKind kind, string y) => kind switch
     {

@@ -15,7 +15,7 @@ internal sealed partial class RecurrentEmitter
     private void EmitGruResetAfterBlockStep(CodeWriter w)
     {
         w.Line("// The gates, activated in place block by block (loops that vectorize); the step's cache stores copy them.");
-        w.Line("for (int q = 0; q < 2 * Units; q++) z[q] = " + ActivationCode.Apply(gateActivation, "z[q] + zh[q]") + "; // update gate z, reset gate r");
+        w.Line("for (int q = 0; q < 2 * Units; q++) z[q] = " + ActivationCode.ApplyToGate(gateActivation, "z[q] + zh[q]") + "; // update gate z, reset gate r");
         w.Line("for (int j = 0; j < Units; j++) z[2 * Units + j] = " + ActivationCode.Apply(activation, "z[2 * Units + j] + z[Units + j] * zh[2 * Units + j]") + "; // h̃, r scaling the recurrent candidate term");
         w.Line("for (int j = 0; j < Units; j++) h[j] = z[j] * h[j] + (1f - z[j]) * z[2 * Units + j];");
     }
@@ -28,8 +28,8 @@ internal sealed partial class RecurrentEmitter
     {
         using (w.Block("for (int j = 0; j < Units; j++)"))
         {
-            w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j]") + "; // update gate z");
-            w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j]") + ";");
+            w.Line("float u = " + ActivationCode.ApplyToGate(gateActivation, "z[j]") + "; // update gate z");
+            w.Line("float r = " + ActivationCode.ApplyToGate(gateActivation, "z[Units + j]") + ";");
             w.Line("z[j] = u; // kept for the state update below");
             w.Line("rh[j] = r * " + (StateDropout ? "h[j] * stateMask[j]; // recurrent dropout masks h(t−1) before the reset gate scales it" : "h[j];"));
             w.Line("long e = s * CacheWidth + j;");

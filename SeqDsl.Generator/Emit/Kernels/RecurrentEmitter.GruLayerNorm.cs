@@ -28,8 +28,8 @@ internal sealed partial class RecurrentEmitter
         EmitLayerNormForward(w, GruGates, declareOffset: true);
         using (w.Block("for (int j = 0; j < Units; j++)"))
         {
-            w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j]") + "; // update gate z");
-            w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j]") + ";");
+            w.Line("float u = " + ActivationCode.ApplyToGate(gateActivation, "z[j]") + "; // update gate z");
+            w.Line("float r = " + ActivationCode.ApplyToGate(gateActivation, "z[Units + j]") + ";");
             w.Line("z[j] = u; // kept for the state update below");
             w.Line("long e = s * CacheWidth + j;");
             w.Line("cache[e] = u;");

@@ -12,11 +12,11 @@ internal sealed partial class RecurrentEmitter
     /// </summary>
     private void EmitPeepholeLstmStep(CodeWriter w)
     {
-        w.Line("float i = " + ActivationCode.Apply(gateActivation, "z[j] + parameters[InputPeephole + j] * c[j]") + ";");
-        w.Line("float f = " + ActivationCode.Apply(gateActivation, "z[Units + j] + parameters[ForgetPeephole + j] * c[j]") + ";");
+        w.Line("float i = " + ActivationCode.ApplyToGate(gateActivation, "z[j] + parameters[InputPeephole + j] * c[j]") + ";");
+        w.Line("float f = " + ActivationCode.ApplyToGate(gateActivation, "z[Units + j] + parameters[ForgetPeephole + j] * c[j]") + ";");
         w.Line("float g = " + ActivationCode.Apply(activation, "z[2 * Units + j]") + ";");
         w.Line("float cj = f * c[j] + i * g;");
-        w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j] + parameters[OutputPeephole + j] * cj") + "; // the output gate sees the new cell state");
+        w.Line("float o = " + ActivationCode.ApplyToGate(gateActivation, "z[3 * Units + j] + parameters[OutputPeephole + j] * cj") + "; // the output gate sees the new cell state");
         w.Line("c[j] = cj;");
         w.Line("activatedCell[j] = " + ActivationCode.Apply(activation, "cj") + ";");
         w.Line("h[j] = o * activatedCell[j];");
@@ -33,9 +33,9 @@ internal sealed partial class RecurrentEmitter
     private void EmitLstmBlockStep(CodeWriter w)
     {
         w.Line("// The gates, activated in place block by block (loops that vectorize); the step's cache stores copy them.");
-        w.Line("for (int q = 0; q < 2 * Units; q++) z[q] = " + ActivationCode.Apply(gateActivation, "z[q]") + "; // i, f");
+        w.Line("for (int q = 0; q < 2 * Units; q++) z[q] = " + ActivationCode.ApplyToGate(gateActivation, "z[q]") + "; // i, f");
         w.Line("for (int q = 2 * Units; q < 3 * Units; q++) z[q] = " + ActivationCode.Apply(activation, "z[q]") + "; // c̃");
-        w.Line("for (int q = 3 * Units; q < GateWidth; q++) z[q] = " + ActivationCode.Apply(gateActivation, "z[q]") + "; // o");
+        w.Line("for (int q = 3 * Units; q < GateWidth; q++) z[q] = " + ActivationCode.ApplyToGate(gateActivation, "z[q]") + "; // o");
         w.Line("for (int j = 0; j < Units; j++) c[j] = z[Units + j] * c[j] + z[j] * z[2 * Units + j];");
         w.Line("for (int j = 0; j < Units; j++) activatedCell[j] = " + ActivationCode.Apply(activation, "c[j]") + ";");
         w.Line("for (int j = 0; j < Units; j++) h[j] = z[3 * Units + j] * activatedCell[j];");

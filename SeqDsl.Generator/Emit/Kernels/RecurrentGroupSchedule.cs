@@ -478,10 +478,10 @@ internal sealed class RecurrentGroupSchedule
         switch (cell)
         {
             case CellKind.LSTM:
-                w.Line("float i = " + ActivationCode.Apply(gateActivation, "z[j]") + ";");
-                w.Line("float f = " + ActivationCode.Apply(gateActivation, "z[Units + j]") + ";");
+                w.Line("float i = " + ActivationCode.ApplyToGate(gateActivation, "z[j]") + ";");
+                w.Line("float f = " + ActivationCode.ApplyToGate(gateActivation, "z[Units + j]") + ";");
                 w.Line("float g = " + ActivationCode.Apply(activation, "z[2 * Units + j]") + ";");
-                w.Line("float o = " + ActivationCode.Apply(gateActivation, "z[3 * Units + j]") + ";");
+                w.Line("float o = " + ActivationCode.ApplyToGate(gateActivation, "z[3 * Units + j]") + ";");
                 w.Line("float cj = f * c[j] + i * g;");
                 w.Line("c[j] = cj;");
                 w.Line("float activatedCell = " + ActivationCode.Apply(activation, "cj") + ";");
@@ -495,8 +495,8 @@ internal sealed class RecurrentGroupSchedule
                 w.Line("cache[e + 5 * Units] = activatedCell; // so the backward need not recompute it");
                 break;
             case CellKind.GRU:
-                w.Line("float u = " + ActivationCode.Apply(gateActivation, "z[j] + zh[j]") + "; // update gate z");
-                w.Line("float r = " + ActivationCode.Apply(gateActivation, "z[Units + j] + zh[Units + j]") + ";");
+                w.Line("float u = " + ActivationCode.ApplyToGate(gateActivation, "z[j] + zh[j]") + "; // update gate z");
+                w.Line("float r = " + ActivationCode.ApplyToGate(gateActivation, "z[Units + j] + zh[Units + j]") + ";");
                 w.Line("float candidateTerm = zh[2 * Units + j];");
                 w.Line("float hh = " + ActivationCode.Apply(activation, "z[2 * Units + j] + r * candidateTerm") + ";");
                 w.Line("h[j] = u * h[j] + (1f - u) * hh;");

@@ -6,7 +6,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <summary>
 /// The original (gated) WaveNet as one layer of the chain: a causal input convolution, then residual blocks — dilated
 /// causal conv to 2·Filters → tanh(a)·σ(b) → 1×1 conv s; the block's output is its input + s and s is added to the skip
-/// sum — then ReLU, 1×1 conv, ReLU and the optional 1×1 head. Dilations run 1, 2, 4, … within each block.
+/// sum — then ReLU, 1×1 conv, ReLU and the optional 1×1 head. Dilations run 1, 2, 4, … within each block. σ is a gate
+/// here, as in a recurrent layer, so it is the gates' sigmoid (Activations.GateSigmoid, through tanh, no exponential).
 /// Forward: one launch for the input conv, one per residual block (a kernel that takes the block's index), one for the
 /// head. Backward: one launch for the head, two per block (gate gradient, then the gather of the dilated conv's input
 /// gradient), one for the input gradient, and one for the weight gradients' partials: one thread per (sample, row of a
@@ -248,7 +249,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
                 w.Line("long here = slot + r;");
                 w.Line("for (int j = 0; j < Gates; j++) gates[here * Gates + j] = a[j];");
                 w.Line("for (int u = 0; u < Filters; u++) s[u] = parameters[weights + ResidualBias + u];");
-                ConvTaps.EmitRows(w, ResidualConv, "j", "g", j => "global::SeqDsl.Kernels.Activations.Tanh(a[" + j + "]) * global::SeqDsl.Kernels.Activations.Sigmoid(a[Filters + " + j + "])", "s");
+                ConvTaps.EmitRows(w, ResidualConv, "j", "g", j => "global::SeqDsl.Kernels.Activations.Tanh(a[" + j + "]) * global::SeqDsl.Kernels.Activations.GateSigmoid(a[Filters + " + j + "])", "s");
 
                 w.Line("long next = here + (long)batch * steps; // the same row in the next slot");
                 using (w.Block("for (int u = 0; u < Filters; u++)"))
@@ -364,7 +365,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
                     w.Line("float dg = 0f;");
                     w.Line("for (int u = 0; u < Filters; u++) dg += parameters[weights + ResidualKernel + j * Filters + u] * ds[u];");
                     w.Line("float th = global::SeqDsl.Kernels.Activations.Tanh(gates[here * Gates + j]);");
-                    w.Line("float sg = global::SeqDsl.Kernels.Activations.Sigmoid(gates[here * Gates + Filters + j]);");
+                    w.Line("float sg = global::SeqDsl.Kernels.Activations.GateSigmoid(gates[here * Gates + Filters + j]);");
                     w.Line("gateGradient[here * Gates + j] = dg * sg * (1f - th * th);");
                     w.Line("gateGradient[here * Gates + Filters + j] = dg * th * sg * (1f - sg);");
                 }
@@ -517,7 +518,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
                         using (w.Block("for (int t = 0; t < steps; t++)"))
                         {
                             w.Line("long here = slot + t;");
-                            w.Line("float g = j == Filters ? 1f : global::SeqDsl.Kernels.Activations.Tanh(gates[here * Gates + j]) * global::SeqDsl.Kernels.Activations.Sigmoid(gates[here * Gates + Filters + j]);");
+                            w.Line("float g = j == Filters ? 1f : global::SeqDsl.Kernels.Activations.Tanh(gates[here * Gates + j]) * global::SeqDsl.Kernels.Activations.GateSigmoid(gates[here * Gates + Filters + j]);");
                             w.Line("for (int u = 0; u < Filters; u++) sum[u] += g * blockGradient[here * Filters + u];");
                         }
                     }
