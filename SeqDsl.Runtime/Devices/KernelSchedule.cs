@@ -10,7 +10,10 @@ public enum KernelSchedule
     /// thread's loops over the gate columns; ~15 GFLOP/s against ~3 for the group schedule, notes section B). On a CPU
     /// device, a plain layer (one direction; SimpleRNN, LSTM without peepholes or reset-after GRU; no normalization,
     /// dropout, carried or returned state, or GoBackwards) whose gates are wider than 128 columns runs four sequences
-    /// per thread when the batch has at least four, so that each weight loaded feeds all four (the same bits).
+    /// per thread when the batch has at least four, so that each weight loaded feeds all four (the same bits). The
+    /// weight-gradient partial sums of layers wider than 128 columns run a block of four rows per thread, and where the
+    /// rows make whole tiles of 16 columns, a chunk of steps and a tile of columns at a time, the tile's sums in
+    /// registers (host code keeps whole rows; the same bits either way).
     /// </summary>
     ThreadPerSequence,
 
@@ -20,8 +23,7 @@ public enum KernelSchedule
     /// device idle and spills its arrays to local memory. Only the recurrent product stays in the per-step loop: the input
     /// side of every step (bias + input · kernel) and the gradient reaching the input run before and after it, one
     /// thread per (sequence, step, column). The weight-gradient partial sums of every layer run one thread per weight
-    /// column in this schedule (one per row, or block of four rows of more than 128 columns, elsewhere; through ILGPU,
-    /// where such rows make whole tiles of 16 columns, a chunk of steps and a tile of columns at a time).
+    /// column in this schedule (one per row, or block of four rows of more than 128 columns, elsewhere).
     /// </summary>
     GroupPerSequence,
 

@@ -62,6 +62,7 @@ internal sealed partial class RecurrentEmitter
     {
         var arguments = WeightGradientPartialsArguments(d);
         int biasRows = BiasRows(d);
+        var (from, to) = PassColumns(tiled);
         w.Summary(Describe() + Of(d) + ": per-sequence partial sums of the kernel, recurrent-kernel and bias gradients.\n"
             + (RowsPerThread == 1
                 ? "One thread per (sequence, matrix row): the row's multiplier at each step times that step's gate gradients, summed\n"
@@ -117,7 +118,7 @@ internal sealed partial class RecurrentEmitter
                         w.Line("long x = (inputRow + " + InputStep(d, "t") + ") * Features + k0;");
                         EmitBlockMultipliers(w, "m", i => "input[x" + Plus(i) + "]" + (InputDropout ? " * mask" + I(i) : ""));
                         w.Line("long gradient = (stateRow + t) * GradientWidth;");
-                        AddBlockTerms(w, "0", "GateWidth", tiled);
+                        AddBlockTerms(w, from, to);
                     }
                 }
 
@@ -149,17 +150,17 @@ internal sealed partial class RecurrentEmitter
                                 EmitResetScaling(w);
                             }
 
-                            AddBlockTerms(w, "0", "GateWidth", tiled);
+                            AddBlockTerms(w, from, to);
                         }
                         else if (ResetBefore)
                         {
-                            AddBlockTerms(w, "0", "2 * Units", tiled, "z and r read h(t−1)");
+                            AddBlockTerms(w, "0", "2 * Units", "z and r read h(t−1)");
                             EmitResetScaling(w);
-                            AddBlockTerms(w, "2 * Units", "GateWidth", tiled);
+                            AddBlockTerms(w, "2 * Units", "GateWidth");
                         }
                         else
                         {
-                            AddBlockTerms(w, "0", "GateWidth", tiled);
+                            AddBlockTerms(w, from, to);
                         }
                     }
                 }
@@ -176,7 +177,7 @@ internal sealed partial class RecurrentEmitter
                         using (StepLoop(w, "0", tiled))
                         {
                             w.Line("long gradient = (stateRow + t) * GradientWidth + side;");
-                            w.Line("for (int g = " + (tiled ? "g0; g < g0 + TileColumns" : "0; g < GateWidth") + "; g++) sum[g] += gateGradient[gradient + g];");
+                            w.Line("for (int g = " + from + "; g < " + to + "; g++) sum[g] += gateGradient[gradient + g];");
                         }
                     }
                 }
@@ -225,6 +226,9 @@ internal sealed partial class RecurrentEmitter
             "for (int t = t0; t < steps && t < t0 + StepChunk; t++)");
     }
 
+    /// <summary>The columns one pass over the steps covers: the whole row, or <paramref name="tiled"/>, the tile at g0.</summary>
+    private static (string From, string To) PassColumns(bool tiled) => tiled ? ("g0", "g0 + TileColumns") : ("0", "GateWidth");
+
     /// <summary>Scales the block's multipliers h(t−1)[k0 + i] by r(t)[k0 + i]: the reset-before GRU's candidate columns read r(t) ⊙ h(t−1).</summary>
     private void EmitResetScaling(CodeWriter w)
     {
@@ -235,19 +239,9 @@ internal sealed partial class RecurrentEmitter
         }
     }
 
-    /// <summary>
-    /// One step's terms for every row of the block: each gate gradient of columns [from, to) loaded once, times each row's
-    /// multiplier; <paramref name="tiled"/>, of the tile's columns [g0, g0 + TileColumns) instead (the caller passes the
-    /// whole row, which the tiles cover one pass at a time).
-    /// </summary>
-    private void AddBlockTerms(CodeWriter w, string from, string to, bool tiled, string? comment = null)
+    /// <summary>One step's terms for every row of the block: each gate gradient of columns [from, to) loaded once, times each row's multiplier.</summary>
+    private void AddBlockTerms(CodeWriter w, string from, string to, string? comment = null)
     {
-        if (tiled)
-        {
-            from = "g0";
-            to = "g0 + TileColumns";
-        }
-
         if (RowsPerThread == 1)
         {
             w.Line("for (int g = " + from + "; g < " + to + "; g++) sum[g] += m0 * gateGradient[gradient + g];" + (comment is null ? "" : " // " + comment));
