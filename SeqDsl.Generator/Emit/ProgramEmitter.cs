@@ -94,11 +94,28 @@ internal static class ProgramEmitter
                     }
 
                     w.Line(LossEmitter.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(LossEmitter.Method) + " : accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
-                    foreach (var b in persistent)
+                    if (persistent.Count > 0)
                     {
-                        // Sized for the model's fixed batch (stateful models declare one); zero is the initial state.
-                        w.Line(b.Name + " = Allocate(" + (b.PerBatch ? "1" : System.Math.Max(1, spec.BatchSize).ToString(System.Globalization.CultureInfo.InvariantCulture)) + ", " + b.PerSample + ");");
-                        w.Line(b.Name + ".MemSetToZero();");
+                        using (w.Block("try"))
+                        {
+                            foreach (var b in persistent)
+                            {
+                                // Sized for the model's fixed batch (stateful models declare one); zero is the initial state.
+                                w.Line(b.Name + " = Allocate(" + (b.PerBatch ? "1" : System.Math.Max(1, spec.BatchSize).ToString(System.Globalization.CultureInfo.InvariantCulture)) + ", " + b.PerSample + ");");
+                                w.Line(b.Name + ".MemSetToZero();");
+                            }
+                        }
+
+                        using (w.Block("catch"))
+                        {
+                            w.Line("// A failed allocation (out of device memory) frees the state buffers already allocated: nobody else holds them.");
+                            foreach (var b in persistent)
+                            {
+                                w.Line(b.Name + "?.Dispose();");
+                            }
+
+                            w.Line("throw;");
+                        }
                     }
                 }
 
@@ -202,13 +219,15 @@ internal static class ProgramEmitter
                 }
 
                 w.Line();
-                w.Line("private " + Buffer + " Allocate(int batch, int perSample) => Accelerator.Allocate1D<float>(Math.Max(1L, (long)batch * perSample));");
+                w.Line("private " + Buffer + " Allocate(int batch, int perSample) => AllocateFloats(Math.Max(1L, (long)batch * perSample));");
                 w.Line();
                 using (w.Block("private void FreeWorkspace()"))
                 {
+                    w.Line("// Each field forgets its buffer, so a Reserve that fails part-way leaves none on a freed one.");
                     foreach (var (b, _) in buffers)
                     {
                         w.Line(b.Name + "?.Dispose();");
+                        w.Line(b.Name + " = null;");
                     }
 
                     w.Line("reservedBatch = 0;");

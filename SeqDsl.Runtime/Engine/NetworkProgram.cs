@@ -1,4 +1,5 @@
 using System;
+using ILGPU;
 using ILGPU.Runtime;
 
 namespace SeqDsl.Engine;
@@ -15,6 +16,12 @@ public abstract class NetworkProgram : IDisposable
 
     /// <summary>The accelerator the kernels are loaded on.</summary>
     public Accelerator Accelerator { get; }
+
+    /// <summary>
+    /// A new buffer of <paramref name="length"/> floats on <see cref="Accelerator"/>, contents undefined: the generated
+    /// program's workspace and state buffers, allocated as the engine's own are (so tests can make any one fail).
+    /// </summary>
+    protected MemoryBuffer1D<float, Stride1D.Dense> AllocateFloats(long length) => DeviceMemory.Allocate<float>(Accelerator, length);
 
     /// <summary>Outputs per sample for inputs of <paramref name="steps"/> steps (steps × features for sequence outputs).</summary>
     public abstract int OutputsPerSample(int steps);
