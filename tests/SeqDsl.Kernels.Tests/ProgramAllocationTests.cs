@@ -1,6 +1,6 @@
 using System.Reflection;
-using ILGPU.Runtime;
 using SeqDsl.Engine;
+using SeqDsl.Runtime.Tests.Engine;
 
 namespace SeqDsl.Kernels.Tests;
 
@@ -22,7 +22,7 @@ public class ProgramAllocationTests
     {
         int allocations;
         using (var model = new WideStatefulModel(cpu, seed: 1))
-        using (var probe = new ProgramAllocationProbe())
+        using (var probe = new AllocationProbe())
         {
             _ = DeviceComparison.ProgramOf(model);
             allocations = probe.Attempts;
@@ -32,9 +32,9 @@ public class ProgramAllocationTests
         for (int failAt = 0; failAt < allocations; failAt++)
         {
             using var model = new WideStatefulModel(cpu, seed: 1);
-            using var probe = new ProgramAllocationProbe { FailAt = failAt };
+            using var probe = new AllocationProbe { FailAt = failAt };
             var thrown = Assert.Throws<TargetInvocationException>(() => DeviceComparison.ProgramOf(model));
-            Assert.IsType<ProgramAllocationProbe.SimulatedOutOfMemoryException>(thrown.InnerException);
+            Assert.IsType<SimulatedOutOfMemoryException>(thrown.InnerException);
             Assert.Equal(failAt, probe.Buffers.Count);
             Assert.All(probe.Buffers, b => Assert.True(b.IsDisposed, $"after allocation {failAt} failed, a state buffer allocated before it is still allocated"));
         }
@@ -53,39 +53,13 @@ public class ProgramAllocationTests
         var expected = reference.Predict(x, 3);
         using var model = new WideStatefulModel(cpu, seed: 2);
         var program = DeviceComparison.ProgramOf(model);
-        using (var probe = new ProgramAllocationProbe { FailAt = 2 })
+        using (var probe = new AllocationProbe { FailAt = 2 })
         {
-            Assert.Throws<ProgramAllocationProbe.SimulatedOutOfMemoryException>(() => program.Reserve(3, 6));
+            Assert.Throws<SimulatedOutOfMemoryException>(() => program.Reserve(3, 6));
             Assert.Equal(2, probe.Buffers.Count);
         }
 
         program.Reserve(3, 6);
         Assert.Equal(expected, model.Predict(x, 3));
     }
-}
-
-/// <summary>Fails allocation <see cref="FailAt"/> (from 0; −1: none) of those the engine makes on this flow, and records the others.</summary>
-internal sealed class ProgramAllocationProbe : IAllocationHook, IDisposable
-{
-    public ProgramAllocationProbe() => DeviceMemory.Hook.Value = this;
-
-    public int FailAt { get; init; } = -1;
-
-    public int Attempts { get; private set; }
-
-    public List<MemoryBuffer> Buffers { get; } = [];
-
-    public void Allocating()
-    {
-        if (Attempts++ == FailAt)
-        {
-            throw new SimulatedOutOfMemoryException(FailAt);
-        }
-    }
-
-    public void Allocated(MemoryBuffer buffer) => Buffers.Add(buffer);
-
-    public void Dispose() => DeviceMemory.Hook.Value = null;
-
-    internal sealed class SimulatedOutOfMemoryException(int allocation) : OutOfMemoryException($"simulated: allocation {allocation} failed");
 }
