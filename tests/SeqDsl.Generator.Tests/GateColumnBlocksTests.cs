@@ -16,9 +16,9 @@ public class GateColumnBlocksTests
         var kernels = sources["Demo_M.Kernels.g.cs"];
         string gru = ModelWideKernelsTests.KernelText(kernels, "Layer0Forward", "Layer0Backward");
         Assert.Contains(Blocked, gru);
-        Assert.Contains("for (int g = g0; g < g0 + 64; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];", gru);
-        Assert.Contains("for (int g = g0; g < g0 + 64; g++) zh[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", gru);
-        Assert.Contains("for (int g = g0; g < g0 + 64; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", ModelWideKernelsTests.KernelText(kernels, "Layer1Forward", "Layer1Backward"));
+        Assert.Contains("for (int g = g0; g < g0 + 64; g++) " + FusedProductsTests.Fma("z[g]", "xk", "parameters[Kernel + k * GateWidth + g]"), gru);
+        Assert.Contains("for (int g = g0; g < g0 + 64; g++) " + FusedProductsTests.Fma("zh[g]", "hk", "parameters[RecurrentKernel + k * GateWidth + g]"), gru);
+        Assert.Contains("for (int g = g0; g < g0 + 64; g++) " + FusedProductsTests.Fma("z[g]", "hk", "parameters[RecurrentKernel + k * GateWidth + g]"), ModelWideKernelsTests.KernelText(kernels, "Layer1Forward", "Layer1Backward"));
 
         // Host code still accumulates whole vectors of columns in registers over k (Emit.Host.LoopInterchange), block by block.
         var host = sources["Demo_M.HostKernels.g.cs"];
@@ -34,8 +34,10 @@ public class GateColumnBlocksTests
     {
         string forward = ModelWideKernelsTests.KernelText(ModelWideKernelsTests.Generate(layer + "\n[Dense(1)]")["Demo_M.Kernels.g.cs"], "Layer0Forward", "Layer0Backward");
         Assert.DoesNotContain(Blocked, forward);
-        Assert.Contains("for (int g = 0; g < GateWidth; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];", forward);
-        Assert.Contains("for (int g = 0; g < GateWidth; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", forward);
+        // The products' form is FusedProductsTests' concern (LSTM(33)'s 132 columns are fused, LSTM(20)'s 80 are not).
+        Assert.Contains("for (int g = 0; g < GateWidth; g++) z[g] ", forward);
+        Assert.Contains("xk * parameters[Kernel + k * GateWidth + g]", MultiplyAddsWrittenOut(forward));
+        Assert.Contains("hk * parameters[RecurrentKernel + k * GateWidth + g]", MultiplyAddsWrittenOut(forward));
     }
 
     [Fact]
@@ -43,7 +45,11 @@ public class GateColumnBlocksTests
     {
         // 192 columns, but the recurrent product covers z and r only (the candidate reads r ⊙ h).
         string forward = ModelWideKernelsTests.KernelText(ModelWideKernelsTests.Generate("[Recurrent(Cell.GRU, 64, ResetAfter = false)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"], "Layer0Forward", "Layer0Backward");
-        Assert.Contains("for (int g = g0; g < g0 + 64; g++) z[g] += xk * parameters[Kernel + k * GateWidth + g];", forward);
-        Assert.Contains("for (int g = 0; g < 2 * Units; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", forward);
+        Assert.Contains("for (int g = g0; g < g0 + 64; g++) " + FusedProductsTests.Fma("z[g]", "xk", "parameters[Kernel + k * GateWidth + g]"), forward);
+        Assert.Contains("for (int g = 0; g < 2 * Units; g++) " + FusedProductsTests.Fma("z[g]", "hk", "parameters[RecurrentKernel + k * GateWidth + g]"), forward);
     }
+
+    /// <summary>The kernel text with its multiply-add calls' operands written as products, to find a product in either form.</summary>
+    private static string MultiplyAddsWrittenOut(string kernel) =>
+        System.Text.RegularExpressions.Regex.Replace(kernel, @"global::SeqDsl\.Kernels\.KernelMath\.MultiplyAdd\(([^,]+), ([^,]+), ", "$1 * $2 + (");
 }

@@ -114,7 +114,7 @@ public class GroupScheduleTests
         Assert.Contains("float m1 = count > 1 ? input[x + 1] : 0f;", partials);
         Assert.Contains("float m3 = count > 3 ? states[(s - 1) * Units + k0 + 3] : 0f;", partials);
         Assert.Contains("float gradientOfColumn = gateGradient[gradient + g];", partials);
-        Assert.Contains("sum[3 * GateWidth + g] += m3 * gradientOfColumn;", partials);
+        Assert.Contains(FusedProductsTests.Fma("sum[3 * GateWidth + g]", "m3", "gradientOfColumn"), partials);
         Assert.Contains("for (int i = 0; i < count; i++)", partials);
         Assert.Contains(": device.GridFor(n * 19), ", wideProgram);
 

@@ -19,10 +19,10 @@ public class SequenceBlocksTests
         Assert.Contains("for (int g0 = 0; g0 + BlockColumns <= GateWidth; g0 += BlockColumns)", gru);
         Assert.Contains("for (int g = GateWidth - GateWidth % BlockColumns; g < GateWidth; g++)", gru);
         Assert.Contains("float weight = parameters[RecurrentKernel + k * GateWidth + g];\n"
-            + "                                zhBlock[g] += v0 * weight;\n"
-            + "                                zhBlock[GateWidth + g] += v1 * weight;\n"
-            + "                                zhBlock[2 * GateWidth + g] += v2 * weight;\n"
-            + "                                zhBlock[3 * GateWidth + g] += v3 * weight;", gru);
+            + "                                " + FusedProductsTests.Fma("zhBlock[g]", "v0", "weight") + "\n"
+            + "                                " + FusedProductsTests.Fma("zhBlock[GateWidth + g]", "v1", "weight") + "\n"
+            + "                                " + FusedProductsTests.Fma("zhBlock[2 * GateWidth + g]", "v2", "weight") + "\n"
+            + "                                " + FusedProductsTests.Fma("zhBlock[3 * GateWidth + g]", "v3", "weight"), gru);
 
         // The cell step runs per sequence on views of the block's arrays, for the sequences the batch has.
         Assert.Contains("for (int seq = 0; seq < count; seq++)", gru);
@@ -32,8 +32,8 @@ public class SequenceBlocksTests
         // backward also sums the input gradient.
         string lstmBackward = ModelWideKernelsTests.KernelText(kernels, "Layer1BlockBackward", "Layer1InputProjection");
         Assert.DoesNotContain("% BlockColumns", ModelWideKernelsTests.KernelText(kernels, "Layer1BlockForward", "Layer1BlockBackward"));
-        Assert.Contains("backBlock[3 * PaddedUnits + k] += v3 * weight;", lstmBackward);
-        Assert.Contains("dxBlock[3 * PaddedFeatures + k] += v3 * weight;", lstmBackward);
+        Assert.Contains(FusedProductsTests.Fma("backBlock[3 * PaddedUnits + k]", "v3", "weight"), lstmBackward);
+        Assert.Contains(FusedProductsTests.Fma("dxBlock[3 * PaddedFeatures + k]", "v3", "weight"), lstmBackward);
         Assert.Contains("inputGradient[s * Features + k] = dxBlock[seq * PaddedFeatures + k];", lstmBackward);
 
         // Host code translates the one-sequence kernels only.

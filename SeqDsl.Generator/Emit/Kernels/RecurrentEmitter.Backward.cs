@@ -92,7 +92,7 @@ internal sealed partial class RecurrentEmitter
                     {
                         w.Line("float dzg = " + recurrentGradient + "[g];");
                         w.Line("long row = g * TransposedRow + PaddedFeatures;");
-                        w.Line("for (int k = 0; k < PaddedUnits; k++) back[k] += transposed[row + k] * dzg;");
+                        w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct("back[k]", "transposed[row + k]", "dzg"));
                     }
 
                     w.Line("for (int k = 0; k < Units; k++) dh[k] = " + CarriedGradient.Flushed((cell == CellKind.GRU ? "dh[k] + " : "") + StateMasked("back[k]")) + "; // flushed below 2^-100 (see KernelMath.FlushTiny)");
@@ -108,7 +108,7 @@ internal sealed partial class RecurrentEmitter
                         {
                             w.Line("float dzg = dz[g];");
                             w.Line("long row = g * TransposedRow;");
-                            w.Line("for (int k = 0; k < PaddedFeatures; k++) dx[k] += transposed[row + k] * dzg;");
+                            w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct("dx[k]", "transposed[row + k]", "dzg"));
                         }
 
                         w.Line("for (int k = 0; k < Features; k++) inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("dx[k]") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("dx[k]") + ";"));

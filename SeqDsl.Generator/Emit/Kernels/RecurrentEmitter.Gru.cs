@@ -49,12 +49,12 @@ internal sealed partial class RecurrentEmitter
     }
 
     /// <summary>reset_after = False: the candidate's recurrent matmul, (r ⊙ h(t−1))·U_h, added to its pre-activation.</summary>
-    private static void EmitResetStateMatmul(CodeWriter w)
+    private void EmitResetStateMatmul(CodeWriter w)
     {
         using (w.Block("for (int k = 0; k < Units; k++)"))
         {
             w.Line("float rk = rh[k];");
-            w.Line("for (int g = 0; g < Units; g++) z[2 * Units + g] += rk * parameters[RecurrentKernel + k * GateWidth + 2 * Units + g];");
+            w.Line("for (int g = 0; g < Units; g++) " + AccumulateProduct("z[2 * Units + g]", "rk", "parameters[RecurrentKernel + k * GateWidth + 2 * Units + g]"));
         }
     }
 
@@ -117,7 +117,7 @@ internal sealed partial class RecurrentEmitter
         using (w.Block("for (int k = 0; k < Units; k++)"))
         {
             w.Line("float dResetState = 0f; // gradient of (r ⊙ h(t−1))[k]");
-            w.Line("for (int g = 0; g < Units; g++) dResetState += parameters[RecurrentKernel + k * GateWidth + 2 * Units + g] * dz[2 * Units + g];");
+            w.Line("for (int g = 0; g < Units; g++) " + AccumulateProduct("dResetState", "parameters[RecurrentKernel + k * GateWidth + 2 * Units + g]", "dz[2 * Units + g]"));
             w.Line("float r = cache[s * CacheWidth + Units + k];");
             w.Line("float hPrevious = " + (StateDropout ? "(" + PreviousState("k") + ") * stateMask[k]; // what r multiplied" : PreviousState("k") + ";"));
             w.Line("dz[Units + k] = dResetState * hPrevious * " + ActivationCode.DerivativeFromOutput(gateActivation, "r") + ";");

@@ -320,7 +320,7 @@ internal sealed partial class RecurrentEmitter
                     w.Line("float weight = " + weight + ";");
                     for (int u = 0; u < SequencesPerThread; u++)
                     {
-                        w.Line(target(u) + " += v" + I(u) + " * weight;");
+                        w.Line(AccumulateProduct(target(u), "v" + I(u), "weight"));
                     }
                 }
             }

@@ -60,7 +60,7 @@ internal sealed partial class RecurrentEmitter
                     {
                         w.Line("float xk = input[(inputRow + " + InputStep(d, "t") + ") * Features + k]" + (InputDropout ? " * mask" : "") + ";");
                         w.Line("long gradient = (stateRow + t) * GradientWidth;");
-                        AddTerm(w, "xk * ");
+                        AddTerm(w, "xk");
                     }
                 }
 
@@ -80,7 +80,7 @@ internal sealed partial class RecurrentEmitter
                         using (w.Block("for (int t = 0; t < steps; t++)"))
                         {
                             w.Line("long gradient = (stateRow + t) * GradientWidth + side;");
-                            AddTerm(w, "");
+                            AddBiasTerm(w);
                         }
                     }
                 }
@@ -111,9 +111,13 @@ internal sealed partial class RecurrentEmitter
         }
     }
 
-    /// <summary>Adds one step's term <paramref name="multiplier"/>gateGradient[gradient + g] of the thread's own column.</summary>
-    private static void AddTerm(CodeWriter w, string multiplier) =>
-        w.Line("sum += " + multiplier + "gateGradient[gradient + g];");
+    /// <summary>Adds one step's term <paramref name="multiplier"/> · gateGradient[gradient + g] of the thread's own column.</summary>
+    private void AddTerm(CodeWriter w, string multiplier) =>
+        w.Line(AccumulateProduct("sum", multiplier, "gateGradient[gradient + g]"));
+
+    /// <summary>Adds one step's gradient of the thread's own column to a bias row's sum (no product).</summary>
+    private static void AddBiasTerm(CodeWriter w) =>
+        w.Line("sum += gateGradient[gradient + g];");
 
     /// <summary>recurrent_kernel[k, ·]: h(t−1)[k] (for reset-before GRU's candidate block, r(t)[k]·h(t−1)[k]) times the step's gate gradients.</summary>
     private void EmitRecurrentRowSum(CodeWriter w)
@@ -134,7 +138,7 @@ internal sealed partial class RecurrentEmitter
                 w.Line("if (g >= 2 * Units) hk *= cache[s * CacheWidth + Units + k]; // the candidate block reads r(t) ⊙ h(t−1); z and r read h(t−1)");
             }
 
-            AddTerm(w, "hk * ");
+            AddTerm(w, "hk");
         }
     }
 

@@ -176,12 +176,34 @@ internal sealed class RecurrentGroupSchedule
 
     private string Describe() => plan.Name + ": " + plan.Title + " → " + plan.Output;
 
+    /// <summary>Whether this layer's products accumulate with one rounding (<see cref="RecurrentEmitter.FusesProductsFor"/>).</summary>
+    private bool FusesProducts => RecurrentEmitter.FusesProductsFor(plan);
+
+    /// <summary><c>target += a · b</c> as this layer's products accumulate.</summary>
+    private string AccumulateProduct(string target, string a, string b) => MultiplyAddCode.AccumulateProduct(FusesProducts, target, a, b);
+
     /// <summary>
-    /// <c>sum += left(i) * right(i)</c> for <paramref name="first"/> ≤ i &lt; <paramref name="count"/>: in blocks of
+    /// A sum's first term <c>a · b</c> added to <paramref name="start"/>, as the thread schedule adds it to its sum started
+    /// there, so that both schedules round alike: fused, <c>MultiplyAdd(a, b, start)</c> (<c>0f</c> for a sum started at
+    /// zero); else <c>start + a * b</c>, or the bare product for a sum started at zero (the same value: adding zero
+    /// changes at most the sign of a zero).
+    /// </summary>
+    private string FirstProduct(string a, string b, string? start)
+    {
+        if (FusesProducts)
+        {
+            return MultiplyAddCode.Call(a, b, start ?? "0f");
+        }
+
+        return (start is null ? "" : start + " + ") + a + " * " + b;
+    }
+
+    /// <summary>
+    /// <c>sum += left(i) * right(i)</c> (as <see cref="AccumulateProduct"/> writes it) for <paramref name="first"/> ≤ i &lt; <paramref name="count"/>: in blocks of
     /// <see cref="LoadsInFlight.PerThread"/> terms whose operands are all loaded before the first add, then the remaining
     /// terms one by one. The same products added in the same order as the plain loop.
     /// </summary>
-    private static void DotProduct(CodeWriter w, string sum, string index, string count, int countValue, Func<string, string> left, Func<string, string> right, int first = 0)
+    private void DotProduct(CodeWriter w, string sum, string index, string count, int countValue, Func<string, string> left, Func<string, string> right, int first = 0)
     {
         const int Block = LoadsInFlight.PerThread;
         int blocked = first + (countValue - first) / Block * Block;
@@ -200,14 +222,14 @@ internal sealed class RecurrentGroupSchedule
 
                     for (int i = 0; i < Block; i++)
                     {
-                        w.Line(sum + " += left" + I(i) + " * right" + I(i) + ";");
+                        w.Line(AccumulateProduct(sum, "left" + I(i), "right" + I(i)));
                     }
                 }
             }
 
             if (blocked < countValue)
             {
-                w.Line("for (; " + index + " < " + count + "; " + index + "++) " + sum + " += " + left(index) + " * " + right(index) + ";");
+                w.Line("for (; " + index + " < " + count + "; " + index + "++) " + AccumulateProduct(sum, left(index), right(index)));
             }
         }
     }
@@ -288,7 +310,7 @@ internal sealed class RecurrentGroupSchedule
 
             // The first term is added before the loop: ILGPU places a value used only inside a loop in the loop's
             // header, which made the row's address (a 64-bit division by steps) cost every iteration on an H100.
-            w.Line("float sum = " + (hasBias ? "parameters[Bias + g] + " : "") + "input[x] * parameters[Kernel + g];");
+            w.Line("float sum = " + FirstProduct("input[x]", "parameters[Kernel + g]", hasBias ? "parameters[Bias + g]" : null) + ";");
             if (features > 1)
             {
                 DotProduct(w, "sum", "k", "Features", features, k => "input[x + " + k + "]", k => "parameters[Kernel + " + Factor(k) + " * GateWidth + g]", first: 1);
@@ -312,7 +334,7 @@ internal sealed class RecurrentGroupSchedule
                 w.Line("int k = (int)(item % Features); // the input feature");
                 w.Line("long step = item / Features; // b · steps + t, the step's row of the gate gradients and of the input");
                 // The first term before the loop, so that ILGPU computes the step's row once (see the input projection).
-                w.Line("float sum = transposed[k] * gateGradient[step * GradientWidth];");
+                w.Line("float sum = " + FirstProduct("transposed[k]", "gateGradient[step * GradientWidth]", null) + ";");
                 DotProduct(w, "sum", "g", "GateWidth", GateWidth, g => "transposed[" + Factor(g) + " * TransposedRow + k]", g => "gateGradient[step * GradientWidth + " + g + "]", first: 1);
                 w.Line("inputGradient[step * Features + k] = sum;");
             }
