@@ -1,3 +1,7 @@
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SeqDsl.Generator.Emit.Host;
+
 namespace SeqDsl.Generator.Tests;
 
 /// <summary>
@@ -49,7 +53,10 @@ public class GateColumnBlocksTests
         Assert.Contains("for (int g = 0; g < 2 * Units; g++) " + FusedProductsTests.Fma("z[g]", "hk", "parameters[RecurrentKernel + k * GateWidth + g]"), forward);
     }
 
-    /// <summary>The kernel text with its multiply-add calls' operands written as products, to find a product in either form.</summary>
+    /// <summary>
+    /// The kernel with its multiply-add calls written out as host code writes them (<c>x += a * b;</c>, the generator's
+    /// MultiplyAdds), to find a product in either form.
+    /// </summary>
     private static string MultiplyAddsWrittenOut(string kernel) =>
-        System.Text.RegularExpressions.Regex.Replace(kernel, @"global::SeqDsl\.Kernels\.KernelMath\.MultiplyAdd\(([^,]+), ([^,]+), ", "$1 * $2 + (");
+        MultiplyAdds.Separate((MethodDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(kernel)!).ToFullString();
 }
