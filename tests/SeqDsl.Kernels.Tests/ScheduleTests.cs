@@ -61,6 +61,23 @@ public partial class TiledStatefulModel { }
 [Dense(1)]
 public partial class TiledDropoutModel { }
 
+// Rows in whole blocks of 16 on both sides, so the tiled partials give each thread 16 rows kept as vectors
+// (RecurrentEmitter.VectorRows): 16 input features and GRU(48)'s units, then 96 merged features and LSTM(64)'s units.
+// GRU(48)'s 144 columns go in tiles of 6, LSTM(64)'s 256 in tiles of 4. Bidirectional layers have no group kernels.
+[SequenceModel(InputFeatures = 16, InputSteps = 37)]
+[Bidirectional(GRU, 48, ReturnSequences = true)]
+[Bidirectional(LSTM, 64)]
+[Dense(1)]
+public partial class RowVectorPartialsModel { }
+
+// One side in row vectors and the other in blocks of four rows in the same kernel: 3 input features (blocks) with
+// GRU(48)'s units (vectors), then 96 features (vectors) with a recurrent-dropout GRU's units (blocks: masked multipliers).
+[SequenceModel(InputFeatures = 3, InputSteps = 37)]
+[Bidirectional(GRU, 48, ReturnSequences = true)]
+[Recurrent(GRU, 48, RecurrentDropout = 0.3, GoBackwards = true)]
+[Dense(1)]
+public partial class MixedRowVectorPartialsModel { }
+
 [SequenceModel(InputFeatures = 5)]
 [Bidirectional(LSTM, 34, ReturnSequences = true)]
 [Bidirectional(GRU, 43, MergeMode = MergeMode.Sum)]
@@ -144,6 +161,8 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     [InlineData(typeof(BlockedGateColumnsVariantsModel))]
     [InlineData(typeof(TiledStatefulModel))]
     [InlineData(typeof(TiledDropoutModel))]
+    [InlineData(typeof(RowVectorPartialsModel))]
+    [InlineData(typeof(MixedRowVectorPartialsModel))]
     public void Per_column_and_per_row_partials_give_the_same_bits(Type model)
     {
         var result = DeviceComparison.Compare(model, cpu.WithSchedule(KernelSchedule.ThreadPerSequence), cpu.WithSchedule(KernelSchedule.GroupPerSequence));
@@ -154,12 +173,15 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
 
     /// <summary>
     /// The same comparison on PoCL for the models whose partials run tiled in the thread schedule: LLVM compiles the
-    /// tiled kernel there (its sums kept in registers), and it must still give the per-column kernel's bits.
+    /// tiled kernel there (its sums kept in registers, as vectors in the row-vector blocks), and it must still give the
+    /// per-column kernel's bits.
     /// </summary>
     [Theory]
     [InlineData(typeof(TiledStatefulModel))]
     [InlineData(typeof(TiledDropoutModel))]
     [InlineData(typeof(BlockedGateColumnsVariantsModel))]
+    [InlineData(typeof(RowVectorPartialsModel))]
+    [InlineData(typeof(MixedRowVectorPartialsModel))]
     public void Tiled_and_per_column_partials_give_the_same_bits_on_PoCL(Type model)
     {
         if (pocl.Device is null)

@@ -63,6 +63,9 @@ internal sealed partial class RecurrentEmitter
         var arguments = WeightGradientPartialsArguments(d);
         int biasRows = BiasRows(d);
         var (from, to) = PassColumns(tiled);
+        bool kernelVectors = tiled && KernelRowVectors;
+        bool unitVectors = tiled && UnitRowVectors;
+        bool anyVectors = kernelVectors || unitVectors;
         w.Summary(Describe() + Of(d) + ": per-sequence partial sums of the kernel, recurrent-kernel and bias gradients.\n"
             + (RowsPerThread == 1
                 ? "One thread per (sequence, matrix row): the row's multiplier at each step times that step's gate gradients, summed\n"
@@ -72,96 +75,80 @@ internal sealed partial class RecurrentEmitter
             + (tiled
                 ? "Tiled form, for ILGPU devices: the steps in chunks of StepChunk, each chunk walked once per tile of TileColumns columns,\n"
                   + "whose sums stay in registers over the chunk's steps; the same sums in the same order as " + Prefix + d.Tag + "WeightGradientPartials.\n"
+                  + (anyVectors
+                      ? "The " + (kernelVectors && unitVectors ? "kernel's and recurrent kernel's" : kernelVectors ? "kernel's" : "recurrent kernel's") + " rows go instead in blocks of VectorRows per thread, in tiles of VectorTileColumns columns:\n"
+                        + "each gate gradient loaded feeds VectorRows sums, kept column after column.\n"
+                      : "")
                 : "")
             + "The WeightGradients kernel adds the sequences' partials in order, so the result is deterministic without atomics.");
         using (w.Block("public static void " + (tiled ? TiledPartialsMethod(d) : Prefix + d.Tag + "WeightGradientPartials") + "(" + Signature(arguments) + ")"))
         {
             EmitPartialsConstants(w, d);
-            Const(w, "RowsPerThread", RowsPerThread, "rows of one kind per thread: each gate gradient loaded feeds this many sums");
-            Const(w, "KernelBlocks", KernelBlocks, "blocks of kernel rows (the last may hold fewer)");
+            if (!(kernelVectors && unitVectors))
+            {
+                Const(w, "RowsPerThread", RowsPerThread, "rows of one kind per thread: each gate gradient loaded feeds this many sums");
+            }
+
+            if (anyVectors)
+            {
+                Const(w, "VectorRows", VectorRows, "rows per thread in a row-vector block: each gate gradient loaded feeds this many sums, two vectors");
+            }
+
+            Const(w, "KernelBlocks", tiled ? TiledKernelBlocks : KernelBlocks, kernelVectors ? "blocks of VectorRows kernel rows" : "blocks of kernel rows (the last may hold fewer)");
             if (biasRows > 0)
             {
                 // Without bias rows every block past the kernel blocks is a recurrent block, so nothing else reads it.
-                Const(w, "UnitBlocks", UnitBlocks, "blocks of recurrent-kernel rows (the last may hold fewer)");
+                Const(w, "UnitBlocks", tiled ? TiledUnitBlocks : UnitBlocks, unitVectors ? "blocks of VectorRows recurrent-kernel rows" : "blocks of recurrent-kernel rows (the last may hold fewer)");
             }
-            Const(w, "Blocks", PartialBlocks(d), "threads per sequence: the kernel blocks, the recurrent blocks" + (biasRows > 0 ? ", then one per bias row" : ""));
+            Const(w, "Blocks", tiled ? TiledPartialBlocks(d) : PartialBlocks(d), "threads per sequence: the kernel blocks, the recurrent blocks" + (biasRows > 0 ? ", then one per bias row" : ""));
 
             if (tiled)
             {
                 Const(w, "StepChunk", StepChunk, "steps per chunk: their gate gradients stay in the L1 cache while every tile of columns walks them");
                 Const(w, "TileColumns", TileColumns, "gate columns per pass over a chunk: the block's sums of them stay in registers");
+                if (anyVectors)
+                {
+                    Const(w, "VectorTileColumns", VectorTileColumns, "gate columns per pass in a row-vector block: their VectorRows sums each stay in registers");
+                }
             }
 
             EmitDropoutConstants(w, d, input: true, state: true);
-            w.Line("var sum = LocalMemory.Allocate<float>(RowsPerThread * GateWidth); // the block's partial gradients, row after row");
+            w.Line(anyVectors
+                ? "var sum = LocalMemory.Allocate<float>(VectorRows * GateWidth); // the block's partial gradients: row after row, or column after column in a row-vector block"
+                : "var sum = LocalMemory.Allocate<float>(RowsPerThread * GateWidth); // the block's partial gradients, row after row");
             using (GridStride(w, "item", "batch * Blocks"))
             {
                 w.Line("int b = item / Blocks;");
                 w.Line("int block = item - b * Blocks;");
                 w.Line("long stateRow = (long)b * steps;");
-                w.Line("for (int q = 0; q < RowsPerThread * GateWidth; q++) sum[q] = 0f;");
+                w.Line("for (int q = 0; q < " + (anyVectors ? "VectorRows" : "RowsPerThread") + " * GateWidth; q++) sum[q] = 0f;");
                 w.Line("int row0; // the block's first matrix row");
                 w.Line("int count; // rows in the block");
+                if (anyVectors)
+                {
+                    w.Line("int rowStride = GateWidth, columnStride = 1; // sum[i · rowStride + g · columnStride] is row i's sum of column g");
+                }
                 using (w.Block("if (block < KernelBlocks)"))
                 {
-                    w.Line("int k0 = block * RowsPerThread; // kernel[k0 + i, ·] sums x(t)[k0 + i] times the gate gradients");
-                    w.Line("row0 = k0;");
-                    w.Line("count = Features - k0 < RowsPerThread ? Features - k0 : RowsPerThread;");
-                    w.Line("long inputRow = " + InputRow("b") + ";");
-                    if (InputDropout)
+                    if (kernelVectors)
                     {
-                        EmitBlockMultipliers(w, "mask", i => MaskAt("Input", "k0" + Plus(i)), "input feature k0 + i's multiplier in sequence b");
+                        EmitKernelRowVectors(w, d);
                     }
-
-                    using (StepLoop(w, "0", tiled))
+                    else
                     {
-                        w.Line("long x = (inputRow + " + InputStep(d, "t") + ") * Features + k0;");
-                        EmitBlockMultipliers(w, "m", i => "input[x" + Plus(i) + "]" + (InputDropout ? " * mask" + I(i) : ""));
-                        w.Line("long gradient = (stateRow + t) * GradientWidth;");
-                        AddBlockTerms(w, from, to);
+                        EmitKernelRowBlock(w, d, tiled, from, to);
                     }
                 }
 
                 using (w.Block(biasRows == 0 ? "else" : "else if (block < KernelBlocks + UnitBlocks)"))
                 {
-                    w.Line("int k0 = (block - KernelBlocks) * RowsPerThread; // recurrent_kernel[k0 + i, ·] sums h(t−1)[k0 + i] times the gate gradients");
-                    w.Line("row0 = Features + k0;");
-                    w.Line("count = Units - k0 < RowsPerThread ? Units - k0 : RowsPerThread;");
-                    if (StateDropout)
+                    if (unitVectors)
                     {
-                        EmitBlockMultipliers(w, "mask", i => MaskAt("State", "k0" + Plus(i)), "h(t−1)[k0 + i]'s multiplier in sequence b");
+                        EmitUnitRowVectors(w);
                     }
-
-                    bool fromZero = Stateful || ResetBefore;
-                    using (StepLoop(w, fromZero ? "0" : "1", tiled, fromZero ? null : "h(-1) = 0 adds nothing"))
+                    else
                     {
-                        w.Line("long s = stateRow + t;");
-                        EmitBlockMultipliers(w, "m", i =>
-                        {
-                            string k = "k0" + Plus(i);
-                            string state = fromZero ? "(" + PreviousState(k) + ")" : "states[(s - 1) * Units + " + k + "]";
-                            return state + (StateDropout ? " * mask" + I(i) : "");
-                        });
-                        w.Line("long gradient = s * GradientWidth + RecurrentSide;");
-                        if (ResetBefore && tiled)
-                        {
-                            using (w.Block("if (g0 >= 2 * Units) // z and r read h(t−1); the candidate's tiles read r(t) ⊙ h(t−1)"))
-                            {
-                                EmitResetScaling(w);
-                            }
-
-                            AddBlockTerms(w, from, to);
-                        }
-                        else if (ResetBefore)
-                        {
-                            AddBlockTerms(w, "0", "2 * Units", "z and r read h(t−1)");
-                            EmitResetScaling(w);
-                            AddBlockTerms(w, "2 * Units", "GateWidth");
-                        }
-                        else
-                        {
-                            AddBlockTerms(w, from, to);
-                        }
+                        EmitUnitRowBlock(w, tiled, from, to);
                     }
                 }
 
@@ -185,8 +172,75 @@ internal sealed partial class RecurrentEmitter
                 using (w.Block("for (int i = 0; i < count; i++)"))
                 {
                     w.Line("long partial = ((long)b * Rows + row0 + i) * GateWidth; // sequence b's copy of the matrix, row row0 + i");
-                    w.Line("for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[i * GateWidth + g];");
+                    w.Line(anyVectors
+                        ? "for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[i * rowStride + g * columnStride];"
+                        : "for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[i * GateWidth + g];");
                 }
+            }
+        }
+    }
+
+    /// <summary>A block of kernel rows, RowsPerThread of them (fewer in the last block): x(t)[k0 + i] times each step's gate gradients.</summary>
+    private void EmitKernelRowBlock(CodeWriter w, RecurrentDirection d, bool tiled, string from, string to)
+    {
+        w.Line("int k0 = block * RowsPerThread; // kernel[k0 + i, ·] sums x(t)[k0 + i] times the gate gradients");
+        w.Line("row0 = k0;");
+        w.Line("count = Features - k0 < RowsPerThread ? Features - k0 : RowsPerThread;");
+        w.Line("long inputRow = " + InputRow("b") + ";");
+        if (InputDropout)
+        {
+            EmitBlockMultipliers(w, "mask", i => MaskAt("Input", "k0" + Plus(i)), "input feature k0 + i's multiplier in sequence b");
+        }
+
+        using (StepLoop(w, "0", tiled))
+        {
+            w.Line("long x = (inputRow + " + InputStep(d, "t") + ") * Features + k0;");
+            EmitBlockMultipliers(w, "m", i => "input[x" + Plus(i) + "]" + (InputDropout ? " * mask" + I(i) : ""));
+            w.Line("long gradient = (stateRow + t) * GradientWidth;");
+            AddBlockTerms(w, from, to);
+        }
+    }
+
+    /// <summary>A block of recurrent-kernel rows, RowsPerThread of them (fewer in the last block): h(t−1)[k0 + i] times each step's gate gradients.</summary>
+    private void EmitUnitRowBlock(CodeWriter w, bool tiled, string from, string to)
+    {
+        w.Line("int k0 = (block - KernelBlocks) * RowsPerThread; // recurrent_kernel[k0 + i, ·] sums h(t−1)[k0 + i] times the gate gradients");
+        w.Line("row0 = Features + k0;");
+        w.Line("count = Units - k0 < RowsPerThread ? Units - k0 : RowsPerThread;");
+        if (StateDropout)
+        {
+            EmitBlockMultipliers(w, "mask", i => MaskAt("State", "k0" + Plus(i)), "h(t−1)[k0 + i]'s multiplier in sequence b");
+        }
+
+        bool fromZero = Stateful || ResetBefore;
+        using (StepLoop(w, fromZero ? "0" : "1", tiled, fromZero ? null : "h(-1) = 0 adds nothing"))
+        {
+            w.Line("long s = stateRow + t;");
+            EmitBlockMultipliers(w, "m", i =>
+            {
+                string k = "k0" + Plus(i);
+                string state = fromZero ? "(" + PreviousState(k) + ")" : "states[(s - 1) * Units + " + k + "]";
+                return state + (StateDropout ? " * mask" + I(i) : "");
+            });
+            w.Line("long gradient = s * GradientWidth + RecurrentSide;");
+            if (ResetBefore && tiled)
+            {
+                using (w.Block("if (g0 >= 2 * Units) // z and r read h(t−1); the candidate's tiles read r(t) ⊙ h(t−1)"))
+                {
+                    EmitResetScaling(w);
+                }
+
+                AddBlockTerms(w, from, to);
+            }
+            else if (ResetBefore)
+            {
+                AddBlockTerms(w, "0", "2 * Units", "z and r read h(t−1)");
+                EmitResetScaling(w);
+                AddBlockTerms(w, "2 * Units", "GateWidth");
+            }
+            else
+            {
+                AddBlockTerms(w, from, to);
             }
         }
     }
