@@ -15,7 +15,7 @@ internal static class ProgramEmitter
     private const string Buffer = "MemoryBuffer1D<float, Stride1D.Dense>";
 
     /// <summary>The program's flag for <c>KernelSchedule.HostCode</c>: launch the host kernels instead of loading ILGPU's.</summary>
-    private const string HostCodeFlag = "hostCode";
+    internal const string HostCodeFlag = "hostCode";
 
     public static GeneratedFile Emit(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
     {

@@ -81,16 +81,16 @@ public static class ForecastData
                 nameof(series));
         }
 
-        // Seq-to-seq targets: the notebook's Y[:7000] etc., each set's rows made straight from its own series (the notebook
-        // makes Y for every sample first; that whole array would only be garbage here).
+        // Seq-to-seq targets (the notebook's Y[:7000] etc.) are made by ForecastSplit on first use, each set's rows straight
+        // from its own series (the notebook makes Y for every sample first; that whole array would only be garbage here).
         int testCount = samples - trainCount - validCount;
         int validStart = trainCount;
         int testStart = trainCount + validCount;
         return new ForecastSplit(
-            series, steps, ahead,
-            Inputs(series, 0, trainCount, steps), Targets(series, 0, trainCount, steps, ahead), Windowing.SequenceTargetRows(series, 0, trainCount, steps, ahead),
-            Inputs(series, validStart, validCount, steps), Targets(series, validStart, validCount, steps, ahead), Windowing.SequenceTargetRows(series, validStart, validCount, steps, ahead),
-            Inputs(series, testStart, testCount, steps), Targets(series, testStart, testCount, steps, ahead), Windowing.SequenceTargetRows(series, testStart, testCount, steps, ahead));
+            series, steps, ahead, validStart, testStart,
+            Inputs(series, 0, trainCount, steps), Targets(series, 0, trainCount, steps, ahead),
+            Inputs(series, validStart, validCount, steps), Targets(series, validStart, validCount, steps, ahead),
+            Inputs(series, testStart, testCount, steps), Targets(series, testStart, testCount, steps, ahead));
     }
 
     private static float[,,] Inputs(float[,,] series, int start, int count, int steps)

@@ -1,3 +1,5 @@
+using System.Threading;
+
 namespace SeqDsl.Data;
 
 /// <summary>
@@ -6,24 +8,34 @@ namespace SeqDsl.Data;
 /// </summary>
 public sealed class ForecastSplit
 {
+    private readonly int validStart;
+    private readonly int testStart;
+    private float[,,]? yTrainSequence;
+    private float[,,]? yValidSequence;
+    private float[,,]? yTestSequence;
+
+    /// <summary>
+    /// Splits at <paramref name="validStart"/> and <paramref name="testStart"/>. The seq-to-seq targets, the largest
+    /// arrays (Ahead floats per input step: 20 MB for the chapter's 10-ahead set), are built from <paramref name="series"/>
+    /// on first use, so that a caller who trains on one set's holds only that one.
+    /// </summary>
     internal ForecastSplit(
-        float[,,] series, int steps, int ahead,
-        float[,,] xTrain, float[,] yTrain, float[,,] yTrainSequence,
-        float[,,] xValid, float[,] yValid, float[,,] yValidSequence,
-        float[,,] xTest, float[,] yTest, float[,,] yTestSequence)
+        float[,,] series, int steps, int ahead, int validStart, int testStart,
+        float[,,] xTrain, float[,] yTrain,
+        float[,,] xValid, float[,] yValid,
+        float[,,] xTest, float[,] yTest)
     {
         Series = series;
         Steps = steps;
         Ahead = ahead;
+        this.validStart = validStart;
+        this.testStart = testStart;
         XTrain = xTrain;
         YTrain = yTrain;
-        YTrainSequence = yTrainSequence;
         XValid = xValid;
         YValid = yValid;
-        YValidSequence = yValidSequence;
         XTest = xTest;
         YTest = yTest;
-        YTestSequence = yTestSequence;
     }
 
     /// <summary>Every generated series, [samples, Steps + Ahead, 1], before the split.</summary>
@@ -41,8 +53,8 @@ public sealed class ForecastSplit
     /// <summary>Training targets, [train, Ahead] (<c>series[:7000, -1]</c> for one step, <c>series[:7000, -10:, 0]</c> for ten).</summary>
     public float[,] YTrain { get; }
 
-    /// <summary>Training seq-to-seq targets, [train, Steps, Ahead]: <c>Y[i, t, k] = series[i, t + k + 1]</c>.</summary>
-    public float[,,] YTrainSequence { get; }
+    /// <summary>Training seq-to-seq targets, [train, Steps, Ahead]: <c>Y[i, t, k] = series[i, t + k + 1]</c> (built on first use, then the same array).</summary>
+    public float[,,] YTrainSequence => SequenceTargets(ref yTrainSequence, 0, validStart);
 
     /// <summary>Validation inputs, [valid, Steps, 1].</summary>
     public float[,,] XValid { get; }
@@ -50,8 +62,8 @@ public sealed class ForecastSplit
     /// <summary>Validation targets, [valid, Ahead].</summary>
     public float[,] YValid { get; }
 
-    /// <summary>Validation seq-to-seq targets, [valid, Steps, Ahead].</summary>
-    public float[,,] YValidSequence { get; }
+    /// <summary>Validation seq-to-seq targets, [valid, Steps, Ahead] (built on first use, then the same array).</summary>
+    public float[,,] YValidSequence => SequenceTargets(ref yValidSequence, validStart, testStart);
 
     /// <summary>Test inputs, [test, Steps, 1].</summary>
     public float[,,] XTest { get; }
@@ -59,6 +71,10 @@ public sealed class ForecastSplit
     /// <summary>Test targets, [test, Ahead].</summary>
     public float[,] YTest { get; }
 
-    /// <summary>Test seq-to-seq targets, [test, Steps, Ahead].</summary>
-    public float[,,] YTestSequence { get; }
+    /// <summary>Test seq-to-seq targets, [test, Steps, Ahead] (built on first use, then the same array).</summary>
+    public float[,,] YTestSequence => SequenceTargets(ref yTestSequence, testStart, Series.GetLength(0));
+
+    /// <summary>The seq-to-seq targets of samples [<paramref name="start"/>, <paramref name="end"/>), built once (thread-safe: every caller gets the same array).</summary>
+    private float[,,] SequenceTargets(ref float[,,]? targets, int start, int end) =>
+        LazyInitializer.EnsureInitialized(ref targets, () => Windowing.SequenceTargetRows(Series, start, end - start, Steps, Ahead));
 }

@@ -13,7 +13,9 @@ public enum KernelSchedule
     /// per thread when the batch has at least four, so that each weight loaded feeds all four (the same bits). The
     /// weight-gradient partial sums of layers wider than 128 columns run a block of four rows per thread, and where the
     /// rows make whole tiles of 16 columns, a chunk of steps and a tile of columns at a time, the tile's sums in
-    /// registers (host code keeps whole rows; the same bits either way).
+    /// registers; there, rows of one kind that come in whole blocks of 16 and are read as they are (no dropout mask,
+    /// carried state or reset-before scaling) go 16 to a thread, each gradient loaded feeding 16 sums (host code keeps
+    /// whole rows; the same bits every way).
     /// </summary>
     ThreadPerSequence,
 

@@ -9,10 +9,8 @@ namespace SeqDsl.Generator.Tests;
 /// </summary>
 public class VectorRowPartialsTests
 {
-    private const string Call = "global::SeqDsl.Kernels.KernelMath.MultiplyAdd";
-
     private static string VectorSum(string multipliers) =>
-        "for (int i = 0; i < VectorRows; i++) sum[column + i] = " + Call + "(" + multipliers + "[m + i], gradientOfColumn, sum[column + i]);";
+        "for (int i = 0; i < VectorRows; i++) " + FusedProductsTests.Fma("sum[column + i]", multipliers + "[m + i]", "gradientOfColumn");
 
     private const string FourRowKernelBlock = "int k0 = block * RowsPerThread; // kernel[k0 + i, ·] sums x(t)[k0 + i] times the gate gradients";
 
@@ -55,8 +53,54 @@ public class VectorRowPartialsTests
         Assert.Contains("const int Blocks = 66;", untiled);
 
         var program = sources["Demo_M.Program.g.cs"];
-        Assert.Contains("layer0WeightGradientPartials(groupPerSequence ? device.GridFor((long)n * 50304) : device.GridFor(n * 11), ", program);
-        Assert.Contains("layer1WeightGradientPartials(groupPerSequence ? device.GridFor((long)n * 99072) : device.GridFor(n * 18), ", program);
+        // ILGPU devices launch one thread per tiled block; host code keeps the untiled kernel's count (its .NET workers).
+        Assert.Contains("layer0WeightGradientPartials(groupPerSequence ? device.GridFor((long)n * 50304) : device.GridFor(n * (hostCode ? 35 : 11)), ", program);
+        Assert.Contains("layer1WeightGradientPartials(groupPerSequence ? device.GridFor((long)n * 99072) : device.GridFor(n * (hostCode ? 66 : 18)), ", program);
+    }
+
+    [Fact]
+    public void A_kernel_of_row_vector_blocks_alone_declares_no_other_tile()
+    {
+        // GRU(64) without bias after GRU(64): 64 features and 64 units, both in row vectors, no bias rows.
+        var kernels = ModelWideKernelsTests.Generate("[Recurrent(Cell.GRU, 64, ReturnSequences = true)]\n[Recurrent(Cell.GRU, 64, UseBias = false)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
+        string tiled = ModelWideKernelsTests.KernelText(kernels, "Layer1TiledWeightGradientPartials", "Layer1ColumnWeightGradientPartials");
+        Assert.Contains("const int Blocks = 8;", tiled); // 4 + 4
+        Assert.DoesNotContain("TileColumns =", tiled.Replace("VectorTileColumns =", ""));
+        Assert.DoesNotContain("UnitBlocks", tiled);
+        Assert.Contains(VectorSum("input"), tiled);
+        Assert.Contains(VectorSum("states"), tiled);
+    }
+
+    [Fact]
+    public void The_reverse_direction_reads_its_inputs_backwards_and_a_simple_rnn_takes_row_vectors_too()
+    {
+        // Bidirectional GRU(48): 144 columns; its backward direction walks the input from the last step.
+        var bidirectional = ModelWideKernelsTests.Generate("[Recurrent(Cell.SimpleRNN, 16, ReturnSequences = true)]\n[Bidirectional(Cell.GRU, 48)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
+        string reverse = ModelWideKernelsTests.KernelText(bidirectional, "Layer1ReversedTiledWeightGradientPartials", "Layer1ReversedColumnWeightGradientPartials");
+        Assert.Contains("long m = (inputRow + steps - 1 - t) * Features + k0; // x(t)[k0]", reverse);
+        Assert.Contains(VectorSum("input"), reverse);
+        Assert.Contains(VectorSum("states"), reverse);
+
+        // SimpleRNN(144): 144 columns, 144 units in nine blocks of 16, tiles of 6.
+        var rnn = ModelWideKernelsTests.Generate("[Recurrent(Cell.SimpleRNN, 144)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
+        string tiled = ModelWideKernelsTests.KernelText(rnn, "Layer0TiledWeightGradientPartials", "Layer0ColumnWeightGradientPartials");
+        Assert.Contains("const int UnitBlocks = 9;", tiled);
+        Assert.Contains("const int VectorTileColumns = 6;", tiled);
+        Assert.Contains(VectorUnitBlock, tiled);
+    }
+
+    [Fact]
+    public void Rows_wider_than_2048_columns_keep_blocks_of_four()
+    {
+        // LSTM(528): 2,112 columns, 528 units (33 blocks of 16); 16 rows of sums would be 135 kB of local memory.
+        var kernels = ModelWideKernelsTests.Generate("[Recurrent(Cell.LSTM, 528)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
+        string tiled = ModelWideKernelsTests.KernelText(kernels, "Layer0TiledWeightGradientPartials", "Layer0ColumnWeightGradientPartials");
+        Assert.Contains(FourRowUnitBlock, tiled);
+        Assert.DoesNotContain("const int VectorRows", tiled);
+
+        // LSTM(512): 2,048 columns, the widest in row vectors.
+        var widest = ModelWideKernelsTests.Generate("[Recurrent(Cell.LSTM, 512)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
+        Assert.Contains(VectorUnitBlock, ModelWideKernelsTests.KernelText(widest, "Layer0TiledWeightGradientPartials", "Layer0ColumnWeightGradientPartials"));
     }
 
     [Fact]

@@ -61,12 +61,14 @@ public partial class TiledStatefulModel { }
 [Dense(1)]
 public partial class TiledDropoutModel { }
 
-// Rows in whole blocks of 16 on both sides, so the tiled partials give each thread 16 rows kept as vectors
-// (RecurrentEmitter.VectorRows): 16 input features and GRU(48)'s units, then 96 merged features and LSTM(64)'s units.
-// GRU(48)'s 144 columns go in tiles of 6, LSTM(64)'s 256 in tiles of 4. Bidirectional layers have no group kernels.
+// Rows in whole blocks of 16, so the tiled partials give each thread 16 rows kept as vectors (RecurrentEmitter.VectorRows):
+// 16 input features in vectors with a reset-before GRU(48)'s units in blocks of four (r(t) ⊙ h(t−1)); then 48 features
+// and LSTM(64)'s units, both in vectors, no bias rows, going backwards; then a bidirectional GRU(48), both directions in
+// vectors. GRU(48)'s 144 columns go in tiles of 6, LSTM(64)'s 256 in tiles of 4. None of these layers has group kernels.
 [SequenceModel(InputFeatures = 16, InputSteps = 37)]
-[Bidirectional(GRU, 48, ReturnSequences = true)]
-[Bidirectional(LSTM, 64)]
+[Recurrent(GRU, 48, ResetAfter = false, ReturnSequences = true)]
+[Recurrent(LSTM, 64, UseBias = false, GoBackwards = true, ReturnSequences = true)]
+[Bidirectional(GRU, 48)]
 [Dense(1)]
 public partial class RowVectorPartialsModel { }
 

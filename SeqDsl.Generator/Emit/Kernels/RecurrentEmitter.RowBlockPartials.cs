@@ -12,7 +12,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// Where the columns come in whole tiles (<see cref="TilesPartialColumns"/>), ILGPU devices run a tiled form of the kernel
 /// instead: the same sums, walking the steps in chunks and, for each chunk, the columns one tile at a time, so that a
 /// tile's sums stay in registers over the chunk's steps (LLVM promotes them) instead of being loaded and stored at every
-/// step. Host code keeps the untiled form, which the .NET JIT runs faster.
+/// step. Host code keeps the untiled form, which the .NET JIT runs faster. In the tiled form, rows that come in whole
+/// blocks of 16 go 16 to a thread instead (RecurrentEmitter.VectorRowPartials.cs).
 /// </summary>
 internal sealed partial class RecurrentEmitter
 {
@@ -66,18 +67,20 @@ internal sealed partial class RecurrentEmitter
         bool kernelVectors = tiled && KernelRowVectors;
         bool unitVectors = tiled && UnitRowVectors;
         bool anyVectors = kernelVectors || unitVectors;
+        int kernelBlockRows = kernelVectors ? VectorRows : RowsPerThread;
+        int unitBlockRows = unitVectors ? VectorRows : RowsPerThread;
         w.Summary(Describe() + Of(d) + ": per-sequence partial sums of the kernel, recurrent-kernel and bias gradients.\n"
             + (RowsPerThread == 1
                 ? "One thread per (sequence, matrix row): the row's multiplier at each step times that step's gate gradients, summed\n"
                   + "over the steps in order into a row of GateWidth sums (few enough to stay in registers).\n"
-                : "One thread per (sequence, block of " + I(RowsPerThread) + " kernel rows or " + I(RowsPerThread) + " recurrent-kernel rows" + (biasRows > 0 ? ", or bias row" : "") + "): each step's gate\n"
+                : "One thread per (sequence, block of " + I(kernelBlockRows) + " kernel rows or " + I(unitBlockRows) + " recurrent-kernel rows" + (biasRows > 0 ? ", or bias row" : "") + "): each step's gate\n"
                   + "gradients, loaded once, times each row's multiplier at that step, summed over the steps in order.\n")
             + (tiled
-                ? "Tiled form, for ILGPU devices: the steps in chunks of StepChunk, each chunk walked once per tile of TileColumns columns,\n"
+                ? "Tiled form, for ILGPU devices: the steps in chunks of StepChunk, each chunk walked once per tile of " + (anyVectors ? "columns," : "TileColumns columns,") + "\n"
                   + "whose sums stay in registers over the chunk's steps; the same sums in the same order as " + Prefix + d.Tag + "WeightGradientPartials.\n"
                   + (anyVectors
-                      ? "The " + (kernelVectors && unitVectors ? "kernel's and recurrent kernel's" : kernelVectors ? "kernel's" : "recurrent kernel's") + " rows go instead in blocks of VectorRows per thread, in tiles of VectorTileColumns columns:\n"
-                        + "each gate gradient loaded feeds VectorRows sums, kept column after column.\n"
+                      ? "Blocks of VectorRows rows walk tiles of VectorTileColumns columns and keep each column's VectorRows sums together\n"
+                        + "(two vectors); blocks of fewer rows keep a row's sums together and walk tiles of TileColumns.\n"
                       : "")
                 : "")
             + "The WeightGradients kernel adds the sequences' partials in order, so the result is deterministic without atomics.");
@@ -105,7 +108,12 @@ internal sealed partial class RecurrentEmitter
             if (tiled)
             {
                 Const(w, "StepChunk", StepChunk, "steps per chunk: their gate gradients stay in the L1 cache while every tile of columns walks them");
-                Const(w, "TileColumns", TileColumns, "gate columns per pass over a chunk: the block's sums of them stay in registers");
+                if (!(kernelVectors && unitVectors) || biasRows > 0)
+                {
+                    // Read by the blocks of fewer rows and the bias rows; a kernel of row-vector blocks alone has neither.
+                    Const(w, "TileColumns", TileColumns, "gate columns per pass over a chunk: the block's sums of them stay in registers");
+                }
+
                 if (anyVectors)
                 {
                     Const(w, "VectorTileColumns", VectorTileColumns, "gate columns per pass in a row-vector block: their VectorRows sums each stay in registers");
@@ -267,7 +275,8 @@ internal sealed partial class RecurrentEmitter
     /// chunks of StepChunk steps, each walked once per tile of columns (the loop variables t0, g0 and t). Every sum still
     /// adds its terms in step order, so both give the same bits.
     /// </summary>
-    private static CodeWriter.Scope StepLoop(CodeWriter w, string first, bool tiled, string? comment = null)
+    /// <param name="tile">The constant of the tile's width in columns.</param>
+    private static CodeWriter.Scope StepLoop(CodeWriter w, string first, bool tiled, string? comment = null, string tile = "TileColumns")
     {
         if (!tiled)
         {
@@ -276,7 +285,7 @@ internal sealed partial class RecurrentEmitter
 
         return w.Blocks(
             "for (int t0 = " + first + "; t0 < steps; t0 += StepChunk) // chunks of steps whose gate gradients stay in the L1 cache" + (comment is null ? "" : "; " + comment),
-            "for (int g0 = 0; g0 < GateWidth; g0 += TileColumns) // the tile's sums stay in registers over the chunk's steps",
+            "for (int g0 = 0; g0 < GateWidth; g0 += " + tile + ") // the tile's sums stay in registers over the chunk's steps",
             "for (int t = t0; t < steps && t < t0 + StepChunk; t++)");
     }
 

@@ -1,9 +1,9 @@
 namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
-/// Row vectors in the tiled weight-gradient partials (ILGPU's CPU devices): where one kind of rows (the kernel's
-/// features, the recurrent kernel's units) comes in whole blocks of <see cref="VectorRows"/> and each row's multiplier is
-/// a plain read of consecutive floats, a thread owns such a block. For each column of a tile, the step's gate gradient is
+/// Row vectors in the tiled weight-gradient partials (the thread schedule's ILGPU kernel, run by CPU devices): where one
+/// kind of rows (the kernel's features, the recurrent kernel's units) comes in whole blocks of <see cref="VectorRows"/>
+/// and each row's multiplier is a plain read of consecutive floats, a thread owns such a block. For each column of a tile, the step's gate gradient is
 /// loaded once and feeds the block's 16 sums, which LLVM keeps as two 8-float vectors per column: the multipliers are two
 /// vector loads per step, the gradients one broadcast per column. The four-row blocks load four multipliers and two
 /// vectors of gradients per 8 multiply-adds, and read every gradient once per four rows where these read it once per 16.
@@ -22,17 +22,27 @@ internal sealed partial class RecurrentEmitter
     /// <summary>
     /// Gate columns per pass over a chunk of steps in a row-vector block: their sums (two vectors each) stay in registers.
     /// Six (12 vectors of sums) where they divide the row, else four (8), which always do: whole tiles of 16 columns
-    /// (<see cref="TilesPartialColumns"/>). The two measured alike.
+    /// (<see cref="TilesPartialColumns"/>). The two measured alike. A tile of 6 may straddle a reset-before GRU's candidate
+    /// columns (from 2 · Units on), which is harmless: only its kernel rows can go in row vectors, and their multipliers
+    /// are the same for every column.
     /// </summary>
     private int VectorTileColumns => GateWidth % 6 == 0 ? 6 : 4;
 
+    /// <summary>
+    /// The widest rows summed in row-vector blocks: a thread's sums are VectorRows · GateWidth floats of local memory,
+    /// 128 kB here (LSTM(512), the widest checked on PoCL and the CPU accelerator); the GPU's thread schedule, which also
+    /// loads the tiled kernel, has at most 512 kB per thread. Wider rows keep the blocks of four.
+    /// </summary>
+    private const int WidestVectorRows = 2048;
+
+    /// <summary>Whether the tiled kernel can sum row-vector blocks at all: whole tiles, rows not too wide.</summary>
+    private bool TilesRowVectors => TilesPartialColumns && GateWidth <= WidestVectorRows;
+
     /// <summary>Whether the tiled kernel sums the kernel's rows in row-vector blocks (see the class remarks).</summary>
-    private bool KernelRowVectors => TilesPartialColumns && features % VectorRows == 0 && !InputDropout;
+    private bool KernelRowVectors => TilesRowVectors && features % VectorRows == 0 && !InputDropout;
 
     /// <summary>Whether the tiled kernel sums the recurrent kernel's rows in row-vector blocks: h(t−1) read as it is.</summary>
-    private bool UnitRowVectors => TilesPartialColumns && units % VectorRows == 0 && !StateDropout && !Stateful && !ResetBefore;
-
-    private bool AnyRowVectors => KernelRowVectors || UnitRowVectors;
+    private bool UnitRowVectors => TilesRowVectors && units % VectorRows == 0 && !StateDropout && !Stateful && !ResetBefore;
 
     private int TiledKernelBlocks => KernelRowVectors ? features / VectorRows : KernelBlocks;
 
@@ -41,8 +51,15 @@ internal sealed partial class RecurrentEmitter
     /// <summary>Threads per sequence of the tiled partial-sums kernel: the kernel-row blocks, the recurrent-row blocks, one per bias row.</summary>
     private int TiledPartialBlocks(RecurrentDirection d) => TiledKernelBlocks + TiledUnitBlocks + BiasRows(d);
 
-    /// <summary>Threads per sequence of the CPU partial-sums kernel the thread schedule loads (tiled where the columns allow).</summary>
-    private int ThreadPartialBlocks(RecurrentDirection d) => TilesPartialColumns ? TiledPartialBlocks(d) : PartialBlocks(d);
+    /// <summary>
+    /// The thread schedule's grid for the partial sums: the tiled kernel's threads on ILGPU devices (a larger grid would
+    /// leave the work to the first threads, and PoCL hands those to one core), the untiled kernel's in host code, whose
+    /// grid sets how many .NET workers share the items.
+    /// </summary>
+    private string ThreadPartialsGrid(RecurrentDirection d) =>
+        TilesPartialColumns && TiledPartialBlocks(d) != PartialBlocks(d)
+            ? "device.GridFor(n * (" + ProgramEmitter.HostCodeFlag + " ? " + I(PartialBlocks(d)) + " : " + I(TiledPartialBlocks(d)) + "))"
+            : "device.GridFor(n * " + I(PartialBlocks(d)) + ")";
 
     /// <summary>A row-vector block of kernel rows: x(t)[k0 + i] for i below VectorRows, read as it is, times each step's gate gradients.</summary>
     private void EmitKernelRowVectors(CodeWriter w, RecurrentDirection d)
@@ -79,10 +96,7 @@ internal sealed partial class RecurrentEmitter
     /// <param name="gradientLine">The step's second line: it sets gradient, where the step's gate gradients of this kind start.</param>
     private void EmitRowVectorSums(CodeWriter w, string firstStep, string multipliers, string multiplierLine, string gradientLine, string? comment = null)
     {
-        using (w.Blocks(
-            "for (int t0 = " + firstStep + "; t0 < steps; t0 += StepChunk) // chunks of steps whose gate gradients stay in the L1 cache" + (comment is null ? "" : "; " + comment),
-            "for (int g0 = 0; g0 < GateWidth; g0 += VectorTileColumns) // the tile's sums stay in registers over the chunk's steps",
-            "for (int t = t0; t < steps && t < t0 + StepChunk; t++)"))
+        using (StepLoop(w, firstStep, tiled: true, comment, tile: "VectorTileColumns"))
         {
             w.Line(multiplierLine);
             w.Line(gradientLine);

@@ -429,7 +429,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputGradient!(device.GridFor((long)n * steps * " + I(features) + "), " + Values(InputGradientArguments(d)) + "); // a thread per (sequence, step, input feature)");
             }
 
-            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : device.GridFor(n * " + I(ThreadPartialBlocks(d)) + "), " + Values(WeightGradientPartialsArguments(d)) + ");");
+            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : " + ThreadPartialsGrid(d) + ", " + Values(WeightGradientPartialsArguments(d)) + ");");
             w.Line(FieldPrefix + d.Tag + "WeightGradients(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(" + I(WeightCount(d)) + ") : device.GridFor(" + I(ReductionThreads(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }
     }

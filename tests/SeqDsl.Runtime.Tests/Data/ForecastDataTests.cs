@@ -102,6 +102,25 @@ public class ForecastDataTests
     }
 
     [Fact]
+    public void Chapter15_BuildsEachSetsSequenceTargetsOnFirstUse_AndKeepsThem()
+    {
+        // The three seq-to-seq target arrays are 20 MB for ten ahead; a caller that trains on one set holds only that one.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ForecastSplit data = ForecastData.Chapter15(seed: 42, steps: 50, ahead: 10);
+        long split = GC.GetAllocatedBytesForCurrentThread() - before;
+        long trainTargets = 7_000L * 50 * 10 * sizeof(float);
+        Assert.True(split < trainTargets, $"Chapter15 allocated {split:N0} bytes; the training set's sequence targets alone are {trainTargets:N0}");
+
+        before = GC.GetAllocatedBytesForCurrentThread();
+        float[,,] train = data.YTrainSequence;
+        long first = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(first, trainTargets, trainTargets + 4_096);
+        Assert.Same(train, data.YTrainSequence);
+        Assert.Same(data.YTestSequence, data.YTestSequence);
+        Assert.Equal(data.Series[9_999, 50, 0], data.YTestSequence[999, 49, 0]);
+    }
+
+    [Fact]
     public void Chapter15_SameSeed_IsReproducible_OtherSeed_Differs()
     {
         ForecastSplit again = ForecastData.Chapter15(seed: 42);
