@@ -3,10 +3,11 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <summary>
 /// Row vectors in the tiled weight-gradient partials (the thread schedule's ILGPU kernel, run by CPU devices): where one
 /// kind of rows (the kernel's features, the recurrent kernel's units) comes in whole blocks of <see cref="VectorRows"/>
-/// and each row's multiplier is a plain read of consecutive floats, a thread owns such a block. For each column of a tile, the step's gate gradient is
-/// loaded once and feeds the block's 16 sums, which LLVM keeps as two 8-float vectors per column: the multipliers are two
-/// vector loads per step, the gradients one broadcast per column. The four-row blocks load four multipliers and two
-/// vectors of gradients per 8 multiply-adds, and read every gradient once per four rows where these read it once per 16.
+/// and each row's multiplier is a plain read of consecutive floats, a thread owns such a block. For each column of a
+/// tile, the step's gate gradient is loaded once and feeds the block's 16 sums, which LLVM keeps as two 8-float vectors
+/// per column: the multipliers are two vector loads per step, the gradients one broadcast per column. The four-row
+/// blocks load four multipliers and two vectors of gradients per 8 multiply-adds, and read every gradient once per four
+/// rows where these read it once per 16.
 /// Measured on PoCL (AMD EPYC, AVX2) with W3's GRU(128) recurrent-kernel partials over 64 × 256 steps, GFLOP/s:
 /// 112–122 for 16 rows × 6 or 4 columns against 96–99 for four rows × 16 columns; 32 rows × 3 columns 80; 16 × 6 over
 /// every step without chunks 96–105. In W3's training step, layer 1's partials took about 20% less time.
