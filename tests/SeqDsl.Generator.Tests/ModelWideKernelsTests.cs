@@ -11,9 +11,11 @@ namespace SeqDsl.Generator.Tests;
 /// </summary>
 public class ModelWideKernelsTests
 {
-    internal static IReadOnlyDictionary<string, string> Generate(string attributes)
+    /// <summary>The generated sources of model M with <paramref name="attributes"/> as its layers, checked free of diagnostics and errors.</summary>
+    /// <param name="model">The model's own attribute (a stateful layer needs a batch size there).</param>
+    internal static IReadOnlyDictionary<string, string> Generate(string attributes, string model = "[SequenceModel(InputFeatures = 1)]")
     {
-        string source = GeneratorHarness.Usings + "namespace Demo;\n[SequenceModel(InputFeatures = 1)]\n" + attributes + "\npublic partial class M { }\n";
+        string source = GeneratorHarness.Usings + "namespace Demo;\n" + model + "\n" + attributes + "\npublic partial class M { }\n";
         var (sources, output, diagnostics) = GeneratorHarness.Run(source);
         Assert.Empty(diagnostics);
         Assert.Empty(GeneratorHarness.Errors(output));
