@@ -25,6 +25,7 @@ internal static class KernelsEmitter
                         w.Line();
                     }
 
+                    ConvStacks.EmitKernels(w, plan, layers);
                     ModelWideKernels.EmitKernels(w, layers);
                     LossEmitter.EmitKernel(w, plan, layers);
                 }

@@ -33,7 +33,7 @@ internal static class ProgramEmitter
                 w.Line();
                 w.Line("private readonly global::SeqDsl.SeqDevice device;");
                 w.Line("private readonly bool " + HostCodeFlag + "; // kernels run as plain C# on .NET threads (ILGPU's CPU accelerator), not through ILGPU");
-                var kernels = layers.SelectMany(l => l.Kernels).Concat(ModelWideKernels.Fields(layers)).ToList();
+                var kernels = layers.SelectMany(l => l.Kernels).Concat(ConvStacks.Fields(layers)).Concat(ModelWideKernels.Fields(layers)).ToList();
                 bool hasGroupSchedule = kernels.Any(k => k.GroupMethod is not null || k.GroupOnly);
                 if (hasGroupSchedule)
                 {
@@ -43,7 +43,7 @@ internal static class ProgramEmitter
                 bool hasSequenceBlocks = kernels.Any(k => k.BlockOnly);
                 if (hasSequenceBlocks)
                 {
-                    w.Line("private readonly bool " + RecurrentEmitter.SequenceBlocksFlag + "; // CPU thread schedule: recurrent kernels that run a block of sequences per thread");
+                    w.Line("private readonly bool " + RecurrentEmitter.SequenceBlocksFlag + "; // CPU thread schedule: kernels that run a block of sequences per thread (recurrent layers) or a sequence through a stack of Conv1D layers");
                 }
 
                 foreach (var k in kernels)
@@ -170,10 +170,23 @@ internal static class ProgramEmitter
                     w.Line("int n = batch.Batch;");
                     w.Line("int steps = batch.Steps;");
                     string current = "batch.Steps";
-                    foreach (var layer in layers)
+                    var stacks = ConvStacks.Forward(layers);
+                    for (int i = 0; i < layers.Count; i++)
                     {
-                        SetSteps(w, plan, layer.Plan.Index, ref current);
-                        layer.EmitForward(w);
+                        if (ConvStacks.StartingAt(stacks, i) is { } stack)
+                        {
+                            ConvStacks.EmitLaunch(w, stack, layer =>
+                            {
+                                SetSteps(w, plan, layer.Plan.Index, ref current);
+                                layer.EmitForward(w);
+                            });
+                            current = StepsUnknown; // only the per-layer branch set them
+                            i += stack.Layers.Count - 1;
+                            continue;
+                        }
+
+                        SetSteps(w, plan, i, ref current);
+                        layers[i].EmitForward(w);
                     }
                 }
 
@@ -193,8 +206,21 @@ internal static class ProgramEmitter
                     w.Line("int steps = batch.Steps;");
                     WeightTransposesEmitter.EmitLaunch(w, layers);
                     string current = "batch.Steps";
+                    var stacks = ConvStacks.Backward(layers);
                     for (int i = layers.Count - 1; i >= 0; i--)
                     {
+                        if (ConvStacks.StartingAt(stacks, i) is { } stack)
+                        {
+                            ConvStacks.EmitLaunch(w, stack, layer =>
+                            {
+                                SetSteps(w, plan, layer.Plan.Index, ref current);
+                                layer.EmitBackward(w);
+                            });
+                            current = StepsUnknown; // only the per-layer branch set them
+                            i -= stack.Layers.Count - 1;
+                            continue;
+                        }
+
                         SetSteps(w, plan, i, ref current);
                         layers[i].EmitBackward(w);
                     }
@@ -238,6 +264,9 @@ internal static class ProgramEmitter
 
         return new GeneratedFile(spec.FullName.Replace('.', '_') + ".Program.g.cs", w.ToString());
     }
+
+    /// <summary>What <see cref="SetSteps"/> compares with after a branch that set <c>steps</c> on one side only: never equal, so the next layer sets them.</summary>
+    private const string StepsUnknown = "";
 
     private static List<WorkspaceBuffer> Persistent(IReadOnlyList<LayerEmitter> layers)
     {

@@ -96,7 +96,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// The backward kernels' source of the output gradient: the next layer's gradient, or the targets (fused loss; the
     /// kernels take the batch's rows that index them anyway).
     /// </summary>
-    private string GradientParameter => FusesLossGradient ? "ArrayView<float> targets" : "ArrayView<float> outputGradient";
+    private string GradientParameter => "ArrayView<float> " + GradientName;
+
+    /// <summary>The name the backward kernels give their source of the output gradient.</summary>
+    private string GradientName => FusesLossGradient ? "targets" : "outputGradient";
 
     private string GradientArgument => FusesLossGradient ? "batch.Targets" : Io.OutputGradient;
 
@@ -165,31 +168,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
 
     public override void EmitKernels(CodeWriter w)
     {
-        var bias = Tensor("bias");
-
         w.Summary(Describe() + ": forward, one thread per output step of a sample, every filter, activation fused.");
         using (w.Block("public static void " + Prefix + "Forward(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, int batch, int steps, int outSteps)"))
         {
-            Sizes(w);
-            Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
-            if (bias is not null)
-            {
-                Const(w, "Bias", bias.Offset, Plan.Name + "/bias [Filters]");
-            }
-
-            EmitGeometry(w);
-            w.Line("var z = LocalMemory.Allocate<float>(Filters);");
-            using (GridStride(w, "r", "batch * outSteps"))
-            {
-                w.Line("int b = r / outSteps;");
-                w.Line("int o = r - b * outSteps;");
-                w.Line("long x = " + InputSample("b") + ";");
-                w.Line("for (int u = 0; u < Filters; u++) z[u] = " + (bias is null ? "0f" : "parameters[Bias + u]") + ";");
-                ConvTaps.EmitForward(w, Weights, ReadStep, "xc", c => "input[(x + t) * Features + " + c + "]", "z");
-
-                w.Line("long y = (long)r * Filters;");
-                w.Line("for (int u = 0; u < Filters; u++) output[y + u] = " + ActivationCode.Apply(activation, "z[u]") + ";");
-            }
+            EmitForwardBody(w, inStack: false);
         }
 
         w.Line();
@@ -219,19 +201,90 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
     }
 
+    /// <summary>
+    /// The views the forward reads and writes, each by the name its code uses and with the program's argument for it
+    /// (besides <c>parameters</c> and <c>rows</c>, named alike in every kernel): what a stack kernel passes it.
+    /// </summary>
+    internal IReadOnlyList<(string Name, string Argument)> ForwardViews => new[] { ("input", Io.Input), ("output", Io.Output) };
+
+    /// <summary>The views the backward reads and writes (the first layer's: its partials alone), as <see cref="ForwardViews"/>.</summary>
+    internal IReadOnlyList<(string Name, string Argument)> BackwardViews => Io.IsFirst
+        ? new[] { ("input", Io.Input), ("output", Io.Output), (GradientName, GradientArgument), ("partials", PartialsView) }
+        : new[] { ("input", Io.Input), ("output", Io.Output), (GradientName, GradientArgument), ("inputGradient", Io.InputGradient), ("transposed", TransposedView), ("partials", PartialsView) };
+
+    /// <summary>
+    /// This layer's part of a stack kernel's thread (<see cref="ConvStacks"/>), whose sample is <c>b</c>: its input and
+    /// output steps, from <paramref name="inputSteps"/>, then the forward's body over that sample's output steps.
+    /// </summary>
+    internal void EmitStackForward(CodeWriter w, string inputSteps)
+    {
+        EmitStackSteps(w, inputSteps);
+        EmitForwardBody(w, inStack: true);
+    }
+
+    /// <summary>This layer's part of a backward stack kernel's thread: the CPU form of its backward over sample <c>b</c> (see <see cref="EmitStackForward"/>).</summary>
+    internal void EmitStackBackward(CodeWriter w, string inputSteps)
+    {
+        EmitStackSteps(w, inputSteps);
+        if (Io.IsFirst)
+        {
+            EmitFirstLayerBackwardBody(w, CpuRowsPerThread, gpu: false, inStack: true);
+        }
+        else
+        {
+            EmitBackwardBody(w, CpuRowsPerThread, gpu: false, inStack: true);
+        }
+    }
+
+    /// <summary>The steps a layer's own kernels take as parameters, declared in its block of a stack kernel.</summary>
+    private void EmitStackSteps(CodeWriter w, string inputSteps)
+    {
+        w.Line("int steps = " + inputSteps + "; // input steps");
+        w.Line("int outSteps = " + OutSteps + "; // output steps");
+    }
+
+    /// <summary>The forward: in the layer's own kernel, a thread per (sample, output step); in a stack kernel, every output step of sample b.</summary>
+    private void EmitForwardBody(CodeWriter w, bool inStack)
+    {
+        var bias = Tensor("bias");
+        Sizes(w);
+        Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
+        if (bias is not null)
+        {
+            Const(w, "Bias", bias.Offset, Plan.Name + "/bias [Filters]");
+        }
+
+        EmitGeometry(w);
+        w.Line("var z = LocalMemory.Allocate<float>(Filters);");
+        using (SampleItems(w, inStack, "r", "o", "outSteps"))
+        {
+            w.Line("long x = " + InputSample("b") + ";");
+            w.Line("for (int u = 0; u < Filters; u++) z[u] = " + (bias is null ? "0f" : "parameters[Bias + u]") + ";");
+            ConvTaps.EmitForward(w, Weights, ReadStep, "xc", c => "input[(x + t) * Features + " + c + "]", "z");
+
+            w.Line("long y = (long)r * Filters;");
+            w.Line("for (int u = 0; u < Filters; u++) output[y + u] = " + ActivationCode.Apply(activation, "z[u]") + ";");
+        }
+    }
+
     /// <summary>The first layer's backward: its weight gradients' partials alone (no layer before it takes an input gradient).</summary>
     private void EmitFirstLayerBackward(CodeWriter w, int rows, string method, bool gpu)
     {
         w.Summary(Describe() + ": each sample's partial weight gradients, " + PartialsDescription(rows, gpu) + FusedSummary);
         using (w.Block("public static void " + method + "(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameter + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
         {
-            Sizes(w);
-            EmitFusedLossConstants(w);
-            EmitMatrixRows(w, rows);
-            EmitGeometry(w);
-            EmitSumBuffers(w, gpu);
-            EmitPartialsLoop(w, rows, gpu);
+            EmitFirstLayerBackwardBody(w, rows, gpu, inStack: false);
         }
+    }
+
+    private void EmitFirstLayerBackwardBody(CodeWriter w, int rows, bool gpu, bool inStack)
+    {
+        Sizes(w);
+        EmitFusedLossConstants(w);
+        EmitMatrixRows(w, rows);
+        EmitGeometry(w);
+        EmitSumBuffers(w, gpu);
+        EmitPartialsLoop(w, rows, gpu, inStack);
     }
 
     /// <summary>
@@ -245,30 +298,34 @@ internal sealed class Conv1DEmitter : WindowEmitter
         using (w.Block("public static void " + method + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameter
             + ", ArrayView<float> inputGradient, ArrayView<float> transposed, ArrayView<float> partials, int batch, int steps, int outSteps)"))
         {
-            Sizes(w);
-            Const(w, "PaddedFeatures", PaddedFeatures, "a row of the transposed kernel, zero-padded to whole vectors");
-            EmitMatrixRows(w, rows);
-            EmitFusedLossConstants(w);
-            EmitGeometry(w);
-            w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures); // one input step's gradient");
-            EmitSumBuffers(w, gpu);
-            using (GridStride(w, "r", "batch * steps"))
-            {
-                w.Line("int b = r / steps;");
-                w.Line("int t = r - b * steps;");
-                w.Line("for (int c = 0; c < PaddedFeatures; c++) dx[c] = 0f;");
-                var readBy = new TapStep("shifted >= 0 && o * Strides == shifted && o < outSteps", "",
-                    "int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t",
-                    "int o = shifted / Strides;");
-                ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
-                    linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u), paddedIn: "PaddedFeatures");
-
-                EmitInputGradientStore(w);
-            }
-
-            w.Line();
-            EmitPartialsLoop(w, rows, gpu);
+            EmitBackwardBody(w, rows, gpu, inStack: false);
         }
+    }
+
+    /// <summary>The backward after the first layer: in its own kernel, or in a stack kernel over sample b alone (see <see cref="SampleItems"/>).</summary>
+    private void EmitBackwardBody(CodeWriter w, int rows, bool gpu, bool inStack)
+    {
+        Sizes(w);
+        Const(w, "PaddedFeatures", PaddedFeatures, "a row of the transposed kernel, zero-padded to whole vectors");
+        EmitMatrixRows(w, rows);
+        EmitFusedLossConstants(w);
+        EmitGeometry(w);
+        w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures); // one input step's gradient");
+        EmitSumBuffers(w, gpu);
+        using (SampleItems(w, inStack, "r", "t", "steps"))
+        {
+            w.Line("for (int c = 0; c < PaddedFeatures; c++) dx[c] = 0f;");
+            var readBy = new TapStep("shifted >= 0 && o * Strides == shifted && o < outSteps", "",
+                "int shifted = t + padLeft - k * Dilation; // = o · Strides for the window whose tap k is step t",
+                "int o = shifted / Strides;");
+            ConvTaps.EmitGradientGather(w, Weights, readBy, "long y = ((long)b * outSteps + o) * Filters;", u => Delta("y + " + u), "dx", "pre-activation gradient",
+                linesBefore: u => EmitError(w, "y + " + u, "((long)rows[b] * outSteps + o) * Filters + " + u), paddedIn: "PaddedFeatures");
+
+            EmitInputGradientStore(w);
+        }
+
+        w.Line();
+        EmitPartialsLoop(w, rows, gpu, inStack);
     }
 
     private string PartialsDescription(int rows, bool gpu) => (rows == 1
@@ -447,14 +504,12 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// The grid-stride loop of the weight gradients' per-sample partials, into <c>partials</c> (a sample's copy of
     /// [kernel; bias] after another). Every sum adds its terms in output-step order.
     /// </summary>
-    private void EmitPartialsLoop(CodeWriter w, int rows, bool gpu)
+    private void EmitPartialsLoop(CodeWriter w, int rows, bool gpu, bool inStack)
     {
         string width = SumRow(gpu);
         bool hasBias = Tensor("bias") is not null;
-        using (GridStride(w, "item", "batch * Blocks"))
+        using (SampleItems(w, inStack, "item", "block", "Blocks", bodyReadsFlat: false))
         {
-            w.Line("int b = item / Blocks;");
-            w.Line("int block = item - b * Blocks;");
             w.Line("for (int q = 0; q < RowsPerThread * " + width + "; q++) sum[q] = 0f;");
             w.Line("int row0; // the block's first matrix row");
             w.Line("int count; // rows in the block");

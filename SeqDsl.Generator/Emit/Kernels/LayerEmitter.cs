@@ -163,4 +163,30 @@ internal abstract class LayerEmitter
     /// <summary>The grid-stride loop every kernel uses: explicit groups, any number of items.</summary>
     protected static CodeWriter.Scope GridStride(CodeWriter w, string index, string count) =>
         w.Block("for (int " + index + " = Grid.GlobalIndex.X; " + index + " < " + count + "; " + index + " += Grid.Dimension.X * Group.Dimension.X)");
+
+    /// <summary>
+    /// The loop over a kernel's <paramref name="perSample"/> items of each sample. In a layer's own kernel, a grid-stride
+    /// loop over <c>batch · perSample</c> items <paramref name="flat"/>, whose body gets sample <c>b</c> and its
+    /// <paramref name="item"/>. In a stack kernel (<see cref="ConvStacks"/>), whose thread owns sample <c>b</c>, that
+    /// sample's items in order, the body getting <paramref name="flat"/> as well where <paramref name="bodyReadsFlat"/>.
+    /// Either way the body runs once per (sample, item) with the same values.
+    /// </summary>
+    protected static CodeWriter.Scope SampleItems(CodeWriter w, bool inStack, string flat, string item, string perSample, bool bodyReadsFlat = true)
+    {
+        if (inStack)
+        {
+            var items = w.Block("for (int " + item + " = 0; " + item + " < " + perSample + "; " + item + "++)");
+            if (bodyReadsFlat)
+            {
+                w.Line("int " + flat + " = b * " + perSample + " + " + item + ";");
+            }
+
+            return items;
+        }
+
+        var scope = GridStride(w, flat, "batch * " + perSample);
+        w.Line("int b = " + flat + " / " + perSample + ";");
+        w.Line("int " + item + " = " + flat + " - b * " + perSample + ";");
+        return scope;
+    }
 }

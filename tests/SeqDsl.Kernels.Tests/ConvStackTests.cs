@@ -1,0 +1,102 @@
+using System.Reflection;
+using SeqDsl.Engine;
+
+namespace SeqDsl.Kernels.Tests;
+
+/// <summary>
+/// Runs of Conv1D layers on CPU devices run as stack kernels, a thread per sample through every layer of the run, one
+/// launch per direction or per part of it (Emit.Kernels.ConvStacks). The group schedule keeps a launch per layer, with
+/// the same sums in the same order, so the two must agree to the last bit: on ILGPU's CPU accelerator (groups of two
+/// threads, each striding over several samples) and on PoCL, where LLVM compiles the stacks.
+/// </summary>
+[Collection(CpuDeviceCollection.Name)]
+public class ConvStackTests : IClassFixture<PoclScheduleFixture>
+{
+    private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
+
+    private readonly SeqDevice cpu;
+    private readonly PoclScheduleFixture pocl;
+
+    public ConvStackTests(CpuDeviceFixture cpuFixture, PoclScheduleFixture poclFixture)
+    {
+        cpu = cpuFixture.Device;
+        pocl = poclFixture;
+    }
+
+    /// <summary>
+    /// The stacks these models cover: nine layers in one forward stack and pairs in the backward (the seed's WaveNet);
+    /// fifteen layers, whose forward comes in two parts and whose backward ends with the first layer's partials on their
+    /// own; stacks after a Dense layer (the stack's first layer reads a workspace, not the data set), one without bias,
+    /// one ending in the Huber loss fused into the last layer; same padding, strides and every foldable activation
+    /// before a pooling layer.
+    /// </summary>
+    public static TheoryData<Type> Models => new()
+    {
+        typeof(SimpleWaveNetForecaster),
+        typeof(DeepConvStackModel),
+        typeof(ConvRowBlocksModel),
+        typeof(ConvPaddedFiltersModel),
+        typeof(ConvFoldedActivationsModel),
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Stacks_give_the_per_layer_kernels_bits_on_the_CPU_accelerator(Type model) =>
+        AssertSameBits(model, cpu, "the CPU accelerator");
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Stacks_give_the_per_layer_kernels_bits_on_PoCL(Type model)
+    {
+        if (pocl.Device is null)
+        {
+            Console.WriteLine("PoCL unavailable: " + pocl.Missing);
+            return;
+        }
+
+        AssertSameBits(model, pocl.Device, "PoCL");
+    }
+
+    [Fact]
+    public void The_thread_schedule_on_a_CPU_device_loads_the_stacks_and_the_other_schedules_do_not()
+    {
+        var threaded = StackLaunchers(typeof(DeepConvStackModel), cpu.WithSchedule(KernelSchedule.ThreadPerSequence));
+        Assert.Equal(
+            ["layers0To8Forward", "layers9To14Forward", "layers13To14Backward", "layers11To12Backward", "layers9To10Backward", "layers7To8Backward", "layers5To6Backward", "layers3To4Backward", "layers1To2Backward"],
+            threaded.Keys);
+        Assert.All(threaded, launcher => Assert.True(launcher.Value, launcher.Key + " is not loaded in the thread schedule"));
+
+        foreach (var schedule in new[] { KernelSchedule.GroupPerSequence, KernelSchedule.HostCode })
+        {
+            Assert.All(StackLaunchers(typeof(DeepConvStackModel), cpu.WithSchedule(schedule)), launcher => Assert.False(launcher.Value, launcher.Key + " is loaded in the " + schedule + " schedule"));
+        }
+    }
+
+    private static void AssertSameBits(Type model, SeqDevice device, string where)
+    {
+        var threaded = device.WithSchedule(KernelSchedule.ThreadPerSequence);
+        var result = DeviceComparison.Compare(model, device.WithSchedule(KernelSchedule.GroupPerSequence), threaded,
+            inspect: (_, stacked) => Assert.Contains(StackLaunchers(stacked), launcher => launcher.Value));
+        Assert.True(result.AnyNonZeroGradient, model.Name + ": every gradient is zero");
+        Assert.All(result.Differences, d => Assert.True(d.Relative == 0, $"{model.Name} {d.What} on {where}: relative difference {d.Relative:E2}, expected none"));
+        Assert.Equal(result.ExpectedLoss, result.ActualLoss);
+    }
+
+    /// <summary>
+    /// Each stack launcher of <paramref name="model"/>'s program (fields named layersNToM…), in declaration order, and
+    /// whether it is loaded; the program is created here if the model has not run yet.
+    /// </summary>
+    private static Dictionary<string, bool> StackLaunchers(ModelBase model)
+    {
+        var program = typeof(ModelBase).GetProperty("Program", Private)!.GetValue(model)!;
+        return program.GetType().GetFields(Private)
+            .Where(f => f.Name.StartsWith("layers", StringComparison.Ordinal))
+            .ToDictionary(f => f.Name, f => f.GetValue(program) is not null);
+    }
+
+    private static Dictionary<string, bool> StackLaunchers(Type modelType, SeqDevice device)
+    {
+        using var model = (ModelBase)Activator.CreateInstance(modelType, device, 1)!;
+        return StackLaunchers(model);
+    }
+}
