@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using SeqDsl.Generator.Emit.Kernels;
 using SeqDsl.Generator.Shapes;
 
@@ -40,20 +41,35 @@ internal static class KernelReportEmitter
             int minimum = SequenceSteps.MinimumInputSteps(plan);
             bool minimumArgument = !plan.Input.HasFixedSteps && minimum > 1;
             int modelWide = LayerCosts.ModelWideLaunches(costs);
-            Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), minimumArgument || modelWide > 0 ? "," : ");");
+            var optional = new List<(string Argument, string Comment)>();
             if (minimumArgument)
             {
-                w.Line("    minimumInputSteps: " + I(minimum) + (modelWide > 0 ? "," : ");") + " // Keras's window arithmetic needs this many input steps");
+                optional.Add(("minimumInputSteps: " + I(minimum), "Keras's window arithmetic needs this many input steps"));
             }
 
             if (modelWide > 0)
             {
-                w.Line("    modelWideLaunches: " + I(modelWide) + "); // every layer's weight copies before the backward pass, and partial sums after it");
+                optional.Add(("modelWideLaunches: " + I(modelWide), "every layer's weight copies before the backward pass, and partial sums after it"));
+            }
+
+            if (layers is not null && LaunchesSaved(ConvStacks.Forward(layers)) + LaunchesSaved(ConvStacks.Backward(layers)) > 0)
+            {
+                optional.Add(("convStackForwardLaunchesSaved: " + I(LaunchesSaved(ConvStacks.Forward(layers))), "runs of Conv1D layers in one launch per pass on CPU devices (Emit.Kernels.ConvStacks)"));
+                optional.Add(("convStackBackwardLaunchesSaved: " + I(LaunchesSaved(ConvStacks.Backward(layers))), "the backward's stacks, in parts of fewer layers"));
+            }
+
+            Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), optional.Count > 0 ? "," : ");");
+            for (int i = 0; i < optional.Count; i++)
+            {
+                w.Line("    " + optional[i].Argument + (i == optional.Count - 1 ? ");" : ",") + " // " + optional[i].Comment);
             }
         }
 
         return new GeneratedFile(spec.FullName.Replace('.', '_') + ".KernelReport.g.cs", w.ToString());
     }
+
+    /// <summary>Launches that <paramref name="stacks"/> save: each takes one launch for its layers'.</summary>
+    private static int LaunchesSaved(IReadOnlyList<ConvStack> stacks) => stacks.Sum(s => s.Layers.Count - 1);
 
     /// <summary>The input-steps parameter of the emitted steps functions.</summary>
     private const string StepsParameter = "steps";

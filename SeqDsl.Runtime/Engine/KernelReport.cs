@@ -25,7 +25,10 @@ namespace SeqDsl;
 /// methods take the model's input steps; each layer is counted at the steps its kernels loop over, which window layers
 /// (Conv1D, pooling) shorten or stride exactly as the model's time axis does (<see cref="LayerCost.StepsFor"/>).
 /// Launches are those of the CPU schedules (<see cref="KernelSchedule.ThreadPerSequence"/> and
-/// <see cref="KernelSchedule.HostCode"/>). The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
+/// <see cref="KernelSchedule.HostCode"/>), a launch per layer and pass; where the thread schedule runs on a CPU device
+/// (PoCL, or ILGPU's CPU accelerator running ILGPU's kernels), each run of consecutive Conv1D layers takes one launch per
+/// pass instead, a thread per sample through every layer (or one per part of a long run): see
+/// <see cref="LaunchesPerTrainingStepWithConvStacks"/>. The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
 /// input's matrix products out of each plain recurrent layer's recurrence: one more forward launch per such layer
 /// (every step's input projection) and, after the first layer, one more backward launch (the input gradient), for the
 /// same FLOPs and, per step, one more write and read of the gate pre-activations and one more read of the gate
@@ -50,7 +53,10 @@ public sealed class KernelReport
     /// <param name="minimumInputSteps">The fewest input steps the model accepts (valid windows need more than one).</param>
     /// <param name="modelWideLaunches">Launches of a training step that serve every layer at once (the weight copies the
     /// backward kernels read, before the backward pass; the sums of per-sample weight-gradient partials, after it).</param>
-    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int minimumInputSteps = 1, int modelWideLaunches = 0)
+    /// <param name="convStackForwardLaunchesSaved">Forward launches that stack kernels save where they run (see <see cref="ConvStackForwardLaunchesSaved"/>).</param>
+    /// <param name="convStackBackwardLaunchesSaved">Backward launches that stack kernels save where they run.</param>
+    public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int minimumInputSteps = 1, int modelWideLaunches = 0,
+        int convStackForwardLaunchesSaved = 0, int convStackBackwardLaunchesSaved = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);
@@ -62,7 +68,27 @@ public sealed class KernelReport
         ArgumentOutOfRangeException.ThrowIfNegative(modelWideLaunches);
         ModelWideLaunches = modelWideLaunches;
         MinimumInputSteps = Math.Max(1, minimumInputSteps);
+        ArgumentOutOfRangeException.ThrowIfNegative(convStackForwardLaunchesSaved);
+        ArgumentOutOfRangeException.ThrowIfNegative(convStackBackwardLaunchesSaved);
+        ConvStackForwardLaunchesSaved = convStackForwardLaunchesSaved;
+        ConvStackBackwardLaunchesSaved = convStackBackwardLaunchesSaved;
     }
+
+    /// <summary>
+    /// Forward launches the thread schedule saves on a CPU device, where each run of consecutive Conv1D layers runs as
+    /// one stack kernel (a thread per sample through every layer of the run; a long run in parts of at most 12 buffers):
+    /// the run's layers less its stacks. 0 for a model without such a run.
+    /// </summary>
+    public int ConvStackForwardLaunchesSaved { get; }
+
+    /// <summary>Backward launches saved the same way (<see cref="ConvStackForwardLaunchesSaved"/>); the backward stacks take fewer layers each, as each layer passes more buffers.</summary>
+    public int ConvStackBackwardLaunchesSaved { get; }
+
+    /// <summary>Launches of one training step where Conv1D stacks run (the thread schedule on a CPU device): <see cref="LaunchesPerTrainingStep"/> less what the stacks save.</summary>
+    public int LaunchesPerTrainingStepWithConvStacks => LaunchesPerTrainingStep - ConvStackForwardLaunchesSaved - ConvStackBackwardLaunchesSaved;
+
+    /// <summary>Launches of one inference batch where Conv1D stacks run: <see cref="LaunchesPerInferenceBatch"/> less what the forward stacks save.</summary>
+    public int LaunchesPerInferenceBatchWithConvStacks => LaunchesPerInferenceBatch - ConvStackForwardLaunchesSaved;
 
     /// <summary>
     /// Launches of a training step that serve every layer at once: one that writes every layer's weight copies (a kernel
@@ -211,6 +237,11 @@ public sealed class KernelReport
         b.Append(c, $"{"optimizer",-46}{OptimizerLaunches,10}{OptimizerFlopsPerParameter * ParameterCount / 1e6,12:F2}{"",12}{OptimizerBytesPerParameter * ParameterCount / 1e6,10:F3}").Append('\n');
         b.Append(c, $"total: {LaunchesPerTrainingStep} launches, {TrainingFlops(batch, steps) / 1e6:F2} MFLOP, {TrainingBytes(batch, steps) / 1e6:F3} MB per training step; ");
         b.Append(c, $"inference {LaunchesPerInferenceBatch} launches per batch, {InferenceFlopsPerSample(steps) / 1e3:F1} kFLOP and {InferenceBytesPerSample(steps) / 1e3:F1} kB per sample");
+        if (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0)
+        {
+            b.Append('\n').Append(c, $"with Conv1D stacks (the thread schedule on a CPU device): {LaunchesPerTrainingStepWithConvStacks} launches per training step, {LaunchesPerInferenceBatchWithConvStacks} per inference batch");
+        }
+
         return b.ToString();
     }
 

@@ -351,6 +351,26 @@ public partial class SmallEncoderDecoder { }
         Assert.Equal(2 * 2 * 1 * 20, report.Layers[0].ForwardFlops.PerStep); // 2 taps × 1 feature × 20 filters, × 2
     }
 
+    [Fact]
+    public void Conv1D_stacks_report_the_launches_they_save_on_CPU_devices()
+    {
+        var report = Load("[SequenceModel(InputFeatures = 1)]\n[WaveNet(20, Outputs = 10)]\npublic partial class Stacked { }\n", "Stacked");
+
+        // A launch per layer and pass: 9 forward, 8 backward and the first layer's partials, the loss, 2 model-wide, the optimizer.
+        Assert.Equal(22, report.LaunchesPerTrainingStep);
+        Assert.Equal(9, report.LaunchesPerInferenceBatch);
+        // On CPU devices: one forward stack of the nine layers; four backward pairs and the first layer on its own.
+        Assert.Equal((8, 4), (report.ConvStackForwardLaunchesSaved, report.ConvStackBackwardLaunchesSaved));
+        Assert.Equal(10, report.LaunchesPerTrainingStepWithConvStacks);
+        Assert.Equal(1, report.LaunchesPerInferenceBatchWithConvStacks);
+        Assert.EndsWith("with Conv1D stacks (the thread schedule on a CPU device): 10 launches per training step, 1 per inference batch", report.Describe(32, 50));
+
+        // One Conv1D alone is no stack.
+        var single = Load("[SequenceModel(InputFeatures = 1)]\n[Conv1D(4, 2, padding: Padding.Causal)]\n[Recurrent(GRU, 4)]\n[Dense(1)]\npublic partial class Single { }\n", "Single");
+        Assert.Equal(single.LaunchesPerTrainingStep, single.LaunchesPerTrainingStepWithConvStacks);
+        Assert.DoesNotContain("Conv1D stacks", single.Describe(4, 8));
+    }
+
     private static KernelReport Load(string source, string className)
     {
         var (_, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Usings + source);
