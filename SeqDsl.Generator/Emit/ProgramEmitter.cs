@@ -46,10 +46,13 @@ internal static class ProgramEmitter
                     w.Line("private readonly bool " + RecurrentEmitter.SequenceBlocksFlag + "; // CPU thread schedule: kernels that run a block of sequences per thread (recurrent layers) or a sequence through a stack of Conv1D layers");
                 }
 
+                var replaced = ConvStacks.ReplacedFields(layers);
                 foreach (var k in kernels)
                 {
                     w.Line(k.GroupOnly || k.BlockOnly
                         ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // " + (k.GroupOnly ? "GPU schedule only" : "CPU thread schedule only")
+                        : replaced.Contains(k.Field)
+                        ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // null where a Conv1D stack runs the layer (" + RecurrentEmitter.SequenceBlocksFlag + ")"
                         : "private readonly Action<KernelConfig, " + k.ParameterTypes + "> " + k.Field + ";");
                 }
 
@@ -90,7 +93,7 @@ internal static class ProgramEmitter
                         string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
                         w.Line(k.GroupOnly || k.BlockOnly
                             ? k.Field + " = " + (k.GroupOnly ? RecurrentGroupSchedule.Flag : RecurrentEmitter.SequenceBlocksFlag) + " ? " + load + k.Method + ") : null;"
-                            : k.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + (k.ThreadMethod ?? k.Method) + ");");
+                            : k.Field + " = " + (replaced.Contains(k.Field) ? RecurrentEmitter.SequenceBlocksFlag + " ? null : " : "") + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + (k.ThreadMethod ?? k.Method) + ");");
                     }
 
                     w.Line(LossEmitter.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(LossEmitter.Method) + " : accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
@@ -175,11 +178,7 @@ internal static class ProgramEmitter
                     {
                         if (ConvStacks.StartingAt(stacks, i) is { } stack)
                         {
-                            ConvStacks.EmitLaunch(w, stack, layer =>
-                            {
-                                SetSteps(w, plan, layer.Plan.Index, ref current);
-                                layer.EmitForward(w);
-                            });
+                            ConvStacks.EmitLaunch(w, stack, layer => SetSteps(w, plan, layer.Plan.Index, ref current));
                             current = StepsUnknown; // only the per-layer branch set them
                             i += stack.Layers.Count - 1;
                             continue;
@@ -211,11 +210,7 @@ internal static class ProgramEmitter
                     {
                         if (ConvStacks.StartingAt(stacks, i) is { } stack)
                         {
-                            ConvStacks.EmitLaunch(w, stack, layer =>
-                            {
-                                SetSteps(w, plan, layer.Plan.Index, ref current);
-                                layer.EmitBackward(w);
-                            });
+                            ConvStacks.EmitLaunch(w, stack, layer => SetSteps(w, plan, layer.Plan.Index, ref current));
                             current = StepsUnknown; // only the per-layer branch set them
                             i -= stack.Layers.Count - 1;
                             continue;

@@ -79,18 +79,23 @@ public class ConvStackTests
         Assert.Contains("layers0To8Forward(device.GridFor(n), batch.Parameters, batch.Rows, batch.Inputs, layer0Output!.View, layer1Output!.View, layer2Output!.View, layer3Output!.View, "
             + "layer4Output!.View, layer5Output!.View, layer6Output!.View, layer7Output!.View, batch.Predictions, n, batch.Steps);", forward);
         string perLayer = forward.Substring(forward.IndexOf("else", StringComparison.Ordinal));
-        Assert.Contains("layer0Forward(device.GridFor(n * steps), batch.Parameters, batch.Inputs, batch.Rows, layer0Output!.View, n, steps, steps);", perLayer);
-        Assert.Contains("layer8Forward(device.GridFor(n * steps), ", perLayer);
+        // That branch runs only where the stacks are not loaded, and only there are the layers' launchers.
+        Assert.Contains("layer0Forward!(device.GridFor(n * steps), batch.Parameters, batch.Inputs, batch.Rows, layer0Output!.View, n, steps, steps);", perLayer);
+        Assert.Contains("layer8Forward!(device.GridFor(n * steps), ", perLayer);
+        Assert.Contains("ArrayView<float>, int, int, int>? layer3Forward; // null where a Conv1D stack runs the layer (sequenceBlocks)", program);
+        Assert.Contains("layer3Forward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer3Forward : accelerator.LoadStreamKernel<", program);
+        Assert.Contains("layer3Backward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer3Backward : groupPerSequence ? ", program);
 
         string backward = Section(program, "public override void Backward(", "protected override void Dispose");
-        int[] order = new[] { "if (layers7To8Backward is not null)", "layer8Backward(", "layer7Backward(", "if (layers5To6Backward is not null)", "if (layers1To2Backward is not null)", "layer1Backward(", "layer0WeightGradientPartials(", "weightGradients(" }
+        int[] order = new[] { "if (layers7To8Backward is not null)", "layer8Backward!(", "layer7Backward!(", "if (layers5To6Backward is not null)", "if (layers1To2Backward is not null)", "layer1Backward!(", "layer0WeightGradientPartials(", "weightGradients(" }
             .Select(s => backward.IndexOf(s, StringComparison.Ordinal)).ToArray();
         Assert.All(order, i => Assert.True(i > 0));
         Assert.Equal(order.OrderBy(i => i), order);
         Assert.Contains("layers7To8Backward(device.GridFor(n), batch.Rows, layer7Output!.View, batch.Predictions, batch.Targets, layer7OutputGradient!.View, layer8Transposed!.View, "
             + "layer8WeightPartials!.View, layer6Output!.View, layer6OutputGradient!.View, layer7Transposed!.View, layer7WeightPartials!.View, n, batch.Steps);", backward);
-        // The first layer's partials alone: no stack of one layer, so no branch around its launch.
+        // The first layer's partials alone: no stack of one layer, so no branch around its launch, and a launcher always loaded.
         Assert.DoesNotContain("layers0To0", backward);
+        Assert.Contains("layer0WeightGradientPartials = hostCode ? ", program);
     }
 
     [Fact]

@@ -65,11 +65,24 @@ public class ConvStackTests : IClassFixture<PoclScheduleFixture>
             ["layers0To8Forward", "layers9To14Forward", "layers13To14Backward", "layers11To12Backward", "layers9To10Backward", "layers7To8Backward", "layers5To6Backward", "layers3To4Backward", "layers1To2Backward"],
             threaded.Keys);
         Assert.All(threaded, launcher => Assert.True(launcher.Value, launcher.Key + " is not loaded in the thread schedule"));
+        // The layers' own kernels that only the stacks' fallback branches launch are not compiled where the stacks run;
+        // the first layer's partials, in no backward stack, are.
+        Assert.Equal((false, false, true), LayerLaunchersLoaded(cpu.WithSchedule(KernelSchedule.ThreadPerSequence)));
 
         foreach (var schedule in new[] { KernelSchedule.GroupPerSequence, KernelSchedule.HostCode })
         {
             Assert.All(StackLaunchers(typeof(DeepConvStackModel), cpu.WithSchedule(schedule)), launcher => Assert.False(launcher.Value, launcher.Key + " is loaded in the " + schedule + " schedule"));
+            Assert.Equal((true, true, true), LayerLaunchersLoaded(cpu.WithSchedule(schedule)));
         }
+    }
+
+    /// <summary>Whether DeepConvStackModel's program loads layer 3's forward and backward launchers and layer 0's partials.</summary>
+    private static (bool Forward, bool Backward, bool FirstPartials) LayerLaunchersLoaded(SeqDevice device)
+    {
+        using var model = new DeepConvStackModel(device, 1);
+        var program = typeof(ModelBase).GetProperty("Program", Private)!.GetValue(model)!;
+        bool Loaded(string field) => program.GetType().GetField(field, Private)!.GetValue(program) is not null;
+        return (Loaded("layer3Forward"), Loaded("layer3Backward"), Loaded("layer0WeightGradientPartials"));
     }
 
     private static void AssertSameBits(Type model, SeqDevice device, string where)

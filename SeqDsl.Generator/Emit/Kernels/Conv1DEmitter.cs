@@ -142,27 +142,43 @@ internal sealed class Conv1DEmitter : WindowEmitter
 
     private string MatrixLayout => "kernel [KernelSize · Features, Filters]" + (Tensor("bias") is null ? "" : " then bias [Filters]");
 
-    public override void EmitForward(CodeWriter w)
+    /// <summary>The launcher of this layer's forward kernel.</summary>
+    internal string ForwardField => FieldPrefix + "Forward";
+
+    /// <summary>The launcher of this layer's backward kernel: the first layer's is its partials alone.</summary>
+    internal string BackwardField => FieldPrefix + (Io.IsFirst ? "WeightGradientPartials" : "Backward");
+
+    public override void EmitForward(CodeWriter w) => EmitForward(w, outsideStack: false);
+
+    public override void EmitBackward(CodeWriter w) => EmitBackward(w, outsideStack: false);
+
+    /// <summary>
+    /// The forward launch; <paramref name="outsideStack"/>: in the branch a Conv1D stack's program takes where the stack
+    /// is not loaded, where this layer's launcher is (<see cref="ConvStacks.ReplacedFields"/>), which the launch asserts.
+    /// </summary>
+    internal void EmitForward(CodeWriter w, bool outsideStack)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Forward(device.GridFor(n * " + OutSteps + "), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", n, steps, " + OutSteps + ");");
+        w.Line(ForwardField + (outsideStack ? "!" : "") + "(device.GridFor(n * " + OutSteps + "), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", n, steps, " + OutSteps + ");");
     }
 
-    public override void EmitBackward(CodeWriter w)
+    /// <summary>The backward launch (see <see cref="EmitForward(CodeWriter, bool)"/>).</summary>
+    internal void EmitBackward(CodeWriter w, bool outsideStack)
     {
         w.Line("// " + Describe());
+        string launcher = BackwardField + (outsideStack ? "!" : "");
         if (Io.IsFirst)
         {
             // The GPU variant's grid differs only where its blocks do (a padding-only variant has the CPU form's blocks).
             bool gpuGrid = PartialBlocks(GpuRowsPerThread) != PartialBlocks(CpuRowsPerThread);
-            w.Line(FieldPrefix + "WeightGradientPartials(" + (gpuGrid ? RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(PartialBlocks(GpuRowsPerThread)) + ") : " : "") + "device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
+            w.Line(launcher + "(" + (gpuGrid ? RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(PartialBlocks(GpuRowsPerThread)) + ") : " : "") + "device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
             return;
         }
 
         // GPUs: a thread per item of the longer loop. CPUs: a thread per item of the shorter loop, each taking its share of
         // the longer one, so that every thread does about the same work: PoCL deals a kernel's groups out to its threads
         // in contiguous ranges, and a grid sized for the longer loop gave the threads of the first range all the partials.
-        w.Line(FieldPrefix + "Backward(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * Math.Max(steps, " + I(PartialBlocks(GpuRowsPerThread)) + ")) : device.GridFor(n * Math.Min(steps, " + I(PartialBlocks(CpuRowsPerThread)) + ")), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", "
+        w.Line(launcher + "(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * Math.Max(steps, " + I(PartialBlocks(GpuRowsPerThread)) + ")) : device.GridFor(n * Math.Min(steps, " + I(PartialBlocks(CpuRowsPerThread)) + ")), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", "
             + Io.InputGradient + ", " + TransposedView + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
     }
 

@@ -50,10 +50,18 @@ internal static class ConvStacks
         stacks.FirstOrDefault(s => s.Layers[0].Plan.Index == index);
 
     /// <summary>
-    /// The launch of <paramref name="stack"/> where its kernel is loaded, else each layer's own launches
-    /// (<paramref name="emitLayer"/>, in the stack's order).
+    /// The per-layer launchers that only a stack's per-layer branch calls: loaded only where the stacks are not
+    /// (<see cref="KernelField.BlockOnly"/>'s condition false), so a CPU device compiles no kernel it never runs.
     /// </summary>
-    public static void EmitLaunch(CodeWriter w, ConvStack stack, System.Action<LayerEmitter> emitLayer)
+    public static ISet<string> ReplacedFields(IReadOnlyList<LayerEmitter> layers) =>
+        new HashSet<string>(Forward(layers).SelectMany(s => s.Layers.Select(l => l.ForwardField))
+            .Concat(Backward(layers).SelectMany(s => s.Layers.Select(l => l.BackwardField))));
+
+    /// <summary>
+    /// The launch of <paramref name="stack"/> where its kernel is loaded, else each layer's own launches, in the stack's
+    /// order, each after <paramref name="setSteps"/> of its layer.
+    /// </summary>
+    public static void EmitLaunch(CodeWriter w, ConvStack stack, System.Action<LayerEmitter> setSteps)
     {
         using (w.Block("if (" + stack.Field + " is not null)"))
         {
@@ -65,7 +73,15 @@ internal static class ConvStacks
         {
             foreach (var layer in stack.Layers)
             {
-                emitLayer(layer);
+                setSteps(layer);
+                if (stack.Direction == ConvStackDirection.Forward)
+                {
+                    layer.EmitForward(w, outsideStack: true);
+                }
+                else
+                {
+                    layer.EmitBackward(w, outsideStack: true);
+                }
             }
         }
     }
