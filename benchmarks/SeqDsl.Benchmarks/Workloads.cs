@@ -372,6 +372,15 @@ internal sealed class Workloads
         return sides;
     }
 
+    /// <summary>The layers and pass of a Conv1D stack kernel's launcher (layersNToMForward, layersNToMBackward: CPU devices), or null.</summary>
+    private static (int First, int Last, bool Forward)? ConvStack(string name)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(name, "^layers([0-9]+)To([0-9]+)(Forward|Backward)$");
+        return match.Success
+            ? (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), match.Groups[3].Value == "Forward")
+            : null;
+    }
+
     private void Profile(string what, ModelBase model, KernelReport kernelReport, int samples, int batch, int steps, float[] initial, Func<History> fit, double unprofiledSeconds)
     {
         model.SetWeights(initial);
@@ -409,11 +418,13 @@ internal sealed class Workloads
         {
             int layer = Enumerable.Range(0, kernelReport.Layers.Count).FirstOrDefault(i => IsForward(name, "layer" + i.ToString(CultureInfo.InvariantCulture)), -1);
             double forwardSeconds = layer < 0 ? 0 : totals.Where(kv => IsForward(kv.Key, "layer" + layer.ToString(CultureInfo.InvariantCulture))).Sum(kv => kv.Value.Seconds);
-            string rate = layer >= 0 ? (Epoch(l => l.ForwardFlops, kernelReport.Layers[layer]) / forwardSeconds / 1e9).ToString("F2", CultureInfo.InvariantCulture) : "-";
+            string rate = layer >= 0 ? (Epoch(l => l.ForwardFlops, kernelReport.Layers[layer]) / forwardSeconds / 1e9).ToString("F2", CultureInfo.InvariantCulture)
+                : ConvStack(name) is { } stack ? (Enumerable.Range(stack.First, stack.Last - stack.First + 1).Sum(i => Epoch(l => stack.Forward ? l.ForwardFlops : l.BackwardFlops, kernelReport.Layers[i])) / t.Seconds / 1e9).ToString("F2", CultureInfo.InvariantCulture)
+                : "-";
             o.WriteLine($"  {name,-30} {t.Launches,9} {t.Seconds,9:F3} {1000 * t.Seconds / t.Launches,10:F3} {100 * t.Seconds / kernels,10:F1} {rate,8}");
         }
 
-        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs (a layer's forward rated against its Forward and BlockForward kernels together); a layer's backward FLOPs are shared by its Backward, BlockBackward, WeightGradientPartials and WeightGradients kernels (those it has), so they are given for their sum");
+        o.WriteLine("  GFLOP/s from the KernelReport's FLOPs (a layer's forward rated against its Forward and BlockForward kernels together, a Conv1D stack's against its layers' forward or backward); a layer's backward FLOPs are shared by its Backward, BlockBackward, WeightGradientPartials and WeightGradients kernels (those it has), so they are given for their sum");
         o.WriteLine("  (the model-wide transposeWeights and weightGradients launches serve every layer and are left out, so these rates are a little high):");
         for (int i = 0; i < kernelReport.Layers.Count; i++)
         {
