@@ -55,7 +55,7 @@ internal static class KernelReportEmitter
             if (layers is not null && LaunchesSaved(ConvStacks.Forward(layers)) + LaunchesSaved(ConvStacks.Backward(layers)) > 0)
             {
                 optional.Add(("convStackForwardLaunchesSaved: " + I(LaunchesSaved(ConvStacks.Forward(layers))), "runs of Conv1D layers in one launch per pass on CPU devices (Emit.Kernels.ConvStacks)"));
-                optional.Add(("convStackBackwardLaunchesSaved: " + I(LaunchesSaved(ConvStacks.Backward(layers))), "the backward's stacks, in parts of fewer layers"));
+                optional.Add(("convStackBackwardLaunchesSaved: " + I(LaunchesSaved(ConvStacks.Backward(layers))), "the backward's stacks, fewer layers each: a layer's backward takes more views"));
             }
 
             Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), optional.Count > 0 ? "," : ");");

@@ -8,7 +8,8 @@ namespace SeqDsl.Generator.Emit;
 
 /// <summary>
 /// Writes <c>Model.Program.g.cs</c>: the <c>NetworkProgram</c> that loads the kernels once, owns the workspace,
-/// and launches one forward kernel per layer, the loss kernel, and the backward kernels in reverse order.
+/// and launches one forward kernel per layer (one per run of Conv1D layers where its stack kernels load,
+/// <see cref="ConvStacks"/>), the loss kernel, and the backward kernels in reverse order.
 /// </summary>
 internal static class ProgramEmitter
 {
@@ -178,8 +179,9 @@ internal static class ProgramEmitter
                     {
                         if (ConvStacks.StartingAt(stacks, i) is { } stack)
                         {
+                            string before = current;
                             ConvStacks.EmitLaunch(w, stack, layer => SetSteps(w, plan, layer.Plan.Index, ref current));
-                            current = StepsUnknown; // only the per-layer branch set them
+                            current = current == before ? current : StepsUnknown; // where only the per-layer branch changed them
                             i += stack.Layers.Count - 1;
                             continue;
                         }
@@ -210,8 +212,9 @@ internal static class ProgramEmitter
                     {
                         if (ConvStacks.StartingAt(stacks, i) is { } stack)
                         {
+                            string before = current;
                             ConvStacks.EmitLaunch(w, stack, layer => SetSteps(w, plan, layer.Plan.Index, ref current));
-                            current = StepsUnknown; // only the per-layer branch set them
+                            current = current == before ? current : StepsUnknown; // where only the per-layer branch changed them
                             i -= stack.Layers.Count - 1;
                             continue;
                         }

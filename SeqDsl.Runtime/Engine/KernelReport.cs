@@ -76,7 +76,7 @@ public sealed class KernelReport
 
     /// <summary>
     /// Forward launches the thread schedule saves on a CPU device, where each run of consecutive Conv1D layers runs as
-    /// one stack kernel (a thread per sample through every layer of the run; a long run in parts of at most 12 buffers):
+    /// one stack kernel (a thread per sample through every layer of the run; a long run in parts of at most 12 views):
     /// the run's layers less its stacks. 0 for a model without such a run.
     /// </summary>
     public int ConvStackForwardLaunchesSaved { get; }

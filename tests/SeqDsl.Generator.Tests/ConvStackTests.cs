@@ -28,6 +28,9 @@ public class ConvStackTests
             + "ArrayView<float> batchPredictions, int batch, int modelSteps)", kernels);
         string forward = ModelWideKernelsTests.KernelText(kernels, "Layers0To8Forward", "Layers7To8Backward");
         Assert.Contains("for (int b = Grid.GlobalIndex.X; b < batch; b += Grid.Dimension.X * Group.Dimension.X) // sample b, through every layer", forward);
+        // The local array once, before the loop over samples, as long as the widest layer's; no block allocates its own.
+        Assert.Contains("var z = LocalMemory.Allocate<float>(20); // one output step's pre-activations\n", forward);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(forward, "LocalMemory.Allocate"));
         // Each layer's block names its views as its own kernel does, then walks sample b's output steps.
         string layer3 = Section(forward, "// conv1d_3: Conv1D(20, 2, dilation 8, causal)", "// conv1d_4");
         Assert.Contains("var input = layer2Output;", layer3);
@@ -62,6 +65,10 @@ public class ConvStackTests
         Assert.Contains("int r = b * steps + t;", last);
         Assert.Contains("for (int block = 0; block < Blocks; block++)", last);
         Assert.DoesNotContain("item", last);
+        // dx as long as the padded features (24), the sums as the widest layer's blocks: 4 rows of 24 padded filters.
+        Assert.Contains("var dx = LocalMemory.Allocate<float>(24); // one input step's gradient", last);
+        Assert.Contains("var sum = LocalMemory.Allocate<float>(96); // a block's partial weight gradients, row after row", last);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(last, "LocalMemory.Allocate").Count);
 
         // Only ILGPU loads the stacks, and only where the schedule runs a CPU device's block kernels.
         var program = sources["Demo_M.Program.g.cs"];
@@ -76,7 +83,8 @@ public class ConvStackTests
         var program = ModelWideKernelsTests.Generate("[WaveNet(20, Outputs = 10)]")["Demo_M.Program.g.cs"];
         string forward = Section(program, "public override void Forward(", "public override void ComputeLoss(");
         Assert.Contains("if (layers0To8Forward is not null)", forward);
-        Assert.Contains("layers0To8Forward(device.GridFor(n), batch.Parameters, batch.Rows, batch.Inputs, layer0Output!.View, layer1Output!.View, layer2Output!.View, layer3Output!.View, "
+        // A group per sample, so that PoCL, which runs a group on one thread, deals the samples to every core.
+        Assert.Contains("layers0To8Forward(device.GroupsFor(n, threadsPerGroup: 1), batch.Parameters, batch.Rows, batch.Inputs, layer0Output!.View, layer1Output!.View, layer2Output!.View, layer3Output!.View, "
             + "layer4Output!.View, layer5Output!.View, layer6Output!.View, layer7Output!.View, batch.Predictions, n, batch.Steps);", forward);
         string perLayer = forward.Substring(forward.IndexOf("else", StringComparison.Ordinal));
         // That branch runs only where the stacks are not loaded, and only there are the layers' launchers.
@@ -91,11 +99,15 @@ public class ConvStackTests
             .Select(s => backward.IndexOf(s, StringComparison.Ordinal)).ToArray();
         Assert.All(order, i => Assert.True(i > 0));
         Assert.Equal(order.OrderBy(i => i), order);
-        Assert.Contains("layers7To8Backward(device.GridFor(n), batch.Rows, layer7Output!.View, batch.Predictions, batch.Targets, layer7OutputGradient!.View, layer8Transposed!.View, "
+        Assert.Contains("layers7To8Backward(device.GroupsFor(n, threadsPerGroup: 1), batch.Rows, layer7Output!.View, batch.Predictions, batch.Targets, layer7OutputGradient!.View, layer8Transposed!.View, "
             + "layer8WeightPartials!.View, layer6Output!.View, layer6OutputGradient!.View, layer7Transposed!.View, layer7WeightPartials!.View, n, batch.Steps);", backward);
         // The first layer's partials alone: no stack of one layer, so no branch around its launch, and a launcher always loaded.
         Assert.DoesNotContain("layers0To0", backward);
         Assert.Contains("layer0WeightGradientPartials = hostCode ? ", program);
+        // Every layer's input steps are the model's: the fallback branches set them once, none again after a stack.
+        var setsSteps = new System.Text.RegularExpressions.Regex(@"^\s*steps = ", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.DoesNotMatch(setsSteps, forward);
+        Assert.DoesNotMatch(setsSteps, backward);
     }
 
     [Fact]

@@ -3,11 +3,18 @@ using SeqDsl.Engine;
 
 namespace SeqDsl.Kernels.Tests;
 
+// Two Conv1D layers: the backward stack holds both, the first layer's partials (read from the data set through the
+// batch's rows) included; the MAE loss gradient is fused into the second.
+[SequenceModel(InputFeatures = 2, Loss = Loss.Mae)]
+[Conv1D(4, 2, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(2, 1)]
+public partial class TwoConvMaeModel { }
+
 /// <summary>
 /// Runs of Conv1D layers on CPU devices run as stack kernels, a thread per sample through every layer of the run, one
-/// launch per direction or per part of it (Emit.Kernels.ConvStacks). The group schedule keeps a launch per layer, with
-/// the same sums in the same order, so the two must agree to the last bit: on ILGPU's CPU accelerator (groups of two
-/// threads, each striding over several samples) and on PoCL, where LLVM compiles the stacks.
+/// launch per pass or per part of it (Emit.Kernels.ConvStacks). The group schedule keeps a launch per layer (its forward
+/// kernels are the thread schedule's; its backward kernels sum the partials a row per thread, in the same order), so the
+/// two must agree to the last bit: on ILGPU's CPU accelerator and on PoCL, where LLVM compiles the stacks.
 /// </summary>
 [Collection(CpuDeviceCollection.Name)]
 public class ConvStackTests : IClassFixture<PoclScheduleFixture>
@@ -28,10 +35,11 @@ public class ConvStackTests : IClassFixture<PoclScheduleFixture>
     /// fifteen layers, whose forward comes in two parts and whose backward ends with the first layer's partials on their
     /// own; stacks after a Dense layer (the stack's first layer reads a workspace, not the data set), one without bias,
     /// one ending in the Huber loss fused into the last layer; same padding, strides and every foldable activation
-    /// before a pooling layer.
+    /// before a pooling layer; two layers whose backward stack ends with the first layer's partials, under the MAE loss.
     /// </summary>
     public static TheoryData<Type> Models => new()
     {
+        typeof(TwoConvMaeModel),
         typeof(SimpleWaveNetForecaster),
         typeof(DeepConvStackModel),
         typeof(ConvRowBlocksModel),

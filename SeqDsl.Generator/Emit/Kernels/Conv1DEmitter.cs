@@ -20,6 +20,8 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// earlier layer then reads as it is (<see cref="ActivationFolding"/>). As the last layer
 /// with a regression loss it computes the loss gradient itself, from its output and the targets (aligned to its output
 /// steps on the host), in both loops (<see cref="FusesLossGradient"/>).
+/// On CPU devices (the thread schedule) a run of Conv1D layers runs these same loops over one sample at a time inside
+/// stack kernels, a thread per sample through every layer of the run (<see cref="ConvStacks"/>).
 /// </summary>
 internal sealed class Conv1DEmitter : WindowEmitter
 {
@@ -119,10 +121,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
     {
         get
         {
-            yield return new KernelField(FieldPrefix + "Forward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward");
+            yield return new KernelField(ForwardField, "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward");
             yield return Io.IsFirst
-                ? new KernelField(FieldPrefix + "WeightGradientPartials", "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials", PerRow(Prefix + "WeightGradientPartials"))
-                : new KernelField(FieldPrefix + "Backward", "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward", PerRow(Prefix + "Backward"));
+                ? new KernelField(BackwardField, "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials", PerRow(Prefix + "WeightGradientPartials"))
+                : new KernelField(BackwardField, "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward", PerRow(Prefix + "Backward"));
         }
     }
 
@@ -148,25 +150,26 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// <summary>The launcher of this layer's backward kernel: the first layer's is its partials alone.</summary>
     internal string BackwardField => FieldPrefix + (Io.IsFirst ? "WeightGradientPartials" : "Backward");
 
-    public override void EmitForward(CodeWriter w) => EmitForward(w, outsideStack: false);
+    public override void EmitForward(CodeWriter w) => EmitForward(w, inStackFallback: false);
 
-    public override void EmitBackward(CodeWriter w) => EmitBackward(w, outsideStack: false);
+    public override void EmitBackward(CodeWriter w) => EmitBackward(w, inStackFallback: false);
 
     /// <summary>
-    /// The forward launch; <paramref name="outsideStack"/>: in the branch a Conv1D stack's program takes where the stack
-    /// is not loaded, where this layer's launcher is (<see cref="ConvStacks.ReplacedFields"/>), which the launch asserts.
+    /// The forward launch. <paramref name="inStackFallback"/>: the launch is in the branch the program takes where this
+    /// layer's Conv1D stack is not loaded; only there is the launcher loaded (<see cref="ConvStacks.ReplacedFields"/>), so
+    /// the launch says it is not null.
     /// </summary>
-    internal void EmitForward(CodeWriter w, bool outsideStack)
+    internal void EmitForward(CodeWriter w, bool inStackFallback)
     {
         w.Line("// " + Describe());
-        w.Line(ForwardField + (outsideStack ? "!" : "") + "(device.GridFor(n * " + OutSteps + "), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", n, steps, " + OutSteps + ");");
+        w.Line(ForwardField + (inStackFallback ? "!" : "") + "(device.GridFor(n * " + OutSteps + "), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", n, steps, " + OutSteps + ");");
     }
 
     /// <summary>The backward launch (see <see cref="EmitForward(CodeWriter, bool)"/>).</summary>
-    internal void EmitBackward(CodeWriter w, bool outsideStack)
+    internal void EmitBackward(CodeWriter w, bool inStackFallback)
     {
         w.Line("// " + Describe());
-        string launcher = BackwardField + (outsideStack ? "!" : "");
+        string launcher = BackwardField + (inStackFallback ? "!" : "");
         if (Io.IsFirst)
         {
             // The GPU variant's grid differs only where its blocks do (a padding-only variant has the CPU form's blocks).
@@ -252,6 +255,21 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
     }
 
+    /// <summary>
+    /// The local arrays this layer's block of a stack kernel uses, with the floats it needs of each: the stack allocates
+    /// each name once, as long as its longest use, before its loop over samples (on ILGPU's CPU accelerator every
+    /// allocation is a buffer of its own, so one inside that loop would be one per sample and layer). Every block
+    /// writes an array before reading it (z per output step, dx per input step, the sums per block of rows), so the
+    /// layers share them in turn.
+    /// </summary>
+    internal IReadOnlyList<(string Name, int Length, string Purpose)> StackScratch(ConvStackDirection direction)
+    {
+        var sums = ("sum", CpuRowsPerThread * (PadsFilters ? PaddedFilters : filters), "a block's partial weight gradients, row after row");
+        return direction == ConvStackDirection.Forward ? new[] { ("z", filters, "one output step's pre-activations") }
+            : Io.IsFirst ? new[] { sums }
+            : new[] { ("dx", PaddedFeatures, "one input step's gradient"), sums };
+    }
+
     /// <summary>The steps a layer's own kernels take as parameters, declared in its block of a stack kernel.</summary>
     private void EmitStackSteps(CodeWriter w, string inputSteps)
     {
@@ -271,7 +289,11 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
 
         EmitGeometry(w);
-        w.Line("var z = LocalMemory.Allocate<float>(Filters);");
+        if (!inStack)
+        {
+            w.Line("var z = LocalMemory.Allocate<float>(Filters);");
+        }
+
         using (SampleItems(w, inStack, "r", "o", "outSteps"))
         {
             w.Line("long x = " + InputSample("b") + ";");
@@ -299,7 +321,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
         EmitFusedLossConstants(w);
         EmitMatrixRows(w, rows);
         EmitGeometry(w);
-        EmitSumBuffers(w, gpu);
+        EmitSumBuffers(w, gpu, inStack);
         EmitPartialsLoop(w, rows, gpu, inStack);
     }
 
@@ -326,8 +348,12 @@ internal sealed class Conv1DEmitter : WindowEmitter
         EmitMatrixRows(w, rows);
         EmitFusedLossConstants(w);
         EmitGeometry(w);
-        w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures); // one input step's gradient");
-        EmitSumBuffers(w, gpu);
+        if (!inStack)
+        {
+            w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures); // one input step's gradient");
+        }
+
+        EmitSumBuffers(w, gpu, inStack);
         using (SampleItems(w, inStack, "r", "t", "steps"))
         {
             w.Line("for (int c = 0; c < PaddedFeatures; c++) dx[c] = 0f;");
@@ -441,15 +467,21 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// <summary>The row length of a thread's sums: padded filters on CPUs, the filters on GPUs (a thread per row, where padding is only waste).</summary>
     private string SumRow(bool gpu) => gpu || !PadsFilters ? "Filters" : "PaddedFilters";
 
-    /// <summary>Declares a thread's sums, rows of <see cref="SumRow"/> floats (and the padded width where it differs).</summary>
-    private void EmitSumBuffers(CodeWriter w, bool gpu)
+    /// <summary>
+    /// Declares a thread's sums, rows of <see cref="SumRow"/> floats (and the padded width where it differs); in a stack
+    /// kernel only the width, the stack allocating the sums once for all its layers (<see cref="StackScratch"/>).
+    /// </summary>
+    private void EmitSumBuffers(CodeWriter w, bool gpu, bool inStack)
     {
         if (!gpu && PadsFilters)
         {
             Const(w, "PaddedFilters", PaddedFilters, "a row of a thread's sums, zero-padded to whole vectors");
         }
 
-        w.Line("var sum = LocalMemory.Allocate<float>(RowsPerThread * " + SumRow(gpu) + "); // the block's partial weight gradients, row after row");
+        if (!inStack)
+        {
+            w.Line("var sum = LocalMemory.Allocate<float>(RowsPerThread * " + SumRow(gpu) + "); // the block's partial weight gradients, row after row");
+        }
     }
 
     /// <summary>
@@ -517,7 +549,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
     }
 
     /// <summary>
-    /// The grid-stride loop of the weight gradients' per-sample partials, into <c>partials</c> (a sample's copy of
+    /// The loop of the weight gradients' per-sample partials (grid-stride, or over sample b's blocks in a stack), into <c>partials</c> (a sample's copy of
     /// [kernel; bias] after another). Every sum adds its terms in output-step order.
     /// </summary>
     private void EmitPartialsLoop(CodeWriter w, int rows, bool gpu, bool inStack)

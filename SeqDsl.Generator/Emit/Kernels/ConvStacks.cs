@@ -5,23 +5,28 @@ using SeqDsl.Generator.Shapes;
 namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
-/// One launch per direction for a run of consecutive Conv1D layers on CPU devices (the thread schedule on PoCL or ILGPU's
-/// CPU accelerator): a thread per sample walks every layer of the run in turn, running each layer's own loops over that
-/// sample's items alone (<see cref="Conv1DEmitter.EmitStackForward"/>, <see cref="Conv1DEmitter.EmitStackBackward"/>).
+/// One launch per pass, or per part of it, for a run of consecutive Conv1D layers on CPU devices (the thread schedule on
+/// PoCL or ILGPU's CPU accelerator): a thread per sample walks every layer of the run in turn, running each layer's own
+/// loops over that sample's items alone (<see cref="Conv1DEmitter.EmitStackForward"/>, <see cref="Conv1DEmitter.EmitStackBackward"/>).
 /// A Conv1D layer reads only its own sample's steps of the layer before, so the thread needs no other thread's results,
 /// and every value is the same sum in the same order as in the layer's own kernel: the same bits.
 /// </summary>
 /// <remarks>
 /// On PoCL a launch costs 5–30 µs whatever its work (the worker threads' wake-ups and PoCL's queue), and a layer of the
-/// seed's WaveNet is about 50 µs of work per batch: its 9 forward and 9 backward launches per batch were a third of the
-/// epoch outside the kernels. GPUs keep a launch per layer, whose thousands of threads a thread per sample would idle,
-/// and host code keeps its per-layer translations. A run whose kernel would take more views than ILGPU loads
-/// (<see cref="MaxViews"/>) comes in parts; a part of one layer is that layer's own launch.
+/// seed's WaveNet is about 50 µs of work per batch: its 22 launches per batch became 10, and its epoch 17% shorter on the
+/// 2-core development VM (benchmarks/results/2026-11-27-conv1d-stacks.txt). Each sample is a group of its own, so that
+/// PoCL, which runs a group on one of its threads, spreads the samples over every core. GPUs keep a launch per layer,
+/// whose thousands of threads a thread per sample would idle, and host code keeps its per-layer translations. A run whose
+/// kernel would take more views than ILGPU loads (<see cref="MaxViews"/>) comes in parts; a part of one layer is that
+/// layer's own launch.
 /// </remarks>
 internal static class ConvStacks
 {
-    /// <summary>Views one stack kernel takes at most: ILGPU loads kernels of up to 14 parameters, and it also takes the batch and the model's steps.</summary>
-    public const int MaxViews = ModelWideKernels.MaxBuffersPerKernel;
+    /// <summary>Parameters of the largest kernel ILGPU loads (<c>LoadStreamKernel</c>'s overloads).</summary>
+    private const int MaxKernelParameters = 14;
+
+    /// <summary>Views one stack kernel takes at most: besides them it takes the batch and the model's steps.</summary>
+    public const int MaxViews = MaxKernelParameters - 2;
 
     /// <summary>The forward stacks of a model, first layer first.</summary>
     public static IReadOnlyList<ConvStack> Forward(IReadOnlyList<LayerEmitter> layers) =>
@@ -66,7 +71,7 @@ internal static class ConvStacks
         using (w.Block("if (" + stack.Field + " is not null)"))
         {
             w.Line("// " + Range(stack) + ": one thread per sample through " + I(stack.Layers.Count) + " Conv1D layers (the CPU thread schedule)");
-            w.Line(stack.Field + "(device.GridFor(n), " + string.Join(", ", stack.Parameters.Select(p => p.Argument)) + ", n, batch.Steps);");
+            w.Line(stack.Field + "(device.GroupsFor(n, threadsPerGroup: 1), " + string.Join(", ", stack.Parameters.Select(p => p.Argument)) + ", n, batch.Steps); // a group per sample: PoCL runs a group on one thread");
         }
 
         using (w.Block("else"))
@@ -76,11 +81,11 @@ internal static class ConvStacks
                 setSteps(layer);
                 if (stack.Direction == ConvStackDirection.Forward)
                 {
-                    layer.EmitForward(w, outsideStack: true);
+                    layer.EmitForward(w, inStackFallback: true);
                 }
                 else
                 {
-                    layer.EmitBackward(w, outsideStack: true);
+                    layer.EmitBackward(w, inStackFallback: true);
                 }
             }
         }
@@ -206,6 +211,21 @@ internal static class ConvStacks
             + (forward ? "output steps" : "steps and partial-sum blocks") + ":\nthe same sums in the same order, in one launch instead of " + I(stack.Layers.Count) + ".");
         string views = string.Join(", ", stack.Parameters.Select(p => p.Type + " " + p.Name));
         using (w.Block("public static void " + stack.Method + "(" + views + ", int batch, int modelSteps)"))
+        {
+            // Each local array once, as long as its longest use; the layers' blocks use it in turn (Conv1DEmitter.StackScratch).
+            var scratch = stack.Layers.SelectMany(l => l.StackScratch(stack.Direction)).GroupBy(a => a.Name);
+            foreach (var array in scratch)
+            {
+                w.Line("var " + array.Key + " = LocalMemory.Allocate<float>(" + I(array.Max(a => a.Length)) + "); // " + array.First().Purpose);
+            }
+
+            EmitSampleLoop(w, plan, stack);
+        }
+    }
+
+    private static void EmitSampleLoop(CodeWriter w, ModelPlan plan, ConvStack stack)
+    {
+        bool forward = stack.Direction == ConvStackDirection.Forward;
         using (w.Block("for (int b = Grid.GlobalIndex.X; b < batch; b += Grid.Dimension.X * Group.Dimension.X) // sample b, through every layer"))
         {
             ModelWideKernels.EmitLayerBlocks(w, stack.Layers, l => l.Describe(), layer =>

@@ -21,8 +21,9 @@ internal sealed record WorkspaceBuffer(string Name, string PerSample, string Pur
 /// gradient, taken out of its recurrence): loaded, and launched, only when the schedule is <c>GroupPerSequence</c>; its
 /// field is null otherwise and host code has no translation of it.</param>
 /// <param name="BlockOnly">The kernel exists only in the CPU thread schedule (a recurrent layer's kernels that run a block
-/// of sequences per thread): loaded only when the schedule is <c>ThreadPerSequence</c> on a CPU device; its field is null
-/// otherwise, the layer's launch falls back to its one-sequence kernel, and host code has no translation of it.</param>
+/// of sequences per thread, a run of Conv1D layers' stack kernels): loaded only when the schedule is <c>ThreadPerSequence</c>
+/// on a CPU device; its field is null otherwise, the launch falls back to the layer's one-sequence kernel (the layers'
+/// own kernels), and host code has no translation of it.</param>
 /// <param name="ThreadMethod">An ILGPU variant with the same parameters, loaded instead of <paramref name="Method"/> when the
 /// schedule is <c>ThreadPerSequence</c> (the wide recurrent layers' weight-gradient partials walking the steps in chunks and
 /// the columns in tiles, whose sums LLVM keeps in registers); host code still translates <paramref name="Method"/>, which
@@ -43,7 +44,8 @@ internal sealed record LayerIo(bool IsFirst, bool IsLast, string Input, string O
 /// <summary>
 /// Emits one layer's kernels and the statements that launch them. One subclass per layer kind;
 /// each forward is one launch, each backward a data-gradient launch plus weight-gradient launches, except for the work
-/// the model does for every layer in one launch (<see cref="Transposes"/>, <see cref="SummedPartials"/>).
+/// the model does for every layer in one launch (<see cref="Transposes"/>, <see cref="SummedPartials"/>) and, on CPU
+/// devices, for a run of Conv1D layers (<see cref="ConvStacks"/>).
 /// </summary>
 internal abstract class LayerEmitter
 {
