@@ -139,6 +139,17 @@ public class ConvStackTests
     }
 
     [Fact]
+    public void A_stack_after_RepeatVector_runs_over_the_vectors_steps()
+    {
+        var kernels = ModelWideKernelsTests.Generate(
+            "[Recurrent(Cell.GRU, 4)]\n[RepeatVector(5)]\n[Conv1D(3, 2, padding: Padding.Causal)]\n[Conv1D(2, 2, padding: Padding.Causal)]")["Demo_M.Kernels.g.cs"];
+        string forward = ModelWideKernelsTests.KernelText(kernels, "Layers2To3Forward", "Layers2To3Backward");
+        Assert.Contains("int steps = 5; // input steps", forward); // RepeatVector(5) fixes them, whatever the model's input
+        Assert.Contains("var input = layer1Output;", forward);
+        Assert.DoesNotContain("modelSteps;", forward);
+    }
+
+    [Fact]
     public void One_convolution_alone_keeps_its_launches_and_a_long_run_comes_in_parts()
     {
         var single = ModelWideKernelsTests.Generate("[Conv1D(8, 3, padding: Padding.Causal)]\n[Recurrent(Cell.GRU, 8)]\n[Dense(1)]");

@@ -10,6 +10,14 @@ namespace SeqDsl.Kernels.Tests;
 [Conv1D(2, 1)]
 public partial class TwoConvMaeModel { }
 
+// A stack after RepeatVector: its layers run over the vector's 5 steps whatever the input's length.
+[SequenceModel(InputFeatures = 2)]
+[Recurrent(Cell.GRU, 4)]
+[RepeatVector(5)]
+[Conv1D(3, 2, padding: Padding.Causal, Activation = Activation.Tanh)]
+[Conv1D(2, 2, padding: Padding.Causal)]
+public partial class RepeatedConvStackModel { }
+
 /// <summary>
 /// Runs of Conv1D layers on CPU devices run as stack kernels, a thread per sample through every layer of the run, one
 /// launch per pass or per part of it (Emit.Kernels.ConvStacks). The group schedule keeps a launch per layer (its forward
@@ -35,11 +43,13 @@ public class ConvStackTests : IClassFixture<PoclScheduleFixture>
     /// fifteen layers, whose forward comes in two parts and whose backward ends with the first layer's partials on their
     /// own; stacks after a Dense layer (the stack's first layer reads a workspace, not the data set), one without bias,
     /// one ending in the Huber loss fused into the last layer; same padding, strides and every foldable activation
-    /// before a pooling layer; two layers whose backward stack ends with the first layer's partials, under the MAE loss.
+    /// before a pooling layer; two layers whose backward stack ends with the first layer's partials, under the MAE loss;
+    /// a stack after RepeatVector (its steps a constant).
     /// </summary>
     public static TheoryData<Type> Models => new()
     {
         typeof(TwoConvMaeModel),
+        typeof(RepeatedConvStackModel),
         typeof(SimpleWaveNetForecaster),
         typeof(DeepConvStackModel),
         typeof(ConvRowBlocksModel),
