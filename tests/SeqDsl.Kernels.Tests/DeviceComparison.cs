@@ -35,6 +35,17 @@ public static class DeviceComparison
 
         public double LossDifference => Math.Abs(ExpectedLoss - ActualLoss) / Math.Max(1, Math.Abs(ExpectedLoss));
 
+        /// <summary>
+        /// Asserts that both sides agree to the last bit (every compared quantity, and the loss) and that some gradient is
+        /// non-zero, so the agreement says something; <paramref name="where"/> names the device in the failures.
+        /// </summary>
+        public void AssertSameBits(string where)
+        {
+            Assert.True(AnyNonZeroGradient, Model + ": every gradient is zero");
+            Assert.All(Differences, d => Assert.True(d.Problem is null && d.Relative == 0, $"{Model} {d.What} on {where}: {d.Problem ?? "relative difference " + d.Relative.ToString("E2")}, expected none"));
+            Assert.Equal(ExpectedLoss, ActualLoss);
+        }
+
         /// <summary>Why the comparison fails at <paramref name="tolerance"/>, or null when it passes.</summary>
         public string? Failure(double tolerance)
         {
