@@ -52,10 +52,12 @@ internal static class KernelReportEmitter
                 optional.Add(("modelWideLaunches: " + I(modelWide), "every layer's weight copies before the backward pass, and partial sums after it"));
             }
 
-            if (layers is not null && LaunchesSaved(ConvStacks.Forward(layers)) + LaunchesSaved(ConvStacks.Backward(layers)) > 0)
+            int forwardSaved = layers is null ? 0 : LaunchesSaved(ConvStacks.Forward(layers));
+            int backwardSaved = layers is null ? 0 : LaunchesSaved(ConvStacks.Backward(layers));
+            if (forwardSaved + backwardSaved > 0)
             {
-                optional.Add(("convStackForwardLaunchesSaved: " + I(LaunchesSaved(ConvStacks.Forward(layers))), "runs of Conv1D layers in one launch per pass on CPU devices (Emit.Kernels.ConvStacks)"));
-                optional.Add(("convStackBackwardLaunchesSaved: " + I(LaunchesSaved(ConvStacks.Backward(layers))), "the backward's stacks, fewer layers each: a layer's backward takes more views"));
+                optional.Add(("convStackForwardLaunchesSaved: " + I(forwardSaved), "runs of Conv1D layers in one launch per pass on CPU devices (Emit.Kernels.ConvStacks)"));
+                optional.Add(("convStackBackwardLaunchesSaved: " + I(backwardSaved), "the backward's stacks, fewer layers each: a layer's backward takes more views"));
             }
 
             Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), optional.Count > 0 ? "," : ");");
