@@ -33,7 +33,7 @@ public class FusedProductsTests
             Kernel("Layer1Backward", "Layer1WeightGradientPartials"),
             Kernel("Layer1WeightGradientPartials", "Layer1TiledWeightGradientPartials"),
             Kernel("Layer1TiledWeightGradientPartials", "Layer1ColumnWeightGradientPartials"),
-            Kernel("Layer1ColumnWeightGradientPartials", "Layer1WeightGradients"),
+            Kernel("Layer1ColumnWeightGradientPartials", "Layer1BlockForward"),
             Kernel("Layer1BlockForward", "Layer1BlockBackward"),
             Kernel("Layer1BlockBackward", "Layer1InputProjection"),
             Kernel("Layer1InputProjection", "Layer1GroupForward"),

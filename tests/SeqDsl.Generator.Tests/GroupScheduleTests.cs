@@ -130,16 +130,19 @@ public class GroupScheduleTests
     [Fact]
     public void Weight_gradients_add_the_partials_sixteen_weights_per_thread_on_CPUs_and_one_per_thread_on_GPUs()
     {
-        // LSTM(4) after 2 features: 7 rows × 16 columns = 112 weights = 7 chunks of 16.
+        // LSTM(4) after 2 features: 7 rows × 16 columns = 112 weights = 7 chunks of 16, summed by the model's launch.
         var (kernels, program) = Generate("[Recurrent(LSTM, 4)]");
-        string cpu = kernels.Substring(kernels.IndexOf("public static void Layer0WeightGradients(", StringComparison.Ordinal));
+        string cpu = kernels.Substring(kernels.IndexOf("public static void WeightGradients(", StringComparison.Ordinal));
         Assert.Contains("const int Chunks = 7;", cpu);
-        Assert.Contains("for (int j = 0; j < Chunk; j++) sums[j] += partials[row + j];", cpu);
-        Assert.Contains("public static void Layer0WeightGradientsPerWeight(", kernels);
-        Assert.Contains("layer0WeightGradients(groupPerSequence ? device.GridFor(112) : device.GridFor(7), ", program);
-        Assert.Contains("Kernels.Layer0WeightGradientsPerWeight) : ", program);
+        Assert.Contains("for (int j = 0; j < Chunk; j++) sums[j] += layer0WeightPartials[row + j];", cpu);
+        Assert.Contains("public static void WeightGradientsPerWeight(ArrayView<float> layer0WeightPartials, ", kernels);
+        Assert.Contains("weightGradients(groupPerSequence ? device.GridFor(112) : device.GridFor(7), layer0WeightPartials!.View, batch.Gradients, n);", program);
+        Assert.Contains("Kernels.WeightGradientsPerWeight) : ", program);
+        Assert.DoesNotContain("Layer0WeightGradients(", kernels);
+        Assert.DoesNotContain("layer0WeightGradients", program);
 
-        // Peepholes: 3 × 4 more weights, one thread each after the chunks, on the same grid.
+        // Peepholes: 3 × 4 more weights, summed over the steps, so the layer keeps a reduction of its own: one thread
+        // each after the chunks, on the same grid.
         var (peepholes, peepholeProgram) = Generate("[Recurrent(LSTM, 4, Peepholes = true)]");
         Assert.Contains("for (int p = MatrixCount + Grid.GlobalIndex.X; p < 124; p += Grid.Dimension.X * Group.Dimension.X)", peepholes);
         Assert.Contains("layer0WeightGradients(groupPerSequence ? device.GridFor(124) : device.GridFor(12), ", peepholeProgram);

@@ -69,7 +69,7 @@ public partial class PooledLstm { }
         // Per launch: gradients and parameters, and the transpose of kernel and recurrent kernel (2 · 6 · 16 floats);
         // per sample: the partial weight matrices [kernel; recurrent kernel; bias], 7 × 16 floats, written and read.
         Assert.Equal(new CostTerms(8 * 112 + 4 * 2 * 6 * 16, 4 * 2 * 7 * 16, 4 * ((4 + 24 + 16) + (2 + 4 + 16))), lstm.BackwardBytes);
-        Assert.Equal((1, 3, 0), (lstm.ForwardLaunches, lstm.BackwardLaunches, lstm.FixedSteps)); // BPTT, partials, reduction (the transpose is model-wide)
+        Assert.Equal((1, 2, 0), (lstm.ForwardLaunches, lstm.BackwardLaunches, lstm.FixedSteps)); // BPTT, partials (the transpose and the partials' sum are model-wide)
 
         // TimeDistributed(Dense(3)) on 4 features: 15 parameters.
         var head = report.Layers[1];
@@ -81,8 +81,8 @@ public partial class PooledLstm { }
         Assert.Equal(new CostTerms(120 + 4 * 2 * 4 * 3, 120, 80), head.BackwardBytes);
         Assert.Equal(2, head.BackwardLaunches); // backward, per-sample partials (the transpose and the partials' sum are model-wide)
 
-        Assert.Equal(2, report.ModelWideLaunches); // both layers' transposes, then the head's partial sums
-        Assert.Equal(11, report.LaunchesPerTrainingStep); // 2 forward, 5 backward, 2 model-wide, loss, optimizer
+        Assert.Equal(2, report.ModelWideLaunches); // both layers' transposes, then both layers' partial sums
+        Assert.Equal(10, report.LaunchesPerTrainingStep); // 2 forward, 4 backward, 2 model-wide, loss, optimizer
         Assert.Equal(2, report.LaunchesPerInferenceBatch);
 
         // Batch 5 × 7 steps: (192 + 320 + 24 + 48 + 9) · 35 + 15 · 127 parameters.
@@ -201,11 +201,11 @@ public partial class SmallEncoderDecoder { }
     {
         var report = Load(BidirectionalLast, "SmallBidirectionalLast");
         var layer = report.Layers[0];
-        Assert.Equal((2, 6), (layer.ForwardLaunches, layer.BackwardLaunches)); // per direction: forward; BPTT, partials, reduction
+        Assert.Equal((2, 4), (layer.ForwardLaunches, layer.BackwardLaunches)); // per direction: forward; BPTT, partials (the model-wide launch sums them)
         Assert.Equal((1, 0), (report.Loss.ForwardLaunches, report.Loss.BackwardLaunches));
         Assert.Equal(new CostTerms(0, 8, 6 * (4 + 4)), report.Loss.ForwardBytes);
-        Assert.Equal(1, report.ModelWideLaunches); // both directions' transposes
-        Assert.Equal(11, report.LaunchesPerTrainingStep); // 2 forward, 6 backward, 1 model-wide, loss, optimizer
+        Assert.Equal(2, report.ModelWideLaunches); // both directions' transposes, then both directions' partial sums
+        Assert.Equal(10, report.LaunchesPerTrainingStep); // 2 forward, 4 backward, 2 model-wide, loss, optimizer
     }
 
     /// <summary>
@@ -336,7 +336,7 @@ public partial class SmallEncoderDecoder { }
 
             // The layer's share of the model-wide launches: its weight copies and whether it sums per-sample partials.
             Assert.Equal(emitters[i].Transposes.Count(), cost.WeightCopies);
-            Assert.Equal(emitters[i].SummedPartials is not null, cost.SumsPartials);
+            Assert.Equal(emitters[i].SummedPartials.Count(), cost.PartialSums);
         }
 
         Assert.Equal(ModelWideKernels.Fields(emitters).Count(), LayerCosts.ModelWideLaunches(plan.Layers.Select(LayerCosts.For)));

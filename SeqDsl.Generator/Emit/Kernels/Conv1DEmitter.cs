@@ -140,7 +140,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
     }
 
-    public override PartialSums SummedPartials => new(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, MatrixLayout);
+    public override IEnumerable<PartialSums> SummedPartials => new[] { new PartialSums(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, MatrixLayout) };
 
     private string MatrixLayout => "kernel [KernelSize · Features, Filters]" + (Tensor("bias") is null ? "" : " then bias [Filters]");
 

@@ -131,8 +131,8 @@ internal sealed class DenseEmitter : LayerEmitter
         }
     }
 
-    public override PartialSums? SummedPartials =>
-        SumsPerSample ? new PartialSums(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, "kernel [Features, Units]" + (Tensor("bias") is null ? "" : " then bias [Units]")) : null;
+    public override IEnumerable<PartialSums> SummedPartials =>
+        SumsPerSample ? new[] { new PartialSums(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, "kernel [Features, Units]" + (Tensor("bias") is null ? "" : " then bias [Units]")) } : System.Array.Empty<PartialSums>();
 
     public override void EmitForward(CodeWriter w)
     {

@@ -89,10 +89,10 @@ internal abstract class LayerEmitter
 
     /// <summary>
     /// This layer's per-sample partial weight gradients, added up for every layer at once by the model's
-    /// <c>WeightGradients</c> launch after the backward pass (<see cref="WeightGradientSumsEmitter"/>); null when the
-    /// layer sums its weight gradients itself.
+    /// <c>WeightGradients</c> launch after the backward pass (<see cref="WeightGradientSumsEmitter"/>): one buffer per
+    /// weight set (a Bidirectional layer's two directions are two); none when the layer sums its weight gradients itself.
     /// </summary>
-    public virtual PartialSums? SummedPartials => null;
+    public virtual IEnumerable<PartialSums> SummedPartials => System.Array.Empty<PartialSums>();
 
     /// <summary>Buffers that live as long as the program (a stateful layer's carried state), sized per sample of the model's fixed batch.</summary>
     public virtual IEnumerable<WorkspaceBuffer> Persistent => System.Array.Empty<WorkspaceBuffer>();

@@ -82,39 +82,74 @@ internal sealed partial class RecurrentEmitter
                         w.Line("for (int g = 0; g < GateWidth; g++) gateGradient[s * GradientWidth + GateWidth + g] = dzh[g];");
                     }
 
-                    // dh(t−1) = dz · Uᵀ and dx(t) = dz · Wᵀ in the contiguous multiply-add form: for each gate column,
-                    // its row of the transposed weights times that column's gradient, added across the units. The
-                    // rows are zero-padded to whole vectors so these loops have no scalar remainder.
-                    w.Line("for (int k = 0; k < PaddedUnits; k++) back[k] = 0f;");
-                    using (w.Block(ResetBefore
-                        ? "for (int g = 0; g < 2 * Units; g++) // z and r; the candidate block reached h(t−1) through r ⊙ h above"
-                        : "for (int g = 0; g < GateWidth; g++)"))
-                    {
-                        w.Line("float dzg = " + recurrentGradient + "[g];");
-                        w.Line("long row = g * TransposedRow + PaddedFeatures;");
-                        w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct("back[k]", "transposed[row + k]", "dzg"));
-                    }
-
-                    w.Line("for (int k = 0; k < Units; k++) dh[k] = " + CarriedGradient.Flushed((cell == CellKind.GRU ? "dh[k] + " : "") + StateMasked("back[k]")) + "; // flushed below 2^-100 (see KernelMath.FlushTiny)");
-                    if (!Io.IsFirst)
-                    {
-                        if (d.Reversed)
-                        {
-                            w.Line("long xs = stateRow + steps - 1 - t; // the input step this step read");
-                        }
-
-                        w.Line("for (int k = 0; k < PaddedFeatures; k++) dx[k] = 0f;");
-                        using (w.Block("for (int g = 0; g < GateWidth; g++)"))
-                        {
-                            w.Line("float dzg = dz[g];");
-                            w.Line("long row = g * TransposedRow;");
-                            w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct("dx[k]", "transposed[row + k]", "dzg"));
-                        }
-
-                        w.Line("for (int k = 0; k < Features; k++) inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("dx[k]") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("dx[k]") + ";"));
-                    }
+                    EmitTransposedProducts(w, d, recurrentGradient);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// dh(t−1) = dz · Uᵀ and, past the first layer, dx(t) = dz · Wᵀ, in the contiguous multiply-add form: for each gate
+    /// column, its row of the transposed weights times that column's gradient, added across the units (features). The
+    /// rows are zero-padded to whole vectors so these loops have no scalar remainder.
+    /// </summary>
+    /// <remarks>
+    /// Both products walk the gate columns in one loop. Each sum still adds its terms in column order, so the bits are
+    /// those of two loops; but a sum's adds wait on each other, and with one product per loop a step's few vector sums
+    /// (LSTM(20): three) left the CPU waiting on the add latency at every column. Two products' sums side by side keep
+    /// twice as many adds in flight.
+    /// </remarks>
+    private void EmitTransposedProducts(CodeWriter w, RecurrentDirection d, string recurrentGradient)
+    {
+        bool inputGradient = !Io.IsFirst;
+        w.Line("for (int k = 0; k < PaddedUnits; k++) back[k] = 0f;");
+        if (inputGradient)
+        {
+            w.Line("for (int k = 0; k < PaddedFeatures; k++) dx[k] = 0f;");
+        }
+
+        string recurrentColumns = ResetBefore ? "2 * Units" : "GateWidth";
+        using (w.Block("for (int g = 0; g < " + recurrentColumns + "; g++)" + (ResetBefore ? " // z and r; the candidate block reached h(t−1) through r ⊙ h above" : "")))
+        {
+            w.Line("long row = g * TransposedRow;");
+            if (inputGradient || recurrentGradient == "dz")
+            {
+                w.Line("float dzg = dz[g];");
+            }
+
+            string multiplier = "dzg";
+            if (recurrentGradient != "dz")
+            {
+                w.Line("float dzhg = " + recurrentGradient + "[g]; // the recurrent-side gradient");
+                multiplier = "dzhg";
+            }
+
+            w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct("back[k]", "transposed[row + PaddedFeatures + k]", multiplier));
+            if (inputGradient)
+            {
+                w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct("dx[k]", "transposed[row + k]", "dzg"));
+            }
+        }
+
+        if (inputGradient && ResetBefore)
+        {
+            using (w.Block("for (int g = 2 * Units; g < GateWidth; g++) // the candidate block's columns, which reach only the input"))
+            {
+                w.Line("float dzg = dz[g];");
+                w.Line("long row = g * TransposedRow;");
+                w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct("dx[k]", "transposed[row + k]", "dzg"));
+            }
+        }
+
+        w.Line("for (int k = 0; k < Units; k++) dh[k] = " + CarriedGradient.Flushed((cell == CellKind.GRU ? "dh[k] + " : "") + StateMasked("back[k]")) + "; // flushed below 2^-100 (see KernelMath.FlushTiny)");
+        if (inputGradient)
+        {
+            if (d.Reversed)
+            {
+                w.Line("long xs = stateRow + steps - 1 - t; // the input step this step read");
+            }
+
+            w.Line("for (int k = 0; k < Features; k++) inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("dx[k]") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("dx[k]") + ";"));
         }
     }
 

@@ -1,12 +1,15 @@
 using System.Collections.Generic;
+using System.Linq;
 using SeqDsl.Generator.Model;
+using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
 /// The weight-gradient kernels: per-sequence partial sums of the weight matrices (on CPU backends one thread per
 /// sequence and block of rows, see RecurrentEmitter.RowBlockPartials.cs; on GPUs one thread per sequence, row and
-/// column), then one thread per weight adding the partials in sequence order.
+/// column), which the model's <c>WeightGradients</c> launch adds up in sequence order (<see cref="SumsPartialsModelWide"/>), or
+/// where the layer has peepholes or layer normalization a reduction kernel of its own.
 /// </summary>
 internal sealed partial class RecurrentEmitter
 {
@@ -141,6 +144,23 @@ internal sealed partial class RecurrentEmitter
             AddTerm(w, "hk");
         }
     }
+
+    /// <summary>
+    /// Whether a layer's partials are summed by the model's <c>WeightGradients</c> launch (<see cref="WeightGradientSumsEmitter"/>)
+    /// instead of a reduction launch of its own per direction: where a direction's weights are only the matrices
+    /// [kernel; recurrent kernel; bias], whose partials the model-wide kernel adds in the same order (the same bits).
+    /// Peepholes and layer normalization bring weights summed over the steps, which the layer's own reduction adds.
+    /// A launch saved per direction: on PoCL every launch costs tens of microseconds whatever its work.
+    /// </summary>
+    internal static bool SumsPartialsModelWideOf(LayerPlan plan) => !((CellKind)plan.Spec.Cell == CellKind.LSTM && plan.Spec.Peepholes) && !plan.Spec.LayerNorm;
+
+    private bool SumsPartialsModelWide => SumsPartialsModelWideOf(Plan);
+
+    public override IEnumerable<PartialSums> SummedPartials => !SumsPartialsModelWide
+        ? System.Array.Empty<PartialSums>()
+        : directions.Select(d => WeightCount(d) == MatrixCount(d)
+            ? new PartialSums(Describe() + Of(d), FieldPrefix + d.Tag + "WeightPartials", TensorsOf(d)[0].Offset, MatrixCount(d), "kernel, recurrent kernel and bias")
+            : throw new System.InvalidOperationException(Describe() + Of(d) + " has weights beyond its matrices, which the model-wide sums would leave unwritten."));
 
     /// <summary>Consecutive weights one CPU thread sums the sequences' partials of (see <see cref="EmitWeightGradientKernel"/>).</summary>
     private const int ReductionChunk = WeightGradientSumsEmitter.Chunk;

@@ -241,7 +241,10 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 yield return new KernelField(FieldPrefix + d.Tag + "Backward", Types(BackwardArguments(d)), Prefix + d.Tag + "Backward", groupSchedule?.BackwardMethod);
                 yield return new KernelField(FieldPrefix + d.Tag + "WeightGradientPartials", Types(WeightGradientPartialsArguments(d)), Prefix + d.Tag + "WeightGradientPartials", ColumnPartialsMethod(d),
                     ThreadMethod: TilesPartialColumns ? TiledPartialsMethod(d) : null);
-                yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients", PerWeightGradientsMethod(d));
+                if (!SumsPartialsModelWide)
+                {
+                    yield return new KernelField(FieldPrefix + d.Tag + "WeightGradients", Types(WeightGradientArguments(d)), Prefix + d.Tag + "WeightGradients", PerWeightGradientsMethod(d));
+                }
             }
 
             if (HasSequenceBlocks)
@@ -430,6 +433,11 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             }
 
             w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : " + ThreadPartialsGrid(d) + ", " + Values(WeightGradientPartialsArguments(d)) + ");");
+            if (SumsPartialsModelWide)
+            {
+                continue; // summed by the model's WeightGradients launch after the backward pass
+            }
+
             w.Line(FieldPrefix + d.Tag + "WeightGradients(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(" + I(WeightCount(d)) + ") : device.GridFor(" + I(ReductionThreads(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }
     }
@@ -476,10 +484,13 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             }
 
             EmitColumnPartialsKernel(w, d);
-            w.Line();
-            EmitWeightGradientKernel(w, d, perWeight: false);
-            w.Line();
-            EmitWeightGradientKernel(w, d, perWeight: true);
+            if (!SumsPartialsModelWide)
+            {
+                w.Line();
+                EmitWeightGradientKernel(w, d, perWeight: false);
+                w.Line();
+                EmitWeightGradientKernel(w, d, perWeight: true);
+            }
         }
 
         if (HasSequenceBlocks)

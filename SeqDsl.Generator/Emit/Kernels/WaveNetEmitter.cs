@@ -86,7 +86,7 @@ internal sealed class WaveNetEmitter : LayerEmitter
         }
     }
 
-    public override PartialSums SummedPartials => new(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, "every tensor of the stack, in order");
+    public override IEnumerable<PartialSums> SummedPartials => new[] { new PartialSums(Describe(), FieldPrefix + "WeightPartials", Plan.ParameterOffset, Plan.ParameterCount, "every tensor of the stack, in order") };
 
     public override void EmitForward(CodeWriter w)
     {

@@ -22,7 +22,8 @@ internal sealed record PartialSums(string Description, string Buffer, int First,
 /// time (a thread per weight made PoCL load the partials one strided float at a time: GRU(128)'s 99,072 weights × 64
 /// sequences took 21–25 ms against 0.9 ms in chunks); on GPUs (the group schedule) one thread per weight, so that
 /// neighbouring threads read neighbouring partials. Both add the same terms in the same order: the same bits. The
-/// recurrent layers' own reductions sum their chunks the same way (<see cref="EmitChunkedSums"/>).
+/// recurrent layers' matrices are summed here too; a recurrent layer with peepholes or layer normalization keeps a
+/// reduction of its own, which sums its matrices' chunks the same way (<see cref="EmitChunkedSums"/>).
 /// See <see cref="ModelWideKernels"/>.
 /// </summary>
 internal static class WeightGradientSumsEmitter
@@ -151,7 +152,7 @@ internal static class WeightGradientSumsEmitter
     }
 
     /// <summary>Every layer's partials, in layer order.</summary>
-    public static List<PartialSums> Sums(IReadOnlyList<LayerEmitter> layers) => layers.Select(l => l.SummedPartials).Where(s => s is not null).Select(s => s!).ToList();
+    public static List<PartialSums> Sums(IReadOnlyList<LayerEmitter> layers) => layers.SelectMany(l => l.SummedPartials).ToList();
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
