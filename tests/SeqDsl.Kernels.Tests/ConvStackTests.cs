@@ -18,6 +18,15 @@ public partial class TwoConvMaeModel { }
 [Conv1D(2, 2, padding: Padding.Causal)]
 public partial class RepeatedConvStackModel { }
 
+// A stack feeding a recurrent layer with block kernels (GRU(48): 144 gate columns), which the thread schedule on a CPU
+// device loads under the same flag as the stacks.
+[SequenceModel(InputFeatures = 2)]
+[Conv1D(4, 2, padding: Padding.Causal, Activation = Activation.ReLU)]
+[Conv1D(3, 2, padding: Padding.Causal)]
+[Recurrent(Cell.GRU, 48)]
+[Dense(1)]
+public partial class ConvStackThenWideGruModel { }
+
 /// <summary>
 /// Runs of Conv1D layers on CPU devices run as stack kernels, a thread per sample through every layer of the run, one
 /// launch per pass or per part of it (Emit.Kernels.ConvStacks). The group schedule keeps a launch per layer (its forward
@@ -44,11 +53,12 @@ public class ConvStackTests : IClassFixture<PoclScheduleFixture>
     /// own; stacks after a Dense layer (the stack's first layer reads a workspace, not the data set), one without bias,
     /// one ending in the Huber loss fused into the last layer; same padding, strides and every foldable activation
     /// before a pooling layer; two layers whose backward stack ends with the first layer's partials, under the MAE loss;
-    /// a stack after RepeatVector (its steps a constant).
+    /// a stack after RepeatVector (its steps a constant); a stack feeding a recurrent layer's block kernels.
     /// </summary>
     public static TheoryData<Type> Models => new()
     {
         typeof(TwoConvMaeModel),
+        typeof(ConvStackThenWideGruModel),
         typeof(RepeatedConvStackModel),
         typeof(SimpleWaveNetForecaster),
         typeof(DeepConvStackModel),
@@ -91,6 +101,23 @@ public class ConvStackTests : IClassFixture<PoclScheduleFixture>
         {
             Assert.All(StackLaunchers(typeof(DeepConvStackModel), cpu.WithSchedule(schedule)), launcher => Assert.False(launcher.Value, launcher.Key + " is loaded in the " + schedule + " schedule"));
             Assert.Equal((true, true, true), LayerLaunchersLoaded(cpu.WithSchedule(schedule)));
+        }
+    }
+
+    [Fact]
+    public void The_stacks_and_a_recurrent_layers_block_kernels_load_together_in_the_thread_schedule()
+    {
+        foreach (var (schedule, loaded) in new[] { (KernelSchedule.ThreadPerSequence, true), (KernelSchedule.GroupPerSequence, false) })
+        {
+            using var model = new ConvStackThenWideGruModel(cpu.WithSchedule(schedule), 1);
+            var stacks = StackLaunchers(model);
+            Assert.Equal(["layers0To1Forward", "layers0To1Backward"], stacks.Keys);
+            Assert.All(stacks, launcher => Assert.Equal(loaded, launcher.Value));
+            var program = ProgramOf(model);
+            foreach (string blocks in new[] { "layer2BlockForward", "layer2BlockBackward" })
+            {
+                Assert.Equal(loaded, program.GetType().GetField(blocks, Private)!.GetValue(program) is not null);
+            }
         }
     }
 
