@@ -60,6 +60,12 @@ internal static class KernelReportEmitter
                 optional.Add(("convStackBackwardLaunchesSaved: " + I(backwardSaved), "the backward's stacks, fewer layers each: a layer's backward takes more views"));
             }
 
+            int joinedSaved = layers is null ? 0 : layers.Sum(l => l.JoinedBackwardLaunchesSaved);
+            if (joinedSaved > 0)
+            {
+                optional.Add(("joinedBackwardLaunchesSaved: " + I(joinedSaved), "narrow recurrent layers' backward and partials in one launch on CPU devices (RecurrentEmitter.BackwardWithPartials)"));
+            }
+
             Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), optional.Count > 0 ? "," : ");");
             for (int i = 0; i < optional.Count; i++)
             {

@@ -44,16 +44,17 @@ internal static class ProgramEmitter
                 bool hasSequenceBlocks = kernels.Any(k => k.BlockOnly);
                 if (hasSequenceBlocks)
                 {
-                    w.Line("private readonly bool " + RecurrentEmitter.SequenceBlocksFlag + "; // CPU thread schedule: kernels that run a block of sequences per thread (recurrent layers) or a sequence through a stack of Conv1D layers");
+                    w.Line("private readonly bool " + RecurrentEmitter.SequenceBlocksFlag + "; // CPU thread schedule: kernels that run a block of sequences per thread (wide recurrent layers), a sequence's backward and partials (narrow ones) or a sequence through a stack of Conv1D layers");
                 }
 
                 var replaced = ConvStacks.ReplacedFields(layers);
+                replaced.UnionWith(layers.SelectMany(l => l.ReplacedOnCpuThreadSchedule));
                 foreach (var k in kernels)
                 {
                     w.Line(k.GroupOnly || k.BlockOnly
                         ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // " + (k.GroupOnly ? "GPU schedule only" : "CPU thread schedule only")
                         : replaced.Contains(k.Field)
-                        ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // null where a Conv1D stack runs the layer (" + RecurrentEmitter.SequenceBlocksFlag + ")"
+                        ? "private readonly Action<KernelConfig, " + k.ParameterTypes + ">? " + k.Field + "; // null where the CPU thread schedule's own kernels run it (" + RecurrentEmitter.SequenceBlocksFlag + ")"
                         : "private readonly Action<KernelConfig, " + k.ParameterTypes + "> " + k.Field + ";");
                 }
 

@@ -61,8 +61,10 @@ public sealed partial class SeqDevice
     /// <summary>
     /// The launch shape for a kernel scheduled <see cref="KernelSchedule.GroupPerSequence"/>: one group of
     /// <paramref name="threadsPerGroup"/> threads (fewer where the device allows fewer) per sequence, looping when
-    /// there are more sequences than resident groups. Always at least one group. The thread schedule's block kernels
-    /// launch through it too, with one single-thread group per block of four sequences (the items are then the blocks).
+    /// there are more sequences than resident groups. Always at least one group. The thread schedule's own kernels on
+    /// CPU devices launch through it too, with single-thread groups, so that PoCL deals every item to whichever of its
+    /// threads is free: the block kernels a group per block of four sequences (the items are then the blocks), the
+    /// joined recurrent backward and the Conv1D stacks a group per sequence.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequences"/> is negative or <paramref name="threadsPerGroup"/> is below 1.</exception>
     public KernelConfig GroupsFor(int sequences, int threadsPerGroup)

@@ -28,7 +28,8 @@ namespace SeqDsl;
 /// <see cref="KernelSchedule.HostCode"/>), a launch per layer and pass; where the thread schedule runs on a CPU device
 /// (PoCL, or ILGPU's CPU accelerator running ILGPU's kernels), each run of consecutive Conv1D layers takes one launch per
 /// pass instead, a thread per sample through every layer (or one per part of a long run): see
-/// <see cref="LaunchesPerTrainingStepWithConvStacks"/>. The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
+/// <see cref="LaunchesPerTrainingStepWithConvStacks"/>; and each narrow plain recurrent layer's backward and weight-gradient
+/// partials take one launch instead of two (<see cref="JoinedBackwardLaunchesSaved"/>). The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
 /// input's matrix products out of each plain recurrent layer's recurrence: one more forward launch per such layer
 /// (every step's input projection) and, after the first layer, one more backward launch (the input gradient), for the
 /// same FLOPs and, per step, one more write and read of the gate pre-activations and one more read of the gate
@@ -55,8 +56,9 @@ public sealed class KernelReport
     /// backward kernels read, before the backward pass; the sums of per-sample weight-gradient partials, after it).</param>
     /// <param name="convStackForwardLaunchesSaved">Forward launches that stack kernels save where they run (see <see cref="ConvStackForwardLaunchesSaved"/>).</param>
     /// <param name="convStackBackwardLaunchesSaved">Backward launches that stack kernels save where they run.</param>
+    /// <param name="joinedBackwardLaunchesSaved">Backward launches that joined recurrent backward kernels save where they run (see <see cref="JoinedBackwardLaunchesSaved"/>).</param>
     public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int minimumInputSteps = 1, int modelWideLaunches = 0,
-        int convStackForwardLaunchesSaved = 0, int convStackBackwardLaunchesSaved = 0)
+        int convStackForwardLaunchesSaved = 0, int convStackBackwardLaunchesSaved = 0, int joinedBackwardLaunchesSaved = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);
@@ -72,7 +74,24 @@ public sealed class KernelReport
         ArgumentOutOfRangeException.ThrowIfNegative(convStackBackwardLaunchesSaved);
         ConvStackForwardLaunchesSaved = convStackForwardLaunchesSaved;
         ConvStackBackwardLaunchesSaved = convStackBackwardLaunchesSaved;
+        ArgumentOutOfRangeException.ThrowIfNegative(joinedBackwardLaunchesSaved);
+        JoinedBackwardLaunchesSaved = joinedBackwardLaunchesSaved;
     }
+
+    /// <summary>
+    /// Backward launches the thread schedule saves on a CPU device, where each narrow plain recurrent layer runs its
+    /// backward and its weight-gradient partials as one kernel, a thread per sequence: one per such layer. Narrow: gates
+    /// of at most 128 columns. Plain: one direction; a SimpleRNN, an LSTM without peepholes or a reset-after GRU; no
+    /// layer normalization, dropout, carried or returned state, GoBackwards or softmax activation. 0 for a model without one.
+    /// </summary>
+    public int JoinedBackwardLaunchesSaved { get; }
+
+    /// <summary>
+    /// Launches of one training step in the thread schedule on a CPU device (PoCL, or ILGPU's CPU accelerator running
+    /// ILGPU's kernels): <see cref="LaunchesPerTrainingStep"/> less what the Conv1D stacks and the joined recurrent
+    /// backward kernels save.
+    /// </summary>
+    public int LaunchesPerTrainingStepOnCpuThreadSchedule => LaunchesPerTrainingStepWithConvStacks - JoinedBackwardLaunchesSaved;
 
     /// <summary>
     /// Forward launches the thread schedule saves on a CPU device, where each run of consecutive Conv1D layers runs as
@@ -84,7 +103,11 @@ public sealed class KernelReport
     /// <summary>Backward launches saved the same way (<see cref="ConvStackForwardLaunchesSaved"/>); the backward stacks take fewer layers each, as each layer passes more buffers.</summary>
     public int ConvStackBackwardLaunchesSaved { get; }
 
-    /// <summary>Launches of one training step where Conv1D stacks run (the thread schedule on a CPU device): <see cref="LaunchesPerTrainingStep"/> less what the stacks save.</summary>
+    /// <summary>
+    /// <see cref="LaunchesPerTrainingStep"/> less what the Conv1D stacks save where they run (the thread schedule on a CPU
+    /// device); that schedule's whole count, less the joined recurrent backward kernels' savings too, is
+    /// <see cref="LaunchesPerTrainingStepOnCpuThreadSchedule"/>.
+    /// </summary>
     public int LaunchesPerTrainingStepWithConvStacks => LaunchesPerTrainingStep - ConvStackForwardLaunchesSaved - ConvStackBackwardLaunchesSaved;
 
     /// <summary>Launches of one inference batch where Conv1D stacks run: <see cref="LaunchesPerInferenceBatch"/> less what the forward stacks save.</summary>
@@ -237,9 +260,12 @@ public sealed class KernelReport
         b.Append(c, $"{"optimizer",-46}{OptimizerLaunches,10}{OptimizerFlopsPerParameter * ParameterCount / 1e6,12:F2}{"",12}{OptimizerBytesPerParameter * ParameterCount / 1e6,10:F3}").Append('\n');
         b.Append(c, $"total: {LaunchesPerTrainingStep} launches, {TrainingFlops(batch, steps) / 1e6:F2} MFLOP, {TrainingBytes(batch, steps) / 1e6:F3} MB per training step; ");
         b.Append(c, $"inference {LaunchesPerInferenceBatch} launches per batch, {InferenceFlopsPerSample(steps) / 1e3:F1} kFLOP and {InferenceBytesPerSample(steps) / 1e3:F1} kB per sample");
-        if (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0)
+        if (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved + JoinedBackwardLaunchesSaved > 0)
         {
-            b.Append('\n').Append(c, $"with Conv1D stacks (the thread schedule on a CPU device): {LaunchesPerTrainingStepWithConvStacks} launches per training step, {LaunchesPerInferenceBatchWithConvStacks} per inference batch");
+            string kernels = (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0 ? "Conv1D stacks" : "")
+                + (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0 && JoinedBackwardLaunchesSaved > 0 ? ", " : "")
+                + (JoinedBackwardLaunchesSaved > 0 ? "each narrow recurrent layer's backward and partials in one kernel" : "");
+            b.Append('\n').Append(c, $"on the thread schedule of a CPU device ({kernels}): {LaunchesPerTrainingStepOnCpuThreadSchedule} launches per training step, {LaunchesPerInferenceBatchWithConvStacks} per inference batch");
         }
 
         return b.ToString();

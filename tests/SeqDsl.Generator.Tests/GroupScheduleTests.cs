@@ -72,7 +72,10 @@ public class GroupScheduleTests
 
         // The projection is launched before its layer's forward, the input gradient after its layer's backward.
         Assert.True(program.IndexOf("layer1InputProjection!(", System.StringComparison.Ordinal) < program.IndexOf("layer1Forward(", program.IndexOf("public override void Forward", System.StringComparison.Ordinal), System.StringComparison.Ordinal));
-        Assert.True(program.IndexOf("layer1InputGradient!(", System.StringComparison.Ordinal) > program.IndexOf("layer1Backward(", System.StringComparison.Ordinal));
+        // (Layer 1 is narrow and plain: its separate launches are the joined backward's fallback, with nullable launchers.)
+        int backward = program.IndexOf("layer1Backward!(", System.StringComparison.Ordinal);
+        Assert.True(backward > 0);
+        Assert.True(program.IndexOf("layer1InputGradient!(", System.StringComparison.Ordinal) > backward);
     }
 
     [Fact]
@@ -100,7 +103,7 @@ public class GroupScheduleTests
         Assert.Contains("public static void Layer0ColumnWeightGradientPartials(", kernels);
         Assert.Contains("item < (long)batch * Rows * GateWidth;", kernels); // long: the product can outgrow an int
         Assert.Contains("partials[item] = sum;", kernels);
-        Assert.Contains("layer0WeightGradientPartials(groupPerSequence ? device.GridFor((long)n * 112) : device.GridFor(n * 7), ", program);
+        Assert.Contains("layer0WeightGradientPartials!(groupPerSequence ? device.GridFor((long)n * 112) : device.GridFor(n * 7), ", program); // where the joined backward is not loaded
     }
 
     [Fact]

@@ -331,12 +331,13 @@ public partial class SmallEncoderDecoder { }
             Assert.Equal(groupSchedule ? (i == 0 ? 1 : 2) : 0, kernels.Count(k => k.GroupOnly));
 
             // The CPU thread schedule's block kernels replace the forward and backward launches, adding none.
-            Assert.Equal(RecurrentEmitter.HasSequenceBlocksFor(plan.Layers[i]) ? 2 : 0, kernels.Count(k => k.BlockOnly));
+            // The CPU thread schedule's own kernels: a wide layer's block forward and backward, a narrow one's joined backward and partials.
+            Assert.Equal((RecurrentEmitter.HasSequenceBlocksFor(plan.Layers[i]) ? 2 : 0) + (emitters[i].ReplacedOnCpuThreadSchedule.Any() ? 1 : 0), kernels.Count(k => k.BlockOnly));
             Assert.Equal(plan.Layers[i].Spec.Kind == SeqDsl.Generator.Model.LayerKind.Bidirectional ? 2 : 1, cost.ForwardLaunches); // one per direction
 
             // The layer's share of the model-wide launches: its weight copies and whether it sums per-sample partials.
             Assert.Equal(emitters[i].Transposes.Count(), cost.WeightCopies);
-            Assert.Equal(emitters[i].SummedPartials.Count(), cost.PartialSums);
+            Assert.Equal(emitters[i].SummedPartials.Count(), cost.PartialSumBuffers);
         }
 
         Assert.Equal(ModelWideKernels.Fields(emitters).Count(), LayerCosts.ModelWideLaunches(plan.Layers.Select(LayerCosts.For)));
@@ -363,12 +364,32 @@ public partial class SmallEncoderDecoder { }
         Assert.Equal((8, 4), (report.ConvStackForwardLaunchesSaved, report.ConvStackBackwardLaunchesSaved));
         Assert.Equal(10, report.LaunchesPerTrainingStepWithConvStacks);
         Assert.Equal(1, report.LaunchesPerInferenceBatchWithConvStacks);
-        Assert.EndsWith("with Conv1D stacks (the thread schedule on a CPU device): 10 launches per training step, 1 per inference batch", report.Describe(32, 50));
+        Assert.EndsWith("on the thread schedule of a CPU device (Conv1D stacks): 10 launches per training step, 1 per inference batch", report.Describe(32, 50));
 
         // One Conv1D alone is no stack.
         var single = Load("[SequenceModel(InputFeatures = 1)]\n[Conv1D(4, 2, padding: Padding.Causal)]\n[Recurrent(GRU, 4)]\n[Dense(1)]\npublic partial class Single { }\n", "Single");
         Assert.Equal(single.LaunchesPerTrainingStep, single.LaunchesPerTrainingStepWithConvStacks);
         Assert.DoesNotContain("Conv1D stacks", single.Describe(4, 8));
+        Assert.EndsWith("(each narrow recurrent layer's backward and partials in one kernel): " + (single.LaunchesPerTrainingStep - 1) + " launches per training step, 3 per inference batch", single.Describe(4, 8)); // the GRU's
+    }
+
+    [Fact]
+    public void Joined_recurrent_backward_kernels_report_the_launches_they_save_on_CPU_devices()
+    {
+        var report = Load("[SequenceModel(InputFeatures = 1)]\n[Recurrent(LSTM, 20, ReturnSequences = true)]\n[Recurrent(LSTM, 20, ReturnSequences = true)]\n[TimeDistributed(Dense = 10)]\npublic partial class Seed { }\n", "Seed");
+
+        // 3 forward; backward: BPTT and partials per LSTM, backward and partials for the head; the loss, 2 model-wide, the optimizer.
+        Assert.Equal(13, report.LaunchesPerTrainingStep);
+        // On CPU devices each LSTM's BPTT and partials are one kernel.
+        Assert.Equal(2, report.JoinedBackwardLaunchesSaved);
+        Assert.Equal(11, report.LaunchesPerTrainingStepOnCpuThreadSchedule);
+        Assert.EndsWith("on the thread schedule of a CPU device (each narrow recurrent layer's backward and partials in one kernel): 11 launches per training step, 3 per inference batch", report.Describe(32, 50));
+
+        // A wide layer (block kernels) and a layer with dropout keep their two launches.
+        var other = Load("[SequenceModel(InputFeatures = 1)]\n[Recurrent(GRU, 48, ReturnSequences = true)]\n[Recurrent(LSTM, 8, Dropout = 0.2)]\n[Dense(1)]\npublic partial class Other { }\n", "Other");
+        Assert.Equal(0, other.JoinedBackwardLaunchesSaved);
+        Assert.Equal(other.LaunchesPerTrainingStep, other.LaunchesPerTrainingStepOnCpuThreadSchedule);
+        Assert.DoesNotContain("thread schedule of a CPU device", other.Describe(4, 8));
     }
 
     private static KernelReport Load(string source, string className)

@@ -98,6 +98,7 @@ public class SequenceBlocksTests
         Assert.Empty(GeneratorHarness.Errors(output));
         Assert.Contains("Layer0Forward", sources["Demo_M.Kernels.g.cs"]);
         Assert.DoesNotContain("BlockForward", sources["Demo_M.Kernels.g.cs"]);
-        Assert.DoesNotContain("sequenceBlocks", sources["Demo_M.Program.g.cs"]);
+        Assert.DoesNotContain("BlockBackward", sources["Demo_M.Kernels.g.cs"]);
+        Assert.DoesNotContain("BlockForward", sources["Demo_M.Program.g.cs"]);
     }
 }

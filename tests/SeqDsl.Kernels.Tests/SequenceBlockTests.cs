@@ -135,7 +135,7 @@ public class SequenceBlockTests : IClassFixture<PoclScheduleFixture>
     private static object ProgramOf(ModelBase model) => DeviceComparison.ProgramOf(model);
 
     /// <summary>Replaces the launcher in <paramref name="field"/> with one that counts its calls, then launches.</summary>
-    private static StrongBox<int> CountLaunches(object program, FieldInfo field)
+    internal static StrongBox<int> CountLaunches(object program, FieldInfo field)
     {
         var original = (Delegate)field.GetValue(program)!;
         var count = new StrongBox<int>();

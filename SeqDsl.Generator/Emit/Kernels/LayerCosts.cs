@@ -16,7 +16,7 @@ internal readonly record struct Terms(double PerLaunch, double PerSample, double
 /// <summary>
 /// One layer's launches, FLOPs and bytes, forward and backward; mirrors SeqDsl's <c>LayerCost</c>. Besides its own
 /// launches, a layer may have work done in the model-wide launches (<see cref="ModelWideKernels"/>): weight copies
-/// (<paramref name="WeightCopies"/>) and sums of per-sample partials (<paramref name="PartialSums"/>: the buffers it adds
+/// (<paramref name="WeightCopies"/>) and sums of per-sample partials (<paramref name="PartialSumBuffers"/>: the buffers it adds
 /// up); their bytes are counted here.
 /// </summary>
 internal sealed record LayerCostModel(
@@ -31,7 +31,7 @@ internal sealed record LayerCostModel(
     Terms BackwardBytes,
     bool Counted = true,
     int WeightCopies = 0,
-    int PartialSums = 0);
+    int PartialSumBuffers = 0);
 
 /// <summary>
 /// The cost model of the generated kernels, per layer, from the layer plan. It lives beside the emitters because it
@@ -59,7 +59,7 @@ internal static class LayerCosts
                 // Over a sequence the weight-gradient launch writes each sample's partials, which the model-wide sum reads.
                 if (layer.Input.IsSequence)
                 {
-                    dense = dense with { PartialSums = 1, BackwardBytes = dense.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) };
+                    dense = dense with { PartialSumBuffers = 1, BackwardBytes = dense.BackwardBytes + new Terms(0, 2 * parameters * Float, 0) };
                 }
 
                 // The input gradient may read a transposed copy of the kernel, written in the model-wide launch: it reads
@@ -80,7 +80,7 @@ internal static class LayerCosts
                 // Conv1D layers the later one applies it, reading its input, which its partials read anyway: ActivationFolding).
                 var conv = MatrixPerRow(layer, first, parameters, layer.Input.Features, layer.Output.Features, layer.Spec.KernelSize, perStep: true, fixedSteps: layer.Output.Steps);
                 double transpose = first ? 0 : layer.Spec.KernelSize * (layer.Input.Features + LayerEmitter.PadToVectors(layer.Input.Features)) * layer.Output.Features * Float;
-                return conv with { BackwardLaunches = 1, WeightCopies = first ? 0 : 1, PartialSums = 1, BackwardBytes = conv.BackwardBytes + new Terms(transpose, 2 * parameters * Float, 0) };
+                return conv with { BackwardLaunches = 1, WeightCopies = first ? 0 : 1, PartialSumBuffers = 1, BackwardBytes = conv.BackwardBytes + new Terms(transpose, 2 * parameters * Float, 0) };
             case LayerKind.MaxPooling1D:
             case LayerKind.AveragePooling1D:
             case LayerKind.GlobalMaxPooling1D:
@@ -105,7 +105,7 @@ internal static class LayerCosts
                 return Elementwise(layer, first, parameters);
             default:
                 // Not modelled (the gated WaveNet): only its part in the model-wide partial sums is known.
-                return new LayerCostModel(layer.Name, layer.Title, 0, 0, 0, Terms.Zero, Terms.Zero, Terms.Zero, Terms.Zero, Counted: false, PartialSums: layer.Spec.Kind == LayerKind.WaveNet ? 1 : 0);
+                return new LayerCostModel(layer.Name, layer.Title, 0, 0, 0, Terms.Zero, Terms.Zero, Terms.Zero, Terms.Zero, Counted: false, PartialSumBuffers: layer.Spec.Kind == LayerKind.WaveNet ? 1 : 0);
         }
     }
 
@@ -146,7 +146,7 @@ internal static class LayerCosts
 
     /// <summary>The model-wide launches (<see cref="ModelWideKernels"/>) of a model whose layers cost <paramref name="layers"/>.</summary>
     public static int ModelWideLaunches(IEnumerable<LayerCostModel> layers) =>
-        ModelWideKernels.Parts(layers.Sum(l => l.WeightCopies)) + ModelWideKernels.Parts(layers.Sum(l => l.PartialSums));
+        ModelWideKernels.Parts(layers.Sum(l => l.WeightCopies)) + ModelWideKernels.Parts(layers.Sum(l => l.PartialSumBuffers));
 
     /// <summary>
     /// The loss kernel: per output value a difference, a square (or absolute value) and a sum, and its gradient unless
@@ -191,13 +191,15 @@ internal static class LayerCosts
 
         // BPTT reads the output gradient, the cache (and h for GRU and SimpleRNN), writes the gate gradients and dx;
         // the partial-sum launch reads x, h and the gate gradients and writes each sample's copy of the weight
-        // matrices [kernel; recurrent kernel; bias], which the reduction launch reads to write every weight's gradient.
+        // matrices [kernel; recurrent kernel; bias], which the reduction (the model-wide sums, or the layer's own launch)
+        // reads to write every weight's gradient. On CPU devices BPTT and the partials may be one launch (not counted
+        // here: KernelReport.JoinedBackwardLaunchesSaved).
         double bpttPerStep = (sequences ? u : 0) + cache + (cell == CellKind.LSTM ? 0 : u) + gradient + (first ? 0 : f);
         double weightPerStep = f + u + gradient;
         double biasRows = !layer.Spec.UseBias ? 0 : resetAfter ? 2 : 1;
         double partials = 2 * (f + u + biasRows) * gu;
         // Per launch: the transpose (in the model-wide launch) reads and writes kernel and recurrent kernel; the reduction
-        // reads and writes the parameters' gradients.
+        // (model-wide or the layer's own) reads and writes the parameters' gradients.
         double transpose = 2 * (f + u) * gu;
         var backwardBytes = new Terms((2 * parameters + directions * transpose) * Float, directions * ((sequences ? 0 : u) + partials) * Float, directions * (bpttPerStep + weightPerStep) * Float);
 
@@ -206,7 +208,7 @@ internal static class LayerCosts
         // weights in the model-wide launch.
         int ownReductions = RecurrentEmitter.SumsPartialsModelWideOf(layer) ? 0 : 1;
         return new LayerCostModel(layer.Name, layer.Title, layer.Input.Steps, directions, (2 + ownReductions) * directions, forwardFlops, backwardFlops, forwardBytes, backwardBytes, WeightCopies: directions,
-            PartialSums: (1 - ownReductions) * directions);
+            PartialSumBuffers: (1 - ownReductions) * directions);
     }
 
     /// <summary>A product of each row (a sample, or a step of a sample) by a [taps·features, units] matrix.</summary>

@@ -21,9 +21,9 @@ internal sealed record WorkspaceBuffer(string Name, string PerSample, string Pur
 /// gradient, taken out of its recurrence): loaded, and launched, only when the schedule is <c>GroupPerSequence</c>; its
 /// field is null otherwise and host code has no translation of it.</param>
 /// <param name="BlockOnly">The kernel exists only in the CPU thread schedule (a recurrent layer's kernels that run a block
-/// of sequences per thread, a run of Conv1D layers' stack kernels): loaded only when the schedule is <c>ThreadPerSequence</c>
-/// on a CPU device; its field is null otherwise, the launch falls back to the layer's one-sequence kernel (the layers'
-/// own kernels), and host code has no translation of it.</param>
+/// of sequences per thread, a narrow recurrent layer's backward joined with its partials, a run of Conv1D layers' stack
+/// kernels): loaded only when the schedule is <c>ThreadPerSequence</c> on a CPU device; its field is null otherwise, the
+/// launch falls back to the layer's one-sequence kernel (the layers' own kernels), and host code has no translation of it.</param>
 /// <param name="ThreadMethod">An ILGPU variant with the same parameters, loaded instead of <paramref name="Method"/> when the
 /// schedule is <c>ThreadPerSequence</c> (the wide recurrent layers' weight-gradient partials walking the steps in chunks and
 /// the columns in tiles, whose sums LLVM keeps in registers); host code still translates <paramref name="Method"/>, which
@@ -93,6 +93,15 @@ internal abstract class LayerEmitter
     /// weight set (a Bidirectional layer's two directions are two); none when the layer sums its weight gradients itself.
     /// </summary>
     public virtual IEnumerable<PartialSums> SummedPartials => System.Array.Empty<PartialSums>();
+
+    /// <summary>
+    /// This layer's launchers that the CPU thread schedule's own kernels replace (a recurrent layer's joined backward
+    /// and partials): loaded only where those are not, like the Conv1D stacks' (<see cref="ConvStacks.ReplacedFields"/>).
+    /// </summary>
+    public virtual IEnumerable<string> ReplacedOnCpuThreadSchedule => System.Array.Empty<string>();
+
+    /// <summary>Backward launches the CPU thread schedule's own kernels save for this layer (a recurrent layer's joined backward: one), for the kernel report.</summary>
+    public virtual int JoinedBackwardLaunchesSaved => 0;
 
     /// <summary>Buffers that live as long as the program (a stateful layer's carried state), sized per sample of the model's fixed batch.</summary>
     public virtual IEnumerable<WorkspaceBuffer> Persistent => System.Array.Empty<WorkspaceBuffer>();

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using SeqDsl.Generator.Model;
 using SeqDsl.Generator.Shapes;
 
@@ -6,15 +7,20 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <summary>The backward kernel: backpropagation through time from the last step to the first.</summary>
 internal sealed partial class RecurrentEmitter
 {
-    private void EmitBackwardKernel(CodeWriter w, RecurrentDirection d)
+    /// <param name="withPartials">The CPU thread schedule's joined kernel (RecurrentEmitter.BackwardWithPartials.cs): after
+    /// its backward each thread sums its sequence's weight-gradient partials.</param>
+    private void EmitBackwardKernel(CodeWriter w, RecurrentDirection d, bool withPartials = false)
     {
-        var arguments = BackwardArguments(d);
+        var arguments = withPartials ? BackwardWithPartialsArguments(d) : BackwardArguments(d);
         string inputGradientText = Io.IsFirst ? "." : d.Accumulates ? " and adds this direction's part of the gradient of the layer's input." : " and the gradient of the layer's input.";
         w.Summary(Describe() + Of(d) + ": backpropagation through time, one thread per sequence, from the last step to the first.\nWrites the gate pre-activation gradients of every step" + inputGradientText
+            + (withPartials ? "\nThen the thread sums its sequence's weight-gradient partials, row by row as " + Prefix + "WeightGradientPartials does (the CPU thread schedule's\nkernel for both, a launch instead of two; the same sums in the same order)." : "")
             + (FusesLossGradient ? "\nThe " + Io.Loss + " loss gradient is fused in: computed from the predictions (" + (Bidirectional ? "the merged output" : "the states") + ") and the targets." : "")
             + (Stateful ? "\nThe carried state the batch started from is a constant: no gradient flows into earlier batches (truncated BPTT, as Keras)." : ""));
-        using (w.Block("public static void " + Prefix + d.Tag + "Backward(" + Signature(arguments) + ")"))
+        using (w.Block("public static void " + (withPartials ? BackwardWithPartialsMethod : Prefix + d.Tag + "Backward") + "(" + Signature(arguments) + ")"))
         {
+            // The partials' constants repeat some of the backward's (the same values): each name is declared once.
+            declaredConstants = withPartials ? new Dictionary<string, int>() : null;
             EmitBackwardConstants(w, d);
             if (Normalized)
             {
@@ -41,6 +47,13 @@ internal sealed partial class RecurrentEmitter
                 w.Line("var dzh = LocalMemory.Allocate<float>(GateWidth); // recurrent-side gate gradients of this step");
             }
 
+            if (withPartials)
+            {
+                EmitPartialsConstants(w, d);
+                EmitRowBlockConstants(w, d, tiled: false);
+            }
+
+            declaredConstants = null;
             string recurrentGradient = ResetAfter ? "dzh" : "dz";
             using (GridStride(w, "b", "batch"))
             {
@@ -82,10 +95,51 @@ internal sealed partial class RecurrentEmitter
                         w.Line("for (int g = 0; g < GateWidth; g++) gateGradient[s * GradientWidth + GateWidth + g] = dzh[g];");
                     }
 
-                    EmitTransposedProducts(w, d, recurrentGradient);
+                    EmitTransposedProducts(w, d, recurrentGradient, oneWalk: withPartials);
+                }
+
+                if (withPartials)
+                {
+                    using (w.Block("for (int block = 0; block < Blocks; block++) // the sequence's weight-gradient partials, a row of the matrix at a time"))
+                    {
+                        EmitRowBlockBody(w, d, tiled: false);
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The constants already declared in the kernel being written, while one kernel joins two kernels' declarations
+    /// (<see cref="EmitBackwardKernel"/> with its partials); null otherwise.
+    /// </summary>
+    private Dictionary<string, int>? declaredConstants;
+
+    /// <summary>
+    /// Writes <c>const int Name = value;</c>, or nothing where the kernel being written already declared the name
+    /// with that value (<see cref="declaredConstants"/>). Hides <see cref="LayerEmitter.Const"/> for every kernel this
+    /// emitter writes, so that no declaration bypasses the check. The dropout's <c>const float</c> lines do bypass it:
+    /// only plain layers, which have no dropout, join two kernels.
+    /// </summary>
+    /// <exception cref="System.InvalidOperationException">The name was declared with another value.</exception>
+    private new void Const(CodeWriter w, string name, int value, string? comment = null)
+    {
+        if (declaredConstants is not null)
+        {
+            if (declaredConstants.TryGetValue(name, out int declared))
+            {
+                if (declared != value)
+                {
+                    throw new System.InvalidOperationException(Describe() + ": constant " + name + " declared as " + I(declared) + " and " + I(value) + " in one kernel.");
+                }
+
+                return;
+            }
+
+            declaredConstants[name] = value;
+        }
+
+        LayerEmitter.Const(w, name, value, comment);
     }
 
     /// <summary>
@@ -93,47 +147,77 @@ internal sealed partial class RecurrentEmitter
     /// column, its row of the transposed weights times that column's gradient, added across the units (features). The
     /// rows are zero-padded to whole vectors so these loops have no scalar remainder.
     /// </summary>
-    /// <remarks>
-    /// Both products walk the gate columns in one loop. Each sum still adds its terms in column order, so the bits are
-    /// those of two loops; but a sum's adds wait on each other, and with one product per loop a step's few vector sums
-    /// (LSTM(20): three) left the CPU waiting on the add latency at every column. Two products' sums side by side keep
-    /// twice as many adds in flight.
-    /// </remarks>
-    private void EmitTransposedProducts(CodeWriter w, RecurrentDirection d, string recurrentGradient)
+    /// <param name="oneWalk">
+    /// Both products in one loop over the gate columns (the joined kernel of RecurrentEmitter.BackwardWithPartials.cs, a
+    /// plain layer's). Each sum still adds its terms in column order, so the bits are those of two loops; but a sum's
+    /// adds wait on each other, and with one product per loop a step's few vector sums (LSTM(20): three) kept PoCL's
+    /// code waiting on the add latency at every column: two products side by side keep twice as many adds in flight
+    /// (W1's second LSTM backward measured 13–15% cheaper in perf shares). The one-sequence kernel keeps two loops: host
+    /// code translates it, and its loop interchange (Emit/Host/LoopInterchange.cs) keeps a product's sums in vector
+    /// registers only where a loop holds one product.
+    /// </param>
+    private void EmitTransposedProducts(CodeWriter w, RecurrentDirection d, string recurrentGradient, bool oneWalk)
     {
         bool inputGradient = !Io.IsFirst;
+        if (oneWalk && ResetBefore)
+        {
+            throw new System.InvalidOperationException(Describe() + ": the reset-before GRU's products walk different columns; they keep two loops.");
+        }
+
         w.Line("for (int k = 0; k < PaddedUnits; k++) back[k] = 0f;");
-        if (inputGradient)
+        if (oneWalk && inputGradient)
         {
             w.Line("for (int k = 0; k < PaddedFeatures; k++) dx[k] = 0f;");
         }
 
-        string recurrentColumns = ResetBefore ? "2 * Units" : "GateWidth";
-        using (w.Block("for (int g = 0; g < " + recurrentColumns + "; g++)" + (ResetBefore ? " // z and r; the candidate block reached h(t−1) through r ⊙ h above" : "")))
+        using (w.Block(ResetBefore
+            ? "for (int g = 0; g < 2 * Units; g++) // z and r; the candidate block reached h(t−1) through r ⊙ h above"
+            : "for (int g = 0; g < GateWidth; g++)"))
         {
-            w.Line("long row = g * TransposedRow;");
-            if (inputGradient || recurrentGradient == "dz")
+            if (!oneWalk)
             {
-                w.Line("float dzg = dz[g];");
+                w.Line("float dzg = " + recurrentGradient + "[g];");
+                w.Line("long row = g * TransposedRow + PaddedFeatures;");
+                w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct("back[k]", "transposed[row + k]", "dzg"));
             }
-
-            string multiplier = "dzg";
-            if (recurrentGradient != "dz")
+            else
             {
-                w.Line("float dzhg = " + recurrentGradient + "[g]; // the recurrent-side gradient");
-                multiplier = "dzhg";
-            }
+                w.Line("long row = g * TransposedRow;");
+                if (inputGradient || recurrentGradient == "dz")
+                {
+                    w.Line("float dzg = dz[g];");
+                }
 
-            w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct("back[k]", "transposed[row + PaddedFeatures + k]", multiplier));
-            if (inputGradient)
-            {
-                w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct("dx[k]", "transposed[row + k]", "dzg"));
+                string multiplier = "dzg";
+                if (recurrentGradient != "dz")
+                {
+                    w.Line("float dzhg = " + recurrentGradient + "[g]; // the recurrent-side gradient");
+                    multiplier = "dzhg";
+                }
+
+                w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct("back[k]", "transposed[row + PaddedFeatures + k]", multiplier));
+                if (inputGradient)
+                {
+                    w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct("dx[k]", "transposed[row + k]", "dzg"));
+                }
             }
         }
 
-        if (inputGradient && ResetBefore)
+        w.Line("for (int k = 0; k < Units; k++) dh[k] = " + CarriedGradient.Flushed((cell == CellKind.GRU ? "dh[k] + " : "") + StateMasked("back[k]")) + "; // flushed below 2^-100 (see KernelMath.FlushTiny)");
+        if (!inputGradient)
         {
-            using (w.Block("for (int g = 2 * Units; g < GateWidth; g++) // the candidate block's columns, which reach only the input"))
+            return;
+        }
+
+        if (d.Reversed)
+        {
+            w.Line("long xs = stateRow + steps - 1 - t; // the input step this step read");
+        }
+
+        if (!oneWalk)
+        {
+            w.Line("for (int k = 0; k < PaddedFeatures; k++) dx[k] = 0f;");
+            using (w.Block("for (int g = 0; g < GateWidth; g++)"))
             {
                 w.Line("float dzg = dz[g];");
                 w.Line("long row = g * TransposedRow;");
@@ -141,16 +225,7 @@ internal sealed partial class RecurrentEmitter
             }
         }
 
-        w.Line("for (int k = 0; k < Units; k++) dh[k] = " + CarriedGradient.Flushed((cell == CellKind.GRU ? "dh[k] + " : "") + StateMasked("back[k]")) + "; // flushed below 2^-100 (see KernelMath.FlushTiny)");
-        if (inputGradient)
-        {
-            if (d.Reversed)
-            {
-                w.Line("long xs = stateRow + steps - 1 - t; // the input step this step read");
-            }
-
-            w.Line("for (int k = 0; k < Features; k++) inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("dx[k]") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("dx[k]") + ";"));
-        }
+        w.Line("for (int k = 0; k < Features; k++) inputGradient[" + (d.Reversed ? "xs" : "s") + " * Features + k] " + (d.Accumulates ? "+= " + InputMasked("dx[k]") + "; // the forward direction's launch wrote its part first" : "= " + InputMasked("dx[k]") + ";"));
     }
 
     /// <summary>The constants every backward kernel of the layer declares: the layout, the cache and gradient widths, the fused loss's, the transposed weights' rows.</summary>

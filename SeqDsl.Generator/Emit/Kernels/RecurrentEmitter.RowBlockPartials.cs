@@ -63,7 +63,6 @@ internal sealed partial class RecurrentEmitter
     {
         var arguments = WeightGradientPartialsArguments(d);
         int biasRows = BiasRows(d);
-        var (from, to) = PassColumns(tiled);
         bool kernelVectors = tiled && KernelRowVectors;
         bool unitVectors = tiled && UnitRowVectors;
         bool anyVectors = kernelVectors || unitVectors;
@@ -87,104 +86,131 @@ internal sealed partial class RecurrentEmitter
         using (w.Block("public static void " + (tiled ? TiledPartialsMethod(d) : Prefix + d.Tag + "WeightGradientPartials") + "(" + Signature(arguments) + ")"))
         {
             EmitPartialsConstants(w, d);
-            if (!(kernelVectors && unitVectors))
-            {
-                Const(w, "RowsPerThread", RowsPerThread, "rows of one kind per thread: each gate gradient loaded feeds this many sums");
-            }
-
-            if (anyVectors)
-            {
-                Const(w, "VectorRows", VectorRows, "rows per thread in a row-vector block: each gate gradient loaded feeds this many sums, two vectors");
-            }
-
-            Const(w, "KernelBlocks", tiled ? TiledKernelBlocks : KernelBlocks, kernelVectors ? "blocks of VectorRows kernel rows" : "blocks of kernel rows (the last may hold fewer)");
-            if (biasRows > 0)
-            {
-                // Without bias rows every block past the kernel blocks is a recurrent block, so nothing else reads it.
-                Const(w, "UnitBlocks", tiled ? TiledUnitBlocks : UnitBlocks, unitVectors ? "blocks of VectorRows recurrent-kernel rows" : "blocks of recurrent-kernel rows (the last may hold fewer)");
-            }
-            Const(w, "Blocks", tiled ? TiledPartialBlocks(d) : PartialBlocks(d), "threads per sequence: the kernel blocks, the recurrent blocks" + (biasRows > 0 ? ", then one per bias row" : ""));
-
-            if (tiled)
-            {
-                Const(w, "StepChunk", StepChunk, "steps per chunk: their gate gradients stay in the L1 cache while every tile of columns walks them");
-                if (!(kernelVectors && unitVectors) || biasRows > 0)
-                {
-                    // Read by the blocks of fewer rows and the bias rows; a kernel of row-vector blocks alone has neither.
-                    Const(w, "TileColumns", TileColumns, "gate columns per pass over a chunk: the block's sums of them stay in registers");
-                }
-
-                if (anyVectors)
-                {
-                    Const(w, "VectorTileColumns", VectorTileColumns, "gate columns per pass in a row-vector block: their VectorRows sums each stay in registers");
-                }
-            }
-
-            EmitDropoutConstants(w, d, input: true, state: true);
-            w.Line(anyVectors
-                ? "var sum = LocalMemory.Allocate<float>(VectorRows * GateWidth); // the block's partial gradients: row after row, or column after column in a row-vector block"
-                : "var sum = LocalMemory.Allocate<float>(RowsPerThread * GateWidth); // the block's partial gradients, row after row");
+            EmitRowBlockConstants(w, d, tiled);
             using (GridStride(w, "item", "batch * Blocks"))
             {
                 w.Line("int b = item / Blocks;");
                 w.Line("int block = item - b * Blocks;");
                 w.Line("long stateRow = (long)b * steps;");
-                w.Line("for (int q = 0; q < " + (anyVectors ? "VectorRows" : "RowsPerThread") + " * GateWidth; q++) sum[q] = 0f;");
-                w.Line("int row0; // the block's first matrix row");
-                w.Line("int count; // rows in the block");
-                if (anyVectors)
-                {
-                    w.Line("int rowStride = GateWidth, columnStride = 1; // sum[i · rowStride + g · columnStride] is row i's sum of column g");
-                }
-                using (w.Block("if (block < KernelBlocks)"))
-                {
-                    if (kernelVectors)
-                    {
-                        EmitKernelRowVectors(w, d);
-                    }
-                    else
-                    {
-                        EmitKernelRowBlock(w, d, tiled, from, to);
-                    }
-                }
+                EmitRowBlockBody(w, d, tiled);
+            }
+        }
+    }
 
-                using (w.Block(biasRows == 0 ? "else" : "else if (block < KernelBlocks + UnitBlocks)"))
-                {
-                    if (unitVectors)
-                    {
-                        EmitUnitRowVectors(w);
-                    }
-                    else
-                    {
-                        EmitUnitRowBlock(w, tiled, from, to);
-                    }
-                }
+    /// <summary>
+    /// The row-block kernel's constants after the layout's (<see cref="EmitPartialsConstants"/>): the blocks of rows, the
+    /// tiles, and the thread's array of sums.
+    /// </summary>
+    private void EmitRowBlockConstants(CodeWriter w, RecurrentDirection d, bool tiled)
+    {
+        int biasRows = BiasRows(d);
+        bool kernelVectors = tiled && KernelRowVectors;
+        bool unitVectors = tiled && UnitRowVectors;
+        bool anyVectors = kernelVectors || unitVectors;
+        if (!(kernelVectors && unitVectors))
+        {
+            Const(w, "RowsPerThread", RowsPerThread, "rows of one kind per thread: each gate gradient loaded feeds this many sums");
+        }
 
-                if (biasRows > 0)
-                {
-                    using (w.Block("else"))
-                    {
-                        w.Line("row0 = Features + Units + block - KernelBlocks - UnitBlocks; // a bias row, on its own");
-                        w.Line("count = 1;");
-                        w.Line(biasRows == 2
-                            ? "long side = row0 == Features + Units ? 0 : RecurrentSide; // input-side bias row, then recurrent-side"
-                            : "const long side = 0; // the bias sees every gate gradient once");
-                        using (StepLoop(w, "0", tiled))
-                        {
-                            w.Line("long gradient = (stateRow + t) * GradientWidth + side;");
-                            w.Line("for (int g = " + from + "; g < " + to + "; g++) sum[g] += gateGradient[gradient + g];");
-                        }
-                    }
-                }
+        if (anyVectors)
+        {
+            Const(w, "VectorRows", VectorRows, "rows per thread in a row-vector block: each gate gradient loaded feeds this many sums, two vectors");
+        }
 
-                using (w.Block("for (int i = 0; i < count; i++)"))
+        Const(w, "KernelBlocks", tiled ? TiledKernelBlocks : KernelBlocks, kernelVectors ? "blocks of VectorRows kernel rows" : "blocks of kernel rows (the last may hold fewer)");
+        if (biasRows > 0)
+        {
+            // Without bias rows every block past the kernel blocks is a recurrent block, so nothing else reads it.
+            Const(w, "UnitBlocks", tiled ? TiledUnitBlocks : UnitBlocks, unitVectors ? "blocks of VectorRows recurrent-kernel rows" : "blocks of recurrent-kernel rows (the last may hold fewer)");
+        }
+        Const(w, "Blocks", tiled ? TiledPartialBlocks(d) : PartialBlocks(d), "row blocks per sequence, a thread each (in the joined backward, one after the other): the kernel blocks, the recurrent blocks" + (biasRows > 0 ? ", then one per bias row" : ""));
+
+        if (tiled)
+        {
+            Const(w, "StepChunk", StepChunk, "steps per chunk: their gate gradients stay in the L1 cache while every tile of columns walks them");
+            if (!(kernelVectors && unitVectors) || biasRows > 0)
+            {
+                // Read by the blocks of fewer rows and the bias rows; a kernel of row-vector blocks alone has neither.
+                Const(w, "TileColumns", TileColumns, "gate columns per pass over a chunk: the block's sums of them stay in registers");
+            }
+
+            if (anyVectors)
+            {
+                Const(w, "VectorTileColumns", VectorTileColumns, "gate columns per pass in a row-vector block: their VectorRows sums each stay in registers");
+            }
+        }
+
+        EmitDropoutConstants(w, d, input: true, state: true);
+        w.Line(anyVectors
+            ? "var sum = LocalMemory.Allocate<float>(VectorRows * GateWidth); // the block's partial gradients: row after row, or column after column in a row-vector block"
+            : "var sum = LocalMemory.Allocate<float>(RowsPerThread * GateWidth); // the block's partial gradients, row after row");
+    }
+
+    /// <summary>
+    /// Sequence b's block <c>block</c> of matrix rows: its sums over the steps, then its rows of b's partials. Expects
+    /// <c>b</c>, <c>block</c>, <c>stateRow</c> and the constants of <see cref="EmitRowBlockConstants"/> in scope.
+    /// </summary>
+    private void EmitRowBlockBody(CodeWriter w, RecurrentDirection d, bool tiled)
+    {
+        int biasRows = BiasRows(d);
+        bool kernelVectors = tiled && KernelRowVectors;
+        bool unitVectors = tiled && UnitRowVectors;
+        bool anyVectors = kernelVectors || unitVectors;
+        var (from, to) = PassColumns(tiled);
+        w.Line("for (int q = 0; q < " + (anyVectors ? "VectorRows" : "RowsPerThread") + " * GateWidth; q++) sum[q] = 0f;");
+        w.Line("int row0; // the block's first matrix row");
+        w.Line("int count; // rows in the block");
+        if (anyVectors)
+        {
+            w.Line("int rowStride = GateWidth, columnStride = 1; // sum[i · rowStride + g · columnStride] is row i's sum of column g");
+        }
+        using (w.Block("if (block < KernelBlocks)"))
+        {
+            if (kernelVectors)
+            {
+                EmitKernelRowVectors(w, d);
+            }
+            else
+            {
+                EmitKernelRowBlock(w, d, tiled, from, to);
+            }
+        }
+
+        using (w.Block(biasRows == 0 ? "else" : "else if (block < KernelBlocks + UnitBlocks)"))
+        {
+            if (unitVectors)
+            {
+                EmitUnitRowVectors(w);
+            }
+            else
+            {
+                EmitUnitRowBlock(w, tiled, from, to);
+            }
+        }
+
+        if (biasRows > 0)
+        {
+            using (w.Block("else"))
+            {
+                w.Line("row0 = Features + Units + block - KernelBlocks - UnitBlocks; // a bias row, on its own");
+                w.Line("count = 1;");
+                w.Line(biasRows == 2
+                    ? "long side = row0 == Features + Units ? 0 : RecurrentSide; // input-side bias row, then recurrent-side"
+                    : "const long side = 0; // the bias sees every gate gradient once");
+                using (StepLoop(w, "0", tiled))
                 {
-                    w.Line("long partial = ((long)b * Rows + row0 + i) * GateWidth; // sequence b's copy of the matrix, row row0 + i");
-                    w.Line(anyVectors
-                        ? "for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[i * rowStride + g * columnStride];"
-                        : "for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[i * GateWidth + g];");
+                    w.Line("long gradient = (stateRow + t) * GradientWidth + side;");
+                    w.Line("for (int g = " + from + "; g < " + to + "; g++) sum[g] += gateGradient[gradient + g];");
                 }
             }
+        }
+
+        using (w.Block("for (int i = 0; i < count; i++)"))
+        {
+            w.Line("long partial = ((long)b * Rows + row0 + i) * GateWidth; // sequence b's copy of the matrix, row row0 + i");
+            w.Line(anyVectors
+                ? "for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[i * rowStride + g * columnStride];"
+                : "for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[i * GateWidth + g];");
         }
     }
 

@@ -178,13 +178,20 @@ internal sealed partial class RecurrentEmitter
     /// <see cref="WeightGradientSumsEmitter"/>): on GPUs (<paramref name="perWeight"/>) one thread per weight, on CPU
     /// backends one thread per <see cref="ReductionChunk"/> consecutive weights. Both give the same bits.
     /// </summary>
+    /// <remarks>Only a layer with peepholes or layer normalization has this kernel (<see cref="SumsPartialsModelWide"/>):
+    /// those weights are summed over the sequences and steps here, a thread each after the matrix's chunks.</remarks>
     private void EmitWeightGradientKernel(CodeWriter w, RecurrentDirection d, bool perWeight)
     {
+        if (SumsPartialsModelWide)
+        {
+            throw new System.InvalidOperationException(Describe() + ": the model-wide WeightGradients kernel sums this layer's partials.");
+        }
+
         var arguments = WeightGradientArguments(d);
         var tensors = TensorsOf(d);
         int first = tensors[0].Offset;
         w.Summary(Describe() + Of(d) + ": gradient of every weight, " + (perWeight ? "one thread per weight (GPU variant)" : "one thread per " + I(ReductionChunk) + " consecutive weights") + ": the sequences' partial sums added in order"
-            + (Peepholes || Normalized ? ",\nand the " + (Peepholes ? "peephole" + (Normalized ? " and " : "") : "") + (Normalized ? "gamma and beta" : "") + " gradients summed over samples and steps in order" : "")
+            + ",\nand the " + (Peepholes ? "peephole" + (Normalized ? " and " : "") : "") + (Normalized ? "gamma and beta" : "") + " gradients summed over samples and steps in order"
             + " (deterministic, no atomics).");
         using (w.Block("public static void " + (perWeight ? PerWeightGradientsMethod(d) : Prefix + d.Tag + "WeightGradients") + "(" + Signature(arguments) + ")"))
         {
@@ -210,29 +217,26 @@ internal sealed partial class RecurrentEmitter
                 extras.Add(("Beta", Tensor(d, "layer_norm_beta")!.Offset - first, "layer_norm_beta [GateWidth]"));
             }
 
-            if (extras.Count > 0)
+            if (Peepholes)
             {
-                if (Peepholes)
-                {
-                    Const(w, "Units", units, "the peephole gradients read whole gate blocks");
-                }
+                Const(w, "Units", units, "the peephole gradients read whole gate blocks");
+            }
 
-                Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
-                Const(w, "CacheWidth", CacheWidth, "floats cached per step");
-                if (GateSide > 0)
-                {
-                    Const(w, "GateSide", GateSide, "where the gradients after the layer normalization start within a step");
-                }
+            Const(w, "GradientWidth", GradientWidth, GradientWidthComment);
+            Const(w, "CacheWidth", CacheWidth, "floats cached per step");
+            if (GateSide > 0)
+            {
+                Const(w, "GateSide", GateSide, "where the gradients after the layer normalization start within a step");
+            }
 
-                if (Normalized)
-                {
-                    Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations");
-                }
+            if (Normalized)
+            {
+                Const(w, "LayerNormStart", LayerNormStart, "where a step's cache holds the normalized pre-activations");
+            }
 
-                if (Stateful && Peepholes)
-                {
-                    Const(w, "StateWidth", StateWidth, "carried state per sequence: h, then c (the peepholes read c before step 0)");
-                }
+            if (Stateful && Peepholes)
+            {
+                Const(w, "StateWidth", StateWidth, "carried state per sequence: h, then c (the peepholes read c before step 0)");
             }
 
             foreach (var (name, start, comment) in extras)
@@ -245,21 +249,13 @@ internal sealed partial class RecurrentEmitter
             {
                 w.Line("var sums = LocalMemory.Allocate<float>(Chunk); // this thread's weights");
                 WeightGradientSumsEmitter.EmitChunkedSums(w, "partials");
-                if (extras.Count == 0)
-                {
-                    return;
-                }
             }
 
             // The CPU variant summed the matrix above; its peephole and layer-norm weights take one thread each.
-            using (w.Block("for (int p = " + (perWeight ? "" : "MatrixCount + ") + "Grid.GlobalIndex.X; p < " + (extras.Count == 0 ? "MatrixCount" : I(WeightCount(d))) + "; p += Grid.Dimension.X * Group.Dimension.X)"))
+            using (w.Block("for (int p = " + (perWeight ? "" : "MatrixCount + ") + "Grid.GlobalIndex.X; p < " + I(WeightCount(d)) + "; p += Grid.Dimension.X * Group.Dimension.X)"))
             {
                 w.Line("float sum = 0f;");
-                if (extras.Count == 0)
-                {
-                    w.Line(addPartials);
-                }
-                else if (perWeight)
+                if (perWeight)
                 {
                     using (w.Block("if (p < MatrixCount)"))
                     {

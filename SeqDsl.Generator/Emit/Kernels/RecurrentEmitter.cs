@@ -247,6 +247,11 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
                 }
             }
 
+            if (JoinsBackwardAndPartials)
+            {
+                yield return new KernelField(BackwardWithPartialsField, Types(BackwardWithPartialsArguments(directions[0])), BackwardWithPartialsMethod, BlockOnly: true);
+            }
+
             if (HasSequenceBlocks)
             {
                 yield return new KernelField(BlockForwardField, Types(ForwardArguments(directions[0])), BlockForwardMethod, BlockOnly: true);
@@ -380,15 +385,13 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             new(Floats, "partials", PartialsView(d)),
             new(Floats, "gradients", "batch.Gradients"),
         };
-        if (Peepholes || Normalized)
+        // Only a layer with peepholes or layer normalization has its own reduction: those gradients are summed there
+        // from the gate gradients and the cache.
+        list.Add(new(Floats, "gateGradient", GateGradientView(d)));
+        list.Add(new(Floats, "cache", CacheView(d)));
+        if (Stateful && Peepholes)
         {
-            // The peephole, gamma and beta gradients are summed here from the gate gradients and the cache.
-            list.Add(new(Floats, "gateGradient", GateGradientView(d)));
-            list.Add(new(Floats, "cache", CacheView(d)));
-            if (Stateful && Peepholes)
-            {
-                list.Add(new(Floats, "initial", InitialView(d))); // c before step 0, for the input and forget peepholes
-            }
+            list.Add(new(Floats, "initial", InitialView(d))); // c before step 0, for the input and forget peepholes
         }
 
         list.Add(new("int", "batch", "n"));
@@ -425,14 +428,15 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
         w.Line("// " + Describe());
         foreach (var d in directions)
         {
-            EmitLaunch(w, FieldPrefix + d.Tag + "Backward", groupSchedule?.BackwardGrid ?? "device.GridFor(n)", BlockBackwardField, Values(BackwardArguments(d)));
-
-            if (groupSchedule?.InputGradientMethod is not null)
+            if (JoinsBackwardAndPartials)
             {
-                w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputGradient!(device.GridFor((long)n * steps * " + I(features) + "), " + Values(InputGradientArguments(d)) + "); // a thread per (sequence, step, input feature)");
+                EmitBackwardWithPartialsLaunch(w, d);
+            }
+            else
+            {
+                EmitSeparateBackwardLaunches(w, d, fallback: false);
             }
 
-            w.Line(FieldPrefix + d.Tag + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : " + ThreadPartialsGrid(d) + ", " + Values(WeightGradientPartialsArguments(d)) + ");");
             if (SumsPartialsModelWide)
             {
                 continue; // summed by the model's WeightGradients launch after the backward pass
@@ -440,6 +444,31 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
 
             w.Line(FieldPrefix + d.Tag + "WeightGradients(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(" + I(WeightCount(d)) + ") : device.GridFor(" + I(ReductionThreads(d)) + "), " + Values(WeightGradientArguments(d)) + ");");
         }
+    }
+
+    /// <summary>
+    /// The backward (or, where loaded and the batch fills a block, the block backward), the GPU schedule's input
+    /// gradient, and the weight-gradient partials, each a launch.
+    /// </summary>
+    /// <param name="fallback">In the branch where the joined backward is not loaded: the launchers are nullable there.</param>
+    private void EmitSeparateBackwardLaunches(CodeWriter w, RecurrentDirection d, bool fallback)
+    {
+        string grid = groupSchedule?.BackwardGrid ?? "device.GridFor(n)";
+        if (fallback)
+        {
+            w.Line(FieldPrefix + d.Tag + "Backward!(" + grid + ", " + Values(BackwardArguments(d)) + ");");
+        }
+        else
+        {
+            EmitLaunch(w, FieldPrefix + d.Tag + "Backward", grid, BlockBackwardField, Values(BackwardArguments(d)));
+        }
+
+        if (groupSchedule?.InputGradientMethod is not null)
+        {
+            w.Line("if (" + RecurrentGroupSchedule.Flag + ") " + FieldPrefix + "InputGradient!(device.GridFor((long)n * steps * " + I(features) + "), " + Values(InputGradientArguments(d)) + "); // a thread per (sequence, step, input feature)");
+        }
+
+        w.Line(FieldPrefix + d.Tag + "WeightGradientPartials" + (fallback ? "!" : "") + "(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows(d) * GateWidth) + ") : " + ThreadPartialsGrid(d) + ", " + Values(WeightGradientPartialsArguments(d)) + ");");
     }
 
     public override void EmitResetStates(CodeWriter w)
@@ -475,6 +504,12 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
             w.Line();
             EmitBackwardKernel(w, d);
             w.Line();
+            if (JoinsBackwardAndPartials)
+            {
+                EmitBackwardKernel(w, d, withPartials: true);
+                w.Line();
+            }
+
             EmitRowBlockPartialsKernel(w, d, tiled: false);
             w.Line();
             if (TilesPartialColumns)
