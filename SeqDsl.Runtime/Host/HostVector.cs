@@ -17,11 +17,11 @@ public static class HostVector
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Sigmoid(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Exp(-x));
 
-    /// <summary><see cref="Activations.GateSigmoid"/> lane by lane: 1/2 + tanh(x/2)/2, for recurrent gates.</summary>
+    /// <summary><see cref="Activations.GateSigmoid"/> as CPU devices compute it (<see cref="Activations.RationalGateSigmoid"/>) lane by lane: 1/2 + tanh(x/2)/2, for recurrent gates.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> GateSigmoid(Vector<float> x) => new Vector<float>(0.5f) + (new Vector<float>(0.5f) * Tanh(new Vector<float>(0.5f) * x));
 
-    /// <summary>Hyperbolic tangent as <see cref="Activations.Tanh"/> computes it, the same operations in the same order, lane by lane.</summary>
+    /// <summary>Hyperbolic tangent as <see cref="Activations.Tanh"/> computes it on CPU devices (<see cref="Activations.RationalTanh"/>), the same operations in the same order, lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Tanh(Vector<float> x)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using ILGPU.Runtime;
 
 namespace SeqDsl.Kernels;
 
@@ -15,21 +16,41 @@ public static class Activations
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     /// <summary>
-    /// Sigmoid for a recurrent layer's gates (its recurrent activation): 1/2 + tanh(x/2)/2, through <see cref="Tanh"/>'s
+    /// Sigmoid for a recurrent layer's gates (its recurrent activation). Where a kernel runs decides the formula, at
+    /// kernel compile time (ILGPU folds <see cref="Accelerator.CurrentType"/> to a constant):
+    /// <list type="bullet">
+    /// <item>On CUDA, <see cref="Sigmoid"/>: the GPU's exponential is a fast built-in, and a thread's gate math sits in
+    /// the step's chain of dependent operations, which the rational function's longer chain lengthens.</item>
+    /// <item>Everywhere else (PoCL, the CPU accelerator, host code), 1/2 + tanh(x/2)/2 through <see cref="Tanh"/>'s
     /// rational function, with no exponential. Accurate to 2e-7 absolutely, not relatively: below about −17 it is 0
-    /// where <see cref="Sigmoid"/> gives e^x. A gate only scales what it multiplies, so that is far below what moves
-    /// it; outputs keep <see cref="Sigmoid"/>, whose tiny values a loss may take the logarithm of. On PoCL the exponential
-    /// was most of the gate math: with this and <see cref="Tanh"/>'s rational function, W1's two LSTM forward kernels
-    /// took 22% and 31% less time (perf samples against the unchanged backward kernels).
+    /// where <see cref="Sigmoid"/> gives e^x. A gate only scales what it multiplies, so that is far below what moves it.
+    /// On PoCL the exponential was most of the gate math: with this and <see cref="Tanh"/>'s rational function, W1's two
+    /// LSTM forward kernels took 22% and 31% less time (perf samples against the unchanged backward kernels).</item>
+    /// </list>
+    /// Outputs keep <see cref="Sigmoid"/> on every device, whose tiny values a loss may take the logarithm of.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float GateSigmoid(float x) => 0.5f + (0.5f * Tanh(0.5f * x));
+    public static float GateSigmoid(float x) =>
+        Accelerator.CurrentType == AcceleratorType.Cuda ? Sigmoid(x) : RationalGateSigmoid(x);
 
-    /// <summary>At and beyond this |x|, <see cref="Tanh"/> is ±1: float's tanh rounds to 1 from about 9.01 on.</summary>
+    /// <summary>
+    /// Hyperbolic tangent. As for <see cref="GateSigmoid"/>, the formula depends on where the kernel runs:
+    /// <see cref="ExponentialTanh"/> on CUDA, <see cref="RationalTanh"/> everywhere else. On an H100, W1's LSTM forward
+    /// kernels took 59 µs a launch with the exponential forms and 71 µs with the rational ones (interleaved runs of one
+    /// build each, benchmarks/results/2026-11-27-h100-cuda-activations.txt); on PoCL the rational forms are the faster.
+    /// Both are accurate to a few ulps, so a model computes the same function on every device to float precision, not
+    /// to the bit: the device check compares CUDA with host code to 1e-4, and the bit-for-bit comparisons between
+    /// schedules run on CPU devices, where both sides use the rational function.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Tanh(float x) =>
+        Accelerator.CurrentType == AcceleratorType.Cuda ? ExponentialTanh(x) : RationalTanh(x);
+
+    /// <summary>At and beyond this |x|, <see cref="RationalTanh"/> is ±1: float's tanh rounds to 1 from about 9.01 on.</summary>
     public const float TanhSaturation = 9.1f;
 
-    // Coefficients of Tanh's rational function x · P(x²) / Q(x²) (P and Q of degree 4, P₀ = Q₀ = 1), fitted for the
-    // least relative error on [0, 9.1] (a weighted least-squares fit, iterated towards minimax).
+    // Coefficients of the rational tanh's x · P(x²) / Q(x²) (P and Q of degree 4, P₀ = Q₀ = 1), fitted for the least
+    // relative error on [0, 9.1] (a weighted least-squares fit, iterated towards minimax).
     internal const float TanhP1 = 0.133744523f;
     internal const float TanhP2 = 0.00348778139f;
     internal const float TanhP3 = 2.04806129e-05f;
@@ -39,16 +60,23 @@ public static class Activations
     internal const float TanhQ3 = 0.000327286776f;
     internal const float TanhQ4 = 7.70369354e-07f;
 
+    /// <summary>Below this |x|, <see cref="ExponentialTanh"/> uses its odd Taylor polynomial; at and above it, 2σ(2x) − 1.</summary>
+    internal const float TanhSeriesLimit = 0.25f;
+
+    /// <summary>1/2 + tanh(x/2)/2 through <see cref="RationalTanh"/>: <see cref="GateSigmoid"/> off CUDA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float RationalGateSigmoid(float x) => 0.5f + (0.5f * RationalTanh(0.5f * x));
+
     /// <summary>
     /// Hyperbolic tangent as a rational function, x · P(x²) / Q(x²), so that loops over units vectorize into multiplies,
-    /// adds and one division: PoCL leaves OpenCL's tanh scalar, and its exponential (the earlier 2σ(2x) − 1) is a long
-    /// routine. Every float in [−40, 40] checked against double precision: at most 6.4 ulps, 3.8e-7 relative (2σ(2x) − 1
-    /// with a Taylor series near 0 had 11 ulps). Exactly ±1 from ±<see cref="TanhSaturation"/> on, odd, 0 at 0, tiny x
+    /// adds and one division: PoCL leaves OpenCL's tanh scalar, and its exponential (<see cref="ExponentialTanh"/>) is a
+    /// long routine. Every float in [−40, 40] checked against double precision: at most 6.4 ulps, 3.8e-7 relative
+    /// (<see cref="ExponentialTanh"/> has 11 ulps). Exactly ±1 from ±<see cref="TanhSaturation"/> on, odd, 0 at 0, tiny x
     /// to within 2e-8 relative; the quotient is held in [−1, 1]; NaN stays NaN. <see cref="HostVector.Tanh"/> computes
-    /// the same operations in the same order, so host code gives the same bits.
+    /// the same operations in the same order, so host code gives the same bits as the kernels on CPU devices.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Tanh(float x)
+    internal static float RationalTanh(float x)
     {
         float s = x * x;
         float p = x * (1f + (s * (TanhP1 + (s * (TanhP2 + (s * (TanhP3 + (s * TanhP4))))))));
@@ -56,6 +84,21 @@ public static class Activations
         float r = p / q;
         r = r > 1f ? 1f : (r < -1f ? -1f : r); // NaN fails both tests and stays NaN
         return x >= TanhSaturation ? 1f : (x <= -TanhSaturation ? -1f : r); // where s, P and Q overflow, too
+    }
+
+    /// <summary>
+    /// Hyperbolic tangent from the exponential: for |x| ≥ <see cref="TanhSeriesLimit"/>, 2σ(2x) − 1 (the subtraction loses
+    /// no more than a few ulps there, and large |x| saturates to ±1 without overflow: e^(−2x) → ∞ gives −1); below, the
+    /// Taylor series to x⁹, whose next term is under 1e-8 relative. Both are computed and one is selected, a select
+    /// rather than a branch. At most 11 ulps. <see cref="Tanh"/> on CUDA.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float ExponentialTanh(float x)
+    {
+        float x2 = x * x;
+        float series = x * (1f + (x2 * (-1f / 3f + (x2 * (2f / 15f + (x2 * (-17f / 315f + (x2 * (62f / 2835f)))))))));
+        float viaSigmoid = (2f / (1f + MathF.Exp(-2f * x))) - 1f;
+        return Abs(x) < TanhSeriesLimit ? series : viaSigmoid;
     }
 
     /// <summary>max(0, x).</summary>

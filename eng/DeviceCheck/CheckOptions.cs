@@ -11,9 +11,14 @@ internal sealed class CheckOptions
           --quick                          a few models, one schedule pair, small timings (what test.sh runs on the CPU)
           --no-timings                     correctness and training checks only
           --own-schedule                   time the device's own schedule only (the correctness checks still run both)
+          --timings-only                   the timings alone, no correctness or training checks (an A/B run of two builds)
+          --workloads W1,W5,...            time these workloads only (default: all of W1-W7, then the profiles of W1 and W3)
           --budget SECONDS                 skip the timings still to come once this much wall time has passed (default 420)
           --help                           this text
         """;
+
+    /// <summary>The workloads <see cref="WorkloadTimings"/> knows, as <c>--workloads</c> names them.</summary>
+    public static readonly IReadOnlyList<string> KnownWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"];
 
     public string Device { get; private set; } = "cuda";
 
@@ -22,6 +27,15 @@ internal sealed class CheckOptions
     public bool Timings { get; private set; } = true;
 
     public bool OwnScheduleOnly { get; private set; }
+
+    /// <summary>Skip the models' comparison with host code and the training check.</summary>
+    public bool TimingsOnly { get; private set; }
+
+    /// <summary>The workloads to time (W1…W7); null for all of them.</summary>
+    public IReadOnlySet<string>? Workloads { get; private set; }
+
+    /// <summary>Whether <paramref name="workload"/> (W1…W7) is to be timed.</summary>
+    public bool Times(string workload) => Workloads is null || Workloads.Contains(workload);
 
     public double BudgetSeconds { get; private set; } = 420;
 
@@ -48,6 +62,18 @@ internal sealed class CheckOptions
                     break;
                 case "--own-schedule":
                     o.OwnScheduleOnly = true;
+                    break;
+                case "--timings-only":
+                    o.TimingsOnly = true;
+                    break;
+                case "--workloads":
+                    string list = Next();
+                    var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(n => n.ToUpperInvariant()).ToHashSet();
+                    string? unknown = names.FirstOrDefault(n => !KnownWorkloads.Contains(n));
+                    if (names.Count == 0 || unknown is not null)
+                        throw new ArgumentException($"--workloads is '{list}', but {(unknown is null ? "names none" : $"'{unknown}' is not one of {string.Join(", ", KnownWorkloads)}")}\n{Usage}");
+                    o.Workloads = names;
                     break;
                 case "--budget":
                     string budget = Next();

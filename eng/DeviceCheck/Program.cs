@@ -41,8 +41,13 @@ using (device)
     Console.WriteLine($"# SeqDsl device check, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
     Console.WriteLine($"device: {device.Description}; schedule {device.Schedule}; {RuntimeInformation.FrameworkDescription}; {Environment.ProcessorCount} cores");
     Console.WriteLine($"accelerator: {device.Accelerator.Name}, {device.Accelerator.MemorySize / (1 << 20):N0} MiB, {device.Accelerator.NumMultiprocessors} multiprocessors, max group {device.Accelerator.MaxNumThreadsPerGroup}");
-    int failures = ModelComparisons.Run(device, hostCode, options);
-    failures += TrainingCheck.Run(device, hostCode, options);
+    int failures = 0;
+    if (!options.TimingsOnly)
+    {
+        failures += ModelComparisons.Run(device, hostCode, options);
+        failures += TrainingCheck.Run(device, hostCode, options);
+    }
+
     if (options.Timings)
     {
         failures += new WorkloadTimings(device, options, watch).Run();

@@ -86,7 +86,7 @@ internal sealed class WorkloadTimings
                 Epoch(d, "W7 ConvGru epoch", m, sequences.XTrain, sequences.YTrainSequence, ConvGru.KernelReport, (x, y) => m.Fit(x, (float[,,])y, 1, Batch, options: InOrder));
             }),
         };
-        foreach (var (name, time) in work)
+        foreach (var (name, time) in work.Where(w => options.Times(w.Name)))
         {
             foreach (var scheduled in Schedules())
             {
@@ -112,16 +112,20 @@ internal sealed class WorkloadTimings
         {
             try
             {
-                using (var lstm = new SeqToSeqLstm(device, Seed))
+                if (options.Times("W1"))
                 {
+                    using var lstm = new SeqToSeqLstm(device, Seed);
                     Profile("W1 training epoch", lstm, () => lstm.Fit(sequences.XTrain, sequences.YTrainSequence, 1, Batch, options: InOrder));
                     var xv = sequences.XValid;
                     Profile($"W1 inference, {xv.GetLength(0):N0} series in one batch (the rest of Predict's time is copies and checks)", lstm, () => lstm.Predict(xv, xv.GetLength(0)));
                 }
 
-                var wide = ForecastData.Chapter15(Seed, WideSteps, ahead: 1);
-                using var gru = new WideGru(device, Seed);
-                Profile($"W3 training, {WideTrainingSteps} steps", gru, () => gru.Fit(Take(wide.XTrain, WideBatch * WideTrainingSteps), Take(wide.YTrain, WideBatch * WideTrainingSteps), 1, WideBatch, options: InOrder));
+                if (options.Times("W3"))
+                {
+                    var wide = ForecastData.Chapter15(Seed, WideSteps, ahead: 1);
+                    using var gru = new WideGru(device, Seed);
+                    Profile($"W3 training, {WideTrainingSteps} steps", gru, () => gru.Fit(Take(wide.XTrain, WideBatch * WideTrainingSteps), Take(wide.YTrain, WideBatch * WideTrainingSteps), 1, WideBatch, options: InOrder));
+                }
             }
             catch (Exception e)
             {

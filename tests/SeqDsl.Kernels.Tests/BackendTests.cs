@@ -100,6 +100,182 @@ public class BackendTests
         }
     }
 
+    private static void GateActivationsKernel(Index1D i, ArrayView<float> x, ArrayView<float> tanh, ArrayView<float> gate)
+    {
+        tanh[i] = Activations.Tanh(x[i]);
+        gate[i] = Activations.GateSigmoid(x[i]);
+    }
+
+    /// <summary>Activations.Tanh and Activations.GateSigmoid of <paramref name="x"/> computed on <paramref name="device"/>.</summary>
+    private static (float[] Tanh, float[] Gate) GateActivationsOn(SeqDevice device, float[] x)
+    {
+        var accelerator = device.Accelerator;
+        var kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(GateActivationsKernel);
+        using var input = accelerator.Allocate1D(x);
+        using var tanh = accelerator.Allocate1D<float>(x.Length);
+        using var gate = accelerator.Allocate1D<float>(x.Length);
+        kernel(x.Length, input.View, tanh.View, gate.View);
+        accelerator.Synchronize();
+        return (tanh.GetAsArray1D(), gate.GetAsArray1D());
+    }
+
+    /// <summary>Inputs across the gates' range, tiny and saturated values included.</summary>
+    private static float[] ActivationInputs() =>
+        [.. Enumerable.Range(-4_000, 8_001).Select(i => i * 5e-3f), 1e-30f, -3e-8f, 9.1f, -9.1f, 50f, -50f];
+
+    /// <summary>
+    /// CPU devices compute the rational tanh and the gates' sigmoid through it, as host code does (the schedules' bit
+    /// comparisons rest on this); only CUDA takes the exponential forms (the next test).
+    /// </summary>
+    [Fact]
+    public void Gate_activations_are_the_rational_functions_on_the_CPU_accelerator_and_PoCL()
+    {
+        var x = ActivationInputs();
+        var devices = new List<SeqDevice> { cpu };
+        var pocl = PoclDevice.OpenOrExplain();
+        if (pocl is not null)
+        {
+            devices.Add(pocl); // null only with SEQDSL_REQUIRE_POCL=0 on a machine without PoCL (CI installs it)
+        }
+
+        try
+        {
+            foreach (var device in devices)
+            {
+                var (tanh, gate) = GateActivationsOn(device, x);
+                for (int i = 0; i < x.Length; i++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(Activations.RationalTanh(x[i])) == BitConverter.SingleToInt32Bits(tanh[i]), $"{device.Kind}: tanh({x[i]:R}) = {tanh[i]:R}, the rational function gives {Activations.RationalTanh(x[i]):R}");
+                    Assert.True(BitConverter.SingleToInt32Bits(Activations.RationalGateSigmoid(x[i])) == BitConverter.SingleToInt32Bits(gate[i]), $"{device.Kind}: gate sigmoid({x[i]:R}) = {gate[i]:R}, the rational function gives {Activations.RationalGateSigmoid(x[i]):R}");
+                }
+            }
+        }
+        finally
+        {
+            pocl?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// On CUDA the activations take the exponential (a fast built-in there; the rational function's longer chain of
+    /// dependent operations made W1's LSTM forward kernels about 20% slower on an H100). ILGPU folds
+    /// Accelerator.CurrentType to a constant but leaves the other branch in the PTX behind a constant-false predicate
+    /// (ptxas drops it), so the check follows the PTX's control flow: the code that can run holds the exponential's ex2
+    /// and none of the rational function's coefficients.
+    /// </summary>
+    [Fact]
+    public void Gate_activations_take_the_exponential_in_ptx()
+    {
+        var reachable = PtxReachableLines(CompileToPtx(nameof(GateActivationsKernel)));
+        Assert.Contains(reachable, l => l.Contains("ex2.approx", StringComparison.Ordinal));
+        foreach (float coefficient in new[] { Activations.TanhP1, Activations.TanhQ1, Activations.TanhQ4 })
+        {
+            Assert.DoesNotContain(reachable, l => l.Contains(PtxLiteral(coefficient), StringComparison.OrdinalIgnoreCase));
+        }
+
+        // The same walk finds the coefficients where they run: a kernel calling the rational function directly.
+        var rational = PtxReachableLines(CompileToPtx(nameof(RationalTanhKernel)));
+        Assert.Contains(rational, l => l.Contains(PtxLiteral(Activations.TanhQ4), StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(rational, l => l.Contains("ex2.approx", StringComparison.Ordinal));
+    }
+
+    /// <summary>A float as PTX writes it in an instruction: 0f and its bits in hex.</summary>
+    private static string PtxLiteral(float value) =>
+        "0f" + BitConverter.SingleToInt32Bits(value).ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The PTX lines that can run: from the entry, following fall-through and branches, except a branch on a predicate
+    /// that the same straight run of code set to a constant (<c>mov.pred %p, 0</c>: never taken; <c>1</c>: always), as
+    /// ptxas would.
+    /// </summary>
+    private static List<string> PtxReachableLines(string ptx)
+    {
+        var lines = ptx.Split('\n').Select(l => l.Trim()).ToArray();
+        var labels = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(lines[i], @"^\w+:$"))
+            {
+                labels[lines[i].TrimEnd(':')] = i;
+            }
+        }
+
+        int entry = Array.FindIndex(lines, l => l.Contains(".entry", StringComparison.Ordinal));
+        Assert.True(entry >= 0, "no .entry in the PTX");
+        var seen = new HashSet<int>();
+        var work = new Stack<int>();
+        work.Push(entry);
+        while (work.Count > 0)
+        {
+            for (int i = work.Pop(); i < lines.Length && seen.Add(i); i++)
+            {
+                if (lines[i].StartsWith("ret", StringComparison.Ordinal))
+                {
+                    break; // a guarded "@%p ret" does not start with ret and falls through
+                }
+
+                var branch = System.Text.RegularExpressions.Regex.Match(lines[i], @"^(?:@(!?)(%p\d+)\s+)?bra(?:\.uni)?\s+(\w+);");
+                if (!branch.Success)
+                {
+                    continue;
+                }
+
+                int target = labels[branch.Groups[3].Value];
+                bool? taken = branch.Groups[2].Success ? ConstantPredicate(lines, i, branch.Groups[2].Value) is bool value ? value != (branch.Groups[1].Value == "!") : null : true;
+                if (taken != false)
+                {
+                    work.Push(target);
+                }
+
+                if (taken == true)
+                {
+                    break;
+                }
+            }
+        }
+
+        return seen.Order().Select(i => lines[i]).ToList();
+    }
+
+    /// <summary>
+    /// The constant that line <paramref name="at"/>'s predicate holds, where the last write to it before that line, in
+    /// the same straight run (no label or branch between), is a <c>mov.pred</c> of 0 or 1; otherwise null.
+    /// </summary>
+    private static bool? ConstantPredicate(string[] lines, int at, string predicate)
+    {
+        for (int i = at - 1; i >= 0; i--)
+        {
+            string line = lines[i];
+            if (System.Text.RegularExpressions.Regex.IsMatch(line, @"^\w+:$") || line.Contains("bra", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var write = System.Text.RegularExpressions.Regex.Match(line, @"^(?:@!?%p\d+\s+)?[\w.]+\s+" + System.Text.RegularExpressions.Regex.Escape(predicate) + @"\b(.*)$");
+            if (write.Success)
+            {
+                var constant = System.Text.RegularExpressions.Regex.Match(line, @"^mov\.pred\s+%p\d+,\s*([01]);$");
+                return constant.Success ? constant.Groups[1].Value == "1" : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static void RationalTanhKernel(Index1D i, ArrayView<float> x, ArrayView<float> tanh) => tanh[i] = Activations.RationalTanh(x[i]);
+
+    /// <summary>The PTX ILGPU makes of this class's kernel <paramref name="name"/> for SM 7.5, as the library's CUDA device would (no GPU needed).</summary>
+    private static string CompileToPtx(string name)
+    {
+        var kernel = typeof(BackendTests).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
+        using var context = Context.Create(b => DeviceProbes.ConfigureKernelCompiler(b));
+        var entry = EntryPointDescription.FromImplicitlyGroupedKernel(kernel);
+        var architecture = CudaArchitecture.SM_75;
+        var instructionSet = CudaAccelerator.GetInstructionSet(architecture, CudaDriverVersion.FromMajorMinor(12, 0));
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture, instructionSet, nvvmAPI: null);
+        return ((PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty)).PTXAssembly;
+    }
+
     private static void MultiplyAddKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> result) =>
         result[i] = KernelMath.MultiplyAdd(a[i], b[i], c[i]);
 

@@ -28,8 +28,8 @@ internal static class ActivationCode
 
     /// <summary>
     /// A recurrent layer's gate activation (its recurrent activation): <see cref="Apply"/>, except that the sigmoid is
-    /// <c>GateSigmoid</c>, accurate absolutely rather than relatively and without an exponential (see the Runtime's
-    /// Activations.GateSigmoid). Its derivative is the sigmoid's, <see cref="DerivativeFromOutput"/>.
+    /// <c>GateSigmoid</c>, accurate absolutely rather than relatively and, except on CUDA, without an exponential (see
+    /// the Runtime's Activations.GateSigmoid). Its derivative is the sigmoid's, <see cref="DerivativeFromOutput"/>.
     /// </summary>
     public static string ApplyToGate(ActivationKind kind, string x) =>
         kind == ActivationKind.Sigmoid ? Functions + ".GateSigmoid(" + x + ")" : Apply(kind, x);

@@ -7,7 +7,7 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// The original (gated) WaveNet as one layer of the chain: a causal input convolution, then residual blocks — dilated
 /// causal conv to 2·Filters → tanh(a)·σ(b) → 1×1 conv s; the block's output is its input + s and s is added to the skip
 /// sum — then ReLU, 1×1 conv, ReLU and the optional 1×1 head. Dilations run 1, 2, 4, … within each block. σ is a gate
-/// here, as in a recurrent layer, so it is the gates' sigmoid (Activations.GateSigmoid, through tanh, no exponential).
+/// here, as in a recurrent layer, so it is the gates' sigmoid (Activations.GateSigmoid: through tanh, with no exponential, except on CUDA).
 /// Forward: one launch for the input conv, one per residual block (a kernel that takes the block's index), one for the
 /// head. Backward: one launch for the head, two per block (gate gradient, then the gather of the dilated conv's input
 /// gradient), one for the input gradient, and one for the weight gradients' partials: one thread per (sample, row of a

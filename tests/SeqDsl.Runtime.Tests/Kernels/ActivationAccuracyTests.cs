@@ -7,9 +7,10 @@ using Xunit;
 namespace SeqDsl.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The kernels' activations are written for vectorizers (tanh as a rational function, the gates' sigmoid through it), so
-/// their accuracy is checked here against double precision over the whole range the gates see, and host code's vector
-/// versions against them bit for bit.
+/// The kernels' activations are written for vectorizers (tanh as a rational function, the gates' sigmoid through it) off
+/// CUDA and from the exponential on CUDA, so the accuracy of both forms is checked here against double precision over
+/// the whole range the gates see, and host code's vector versions against the rational form bit for bit. Here, in .NET,
+/// the kernels' functions are what the CPU accelerator runs (BackendTests checks PoCL and the PTX).
 /// </summary>
 public class ActivationAccuracyTests
 {
@@ -77,6 +78,53 @@ public class ActivationAccuracyTests
             float x = i * 1e-4f;
             Assert.Equal(-Activations.Tanh(x), Activations.Tanh(-x));
         }
+    }
+
+    /// <summary>Outside a CUDA kernel (the CPU accelerator, host code, this test) the activations are the rational forms.</summary>
+    [Fact]
+    public void Off_cuda_the_activations_are_the_rational_forms()
+    {
+        for (int i = -30_000; i <= 30_000; i++)
+        {
+            float x = i * 1e-3f;
+            Assert.Equal(BitConverter.SingleToInt32Bits(Activations.RationalTanh(x)), BitConverter.SingleToInt32Bits(Activations.Tanh(x)));
+            Assert.Equal(BitConverter.SingleToInt32Bits(Activations.RationalGateSigmoid(x)), BitConverter.SingleToInt32Bits(Activations.GateSigmoid(x)));
+        }
+    }
+
+    /// <summary>CUDA's tanh, 2σ(2x) − 1 with a Taylor series near 0, is as accurate as the rational one to the same tolerance.</summary>
+    [Fact]
+    public void Exponential_tanh_matches_double_precision_to_a_few_ulps()
+    {
+        double worst = 0;
+        float worstAt = 0;
+        for (int i = -200_000; i <= 200_000; i++)
+        {
+            float x = i * 1e-4f;
+            double exact = Math.Tanh(x);
+            double error = Math.Abs(Activations.ExponentialTanh(x) - exact) / Math.Max(Math.Abs(exact), 1e-30);
+            if (x != 0 && error > worst)
+            {
+                worst = error;
+                worstAt = x;
+            }
+        }
+
+        Assert.True(worst <= RelativeTolerance, $"worst relative error {worst:E2} at x = {worstAt:R}");
+        foreach (float x in new[] { 1e-30f, -3e-8f, Activations.TanhSeriesLimit, -Activations.TanhSeriesLimit, 9.09f })
+        {
+            double exact = Math.Tanh(x);
+            Assert.True(Math.Abs(Activations.ExponentialTanh(x) - exact) <= RelativeTolerance * Math.Abs(exact), $"tanh({x:R}) = {Activations.ExponentialTanh(x):R}, exact {exact:R}");
+        }
+
+        Assert.Equal(0f, Activations.ExponentialTanh(0f));
+        Assert.Equal(1f, Activations.ExponentialTanh(50f));
+        Assert.Equal(-1f, Activations.ExponentialTanh(-50f));
+        Assert.Equal(1f, Activations.ExponentialTanh(float.PositiveInfinity));
+        Assert.Equal(-1f, Activations.ExponentialTanh(float.NegativeInfinity));
+        Assert.Equal(1f, Activations.ExponentialTanh(float.MaxValue));
+        Assert.Equal(-1f, Activations.ExponentialTanh(float.MinValue));
+        Assert.True(float.IsNaN(Activations.ExponentialTanh(float.NaN)));
     }
 
     /// <summary>A gate's sigmoid is accurate absolutely (it only scales what it multiplies), not relatively in its tails.</summary>
