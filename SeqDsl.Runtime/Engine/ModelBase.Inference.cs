@@ -89,7 +89,7 @@ public abstract partial class ModelBase
             // A few samples on PoCL: host code beats queueing each kernel to PoCL's threads (SmallPredictionsOnHost).
             var hostBatch = LoadChunk(host.Program, host.Buffers, host.Parameters, ArrayView<float>.Empty, x, 0, x.Samples, outputs);
             host.Program.Forward(hostBatch);
-            CopyPredictions(hostBatch, result);
+            CopyPredictions(host.Buffers, hostBatch, result);
             return;
         }
 
@@ -167,19 +167,17 @@ public abstract partial class ModelBase
     {
         var batch = LoadChunk(network, buffers, parameters.View, Gradients.View, x, start, count, outputs);
         network.Forward(batch);
-        CopyPredictions(batch, chunkResult);
+        CopyPredictions(buffers, batch, chunkResult);
     }
 
     /// <summary>
-    /// A chunk's predictions, from the device straight into their place in the caller's array: a 2,000-series W1
-    /// prediction is 4 MB, and a staging array plus a second copy cost more than the forward pass on a GPU.
+    /// A chunk's predictions, from the device into their place in the caller's array: straight there on CPU devices and
+    /// for small chunks, through page-locked memory for large ones on CUDA (<see cref="PredictionDownload"/>). A
+    /// 2,000-series W1 prediction is 4 MB; a managed staging array plus a second copy cost more than the forward pass on
+    /// a GPU, a page-locked one less than the pageable copy it replaces.
     /// </summary>
-    /// <remarks>
-    /// The span overload pins the destination for the copy (a <c>fixed</c> inside ILGPU). The <c>ref T</c> overload does
-    /// not: it expects pinned memory, and a garbage collection on another thread could move the array mid-copy.
-    /// </remarks>
-    private static void CopyPredictions(in BatchContext batch, Span<float> destination) =>
-        batch.Predictions.CopyToCPU(destination);
+    private static void CopyPredictions(PredictionBuffers buffers, in BatchContext batch, Span<float> destination) =>
+        buffers.Download.Copy(batch.Predictions, destination);
 
     /// <summary>
     /// Copies samples [start, start + count) of <paramref name="x"/> to <paramref name="buffers"/> and describes them as

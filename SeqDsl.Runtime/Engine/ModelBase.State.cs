@@ -78,7 +78,7 @@ public abstract partial class ModelBase
         }
 
         network.Forward(batch);
-        CopyPredictions(batch, result.AsSpan(start * outputs, count * outputs));
+        CopyPredictions(buffers, batch, result.AsSpan(start * outputs, count * outputs));
         for (int i = 0; i < layers.Count; i++)
         {
             var rows = new float[(long)count * layers[i].Width];

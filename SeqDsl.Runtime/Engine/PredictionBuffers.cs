@@ -14,7 +14,14 @@ internal sealed class PredictionBuffers : IDisposable
     private MemoryBuffer1D<float, Stride1D.Dense>? sampleLoss;
     private MemoryBuffer1D<float, Stride1D.Dense>? sampleLastStepError;
 
-    public PredictionBuffers(Accelerator accelerator) => this.accelerator = accelerator;
+    public PredictionBuffers(Accelerator accelerator)
+    {
+        this.accelerator = accelerator;
+        Download = new PredictionDownload(accelerator, PredictionDownload.StagesOn(accelerator));
+    }
+
+    /// <summary>How a chunk's predictions reach the caller's array (through page-locked memory on CUDA).</summary>
+    public PredictionDownload Download { get; }
 
     public ArrayView<float> Inputs => inputs!.View;
 
@@ -61,6 +68,7 @@ internal sealed class PredictionBuffers : IDisposable
         predictions?.Dispose();
         sampleLoss?.Dispose();
         sampleLastStepError?.Dispose();
+        Download.Dispose();
     }
 
     private void Grow(ref MemoryBuffer1D<float, Stride1D.Dense>? buffer, long length)
