@@ -21,7 +21,8 @@ public static class Activations
     /// <list type="bullet">
     /// <item>On CUDA, <see cref="Sigmoid"/>: the GPU's exponential is a fast built-in, and a thread's gate math sits in
     /// the step's chain of dependent operations, which the rational function's longer chain lengthens.</item>
-    /// <item>Everywhere else (PoCL, the CPU accelerator, host code), 1/2 + tanh(x/2)/2 through <see cref="Tanh"/>'s
+    /// <item>Everywhere else (PoCL, the CPU accelerator, host code, and OpenCL GPUs, which have not been measured),
+    /// 1/2 + tanh(x/2)/2 through <see cref="Tanh"/>'s
     /// rational function, with no exponential. Accurate to 2e-7 absolutely, not relatively: below about −17 it is 0
     /// where <see cref="Sigmoid"/> gives e^x. A gate only scales what it multiplies, so that is far below what moves it.
     /// On PoCL the exponential was most of the gate math: with this and <see cref="Tanh"/>'s rational function, W1's two
@@ -38,10 +39,16 @@ public static class Activations
     /// <see cref="ExponentialTanh"/> on CUDA, <see cref="RationalTanh"/> everywhere else. On an H100, W1's LSTM forward
     /// kernels took 59 µs a launch with the exponential forms and 71 µs with the rational ones (interleaved runs of one
     /// build each, benchmarks/results/2026-11-27-h100-cuda-activations.txt); on PoCL the rational forms are the faster.
-    /// Both are accurate to a few ulps, so a model computes the same function on every device to float precision, not
-    /// to the bit: the device check compares CUDA with host code to 1e-4, and the bit-for-bit comparisons between
-    /// schedules run on CPU devices, where both sides use the rational function.
+    /// Both are accurate to a few ulps in .NET (the Runtime tests); on CUDA the exponential is the GPU's approximate one,
+    /// which eng/DeviceCheck's activation check measures against double precision on the device. So a model computes
+    /// the same function on every device to float precision, not to the bit: the device check compares CUDA with host
+    /// code to 1e-4, and the bit-for-bit comparisons between schedules run on CPU devices, where both sides use the
+    /// rational function.
     /// </summary>
+    /// <remarks>
+    /// <see cref="Accelerator.CurrentType"/> is an ILGPU intrinsic; outside a kernel ILGPU 1.5 returns
+    /// <see cref="AcceleratorType.CPU"/>, which host code and the CPU accelerator rely on (a Runtime test checks it).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x) =>
         Accelerator.CurrentType == AcceleratorType.Cuda ? ExponentialTanh(x) : RationalTanh(x);
@@ -90,7 +97,7 @@ public static class Activations
     /// Hyperbolic tangent from the exponential: for |x| ≥ <see cref="TanhSeriesLimit"/>, 2σ(2x) − 1 (the subtraction loses
     /// no more than a few ulps there, and large |x| saturates to ±1 without overflow: e^(−2x) → ∞ gives −1); below, the
     /// Taylor series to x⁹, whose next term is under 1e-8 relative. Both are computed and one is selected, a select
-    /// rather than a branch. At most 11 ulps. <see cref="Tanh"/> on CUDA.
+    /// rather than a branch. At most 11 ulps with .NET's exponential. <see cref="Tanh"/> on CUDA.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float ExponentialTanh(float x)

@@ -90,6 +90,8 @@ internal sealed class CheckOptions
             }
         }
 
+        if (o.TimingsOnly && !o.Timings)
+            throw new ArgumentException($"--timings-only and --no-timings together would check nothing\n{Usage}");
         return o;
     }
 

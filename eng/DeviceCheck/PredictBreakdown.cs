@@ -26,9 +26,16 @@ internal static class PredictBreakdown
         Console.WriteLine($"Predict of {n:N0} series outside the kernels ({outputs * sizeof(float) / 1e6:F1} MB of predictions, {x.Length * sizeof(float) / 1e6:F1} MB of inputs), best of {Repetitions}, ms:");
         Line("Predict, as timed above", Best(Repetitions, () => predict(x, n)));
         bool scan = model.ScanInputValues;
-        model.ScanInputValues = false;
-        Line("Predict without the NaN/∞ scan", Best(Repetitions, () => predict(x, n)));
-        model.ScanInputValues = scan;
+        try
+        {
+            model.ScanInputValues = false;
+            Line("Predict without the NaN/∞ scan", Best(Repetitions, () => predict(x, n)));
+        }
+        finally
+        {
+            model.ScanInputValues = scan;
+        }
+
         Line("a fresh result array (new float[])", Best(Repetitions, () => GC.KeepAlive(new float[outputs])));
 
         using var predictions = accelerator.Allocate1D<float>(outputs);
@@ -62,6 +69,12 @@ internal static class PredictBreakdown
         int n = large.GetLength(0);
         var whole = predict(large, n);
         var chunked = predict(large, smallChunk);
+        if (whole.Length != chunked.Length)
+        {
+            Console.WriteLine($"  {n:N0} series in one chunk gave {whole.Length:N0} values, in chunks of {smallChunk} {chunked.Length:N0}: FAILED");
+            return 1;
+        }
+
         long mismatches = 0;
         long first = -1;
         var a = whole.Cast<float>().GetEnumerator();

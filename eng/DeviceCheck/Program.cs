@@ -46,6 +46,7 @@ using (device)
     {
         failures += ModelComparisons.Run(device, hostCode, options);
         failures += TrainingCheck.Run(device, hostCode, options);
+        failures += ActivationCheck.Run(device);
     }
 
     if (options.Timings)

@@ -31,7 +31,7 @@ public sealed class PredictionDownloadTests(CpuDeviceFixture fixture)
 
         download.Copy(device.View, destination.AsSpan(1, count));
 
-        Assert.True(download.HasStaging);
+        Assert.Equal(Math.Min(count, stagingFloats), download.StagingLength); // pinned no more than the download needs
         Assert.Equal(-1f, destination[0]); // nothing written outside the destination
         Assert.Equal(-2f, destination[^1]);
         Assert.Equal(values, destination[1..^1]);
@@ -65,8 +65,48 @@ public sealed class PredictionDownloadTests(CpuDeviceFixture fixture)
 
         Assert.Equal(values, a);
         Assert.Equal(values, b);
-        Assert.False(small.HasStaging);
-        Assert.False(unstaged.HasStaging);
+        Assert.Equal(0, small.StagingLength);
+        Assert.Equal(0, unstaged.StagingLength);
+    }
+
+    [Fact]
+    public void The_staging_buffer_grows_to_its_largest_size_and_no_further()
+    {
+        var values = Values(50);
+        using var device = Accelerator.Allocate1D(values);
+        using var download = new PredictionDownload(Accelerator, staged: true, stagingFloats: 16, directFloats: 0);
+
+        download.Copy(device.View.SubView(0, 5), new float[5]);
+        Assert.Equal(5, download.StagingLength);
+        var all = new float[50];
+        download.Copy(device.View, all);
+        Assert.Equal(16, download.StagingLength);
+        Assert.Equal(values, all);
+    }
+
+    /// <summary>Page-locked memory refused (the driver's limit, a device that cannot map host memory): the same bits through the direct copy, and no more tries.</summary>
+    [Fact]
+    public void A_refused_staging_buffer_falls_back_to_the_direct_copy()
+    {
+        var values = Values(50);
+        using var device = Accelerator.Allocate1D(values);
+        int tries = 0;
+        using var download = new PredictionDownload(Accelerator, staged: true, stagingFloats: 8, directFloats: 0, allocateStaging: _ =>
+        {
+            tries++;
+            throw new InvalidOperationException("no page-locked memory left");
+        });
+        var first = new float[50];
+        var second = new float[50];
+
+        download.Copy(device.View, first);
+        download.Copy(device.View, second);
+
+        Assert.Equal(values, first);
+        Assert.Equal(values, second);
+        Assert.False(download.Staged);
+        Assert.Equal(1, tries);
+        Assert.Equal(0, download.StagingLength);
     }
 
     [Fact]
@@ -84,7 +124,8 @@ public sealed class PredictionDownloadTests(CpuDeviceFixture fixture)
         using var device = Accelerator.Allocate1D(Values(10));
         using var download = new PredictionDownload(Accelerator, staged: true, stagingFloats: 4, directFloats: 0);
 
-        var e = Assert.Throws<InvalidOperationException>(() => download.Copy(device.View, new float[9]));
+        var e = Assert.Throws<ArgumentException>(() => download.Copy(device.View, new float[9]));
+        Assert.Equal("destination", e.ParamName);
         Assert.Contains("10", e.Message);
         Assert.Contains("9", e.Message);
     }
