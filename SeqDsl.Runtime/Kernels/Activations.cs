@@ -40,7 +40,8 @@ public static class Activations
     /// kernels took 59 µs a launch with the exponential forms and 71 µs with the rational ones (interleaved runs of one
     /// build each, benchmarks/results/2026-11-27-h100-cuda-activations.txt); on PoCL the rational forms are the faster.
     /// Both are accurate to a few ulps in .NET (the Runtime tests); on CUDA the exponential is the GPU's approximate one,
-    /// which eng/DeviceCheck's activation check measures against double precision on the device. So a model computes
+    /// which eng/DeviceCheck's activation check measures against double precision on the device (an H100: tanh 5.1e-7
+    /// relative, the gates' sigmoid 8.8e-8 absolute at worst over [−40, 40]). So a model computes
     /// the same function on every device to float precision, not to the bit: the device check compares CUDA with host
     /// code to 1e-4, and the bit-for-bit comparisons between schedules run on CPU devices, where both sides use the
     /// rational function.
