@@ -105,6 +105,10 @@ public class ForecastDataTests
     public void Chapter15_BuildsEachSetsSequenceTargetsOnFirstUse_AndKeepsThem()
     {
         // The three seq-to-seq target arrays are 20 MB for ten ahead; a caller that trains on one set holds only that one.
+        // A small split first, so that initializing the code that builds them is not counted below. The runtime can still
+        // allocate a little on this thread meanwhile (7.9 KB once in CI), hence the slack: far below the 2 MB that building
+        // another set's targets would add.
+        Assert.NotNull(ForecastData.Chapter15(seed: 1, steps: 5, ahead: 2).YTrainSequence);
         long before = GC.GetAllocatedBytesForCurrentThread();
         ForecastSplit data = ForecastData.Chapter15(seed: 42, steps: 50, ahead: 10);
         long split = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -114,7 +118,8 @@ public class ForecastDataTests
         before = GC.GetAllocatedBytesForCurrentThread();
         float[,,] train = data.YTrainSequence;
         long first = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.InRange(first, trainTargets, trainTargets + 4_096);
+        const long RuntimeSlack = 64 * 1024;
+        Assert.InRange(first, trainTargets, trainTargets + RuntimeSlack);
         Assert.Same(train, data.YTrainSequence);
         Assert.Same(data.YTestSequence, data.YTestSequence);
         Assert.Equal(data.Series[9_999, 50, 0], data.YTestSequence[999, 49, 0]);
