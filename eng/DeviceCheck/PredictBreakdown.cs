@@ -75,13 +75,13 @@ internal static class PredictBreakdown
             return 1;
         }
 
+        var a = Flat(whole);
+        var b = Flat(chunked);
         long mismatches = 0;
         long first = -1;
-        var a = whole.Cast<float>().GetEnumerator();
-        var b = chunked.Cast<float>().GetEnumerator();
-        for (long i = 0; a.MoveNext() && b.MoveNext(); i++)
+        for (long i = 0; i < a.Length; i++)
         {
-            if (BitConverter.SingleToInt32Bits(a.Current) != BitConverter.SingleToInt32Bits(b.Current))
+            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i]))
             {
                 mismatches++;
                 first = first < 0 ? i : first;
@@ -90,6 +90,14 @@ internal static class PredictBreakdown
 
         Console.WriteLine($"  {n:N0} series in one chunk ({whole.Length * sizeof(float) / 1e6:F1} MB) against chunks of {smallChunk}: {(mismatches == 0 ? "the same bits, ok" : $"{mismatches:N0} values differ, the first at flat index {first:N0}: FAILED")}");
         return mismatches == 0 ? 0 : 1;
+    }
+
+    /// <summary>A prediction's values in memory order.</summary>
+    private static float[] Flat(float[,,] values)
+    {
+        var flat = new float[values.Length];
+        Buffer.BlockCopy(values, 0, flat, 0, values.Length * sizeof(float));
+        return flat;
     }
 
     private static void Line(string what, double seconds) => Console.WriteLine($"  {what,-46} {seconds * 1e3,8:F3}");
