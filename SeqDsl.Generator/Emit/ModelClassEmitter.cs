@@ -236,6 +236,15 @@ internal static class ModelClassEmitter
         w.Line("/// <returns>The predictions " + CodeWriter.Escape(shape) + ".</returns>");
         w.Line("public " + target + " Predict(float[,,] x, int batchSize = 256) =>");
         w.Line("    " + (plan.Output.IsSequence ? "PredictSequenceCore" : "PredictVectorCore") + "(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), batchSize);");
+        w.Line();
+        // The same prediction into the caller's array: a serving loop reuses one result instead of allocating it per call.
+        w.Summary("Runs the model on x [samples, steps, " + I(plan.Spec.InputFeatures) + "] and writes the predictions " + shape + " into destination, which can be reused between calls.");
+        w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
+        w.Line("/// <param name=\"destination\">Receives the predictions " + CodeWriter.Escape(shape) + "; its shape must match.</param>");
+        w.Line("/// <param name=\"batchSize\">Samples per launch (memory use, not results).</param>");
+        w.Line("/// <remarks>The arguments are checked before anything is written; if the device fails part-way, <paramref name=\"destination\"/> holds the chunks already predicted and its earlier values elsewhere.</remarks>");
+        w.Line("public void Predict(float[,,] x, " + target + " destination, int batchSize = 256) =>");
+        w.Line("    " + (plan.Output.IsSequence ? "PredictSequenceIntoCore" : "PredictVectorIntoCore") + "(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), destination, batchSize);");
 
         w.Line();
         w.Summary("The loss (and the last-step MSE) of the model on <paramref name=\"x\"/> and <paramref name=\"y\"/>.");

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 
 namespace SeqDsl.Engine;
 
@@ -96,11 +97,7 @@ internal static class DataValidator
         int features = sparse ? 1 : description.OutputFeatures;
         int rank = description.OutputIsSequence ? 3 : 2;
         string expected = rank == 3 ? $"[{x.Samples}, {outputSteps}, {features}]" : $"[{x.Samples}, {features}]";
-        string what = sparse ? "(samples, output steps, 1 class index)" : "(samples, output steps, output features)";
-        if (rank == 2)
-        {
-            what = sparse ? "(samples, 1 class index)" : "(samples, output features)";
-        }
+        string what = sparse ? (rank == 3 ? "(samples, output steps, 1 class index)" : "(samples, 1 class index)") : OutputAxes(rank);
 
         if (y.Rank != rank)
         {
@@ -130,6 +127,30 @@ internal static class DataValidator
             {
                 ClassIndices(y, description.OutputFeatures);
             }
+        }
+    }
+
+    /// <summary>
+    /// The caller's array for the predictions of <paramref name="x"/>: present and of their shape
+    /// (<paramref name="expected"/>), checked before anything is written to it.
+    /// </summary>
+    public static void Destination([NotNull] Array? destination, int[] expected, in TensorData x, string name = "destination")
+    {
+        string axes = OutputAxes(expected.Length);
+        if (destination is null)
+        {
+            throw new ArgumentNullException(name, $"{name} is null: pass an array of the predictions' shape {ShapeText(expected)} {axes}.");
+        }
+
+        var actual = new int[destination.Rank];
+        for (int d = 0; d < actual.Length; d++)
+        {
+            actual[d] = destination.GetLength(d);
+        }
+
+        if (!actual.AsSpan().SequenceEqual(expected))
+        {
+            throw new ArgumentException($"{name} is {ShapeText(actual)} but the predictions of {x.Name} are {ShapeText(expected)} {axes}.", name);
         }
     }
 
@@ -187,6 +208,11 @@ internal static class DataValidator
         string stepsText = description.InputSteps > 0 ? description.InputSteps.ToString(System.Globalization.CultureInfo.InvariantCulture) : "steps";
         return $"[{samples}, {stepsText}, {description.InputFeatures}]";
     }
+
+    /// <summary>What the axes of a model's outputs (predictions or targets) of <paramref name="rank"/> hold.</summary>
+    private static string OutputAxes(int rank) => rank == 3 ? "(samples, output steps, output features)" : "(samples, output features)";
+
+    private static string ShapeText(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
     private static string RankLayout(int rank) => rank == 2 ? "[samples, features]" : "[samples, steps, features]";
 }

@@ -35,28 +35,66 @@ public abstract partial class ModelBase
 
     /// <summary>Predictions shaped [samples, output steps, output features], for sequence-output models.</summary>
     /// <remarks>The device copies each chunk's predictions straight into the returned array (no flat copy between).</remarks>
-    protected float[,,] PredictSequenceCore(TensorData x, int batchSize)
+    protected float[,,] PredictSequenceCore(TensorData x, int batchSize) => (float[,,])PredictNewArray(x, batchSize, sequence: true);
+
+    /// <summary>Predictions shaped [samples, output features], for vector-output models.</summary>
+    protected float[,] PredictVectorCore(TensorData x, int batchSize) => (float[,])PredictNewArray(x, batchSize, sequence: false);
+
+    /// <summary>
+    /// Writes the predictions [samples, output steps, output features] of a sequence-output model into the caller's
+    /// <paramref name="destination"/>, exactly the values <see cref="PredictSequenceCore"/> returns, so that a serving
+    /// loop can reuse one array (on CUDA a fresh multi-megabyte result also costs its first-touch page faults).
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="x"/> is checked as for <see cref="PredictSequenceCore"/>, then <paramref name="destination"/>'s
+    /// shape, all before anything is written. If the device fails part-way, <paramref name="destination"/> holds the
+    /// predictions of the chunks already run and its earlier values elsewhere.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException">The inputs are bad (see <see cref="PredictCore"/>), or <paramref name="destination"/> is not the predictions' shape (both shapes in the message).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    protected void PredictSequenceIntoCore(TensorData x, float[,,] destination, int batchSize) =>
+        PredictIntoArray(x, destination, batchSize, sequence: true);
+
+    /// <summary>
+    /// Writes the predictions [samples, output features] of a vector-output model into the caller's
+    /// <paramref name="destination"/>, exactly the values <see cref="PredictVectorCore"/> returns.
+    /// </summary>
+    /// <remarks>Checks and partial failures as for <see cref="PredictSequenceIntoCore"/>.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException">The inputs are bad (see <see cref="PredictCore"/>), or <paramref name="destination"/> is not the predictions' shape (both shapes in the message).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    protected void PredictVectorIntoCore(TensorData x, float[,] destination, int batchSize) =>
+        PredictIntoArray(x, destination, batchSize, sequence: false);
+
+    /// <summary>A prediction into a new array of the predictions' shape (<see cref="PredictionShape"/>).</summary>
+    private Array PredictNewArray(TensorData x, int batchSize, bool sequence)
     {
         lock (Gate)
         {
             var network = CheckedForInference(x, batchSize);
-            var result = new float[x.Samples, network.OutputSteps(x.Steps), Description.OutputFeatures];
+            // Of the rank and shape the destination check demands, from the same rule (PredictionShape).
+            var result = Array.CreateInstance(typeof(float), PredictionShape(network, x, sequence));
             PredictInto(network, x, batchSize, ElementsOf(result));
             return result;
         }
     }
 
-    /// <summary>Predictions shaped [samples, output features], for vector-output models.</summary>
-    protected float[,] PredictVectorCore(TensorData x, int batchSize)
+    /// <summary>A prediction into the caller's array, checked against the shape <see cref="PredictNewArray"/> would allocate.</summary>
+    private void PredictIntoArray(TensorData x, Array? destination, int batchSize, bool sequence)
     {
         lock (Gate)
         {
             var network = CheckedForInference(x, batchSize);
-            var result = new float[x.Samples, Description.OutputFeatures];
-            PredictInto(network, x, batchSize, ElementsOf(result));
-            return result;
+            DataValidator.Destination(destination, PredictionShape(network, x, sequence), x);
+            PredictInto(network, x, batchSize, ElementsOf(destination));
         }
     }
+
+    /// <summary>The shape of the predictions of <paramref name="x"/>: [samples, output steps, output features] or [samples, output features].</summary>
+    private int[] PredictionShape(NetworkProgram network, in TensorData x, bool sequence) => sequence
+        ? [x.Samples, network.OutputSteps(x.Steps), Description.OutputFeatures]
+        : [x.Samples, Description.OutputFeatures];
 
     /// <summary>Validates a prediction's arguments and returns the program that will run it. Callers hold <see cref="Gate"/>.</summary>
     private NetworkProgram CheckedForInference(TensorData x, int batchSize)

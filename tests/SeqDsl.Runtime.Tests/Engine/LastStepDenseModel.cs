@@ -57,6 +57,8 @@ public sealed class LastStepDenseModel : ModelBase
 
     public float[,] Predict(float[,,] x, int batchSize = 256) => PredictVectorCore(TensorData.From(x, "x"), batchSize);
 
+    public void Predict(float[,,] x, float[,] destination, int batchSize = 256) => PredictVectorIntoCore(TensorData.From(x, "x"), destination, batchSize);
+
     public float[,] PredictTensors(TensorData x, int batchSize = 256) => PredictVectorCore(x, batchSize);
 
     public Evaluation Evaluate(float[,,] x, float[,] y, int batchSize = 256) => EvaluateCore(TensorData.From(x, "x"), TensorData.From(y, "y"), batchSize);
