@@ -80,6 +80,22 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>
+    /// Writes an XML doc summary whose text is already XML: its tags (<c>&lt;paramref name="x"/&gt;</c>) are kept, so
+    /// any plain text spliced into it goes through <see cref="Escape"/> first.
+    /// </summary>
+    public CodeWriter SummaryMarkup(string markup)
+    {
+        Line("/// <summary>");
+        foreach (var line in markup.Split('\n'))
+        {
+            Line("/// " + line);
+        }
+
+        Line("/// </summary>");
+        return this;
+    }
+
     public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     public override string ToString() => builder.ToString();

@@ -194,7 +194,7 @@ internal static class ModelClassEmitter
     private static void EmitConstructor(CodeWriter w, ModelPlan plan, string? unsupported)
     {
         var spec = plan.Spec;
-        w.Summary("Creates the model on <paramref name=\"device\"/> (the best available when null), with weights initialized as Keras does from <paramref name=\"seed\"/>.");
+        w.SummaryMarkup("Creates the model on <paramref name=\"device\"/> (the best available when null), with weights initialized as Keras does from <paramref name=\"seed\"/>.");
         w.Line("/// <param name=\"device\">Where the model's kernels run; <c>SeqDevice.Best()</c> when null.</param>");
         w.Line("/// <param name=\"seed\">Seed of the weight initialization, the shuffling and dropout.</param>");
         w.Line("public " + spec.ClassName + "(global::SeqDsl.SeqDevice? device = null, int seed = 0)");
@@ -215,7 +215,7 @@ internal static class ModelClassEmitter
     {
         string target = plan.Output.IsSequence ? "float[,,]" : "float[,]";
         string shape = plan.Output.ToString().Replace("batch", "samples");
-        w.Summary("Trains the model on <paramref name=\"x\"/> [samples, steps, " + I(plan.Spec.InputFeatures) + "] and targets <paramref name=\"y\"/> " + shape + ".");
+        w.SummaryMarkup("Trains the model on <paramref name=\"x\"/> [samples, steps, " + I(plan.Spec.InputFeatures) + "] and targets <paramref name=\"y\"/> " + CodeWriter.Escape(shape) + ".");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
         w.Line("/// <param name=\"y\">Targets " + CodeWriter.Escape(shape) + ".</param>");
         w.Line("/// <param name=\"epochs\">Passes over the data.</param>");
@@ -230,7 +230,7 @@ internal static class ModelClassEmitter
         w.Line("        validation is { } w ? global::SeqDsl.Engine.TensorData.From(w.Y, \"validation.Y\") : null,");
         w.Line("        options);");
         w.Line();
-        w.Summary("Runs the model on <paramref name=\"x\"/> [samples, steps, " + I(plan.Spec.InputFeatures) + "] and returns " + shape + ".");
+        w.SummaryMarkup("Runs the model on <paramref name=\"x\"/> [samples, steps, " + I(plan.Spec.InputFeatures) + "] and returns " + CodeWriter.Escape(shape) + ".");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch (memory use, not results).</param>");
         w.Line("/// <returns>The predictions " + CodeWriter.Escape(shape) + ".</returns>");
@@ -238,7 +238,7 @@ internal static class ModelClassEmitter
         w.Line("    " + (plan.Output.IsSequence ? "PredictSequenceCore" : "PredictVectorCore") + "(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), batchSize);");
         w.Line();
         // The same prediction into the caller's array: a serving loop reuses one result instead of allocating it per call.
-        w.Summary("Runs the model on x [samples, steps, " + I(plan.Spec.InputFeatures) + "] and writes the predictions " + shape + " into destination, which can be reused between calls.");
+        w.SummaryMarkup("Runs the model on <paramref name=\"x\"/> [samples, steps, " + I(plan.Spec.InputFeatures) + "] and writes the predictions " + CodeWriter.Escape(shape) + " into <paramref name=\"destination\"/>, which can be reused between calls.");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
         w.Line("/// <param name=\"destination\">Receives the predictions " + CodeWriter.Escape(shape) + "; its shape must match.</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch (memory use, not results).</param>");
@@ -247,7 +247,7 @@ internal static class ModelClassEmitter
         w.Line("    " + (plan.Output.IsSequence ? "PredictSequenceIntoCore" : "PredictVectorIntoCore") + "(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), destination, batchSize);");
 
         w.Line();
-        w.Summary("The loss (and the last-step MSE) of the model on <paramref name=\"x\"/> and <paramref name=\"y\"/>.");
+        w.SummaryMarkup("The loss (and the last-step MSE) of the model on <paramref name=\"x\"/> and <paramref name=\"y\"/>.");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
         w.Line("/// <param name=\"y\">Targets " + CodeWriter.Escape(shape) + ".</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch.</param>");

@@ -12,7 +12,7 @@ internal static class UncertaintyApiEmitter
         string shape = plan.Output.ToString().Replace("batch", "samples");
         string features = plan.Spec.InputFeatures.ToString(CultureInfo.InvariantCulture);
         w.Line();
-        w.Summary("MC Dropout: runs the model <paramref name=\"samples\"/> times with dropout kept on and returns the mean and the\nstandard deviation of each output " + shape + " (all zero spread when the model has no dropout).");
+        w.SummaryMarkup("MC Dropout: runs the model <paramref name=\"samples\"/> times with dropout kept on and returns the mean and the\nstandard deviation of each output " + CodeWriter.Escape(shape) + " (all zero spread when the model has no dropout).");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + features + "].</param>");
         w.Line("/// <param name=\"samples\">Forward passes, each with its own dropout masks.</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch.</param>");

@@ -131,7 +131,7 @@ internal static class DataValidator
     }
 
     /// <summary>
-    /// The caller's array for the predictions of <paramref name="x"/>: present and of their shape
+    /// The caller's array for the predictions of <paramref name="x"/>: present, not <paramref name="x"/>'s own array, and of their shape
     /// (<paramref name="expected"/>), checked before anything is written to it.
     /// </summary>
     public static void Destination([NotNull] Array? destination, int[] expected, in TensorData x, string name = "destination")
@@ -140,6 +140,12 @@ internal static class DataValidator
         if (destination is null)
         {
             throw new ArgumentNullException(name, $"{name} is null: pass an array of the predictions' shape {ShapeText(expected)} {axes}.");
+        }
+
+        if (x.Wraps(destination))
+        {
+            // A prediction reads its inputs chunk by chunk while it writes: whether overwriting them works would depend on that order.
+            throw new ArgumentException($"{name} is {x.Name} itself: the predictions would overwrite the inputs they are computed from; pass another array.", name);
         }
 
         var actual = new int[destination.Rank];

@@ -51,7 +51,7 @@ public abstract partial class ModelBase
     /// predictions of the chunks already run and its earlier values elsewhere.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
-    /// <exception cref="ArgumentException">The inputs are bad (see <see cref="PredictCore"/>), or <paramref name="destination"/> is not the predictions' shape (both shapes in the message).</exception>
+    /// <exception cref="ArgumentException">The inputs are bad (see <see cref="PredictCore"/>), or <paramref name="destination"/> is not the predictions' shape (both shapes in the message) or is <paramref name="x"/>'s own array.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     protected void PredictSequenceIntoCore(TensorData x, float[,,] destination, int batchSize) =>
         PredictIntoArray(x, destination, batchSize, sequence: true);
@@ -62,7 +62,7 @@ public abstract partial class ModelBase
     /// </summary>
     /// <remarks>Checks and partial failures as for <see cref="PredictSequenceIntoCore"/>.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
-    /// <exception cref="ArgumentException">The inputs are bad (see <see cref="PredictCore"/>), or <paramref name="destination"/> is not the predictions' shape (both shapes in the message).</exception>
+    /// <exception cref="ArgumentException">The inputs are bad (see <see cref="PredictCore"/>), or <paramref name="destination"/> is not the predictions' shape (both shapes in the message) or is <paramref name="x"/>'s own array.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     protected void PredictVectorIntoCore(TensorData x, float[,] destination, int batchSize) =>
         PredictIntoArray(x, destination, batchSize, sequence: false);

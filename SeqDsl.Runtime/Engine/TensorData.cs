@@ -60,6 +60,9 @@ public readonly struct TensorData
         Name = name;
     }
 
+    /// <summary>Whether this tensor wraps <paramref name="array"/> itself (not a copy of it).</summary>
+    internal bool Wraps(Array array) => ReferenceEquals(storage, array);
+
     /// <summary>The values, row-major [Samples, Steps, Features]: a view of the wrapped array, not a copy.</summary>
     public ReadOnlySpan<float> Values => storage is null ? default : FlatView.Of(storage);
 

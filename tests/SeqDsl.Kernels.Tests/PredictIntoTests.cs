@@ -191,6 +191,22 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
     }
 
     [Fact]
+    public void The_inputs_themselves_are_refused_as_the_destination_and_left_unchanged()
+    {
+        // The autoencoder's predictions [samples, 4, 1] have its inputs' shape, so only the aliasing check stops this.
+        using var model = new LstmAutoencoder(seed: 2, device: device);
+        var x = Inputs(3, 4, 1, seed: 4);
+        var before = Bits(x);
+
+        var error = Assert.Throws<ArgumentException>(() => model.Predict(x, x));
+
+        Assert.Equal("destination", error.ParamName);
+        Assert.Contains("destination is x itself", error.Message);
+        Assert.Equal(before, Bits(x));
+        model.Predict(x, new float[3, 4, 1]); // the same shape in another array is fine
+    }
+
+    [Fact]
     public void Bad_inputs_are_refused_before_the_destination_is_touched()
     {
         using var model = new LstmSequenceModel(seed: 3, device: device);
