@@ -8,7 +8,7 @@ namespace SeqDsl.DeviceCheck;
 /// <summary>
 /// Where a large <c>Predict</c> spends its time outside the kernels: on an H100, W1's inference of 2,000 series took
 /// 2.9–3.9 ms while its five launches took about 0.5 ms. Each part is timed on its own (best of
-/// <see cref="Repetitions"/>) with the prediction's sizes: the value scan, the result array, the input upload and the
+/// <see cref="Repetitions"/>) with the prediction's sizes: Predict into a reused array, the value scan, the result array, the input upload and the
 /// predictions' download into a fresh array, a reused one and a page-locked one. Then the check that a large prediction
 /// (downloaded through page-locked memory on CUDA, in slices) gives the bits of the same prediction in small chunks
 /// (each downloaded straight into the result).
@@ -17,7 +17,7 @@ internal static class PredictBreakdown
 {
     private const int Repetitions = 5;
 
-    public static void Print(SeqDevice device, ModelBase model, float[,,] x, Func<float[,,], int, Array> predict, int outputsPerSample)
+    public static void Print(SeqDevice device, ModelBase model, float[,,] x, Func<float[,,], int, Array> predict, Action<float[,,], int> predictIntoReused, int outputsPerSample)
     {
         int n = x.GetLength(0);
         long outputs = (long)n * outputsPerSample;
@@ -25,6 +25,8 @@ internal static class PredictBreakdown
         Console.WriteLine();
         Console.WriteLine($"Predict of {n:N0} series outside the kernels ({outputs * sizeof(float) / 1e6:F1} MB of predictions, {x.Length * sizeof(float) / 1e6:F1} MB of inputs), best of {Repetitions}, ms:");
         Line("Predict, as timed above", Best(Repetitions, () => predict(x, n)));
+        predictIntoReused(x, n); // its array's pages touched once, as a serving loop's would be
+        Line("Predict(x, destination) into a reused array", Best(Repetitions, () => predictIntoReused(x, n)));
         bool scan = model.ScanInputValues;
         try
         {
