@@ -211,13 +211,38 @@ internal static class ModelClassEmitter
         w.Line("protected override global::SeqDsl.Engine.NetworkProgram CreateProgram(global::SeqDsl.SeqDevice device) => " + (unsupported is null ? "new Program(device);" : "throw new global::System.NotSupportedException(\"no kernels for " + unsupported.Replace("\"", "'") + "\");"));
     }
 
+    /// <summary>
+    /// The shape of the model's outputs (or targets, with <paramref name="features"/> per step) for the docs:
+    /// <c>[samples, steps, 10]</c> only where output step j is input step j; a fixed count where a RepeatVector sets it;
+    /// otherwise <c>[samples, output steps, 10]</c> with the rule (a strided or valid convolution shortens the axis),
+    /// where targets may also come one per input step: the runtime crops them (TargetAlignment).
+    /// </summary>
+    private static string OutputShapeText(ModelPlan plan, int features, bool targets)
+    {
+        string f = I(features);
+        if (!plan.Output.IsSequence)
+        {
+            return "[samples, " + f + "]";
+        }
+
+        if (plan.Output.HasFixedSteps)
+        {
+            return "[samples, " + I(plan.Output.Steps) + ", " + f + "]";
+        }
+
+        return global::SeqDsl.Generator.Emit.Kernels.SequenceSteps.OutputOfModel(plan, "steps") == "steps"
+            ? "[samples, steps, " + f + "]"
+            : "[samples, output steps, " + f + "] (output steps = OutputSteps(steps))" + (targets ? ", or [samples, steps, " + f + "] cropped to the output steps" : "");
+    }
+
     private static void EmitTypedApi(CodeWriter w, ModelPlan plan)
     {
         string target = plan.Output.IsSequence ? "float[,,]" : "float[,]";
-        string shape = plan.Output.ToString().Replace("batch", "samples");
-        w.SummaryMarkup("Trains the model on <paramref name=\"x\"/> [samples, steps, " + I(plan.Spec.InputFeatures) + "] and targets <paramref name=\"y\"/> " + CodeWriter.Escape(shape) + ".");
+        string shape = OutputShapeText(plan, plan.Output.Features, targets: false);
+        string targetShape = OutputShapeText(plan, (LossKind)plan.Spec.Loss == LossKind.SparseCategoricalCrossEntropy ? 1 : plan.Output.Features, targets: true);
+        w.SummaryMarkup("Trains the model on <paramref name=\"x\"/> [samples, steps, " + I(plan.Spec.InputFeatures) + "] and targets <paramref name=\"y\"/> " + CodeWriter.Escape(targetShape) + ".");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
-        w.Line("/// <param name=\"y\">Targets " + CodeWriter.Escape(shape) + ".</param>");
+        w.Line("/// <param name=\"y\">Targets " + CodeWriter.Escape(targetShape) + ".</param>");
         w.Line("/// <param name=\"epochs\">Passes over the data.</param>");
         w.Line("/// <param name=\"batchSize\">Samples per gradient step.</param>");
         w.Line("/// <param name=\"validation\">Optional validation inputs and targets, evaluated after every epoch.</param>");
@@ -242,14 +267,16 @@ internal static class ModelClassEmitter
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
         w.Line("/// <param name=\"destination\">Receives the predictions " + CodeWriter.Escape(shape) + "; its shape must match.</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch (memory use, not results).</param>");
-        w.Line("/// <remarks>The arguments are checked before anything is written; if the device fails part-way, <paramref name=\"destination\"/> holds the chunks already predicted and its earlier values elsewhere.</remarks>");
+        w.Line("/// <remarks>The arguments are checked before anything is written. If the device fails part-way, treat <paramref name=\"destination\"/>'s contents as undefined.</remarks>");
+        w.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"destination\"/> is null.</exception>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"x\"/> has the wrong shape or a NaN/∞ value, or <paramref name=\"destination\"/> is not the predictions' shape (both shapes in the message) or is <paramref name=\"x\"/> itself.</exception>");
         w.Line("public void Predict(float[,,] x, " + target + " destination, int batchSize = 256) =>");
         w.Line("    " + (plan.Output.IsSequence ? "PredictSequenceIntoCore" : "PredictVectorIntoCore") + "(global::SeqDsl.Engine.TensorData.From(x, nameof(x)), destination, batchSize);");
 
         w.Line();
         w.SummaryMarkup("The loss (and the last-step MSE) of the model on <paramref name=\"x\"/> and <paramref name=\"y\"/>.");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + I(plan.Spec.InputFeatures) + "].</param>");
-        w.Line("/// <param name=\"y\">Targets " + CodeWriter.Escape(shape) + ".</param>");
+        w.Line("/// <param name=\"y\">Targets " + CodeWriter.Escape(targetShape) + ".</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch.</param>");
         w.Line("/// <returns>The mean loss and metrics.</returns>");
         w.Line("public global::SeqDsl.Evaluation Evaluate(float[,,] x, " + target + " y, int batchSize = 256) =>");

@@ -47,8 +47,9 @@ public abstract partial class ModelBase
     /// </summary>
     /// <remarks>
     /// <paramref name="x"/> is checked as for <see cref="PredictSequenceCore"/>, then <paramref name="destination"/>'s
-    /// shape, all before anything is written. If the device fails part-way, <paramref name="destination"/> holds the
-    /// predictions of the chunks already run and its earlier values elsewhere.
+    /// shape, all before anything is written. If the device fails part-way, treat <paramref name="destination"/>'s
+    /// contents as undefined: the chunks that completed are written, and part of the failing one may be (a large
+    /// download on CUDA arrives in slices).
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
     /// <exception cref="ArgumentException">The inputs are bad (see <see cref="PredictCore"/>), or <paramref name="destination"/> is not the predictions' shape (both shapes in the message) or is <paramref name="x"/>'s own array.</exception>
@@ -74,7 +75,8 @@ public abstract partial class ModelBase
         {
             var network = CheckedForInference(x, batchSize);
             // Of the rank and shape the destination check demands, from the same rule (PredictionShape).
-            var result = Array.CreateInstance(typeof(float), PredictionShape(network, x, sequence));
+            int[] shape = PredictionShape(network, x, sequence);
+            Array result = sequence ? new float[shape[0], shape[1], shape[2]] : new float[shape[0], shape[1]];
             PredictInto(network, x, batchSize, ElementsOf(result));
             return result;
         }

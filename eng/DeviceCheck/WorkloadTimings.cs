@@ -118,8 +118,8 @@ internal sealed class WorkloadTimings
                     Profile("W1 training epoch", lstm, () => lstm.Fit(sequences.XTrain, sequences.YTrainSequence, 1, Batch, options: InOrder));
                     var xv = sequences.XValid;
                     Profile($"W1 inference, {xv.GetLength(0):N0} series in one batch (the rest of Predict's time is copies and checks)", lstm, () => lstm.Predict(xv, xv.GetLength(0)));
-                    var reused = new float[xv.GetLength(0), xv.GetLength(1), SeqToSeqLstm.OutputFeatures];
-                    PredictBreakdown.Print(device, lstm, xv, (x, count) => lstm.Predict(x, count), (x, count) => lstm.Predict(x, reused, count), SeqToSeqLstm.OutputFeatures * xv.GetLength(1));
+                    var reused = new float[xv.GetLength(0), lstm.OutputSteps(xv.GetLength(1)), SeqToSeqLstm.OutputFeatures];
+                    PredictBreakdown.Print(device, lstm, xv, (x, count) => lstm.Predict(x, count), (x, count) => lstm.Predict(x, reused, count), SeqToSeqLstm.OutputFeatures * lstm.OutputSteps(xv.GetLength(1)));
                     failures += PredictBreakdown.CheckLargeDownload((x, count) => lstm.Predict(x, count), Take(sequences.XTrain, LargeBatch), smallChunk: 32);
                 }
 

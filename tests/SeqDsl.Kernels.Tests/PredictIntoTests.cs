@@ -191,6 +191,40 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
     }
 
     [Fact]
+    public void A_decoders_own_step_count_sizes_the_destination_whatever_the_input_length()
+    {
+        // RepeatVector(6): 4 input steps give 6 output steps; a destination of the input's steps is refused.
+        using var model = new RepeatMoreStepsModel(seed: 6, device: device);
+        var x = Inputs(5, 4, 2, seed: 8);
+        var expected = model.Predict(x, 2);
+        Assert.Equal(6, expected.GetLength(1));
+        var destination = Filled(new float[5, 6, 1]);
+
+        model.Predict(x, destination, 2);
+
+        Assert.Equal(Bits(expected), Bits(destination));
+        var wrong = Filled(new float[5, 4, 1]);
+        var error = Assert.Throws<ArgumentException>(() => model.Predict(x, wrong));
+        Assert.Contains("destination is [5, 4, 1] but the predictions of x are [5, 6, 1]", error.Message);
+        AssertUntouched(wrong);
+    }
+
+    [Fact]
+    public void A_sparse_label_classifier_writes_its_class_probabilities_not_one_index_per_sample()
+    {
+        // Its targets are one class index per sample, but its predictions are the 3 classes' probabilities.
+        using var model = new SoftmaxClassifier(seed: 4, device: device);
+        var x = Inputs(6, 5, 2, seed: 3);
+        var expected = model.Predict(x);
+        var destination = Filled(new float[6, 3]);
+
+        model.Predict(x, destination);
+
+        Assert.Equal(Bits(expected), Bits(destination));
+        Assert.Throws<ArgumentException>(() => model.Predict(x, new float[6, 1]));
+    }
+
+    [Fact]
     public void The_inputs_themselves_are_refused_as_the_destination_and_left_unchanged()
     {
         // The autoencoder's predictions [samples, 4, 1] have its inputs' shape, so only the aliasing check stops this.
