@@ -32,7 +32,7 @@ internal static class CellTestSupport
 
     /// <summary>The generated, typed <c>Predict(x, batchSize)</c> of any model.</summary>
     public static float[] Predict(ModelBase model, float[,,] x, int batchSize = 256) =>
-        ((Array)model.GetType().GetMethod("Predict")!.Invoke(model, new object[] { x, batchSize })!).Cast<float>().ToArray();
+        ((Array)model.GetType().GetMethod("Predict", new[] { typeof(float[,,]), typeof(int) })!.Invoke(model, new object[] { x, batchSize })!).Cast<float>().ToArray();
 
     /// <summary>
     /// A device buffer of the model's generated program, read back (test-only access by reflection): e.g.

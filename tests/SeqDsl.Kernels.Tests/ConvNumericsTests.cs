@@ -226,7 +226,7 @@ public class ConvNumericsTests
     }
 
     internal static Array Predict(ModelBase model, float[,,] x) =>
-        (Array)model.GetType().GetMethod("Predict")!.Invoke(model, new object[] { x, 256 })!;
+        (Array)model.GetType().GetMethod("Predict", new[] { typeof(float[,,]), typeof(int) })!.Invoke(model, new object[] { x, 256 })!;
 
     [Theory]
     [MemberData(nameof(Cases))]
