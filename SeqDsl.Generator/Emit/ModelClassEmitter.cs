@@ -217,7 +217,7 @@ internal static class ModelClassEmitter
     /// otherwise <c>[samples, output steps, 10]</c> with the rule (a strided or valid convolution shortens the axis),
     /// where targets may also come one per input step: the runtime crops them (TargetAlignment).
     /// </summary>
-    private static string OutputShapeText(ModelPlan plan, int features, bool targets)
+    internal static string OutputShapeText(ModelPlan plan, int features, bool targets)
     {
         string f = I(features);
         if (!plan.Output.IsSequence)

@@ -9,10 +9,10 @@ internal static class UncertaintyApiEmitter
     public static void Emit(CodeWriter w, ModelPlan plan)
     {
         string target = plan.Output.IsSequence ? "float[,,]" : "float[,]";
-        string shape = plan.Output.ToString().Replace("batch", "samples");
+        string shape = ModelClassEmitter.OutputShapeText(plan, plan.Output.Features, targets: false); // as Predict documents it
         string features = plan.Spec.InputFeatures.ToString(CultureInfo.InvariantCulture);
         w.Line();
-        w.SummaryMarkup("MC Dropout: runs the model <paramref name=\"samples\"/> times with dropout kept on and returns the mean and the\nstandard deviation of each output " + CodeWriter.Escape(shape) + " (all zero spread when the model has no dropout).");
+        w.SummaryMarkup("MC Dropout: runs the model <paramref name=\"samples\"/> times with dropout kept on and returns the mean and the\nstandard deviation of each output " + CodeWriter.Escape(shape) + "; all zero spread when the model has no dropout.");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + features + "].</param>");
         w.Line("/// <param name=\"samples\">Forward passes, each with its own dropout masks.</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch.</param>");
