@@ -33,16 +33,18 @@ public sealed class TextGenerator : IDisposable
         float[,,] probabilities = model.Predict(x, batchSize: 1);
         var generated = new List<int>(length);
         var next = new float[1, 1, 1];
+        var step = new float[1, 1, Vocabulary.Size]; // each drawn character's prediction, refilled in place
+        var row = new float[Vocabulary.Size];
         for (int i = 0; i < length; i++)
         {
             int last = probabilities.GetLength(1) - 1;
-            var row = new float[Vocabulary.Size];
             for (int c = 0; c < row.Length; c++)
                 row[c] = probabilities[0, last, c];
             int id = Sampler.Sample(row, temperature, random);
             generated.Add(id);
             next[0, 0, 0] = id;
-            probabilities = model.Predict(next, batchSize: 1); // one step: the states carry everything before it
+            model.Predict(next, step, batchSize: 1); // one step: the states carry everything before it
+            probabilities = step;
         }
 
         return seed + Vocabulary.Decode(generated);
