@@ -22,17 +22,8 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
         pocl = poclFixture;
     }
 
-    private static float[,,] Inputs(int samples, int steps, int features, int seed)
-    {
-        var random = new Random(seed);
-        var x = new float[samples, steps, features];
-        foreach (ref float value in Elements(x))
-        {
-            value = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return x;
-    }
+    private static float[,,] Inputs(int samples, int steps, int features, int seed) =>
+        CellTestSupport.Inputs(new Random(seed), samples, steps, features);
 
     private static Span<float> Elements(Array array) =>
         MemoryMarshal.CreateSpan(ref Unsafe.As<byte, float>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length);
@@ -54,6 +45,15 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
 
     private static void AssertUntouched(Array destination) =>
         Assert.All(destination.Cast<float>(), value => Assert.Equal(Sentinel, value));
+
+    /// <summary>The call is refused with an <see cref="ArgumentException"/> naming <paramref name="paramName"/> and saying <paramref name="message"/>, and the sentinel-filled destination keeps every value.</summary>
+    private static void AssertRefused(Action predict, Array destination, string paramName, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(predict);
+        Assert.Equal(paramName, error.ParamName);
+        Assert.Contains(message, error.Message);
+        AssertUntouched(destination);
+    }
 
     [Theory]
     [InlineData(7, 256)] // one chunk
@@ -100,9 +100,7 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
         Assert.Equal(Bits(expected), Bits(destination));
 
         var inputLength = Filled(new float[5, 20, 10]);
-        var error = Assert.Throws<ArgumentException>(() => model.Predict(x, inputLength));
-        Assert.StartsWith("destination is [5, 20, 10] but the predictions of x are [5, 9, 10] (samples, output steps, output features).", error.Message);
-        AssertUntouched(inputLength);
+        AssertRefused(() => model.Predict(x, inputLength), inputLength, "destination", "destination is [5, 20, 10] but the predictions of x are [5, 9, 10] (samples, output steps, output features).");
     }
 
     [Fact]
@@ -158,11 +156,8 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
         using var model = new LstmSequenceModel(seed: 3, device: device);
         var destination = Filled(new float[samples, steps, features]);
 
-        var error = Assert.Throws<ArgumentException>(() => model.Predict(Inputs(6, 5, 3, seed: 1), destination));
-
-        Assert.Equal("destination", error.ParamName);
-        Assert.StartsWith($"destination is [{samples}, {steps}, {features}] but the predictions of x are [6, 5, 2] (samples, output steps, output features).", error.Message);
-        AssertUntouched(destination);
+        AssertRefused(() => model.Predict(Inputs(6, 5, 3, seed: 1), destination), destination, "destination",
+            $"destination is [{samples}, {steps}, {features}] but the predictions of x are [6, 5, 2] (samples, output steps, output features).");
     }
 
     [Theory]
@@ -173,11 +168,8 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
         using var model = new LstmStackModel(seed: 5, device: device);
         var destination = Filled(new float[samples, outputs]);
 
-        var error = Assert.Throws<ArgumentException>(() => model.Predict(Inputs(3, 6, 2, seed: 1), destination));
-
-        Assert.Equal("destination", error.ParamName);
-        Assert.StartsWith($"destination is [{samples}, {outputs}] but the predictions of x are [3, 2] (samples, output features).", error.Message);
-        AssertUntouched(destination);
+        AssertRefused(() => model.Predict(Inputs(3, 6, 2, seed: 1), destination), destination, "destination",
+            $"destination is [{samples}, {outputs}] but the predictions of x are [3, 2] (samples, output features).");
     }
 
     [Fact]
@@ -204,9 +196,7 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
 
         Assert.Equal(Bits(expected), Bits(destination));
         var wrong = Filled(new float[5, 4, 1]);
-        var error = Assert.Throws<ArgumentException>(() => model.Predict(x, wrong));
-        Assert.Contains("destination is [5, 4, 1] but the predictions of x are [5, 6, 1]", error.Message);
-        AssertUntouched(wrong);
+        AssertRefused(() => model.Predict(x, wrong), wrong, "destination", "destination is [5, 4, 1] but the predictions of x are [5, 6, 1]");
     }
 
     [Fact]
@@ -221,7 +211,8 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
         model.Predict(x, destination);
 
         Assert.Equal(Bits(expected), Bits(destination));
-        Assert.Throws<ArgumentException>(() => model.Predict(x, new float[6, 1]));
+        var oneIndex = Filled(new float[6, 1]);
+        AssertRefused(() => model.Predict(x, oneIndex), oneIndex, "destination", "destination is [6, 1] but the predictions of x are [6, 3] (samples, output features).");
     }
 
     [Fact]
@@ -248,15 +239,8 @@ public class PredictIntoTests : IClassFixture<PoclScheduleFixture>
         var x = Inputs(4, 5, 3, seed: 2);
         x[3, 4, 2] = float.NaN;
 
-        var nan = Assert.Throws<ArgumentException>(() => model.Predict(x, destination));
-        Assert.Equal("x", nan.ParamName);
-        Assert.Contains("x[3, 4, 2] is NaN", nan.Message);
-        AssertUntouched(destination);
-
-        var features = Assert.Throws<ArgumentException>(() => model.Predict(Inputs(4, 5, 2, seed: 2), destination));
-        Assert.Equal("x", features.ParamName);
-        Assert.Contains("expected shape [4, steps, 3], got [4, 5, 2]", features.Message);
-        AssertUntouched(destination);
+        AssertRefused(() => model.Predict(x, destination), destination, "x", "x[3, 4, 2] is NaN");
+        AssertRefused(() => model.Predict(Inputs(4, 5, 2, seed: 2), destination), destination, "x", "expected shape [4, steps, 3], got [4, 5, 2]");
 
         // x is checked before the destination: a bad x names x even when the destination is missing.
         Assert.Equal("x", Assert.Throws<ArgumentException>(() => model.Predict(x, (float[,,])null!)).ParamName);
