@@ -9,8 +9,25 @@ namespace SeqDsl.Generator.Tests;
 /// </summary>
 public class VectorRowPartialsTests
 {
-    private static string VectorSum(string multipliers) =>
-        "for (int i = 0; i < VectorRows; i++) " + FusedProductsTests.Fma("sum[column + i]", multipliers + "[m + i]", "gradientOfColumn");
+    /// <summary>The line that adds a step's terms to the 16 sums of the tile's column <paramref name="j"/>.</summary>
+    private static string VectorSum(string multipliers, int j = 0) =>
+        "for (int i = 0; i < VectorRows; i++) " + FusedProductsTests.Fma(
+            "sum[column + " + (j == 0 ? "" : j == 1 ? "VectorRows + " : j + " * VectorRows + ") + "i]",
+            multipliers + "[m + i]",
+            "gateGradient[gradient + g0" + (j == 0 ? "" : " + " + j) + "]");
+
+    /// <summary>
+    /// Every column of a tile of <paramref name="tileColumns"/> has its own line, and none past the tile: no loop over
+    /// the columns, which LLVM vectorizes with scatters on AVX-512 (RecurrentEmitter.EmitRowVectorSums).
+    /// </summary>
+    private static void AssertColumnsWrittenOut(string kernel, string multipliers, int tileColumns)
+    {
+        for (int j = 0; j < tileColumns; j++)
+            Assert.Contains(VectorSum(multipliers, j), kernel);
+        Assert.DoesNotContain(VectorSum(multipliers, tileColumns), kernel);
+        Assert.DoesNotContain("for (int j = 0; j < VectorTileColumns; j++)", kernel);
+        Assert.Contains("int column = g0 * VectorRows; // column g0's sums; column g0 + j's start j · VectorRows later", kernel);
+    }
 
     private const string FourRowKernelBlock = "int k0 = block * RowsPerThread; // kernel[k0 + i, ·] sums x(t)[k0 + i] times the gate gradients";
 
@@ -33,9 +50,9 @@ public class VectorRowPartialsTests
         Assert.Contains("const int Blocks = 18;", layer1); // 8 + 8 + two bias rows
         Assert.DoesNotContain("RowsPerThread", layer1);
         Assert.Contains("long m = (inputRow + t) * Features + k0; // x(t)[k0]", layer1);
-        Assert.Contains(VectorSum("input"), layer1);
+        AssertColumnsWrittenOut(layer1, "input", 6);
         Assert.Contains("long m = (stateRow + t - 1) * Units + k0; // h(t−1)[k0]", layer1);
-        Assert.Contains(VectorSum("states"), layer1);
+        AssertColumnsWrittenOut(layer1, "states", 6);
         Assert.Contains("for (int g = 0; g < GateWidth; g++) partials[partial + g] = sum[i * rowStride + g * columnStride];", layer1);
 
         string layer0 = ModelWideKernelsTests.KernelText(kernels, "Layer0TiledWeightGradientPartials", "Layer0ColumnWeightGradientPartials");
@@ -111,6 +128,7 @@ public class VectorRowPartialsTests
         string tiled = ModelWideKernelsTests.KernelText(kernels, "Layer0TiledWeightGradientPartials", "Layer0ColumnWeightGradientPartials");
         Assert.Contains("const int VectorTileColumns = 4;", tiled);
         Assert.Contains(VectorUnitBlock, tiled);
+        AssertColumnsWrittenOut(tiled, "states", 4);
     }
 
     [Theory]

@@ -92,6 +92,14 @@ internal sealed partial class RecurrentEmitter
     /// column's gate gradient times the block's VectorRows multipliers, read from <paramref name="multipliers"/> at m + i.
     /// Sums sit column after column, VectorRows each. Every sum adds its terms in step order, as the other forms do.
     /// </summary>
+    /// <remarks>
+    /// The tile's columns are written out, one line each, not looped over: LLVM vectorizes the innermost loop left after
+    /// it unrolls the rows' loop of 16. As a loop, that was the loop over the columns, whose sums sit VectorRows floats
+    /// apart. On AVX2 such a vector cannot be stored, so LLVM left that loop alone and packed each column's 16 rows into
+    /// two vectors, as intended; with AVX-512's scatters (PoCL on an Intel Xeon) it vectorized the columns with a gather
+    /// and a scatter per 4 sums, and W3's layer-1 partials took 675 ms per launch against 51 ms written out
+    /// (benchmarks/results/2026-11-27-xeon-avx512-row-vector-partials.txt).
+    /// </remarks>
     /// <param name="firstStep">The first step whose terms count.</param>
     /// <param name="multiplierLine">The step's first line: it sets m, where the block's first multiplier sits in <paramref name="multipliers"/>.</param>
     /// <param name="gradientLine">The step's second line: it sets gradient, where the step's gate gradients of this kind start.</param>
@@ -101,11 +109,12 @@ internal sealed partial class RecurrentEmitter
         {
             w.Line(multiplierLine);
             w.Line(gradientLine);
-            using (w.Block("for (int j = 0; j < VectorTileColumns; j++)"))
+            w.Line("// The tile's columns one line each: LLVM would vectorize a loop over them across the columns, with scatters, on AVX-512.");
+            w.Line("int column = g0 * VectorRows; // column g0's sums; column g0 + j's start j · VectorRows later");
+            for (int j = 0; j < VectorTileColumns; j++)
             {
-                w.Line("float gradientOfColumn = gateGradient[gradient + g0 + j];");
-                w.Line("int column = (g0 + j) * VectorRows; // the column's sums, one per row of the block");
-                w.Line("for (int i = 0; i < VectorRows; i++) " + AccumulateProduct("sum[column + i]", multipliers + "[m + i]", "gradientOfColumn"));
+                string sums = "sum[column + " + (j == 0 ? "" : j == 1 ? "VectorRows + " : I(j) + " * VectorRows + ") + "i]";
+                w.Line("for (int i = 0; i < VectorRows; i++) " + AccumulateProduct(sums, multipliers + "[m + i]", "gateGradient[gradient + g0" + Plus(j) + "]"));
             }
         }
     }
