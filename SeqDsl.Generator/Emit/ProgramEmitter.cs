@@ -92,13 +92,13 @@ internal static class ProgramEmitter
 
                     foreach (var k in kernels)
                     {
-                        string load = "accelerator.LoadStreamKernel<" + k.ParameterTypes + ">(Kernels.";
+                        string Load(string method) => LoadKernel(k.ParameterTypes, method);
                         w.Line(k.GroupOnly || k.BlockOnly
-                            ? k.Field + " = " + (k.GroupOnly ? RecurrentGroupSchedule.Flag : RecurrentEmitter.SequenceBlocksFlag) + " ? " + load + k.Method + ") : null;"
-                            : k.Field + " = " + (replaced.Contains(k.Field) ? RecurrentEmitter.SequenceBlocksFlag + " ? null : " : "") + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + load + k.GroupMethod + ") : ") + load + (k.ThreadMethod ?? k.Method) + ");");
+                            ? k.Field + " = " + (k.GroupOnly ? RecurrentGroupSchedule.Flag : RecurrentEmitter.SequenceBlocksFlag) + " ? " + Load(k.Method) + " : null;"
+                            : k.Field + " = " + (replaced.Contains(k.Field) ? RecurrentEmitter.SequenceBlocksFlag + " ? null : " : "") + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(k.Method) + " : " + (k.GroupMethod is null ? "" : RecurrentGroupSchedule.Flag + " ? " + Load(k.GroupMethod) + " : ") + Load(k.ThreadMethod ?? k.Method) + ";");
                     }
 
-                    w.Line(LossEmitter.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(LossEmitter.Method) + " : accelerator.LoadStreamKernel<" + LossEmitter.ParameterTypes(plan, layers) + ">(Kernels." + LossEmitter.Method + ");");
+                    w.Line(LossEmitter.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(LossEmitter.Method) + " : " + LoadKernel(LossEmitter.ParameterTypes(plan, layers), LossEmitter.Method) + ";");
                     if (persistent.Count > 0)
                     {
                         using (w.Block("try"))
@@ -266,6 +266,13 @@ internal static class ProgramEmitter
 
     /// <summary>What <see cref="SetSteps"/> compares with after a branch that set <c>steps</c> on one side only: never equal, so the next layer sets them.</summary>
     private const string StepsUnknown = "";
+
+    /// <summary>
+    /// Loading <paramref name="method"/> (ILGPU compiles it there), through NetworkProgram.Compiled, which collects the
+    /// compilation's garbage as it piles up.
+    /// </summary>
+    private static string LoadKernel(string parameterTypes, string method) =>
+        "Compiled(accelerator.LoadStreamKernel<" + parameterTypes + ">(Kernels." + method + "))";
 
     private static List<WorkspaceBuffer> Persistent(IReadOnlyList<LayerEmitter> layers)
     {

@@ -14,7 +14,7 @@ internal static class UncertaintyApiEmitter
         w.Line();
         w.SummaryMarkup("MC Dropout: runs the model <paramref name=\"samples\"/> times with dropout kept on and returns the mean and the\nstandard deviation of each output " + CodeWriter.Escape(shape) + "; all zero spread when the model has no dropout.");
         w.Line("/// <param name=\"x\">Inputs [samples, steps, " + features + "].</param>");
-        w.Line("/// <param name=\"samples\">Forward passes, each with its own dropout masks.</param>");
+        w.Line("/// <param name=\"samples\">Forward passes, each with its own dropout masks (Monte Carlo samples: not x's samples, which are the first dimension of x and of both results).</param>");
         w.Line("/// <param name=\"batchSize\">Samples per launch.</param>");
         w.Line("/// <returns>The mean and the standard deviation of the predictions, each " + CodeWriter.Escape(shape) + ".</returns>");
         w.Line("public (" + target + " Mean, " + target + " StandardDeviation) PredictWithUncertainty(float[,,] x, int samples = 100, int batchSize = 256) =>");

@@ -98,6 +98,23 @@ public abstract partial class ModelBase
         ? [x.Samples, network.OutputSteps(x.Steps), Description.OutputFeatures]
         : [x.Samples, Description.OutputFeatures];
 
+    /// <summary>
+    /// Predictions computed flat, sample after sample (PredictWithUncertainty's, PredictWithState's), as the
+    /// [samples, output steps, output features] array <see cref="PredictionShape"/> gives. Callers hold the lock.
+    /// </summary>
+    private float[,,] SequencePredictions(float[] flat, in TensorData x)
+    {
+        int[] shape = PredictionShape(Program, x, sequence: true);
+        return TensorData.ToArray3D(flat, shape[0], shape[1], shape[2]);
+    }
+
+    /// <summary><see cref="SequencePredictions"/> for a vector-output model: [samples, output features]. Callers hold the lock.</summary>
+    private float[,] VectorPredictions(float[] flat, in TensorData x)
+    {
+        int[] shape = PredictionShape(Program, x, sequence: false);
+        return TensorData.ToArray2D(flat, shape[0], shape[1]);
+    }
+
     /// <summary>Validates a prediction's arguments and returns the program that will run it. Callers hold <see cref="Gate"/>.</summary>
     private NetworkProgram CheckedForInference(TensorData x, int batchSize)
     {

@@ -93,15 +93,18 @@ public abstract partial class ModelBase
         lock (Gate)
         {
             var (flat, states) = PredictWithStateCore(x, initialState, batchSize);
-            return (TensorData.ToArray3D(flat, x.Samples, Program.OutputSteps(x.Steps), Description.OutputFeatures), states);
+            return (SequencePredictions(flat, x), states);
         }
     }
 
     /// <summary><see cref="PredictWithStateCore"/> shaped [samples, output features], for vector-output models.</summary>
     protected (float[,] Output, RecurrentState States) PredictVectorWithStateCore(TensorData x, RecurrentState? initialState, int batchSize)
     {
-        var (flat, states) = PredictWithStateCore(x, initialState, batchSize);
-        return (TensorData.ToArray2D(flat, x.Samples, Description.OutputFeatures), states);
+        lock (Gate)
+        {
+            var (flat, states) = PredictWithStateCore(x, initialState, batchSize);
+            return (VectorPredictions(flat, x), states);
+        }
     }
 
     /// <summary>Rows [start, start + count) of a layer's state in the device layout: per sequence h, then c.</summary>

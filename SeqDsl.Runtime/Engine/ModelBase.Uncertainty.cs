@@ -92,15 +92,17 @@ public abstract partial class ModelBase
         lock (gate)
         {
             var (mean, deviation) = PredictWithUncertaintyCore(x, samples, batchSize);
-            int steps = Program.OutputSteps(x.Steps);
-            return (TensorData.ToArray3D(mean, x.Samples, steps, Description.OutputFeatures), TensorData.ToArray3D(deviation, x.Samples, steps, Description.OutputFeatures));
+            return (SequencePredictions(mean, x), SequencePredictions(deviation, x));
         }
     }
 
     /// <summary><see cref="PredictWithUncertaintyCore"/> shaped [samples, output features], for vector-output models.</summary>
     protected (float[,] Mean, float[,] StandardDeviation) PredictVectorWithUncertaintyCore(TensorData x, int samples, int batchSize)
     {
-        var (mean, deviation) = PredictWithUncertaintyCore(x, samples, batchSize);
-        return (TensorData.ToArray2D(mean, x.Samples, Description.OutputFeatures), TensorData.ToArray2D(deviation, x.Samples, Description.OutputFeatures));
+        lock (gate)
+        {
+            var (mean, deviation) = PredictWithUncertaintyCore(x, samples, batchSize);
+            return (VectorPredictions(mean, x), VectorPredictions(deviation, x));
+        }
     }
 }

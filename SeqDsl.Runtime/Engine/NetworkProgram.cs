@@ -23,6 +23,17 @@ public abstract class NetworkProgram : IDisposable
     /// </summary>
     protected MemoryBuffer1D<float, Stride1D.Dense> AllocateFloats(long length) => DeviceMemory.Allocate<float>(Accelerator, length);
 
+    /// <summary>
+    /// The generated constructor passes each kernel it loads through here: the kernel, once compiled, after a
+    /// collection of the compilation's garbage when enough of it has piled up (see <see cref="CompileGarbage"/>).
+    /// </summary>
+    protected static T Compiled<T>(T kernel)
+        where T : Delegate
+    {
+        CompileGarbage.CollectIfDue();
+        return kernel;
+    }
+
     /// <summary>Outputs per sample for inputs of <paramref name="steps"/> steps (steps × features for sequence outputs).</summary>
     public abstract int OutputsPerSample(int steps);
 

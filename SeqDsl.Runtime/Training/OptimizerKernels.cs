@@ -50,6 +50,7 @@ internal sealed class OptimizerKernels
         Sgd = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep>(SgdKernel);
         SumSquares = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(SumSquaresKernel);
         FinishNorm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(FinishNormKernel);
+        Engine.CompileGarbage.CollectIfDue(); // the four compiles' garbage, as the model's own kernels do (NetworkProgram.Compiled)
     }
 
     /// <summary>(weights, gradients, m, v, mask, norm, step).</summary>

@@ -46,7 +46,7 @@ public class BackwardWithPartialsTests
     {
         var (_, program) = Generate(TwoLstms);
 
-        Assert.Contains("layer1BackwardWithPartials = sequenceBlocks ? accelerator.LoadStreamKernel<", program);
+        Assert.Contains("layer1BackwardWithPartials = sequenceBlocks ? Compiled(accelerator.LoadStreamKernel<", program);
         Assert.Contains("layer1Backward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer1Backward : ", program);
         Assert.Contains("layer1WeightGradientPartials = sequenceBlocks ? null : hostCode ? ", program);
         Assert.Contains("if (layer1BackwardWithPartials is not null) layer1BackwardWithPartials(device.GroupsFor(n, threadsPerGroup: 1), batch.Parameters, layer1Output!.View, layer1Cache!.View, layer1OutputGradient!.View, layer0OutputGradient!.View, layer1GateGradient!.View, layer1Transposed!.View, layer0Output!.View, batch.Rows, layer1WeightPartials!.View, n, steps);", program);

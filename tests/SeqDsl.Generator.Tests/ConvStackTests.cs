@@ -72,7 +72,7 @@ public class ConvStackTests
 
         // Only ILGPU loads the stacks, and only where the schedule runs a CPU device's block kernels.
         var program = sources["Demo_M.Program.g.cs"];
-        Assert.Contains("layers0To8Forward = sequenceBlocks ? accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ", program);
+        Assert.Contains("layers0To8Forward = sequenceBlocks ? Compiled(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ", program);
         Assert.Contains("? layers1To2Backward; // CPU thread schedule only", program);
         Assert.DoesNotContain("Layers", sources["Demo_M.HostKernels.g.cs"]);
     }
@@ -91,7 +91,7 @@ public class ConvStackTests
         Assert.Contains("layer0Forward!(device.GridFor(n * steps), batch.Parameters, batch.Inputs, batch.Rows, layer0Output!.View, n, steps, steps);", perLayer);
         Assert.Contains("layer8Forward!(device.GridFor(n * steps), ", perLayer);
         Assert.Contains("ArrayView<float>, int, int, int>? layer3Forward; // null where the CPU thread schedule's own kernels run it (sequenceBlocks)", program);
-        Assert.Contains("layer3Forward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer3Forward : accelerator.LoadStreamKernel<", program);
+        Assert.Contains("layer3Forward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer3Forward : Compiled(accelerator.LoadStreamKernel<", program);
         Assert.Contains("layer3Backward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer3Backward : groupPerSequence ? ", program);
 
         string backward = Section(program, "public override void Backward(", "protected override void Dispose");

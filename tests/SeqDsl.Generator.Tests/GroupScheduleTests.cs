@@ -15,7 +15,7 @@ public class GroupScheduleTests
         Assert.Contains("var recurrent = SharedMemory.Allocate<float>(RecurrentCount);", kernels);
         Assert.Contains("groupPerSequence = device.Schedule == global::SeqDsl.KernelSchedule.GroupPerSequence;", program);
         Assert.Contains("hostCode = device.Schedule == global::SeqDsl.KernelSchedule.HostCode;", program);
-        Assert.Contains("layer0Forward = hostCode ? HostKernels.LaunchLayer0Forward : groupPerSequence ? accelerator.LoadStreamKernel<", program);
+        Assert.Contains("layer0Forward = hostCode ? HostKernels.LaunchLayer0Forward : groupPerSequence ? Compiled(accelerator.LoadStreamKernel<", program);
         Assert.Contains("layer0Forward(groupPerSequence ? device.GroupsFor(n, threadsPerGroup: 96) : device.GridFor(n), ", program);
     }
 
@@ -63,8 +63,8 @@ public class GroupScheduleTests
         Assert.Contains("float recurrentSum = parameters[Bias + GateWidth + g];", kernels); // GRU: the recurrent bias stays
 
         // Loaded and launched in the GPU schedule only; CPU schedules and host code never see them.
-        Assert.Contains("layer0InputProjection = groupPerSequence ? accelerator.LoadStreamKernel<", program);
-        Assert.Contains("layer1InputGradient = groupPerSequence ? accelerator.LoadStreamKernel<", program);
+        Assert.Contains("layer0InputProjection = groupPerSequence ? Compiled(accelerator.LoadStreamKernel<", program);
+        Assert.Contains("layer1InputGradient = groupPerSequence ? Compiled(accelerator.LoadStreamKernel<", program);
         Assert.Contains("if (groupPerSequence) layer0InputProjection!(device.GridFor((long)n * steps * 80), batch.Parameters, batch.Inputs, batch.Rows, layer0Cache!.View, n, steps);", program);
         Assert.Contains("if (groupPerSequence) layer1InputGradient!(device.GridFor((long)n * steps * 20), ", program);
         Assert.DoesNotContain("InputProjection", host);
@@ -91,7 +91,7 @@ public class GroupScheduleTests
         Assert.DoesNotContain("InputProjection", kernels + program); // the input products stay in the thread schedule's loop
 
         // The weight-gradient partials still have their GPU variant: it needs no shared memory.
-        Assert.Contains("groupPerSequence ? accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.Layer0ColumnWeightGradientPartials)", program);
+        Assert.Contains("groupPerSequence ? Compiled(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(Kernels.Layer0ColumnWeightGradientPartials)", program);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public class GroupScheduleTests
         Assert.Contains("for (int j = 0; j < Chunk; j++) sums[j] += layer0WeightPartials[row + j];", cpu);
         Assert.Contains("public static void WeightGradientsPerWeight(ArrayView<float> layer0WeightPartials, ", kernels);
         Assert.Contains("weightGradients(groupPerSequence ? device.GridFor(112) : device.GridFor(7), layer0WeightPartials!.View, batch.Gradients, n);", program);
-        Assert.Contains("Kernels.WeightGradientsPerWeight) : ", program);
+        Assert.Contains("Kernels.WeightGradientsPerWeight)) : ", program);
         Assert.DoesNotContain("Layer0WeightGradients(", kernels);
         Assert.DoesNotContain("layer0WeightGradients", program);
 
