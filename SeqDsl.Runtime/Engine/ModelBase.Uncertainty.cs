@@ -24,7 +24,7 @@ public abstract partial class ModelBase
             throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples (forward passes) must be at least 1, got {samples}.");
         }
 
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             DataValidator.BatchSize(batchSize, Description);
@@ -89,7 +89,7 @@ public abstract partial class ModelBase
     /// <summary><see cref="PredictWithUncertaintyCore"/> shaped [samples, output steps, output features], for sequence-output models.</summary>
     protected (float[,,] Mean, float[,,] StandardDeviation) PredictSequenceWithUncertaintyCore(TensorData x, int samples, int batchSize)
     {
-        lock (gate)
+        lock (Gate)
         {
             var (mean, deviation) = PredictWithUncertaintyCore(x, samples, batchSize);
             return (SequencePredictions(mean, x), SequencePredictions(deviation, x));
@@ -99,7 +99,7 @@ public abstract partial class ModelBase
     /// <summary><see cref="PredictWithUncertaintyCore"/> shaped [samples, output features], for vector-output models.</summary>
     protected (float[,] Mean, float[,] StandardDeviation) PredictVectorWithUncertaintyCore(TensorData x, int samples, int batchSize)
     {
-        lock (gate)
+        lock (Gate)
         {
             var (mean, deviation) = PredictWithUncertaintyCore(x, samples, batchSize);
             return (VectorPredictions(mean, x), VectorPredictions(deviation, x));

@@ -143,7 +143,7 @@ public abstract partial class ModelBase : IDisposable
     /// </summary>
     public void ResetStates()
     {
-        lock (gate)
+        lock (Gate)
         {
             ThrowIfDisposed();
             program?.ResetStates();

@@ -24,15 +24,13 @@ public abstract class NetworkProgram : IDisposable
     protected MemoryBuffer1D<float, Stride1D.Dense> AllocateFloats(long length) => DeviceMemory.Allocate<float>(Accelerator, length);
 
     /// <summary>
-    /// The generated constructor passes each kernel it loads through here: the kernel, once compiled, after a
-    /// collection of the compilation's garbage when enough of it has piled up (see <see cref="CompileGarbage"/>).
+    /// The generated constructor passes each kernel it loads through here: returns the kernel, once compiled, after a
+    /// blocking generation-1 garbage collection when this thread has allocated 2 MB since the last one here, which keeps
+    /// the compilation's garbage out of the process's peak memory (about once per kernel, only while kernels load;
+    /// skipped in a no-GC region; the AppContext switch <c>SeqDsl.DisableCompileGarbageCollection</c> turns it off).
     /// </summary>
     protected static T Compiled<T>(T kernel)
-        where T : Delegate
-    {
-        CompileGarbage.CollectIfDue();
-        return kernel;
-    }
+        where T : Delegate => CompileGarbage.After(kernel);
 
     /// <summary>Outputs per sample for inputs of <paramref name="steps"/> steps (steps × features for sequence outputs).</summary>
     public abstract int OutputsPerSample(int steps);

@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime;
+using SeqDsl.Engine;
 using SeqDsl.Kernels;
 
 namespace SeqDsl.Training;
@@ -46,11 +47,11 @@ internal sealed class OptimizerKernels
 
     private OptimizerKernels(Accelerator accelerator)
     {
-        Adam = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep>(AdamKernel);
-        Sgd = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep>(SgdKernel);
-        SumSquares = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(SumSquaresKernel);
-        FinishNorm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(FinishNormKernel);
-        Engine.CompileGarbage.CollectIfDue(); // the four compiles' garbage, as the model's own kernels do (NetworkProgram.Compiled)
+        // Each load through CompileGarbage.After, as the model's own kernels (NetworkProgram.Compiled).
+        Adam = CompileGarbage.After(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep>(AdamKernel));
+        Sgd = CompileGarbage.After(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep>(SgdKernel));
+        SumSquares = CompileGarbage.After(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(SumSquaresKernel));
+        FinishNorm = CompileGarbage.After(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(FinishNormKernel));
     }
 
     /// <summary>(weights, gradients, m, v, mask, norm, step).</summary>

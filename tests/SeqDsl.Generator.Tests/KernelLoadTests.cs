@@ -9,7 +9,7 @@ namespace SeqDsl.Generator.Tests;
 /// </summary>
 public class KernelLoadTests
 {
-    private static readonly Regex Load = new(@"accelerator\.LoadStreamKernel<", RegexOptions.Compiled);
+    private static readonly Regex Load = new(@"\.Load\w*Kernel\b", RegexOptions.Compiled);
 
     private static readonly Regex CompiledLoad = new(@"Compiled\(accelerator\.LoadStreamKernel<[^\n(]*?>\(Kernels\.\w+\)\)", RegexOptions.Compiled);
 

@@ -26,7 +26,7 @@ public class VectorRowPartialsTests
             Assert.Contains(VectorSum(multipliers, j), kernel);
         Assert.DoesNotContain(VectorSum(multipliers, tileColumns), kernel);
         Assert.DoesNotContain("for (int j = 0; j < VectorTileColumns; j++)", kernel);
-        Assert.Contains("int column = g0 * VectorRows; // column g0's sums; column g0 + j's start j · VectorRows later", kernel);
+        Assert.Contains("int column = g0 * VectorRows; // column g0's sums; each next column's start VectorRows later", kernel);
     }
 
     private const string FourRowKernelBlock = "int k0 = block * RowsPerThread; // kernel[k0 + i, ·] sums x(t)[k0 + i] times the gate gradients";

@@ -293,7 +293,7 @@ internal sealed partial class RecurrentEmitter
         }
     }
 
-    /// <summary>" + i" for the block's row i after the first, nothing for the first.</summary>
+    /// <summary>" + i" for the block's row i (or a row-vector tile's column i) after the first, nothing for the first.</summary>
     private static string Plus(int i) => i == 0 ? "" : " + " + I(i);
 
     /// <summary>

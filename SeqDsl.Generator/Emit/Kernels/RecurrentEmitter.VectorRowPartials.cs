@@ -97,7 +97,7 @@ internal sealed partial class RecurrentEmitter
     /// it unrolls the rows' loop of 16. As a loop, that was the loop over the columns, whose sums sit VectorRows floats
     /// apart. On AVX2 such a vector cannot be stored, so LLVM left that loop alone and packed each column's 16 rows into
     /// two vectors, as intended; with AVX-512's scatters (PoCL on an Intel Xeon) it vectorized the columns with a gather
-    /// and a scatter per 4 sums, and W3's layer-1 partials took 675 ms per launch against 51 ms written out
+    /// and a scatter per 4 sums, and W3's layer-1 partials took 675 ms per launch against 49 ms written out
     /// (benchmarks/results/2026-11-27-xeon-avx512-row-vector-partials.txt).
     /// </remarks>
     /// <param name="firstStep">The first step whose terms count.</param>
@@ -110,7 +110,7 @@ internal sealed partial class RecurrentEmitter
             w.Line(multiplierLine);
             w.Line(gradientLine);
             w.Line("// The tile's columns one line each: LLVM would vectorize a loop over them across the columns, with scatters, on AVX-512.");
-            w.Line("int column = g0 * VectorRows; // column g0's sums; column g0 + j's start j · VectorRows later");
+            w.Line("int column = g0 * VectorRows; // column g0's sums; each next column's start VectorRows later");
             for (int j = 0; j < VectorTileColumns; j++)
             {
                 string sums = "sum[column + " + (j == 0 ? "" : j == 1 ? "VectorRows + " : I(j) + " * VectorRows + ") + "i]";

@@ -5,14 +5,16 @@ namespace SeqDsl.Runtime.Tests.Engine;
 
 /// <summary>
 /// Kernel loads collect their compilation's garbage once a thread has allocated <see cref="CompileGarbage.Budget"/>
-/// bytes since the last such collection, and not before (a collection per load would be wasted work).
+/// bytes since the last such collection, and not before; not inside a no-GC region, nor with the switch that turns it off.
 /// </summary>
 public sealed class CompileGarbageTests
 {
     [Fact]
     public void A_young_collection_comes_once_the_thread_has_allocated_the_budget_and_not_before()
     {
-        CompileGarbage.CollectIfDue(); // settles whatever this thread allocated before the test
+        var settle = new byte[CompileGarbage.Budget];
+        GC.KeepAlive(settle);
+        CompileGarbage.CollectIfDue(); // collects now, so the budget starts here
         int collections = CompileGarbage.CollectionsOnThisThread;
 
         CompileGarbage.CollectIfDue();
@@ -27,6 +29,27 @@ public sealed class CompileGarbageTests
 
         CompileGarbage.CollectIfDue();
         Assert.Equal(collections + 1, CompileGarbage.CollectionsOnThisThread); // the budget starts again after a collection
+    }
+
+    [Fact]
+    public void No_collection_ends_an_applications_no_GC_region()
+    {
+        var settle = new byte[CompileGarbage.Budget];
+        GC.KeepAlive(settle);
+        Assert.True(GC.TryStartNoGCRegion(16L << 20), "the runtime refused a no-GC region of 16 MB");
+        try
+        {
+            var garbage = new byte[CompileGarbage.Budget];
+            GC.KeepAlive(garbage);
+            int collections = CompileGarbage.CollectionsOnThisThread;
+            CompileGarbage.CollectIfDue();
+            Assert.Equal(collections, CompileGarbage.CollectionsOnThisThread);
+            Assert.Equal(System.Runtime.GCLatencyMode.NoGCRegion, System.Runtime.GCSettings.LatencyMode);
+        }
+        finally
+        {
+            GC.EndNoGCRegion(); // throws if a collection ended the region
+        }
     }
 
     [Fact]

@@ -73,6 +73,8 @@ public sealed class ConcurrencyTests(CpuDeviceFixture fixture)
         var attempts = new (string Name, Action Call)[]
         {
             ("Predict", () => model.Predict(x)),
+            ("PredictWithUncertainty", () => model.PredictWithUncertainty(x)),
+            ("ResetStates", () => model.ResetStates()),
             ("Evaluate", () => model.Evaluate(x, y)),
             ("GetWeights", () => model.GetWeights()),
             ("SetWeights", () => model.SetWeights(new float[model.ParameterCount])),

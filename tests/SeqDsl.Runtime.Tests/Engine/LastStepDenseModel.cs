@@ -61,6 +61,9 @@ public sealed class LastStepDenseModel : ModelBase
 
     public float[,] PredictTensors(TensorData x, int batchSize = 256) => PredictVectorCore(x, batchSize);
 
+    public (float[,] Mean, float[,] StandardDeviation) PredictWithUncertainty(float[,,] x, int samples = 10, int batchSize = 256) =>
+        PredictVectorWithUncertaintyCore(TensorData.From(x, "x"), samples, batchSize);
+
     public Evaluation Evaluate(float[,,] x, float[,] y, int batchSize = 256) => EvaluateCore(TensorData.From(x, "x"), TensorData.From(y, "y"), batchSize);
 
     protected override NetworkProgram CreateProgram(SeqDevice device) =>
