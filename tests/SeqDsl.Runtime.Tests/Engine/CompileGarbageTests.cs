@@ -5,7 +5,7 @@ namespace SeqDsl.Runtime.Tests.Engine;
 
 /// <summary>
 /// Kernel loads collect their compilation's garbage once a thread has allocated <see cref="CompileGarbage.Budget"/>
-/// bytes since the last such collection, and not before; not inside a no-GC region, nor with the switch that turns it off.
+/// bytes since the last such collection, and not before (the no-GC region: <see cref="CompileGarbageNoGcRegionTests"/>).
 /// </summary>
 public sealed class CompileGarbageTests
 {
@@ -32,6 +32,39 @@ public sealed class CompileGarbageTests
     }
 
     [Fact]
+    public void Loading_the_optimizer_kernels_on_a_new_accelerator_collects_their_compilation_garbage()
+    {
+        // ILGPU's CPU accelerator compiles the four optimizer kernels to IL on this thread: megabytes of garbage.
+        using var context = ILGPU.Context.Create(b => b.CPU());
+        using var accelerator = context.CreateCPUAccelerator(0);
+        var settle = new byte[CompileGarbage.Budget];
+        GC.KeepAlive(settle);
+        CompileGarbage.CollectIfDue(); // collects now, so the budget starts here
+        int collections = CompileGarbage.CollectionsOnThisThread;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        SeqDsl.Training.OptimizerKernels.For(accelerator);
+        long compiled = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Assert.True(compiled >= CompileGarbage.Budget, $"compiling allocated only {compiled} bytes: the test needs more than the budget");
+        Assert.True(CompileGarbage.CollectionsOnThisThread > collections, "loading the kernels made no collection");
+    }
+}
+
+/// <summary>Tests that a process-wide no-GC region must not share with tests that allocate on other threads.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class NoGcRegionCollection
+{
+    public const string Name = "No-GC region, alone";
+}
+
+/// <summary>
+/// No collection inside an application's no-GC region: an induced collection would end it, and the application's
+/// <see cref="GC.EndNoGCRegion"/> would then throw. The region is process-wide, so this runs alone: allocations of tests
+/// running beside it would use up the region's budget and end it themselves.
+/// </summary>
+[Collection(NoGcRegionCollection.Name)]
+public sealed class CompileGarbageNoGcRegionTests
+{
+    [Fact]
     public void No_collection_ends_an_applications_no_GC_region()
     {
         var settle = new byte[CompileGarbage.Budget];
@@ -50,22 +83,5 @@ public sealed class CompileGarbageTests
         {
             GC.EndNoGCRegion(); // throws if a collection ended the region
         }
-    }
-
-    [Fact]
-    public void Loading_the_optimizer_kernels_on_a_new_accelerator_collects_their_compilation_garbage()
-    {
-        // ILGPU's CPU accelerator compiles the four optimizer kernels to IL on this thread: megabytes of garbage.
-        using var context = ILGPU.Context.Create(b => b.CPU());
-        using var accelerator = context.CreateCPUAccelerator(0);
-        var settle = new byte[CompileGarbage.Budget];
-        GC.KeepAlive(settle);
-        CompileGarbage.CollectIfDue(); // collects now, so the budget starts here
-        int collections = CompileGarbage.CollectionsOnThisThread;
-        long allocated = GC.GetAllocatedBytesForCurrentThread();
-        SeqDsl.Training.OptimizerKernels.For(accelerator);
-        long compiled = GC.GetAllocatedBytesForCurrentThread() - allocated;
-        Assert.True(compiled >= CompileGarbage.Budget, $"compiling allocated only {compiled} bytes: the test needs more than the budget");
-        Assert.True(CompileGarbage.CollectionsOnThisThread > collections, "loading the kernels made no collection");
     }
 }
