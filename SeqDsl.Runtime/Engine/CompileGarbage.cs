@@ -16,17 +16,16 @@ namespace SeqDsl.Engine;
 /// pauses every managed thread of the process for its duration and promotes their young objects, once every
 /// <see cref="Budget"/> bytes while a model's kernels load and never afterwards. Measured on W1's probe (15 kernels and
 /// the optimizer's 4): 7 collections and 30–33 ms of GC pause in all, against 0.4–0.6 ms without them and about 1.3 s
-/// of kernel compilation. It is skipped inside an application's no-GC region (an
-/// induced collection would end it), and an application that tunes its own GC can turn it off with the AppContext
-/// switch <see cref="DisableSwitch"/>.
+/// of kernel compilation. It is skipped inside an application's no-GC region (an induced collection would end it), and
+/// an application that tunes its own GC can turn it off with the AppContext switch <see cref="DisableSwitch"/>.
 /// </remarks>
 internal static class CompileGarbage
 {
     /// <summary>
-    /// Bytes a thread allocates between two collections while it loads kernels: less than one OpenCL kernel's compile on
-    /// average, though small kernels allocate less (W1's 19 loads made 7 collections). W1's probe (one epoch in a fresh process) peaked at
-    /// 200.5–204.4 MB with none, 188.9–192.6 MB with 8 MB, 183.3–184.3 MB with 4 MB and 179.6–180.5 MB with 2 MB, its
-    /// run no slower.
+    /// Bytes a thread allocates between two collections while it loads kernels: less than an average OpenCL kernel's
+    /// compile, though small kernels allocate less (W1's 19 loads made 7 collections). W1's probe (one epoch in a fresh
+    /// process) peaked at 200.5–204.4 MB with none, 188.9–192.6 MB with 8 MB, 183.3–184.3 MB with 4 MB and
+    /// 179.6–180.5 MB with 2 MB, its run no slower.
     /// </summary>
     internal const long Budget = 2L << 20;
 

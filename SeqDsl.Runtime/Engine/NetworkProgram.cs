@@ -26,8 +26,8 @@ public abstract class NetworkProgram : IDisposable
     /// <summary>
     /// The generated constructor passes each kernel it loads through here: returns the kernel, once compiled, after a
     /// blocking generation-1 garbage collection when this thread has allocated 2 MB since the last one here, which keeps
-    /// the compilation's garbage out of the process's peak memory (about once per kernel, only while kernels load;
-    /// skipped in a no-GC region; the AppContext switch <c>SeqDsl.DisableCompileGarbageCollection</c> turns it off).
+    /// the compilation's garbage out of the process's peak memory (every few kernels, only while kernels load; skipped
+    /// in a no-GC region; the AppContext switch <c>SeqDsl.DisableCompileGarbageCollection</c> turns it off).
     /// </summary>
     protected static T Compiled<T>(T kernel)
         where T : Delegate => CompileGarbage.After(kernel);
