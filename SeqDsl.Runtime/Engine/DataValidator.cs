@@ -92,11 +92,12 @@ internal static class DataValidator
             throw new ArgumentNullException(y.Name ?? "y", "The target data is missing.");
         }
 
-        int outputSteps = program.OutputSteps(x.Steps);
         bool sparse = description.Loss == Loss.SparseCategoricalCrossEntropy;
-        int features = sparse ? 1 : description.OutputFeatures;
-        int rank = description.OutputIsSequence ? 3 : 2;
-        string expected = rank == 3 ? $"[{x.Samples}, {outputSteps}, {features}]" : $"[{x.Samples}, {features}]";
+        int[] shape = OutputShape.Targets(description, program, x); // the predictions' rule, one class index per step for sparse labels
+        int rank = shape.Length;
+        int outputSteps = rank == 3 ? shape[1] : 1; // a 2-D array's Steps is 1
+        int features = shape[^1];
+        string expected = ShapeText(shape);
         string what = sparse ? (rank == 3 ? "(samples, output steps, 1 class index)" : "(samples, 1 class index)") : OutputAxes(rank);
 
         if (y.Rank != rank)

@@ -93,10 +93,8 @@ public abstract partial class ModelBase
         }
     }
 
-    /// <summary>The shape of the predictions of <paramref name="x"/>: [samples, output steps, output features] or [samples, output features].</summary>
-    private int[] PredictionShape(NetworkProgram network, in TensorData x, bool sequence) => sequence
-        ? [x.Samples, network.OutputSteps(x.Steps), Description.OutputFeatures]
-        : [x.Samples, Description.OutputFeatures];
+    /// <summary>The shape of the predictions of <paramref name="x"/>: [samples, output steps, output features] or [samples, output features] (<see cref="OutputShape"/>, the targets' rule too).</summary>
+    private int[] PredictionShape(NetworkProgram network, in TensorData x, bool sequence) => OutputShape.Predictions(Description, network, x, sequence);
 
     /// <summary>
     /// Predictions computed flat, sample after sample (PredictWithUncertainty's, PredictWithState's), as the

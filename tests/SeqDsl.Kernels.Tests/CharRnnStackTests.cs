@@ -76,4 +76,23 @@ public class CharRnnStackTests
         LayerChecks.ForwardMatches(model, Reference(model.Description, training: false), x);
         LayerChecks.GradientsMatch(model, Reference(model.Description, training: true), x, y, probabilities: true);
     }
+
+    /// <summary>
+    /// Sparse labels follow the predictions' shape rule (OutputShape) with one class index per step: [samples, steps,
+    /// Vocabulary] predictions take [samples, steps, 1] targets, and targets of the predictions' own width are refused
+    /// with the shape they must have.
+    /// </summary>
+    [Fact]
+    public void Sparse_targets_have_the_predictions_shape_with_one_class_index_per_step()
+    {
+        using var model = new SmallCharModel(device, seed: 23);
+        var x = TokenIds(new Random(6), 3, 4);
+        var predictions = model.Predict(x);
+        Assert.Equal(new[] { 3, 4, Vocabulary }, new[] { predictions.GetLength(0), predictions.GetLength(1), predictions.GetLength(2) });
+
+        model.Evaluate(x, TokenIds(new Random(7), 3, 4));
+        var error = Assert.Throws<ArgumentException>(() => model.Evaluate(x, new float[3, 4, Vocabulary]));
+        Assert.Equal("y", error.ParamName);
+        Assert.Contains("expected shape [3, 4, 1] (samples, output steps, 1 class index), got [3, 4, 7]", error.Message);
+    }
 }
