@@ -13,9 +13,10 @@ namespace SeqDsl.Kernels;
 /// OpenCL C one operation per statement, so PoCL's compiler never contracts a multiply and an add into one FMA
 /// instruction (contraction works within one expression only); the convolution loops call
 /// <see cref="KernelMath.MultiplyAdd"/> to get it (the seed's WaveNet epoch 0.68 → 0.62 s on PoCL with it,
-/// benchmarks/results/2026-11-26-w4-padded-filters-fma.txt), and so do the matrix products of recurrent layers wider
-/// than 128 gate columns (the generator's <c>RecurrentEmitter.FusesProductsFor</c>; W3's training step about 20% faster,
-/// benchmarks/results/2026-11-27-fused-wide-recurrent-products.txt). CUDA keeps
+/// benchmarks/results/2026-11-26-w4-padded-filters-fma.txt), and so do the recurrent layers' backward products and the
+/// forward products of those wider than 128 gate columns (the generator's <c>RecurrentEmitter.FusesProductsFor</c>; W3's
+/// training step about 20% faster, benchmarks/results/2026-11-27-fused-wide-recurrent-products.txt; W1's epoch about 10%,
+/// benchmarks/results/2026-11-27-xeon-backward-fma.txt). CUDA keeps
 /// the multiply and add it compiled before (not measured with <c>fma.rn</c>); ILGPU's CPU accelerator and host code
 /// run the method's body, .NET's separately rounded multiply and add.
 /// </summary>

@@ -6,9 +6,8 @@ namespace SeqDsl.Kernels;
 
 /// <summary>
 /// Scalar math called from generated kernels beyond the activations: logarithms for cross-entropy, square roots for
-/// normalization, and the multiply-add of the convolutions and the wide recurrent layers' products (an intrinsic: one
-/// instruction on OpenCL). Scalar in, scalar out,
-/// so they inline on every backend, PoCL included.
+/// normalization, and the multiply-add of the convolutions and the recurrent layers' fused products (an intrinsic: one
+/// instruction on OpenCL). Scalar in, scalar out, so they inline on every backend, PoCL included.
 /// </summary>
 public static class KernelMath
 {

@@ -3,11 +3,13 @@ using System.Text.RegularExpressions;
 namespace SeqDsl.Generator.Tests;
 
 /// <summary>
-/// A recurrent layer wider than 128 gate columns accumulates every matrix product with KernelMath.MultiplyAdd (one FMA
-/// instruction on OpenCL) in all its kernels, so that its schedules still give the same bits as each other; a narrower
-/// layer keeps the separate multiply and add in all of its kernels; host code writes both out as <c>+=</c> products. The
-/// kernel tests check the numbers (FusedProductsTests: PoCL rounds wide layers once; SequenceBlockTests and ScheduleTests'
-/// partial sums: the same bits across kernels on PoCL; the group schedule's first terms only here, in text).
+/// Every backward matrix product of a recurrent layer (BPTT's transposed products, the input gradient, the weight-gradient
+/// partials), and the forward's of a layer wider than 128 gate columns, accumulate with KernelMath.MultiplyAdd (one FMA
+/// instruction on OpenCL) in all the kernels of their pass, so that the schedules still give the same bits as each
+/// other; a narrower layer's forward keeps the separate multiply and add in all of its kernels; host code writes both
+/// out as <c>+=</c> products. The kernel tests check the numbers (FusedProductsTests: PoCL rounds fused products once;
+/// SequenceBlockTests and ScheduleTests' partial sums: the same bits across kernels on PoCL; the group schedule's first
+/// terms only here, in text).
 /// </summary>
 public class FusedProductsTests
 {
@@ -47,10 +49,10 @@ public class FusedProductsTests
             Assert.DoesNotMatch(SeparateProduct, kernel);
         }
 
-        // The pattern finds what it must: the same kernels of a narrow layer.
+        // The pattern finds what it must: the same forward kernels of a narrow layer.
         var narrow = ModelWideKernelsTests.Generate("[Recurrent(Cell.GRU, 20, ReturnSequences = true)]\n[Recurrent(Cell.GRU, 20)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
         Assert.Matches(SeparateProduct, ModelWideKernelsTests.KernelText(narrow, "Layer1GroupForward", "Layer1GroupBackward")); // recurrentSum += left0 * right0;
-        Assert.Matches(SeparateProduct, ModelWideKernelsTests.KernelText(narrow, "Layer1Backward", "Layer1WeightGradientPartials"));
+        Assert.Matches(SeparateProduct, ModelWideKernelsTests.KernelText(narrow, "Layer1Forward", "Layer1Backward"));
 
         Assert.Contains("for (int g = g0; g < g0 + 64; g++) " + Fma("zh[g]", "hk", "parameters[RecurrentKernel + k * GateWidth + g]"), layer1[0]);
         Assert.Contains("for (int k = 0; k < PaddedFeatures; k++) " + Fma("dx[k]", "transposed[row + k]", "dzg"), layer1[1]);
@@ -82,22 +84,58 @@ public class FusedProductsTests
     }
 
     [Fact]
-    public void A_layer_of_at_most_128_columns_keeps_separate_multiplies_and_adds()
+    public void A_layer_of_at_most_128_columns_keeps_separate_multiplies_and_adds_in_its_forward_only()
     {
-        // LSTM(32): 128 columns, the widest that is not fused; the Dense head is not a recurrent layer.
+        // LSTM(32): 128 columns, the widest whose forward is not fused; the Dense head is not a recurrent layer.
         var sources = ModelWideKernelsTests.Generate("[Recurrent(Cell.LSTM, 20, ReturnSequences = true)]\n[Recurrent(Cell.LSTM, 32)]\n[Dense(1)]");
         var kernels = sources["Demo_M.Kernels.g.cs"];
-        Assert.DoesNotContain(Call, kernels);
-        Assert.Contains("for (int g = 0; g < GateWidth; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", ModelWideKernelsTests.KernelText(kernels, "Layer1Forward", "Layer1Backward"));
-        Assert.Contains("float sum = parameters[Bias + g] + input[x] * parameters[Kernel + g];", ModelWideKernelsTests.KernelText(kernels, "Layer1InputProjection", "Layer1GroupForward"));
+        string Kernel(string name, string next) => ModelWideKernelsTests.KernelText(kernels, name, next);
+
+        var forward = new[]
+        {
+            Kernel("Layer1Forward", "Layer1Backward"),
+            Kernel("Layer1InputProjection", "Layer1GroupForward"),
+            Kernel("Layer1GroupForward", "Layer1GroupBackward"),
+        };
+        foreach (string kernel in forward)
+        {
+            Assert.DoesNotContain(Call, kernel);
+            Assert.Matches(SeparateProduct, kernel);
+        }
+
+        Assert.Contains("for (int g = 0; g < GateWidth; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", forward[0]);
+        Assert.Contains("float sum = parameters[Bias + g] + input[x] * parameters[Kernel + g];", forward[1]);
+
+        // The backward's products are fused in every kernel of the pass, on both schedules.
+        var backward = new[]
+        {
+            Kernel("Layer1Backward", "Layer1BackwardWithPartials"),
+            Kernel("Layer1BackwardWithPartials", "Layer1WeightGradientPartials"),
+            Kernel("Layer1WeightGradientPartials", "Layer1ColumnWeightGradientPartials"),
+            Kernel("Layer1ColumnWeightGradientPartials", "Layer1InputProjection"),
+            Kernel("Layer1GroupBackward", "Layer1InputGradient"),
+            Kernel("Layer1InputGradient", "Layer2Forward"),
+        };
+        foreach (string kernel in backward)
+        {
+            Assert.Contains(Call, kernel);
+            Assert.DoesNotMatch(SeparateProduct, kernel);
+        }
+
+        Assert.Contains("for (int k = 0; k < PaddedUnits; k++) " + Fma("back[k]", "transposed[row + PaddedFeatures + k]", "dzg"), backward[1]);
+        Assert.Contains("float sum = " + Call + "(transposed[k], gateGradient[step * GradientWidth], 0f);", backward[5]);
+
+        // Host code still writes the backward's products as the separate multiply and add .NET computes.
+        Assert.DoesNotContain(Call, sources["Demo_M.HostKernels.g.cs"]);
     }
 
     [Fact]
-    public void Layers_of_one_model_decide_each_for_itself()
+    public void Layers_of_one_model_decide_their_forwards_each_for_itself()
     {
-        // GRU(43) (129 columns) then LSTM(20) (80): the first fuses, the second does not.
+        // GRU(43) (129 columns) then LSTM(20) (80): the first fuses its forward, the second does not; both fuse their backward.
         var kernels = ModelWideKernelsTests.Generate("[Recurrent(Cell.GRU, 43, ReturnSequences = true)]\n[Recurrent(Cell.LSTM, 20)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
         Assert.Contains(Call, ModelWideKernelsTests.KernelText(kernels, "Layer0Forward", "Layer0Backward"));
-        Assert.DoesNotContain(Call, kernels.Substring(kernels.IndexOf("public static void Layer1Forward(", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Call, ModelWideKernelsTests.KernelText(kernels, "Layer1Forward", "Layer1Backward"));
+        Assert.Contains(Call, ModelWideKernelsTests.KernelText(kernels, "Layer1Backward", "Layer1BackwardWithPartials"));
     }
 }

@@ -126,7 +126,7 @@ public class GroupScheduleTests
         // LSTM(20) after 2 features: 80 columns, whose sums stay in registers: one row per thread.
         var (narrow, narrowProgram) = Generate("[Recurrent(LSTM, 20)]");
         Assert.Contains("const int RowsPerThread = 1;", narrow);
-        Assert.Contains("for (int g = 0; g < GateWidth; g++) sum[g] += m0 * gateGradient[gradient + g];", narrow);
+        Assert.Contains("for (int g = 0; g < GateWidth; g++) " + FusedProductsTests.Fma("sum[g]", "m0", "gateGradient[gradient + g]"), narrow);
         Assert.Contains(": device.GridFor(n * 23), ", narrowProgram);
     }
 

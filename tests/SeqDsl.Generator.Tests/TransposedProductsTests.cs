@@ -25,8 +25,8 @@ public class TransposedProductsTests
         string joined = Kernel(TwoLstms, "Layer1BackwardWithPartials", "Layer1WeightGradientPartials");
 
         Assert.Equal(1, Count(joined, RowOfColumn));
-        int recurrent = joined.IndexOf("for (int k = 0; k < PaddedUnits; k++) back[k] += transposed[row + PaddedFeatures + k] * dzg;", StringComparison.Ordinal);
-        int input = joined.IndexOf("for (int k = 0; k < PaddedFeatures; k++) dx[k] += transposed[row + k] * dzg;", StringComparison.Ordinal);
+        int recurrent = joined.IndexOf("for (int k = 0; k < PaddedUnits; k++) " + FusedProductsTests.Fma("back[k]", "transposed[row + PaddedFeatures + k]", "dzg"), StringComparison.Ordinal);
+        int input = joined.IndexOf("for (int k = 0; k < PaddedFeatures; k++) " + FusedProductsTests.Fma("dx[k]", "transposed[row + k]", "dzg"), StringComparison.Ordinal);
         Assert.True(recurrent > 0 && input > recurrent, "both products in the loop, dh(t−1) first");
 
         // dh(t−1) and the input gradient are written after the walk, from complete sums.
@@ -41,8 +41,8 @@ public class TransposedProductsTests
         string backward = Kernel(TwoLstms, "Layer1Backward", "Layer1BackwardWithPartials");
 
         Assert.Equal(2, Count(backward, RowOfColumn));
-        Assert.Contains("for (int k = 0; k < PaddedUnits; k++) back[k] += transposed[row + k] * dzg;", backward);
-        Assert.Contains("for (int k = 0; k < PaddedFeatures; k++) dx[k] += transposed[row + k] * dzg;", backward);
+        Assert.Contains("for (int k = 0; k < PaddedUnits; k++) " + FusedProductsTests.Fma("back[k]", "transposed[row + k]", "dzg"), backward);
+        Assert.Contains("for (int k = 0; k < PaddedFeatures; k++) " + FusedProductsTests.Fma("dx[k]", "transposed[row + k]", "dzg"), backward);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class TransposedProductsTests
         string joined = Kernel(TwoLstms, "Layer0BackwardWithPartials", "Layer0WeightGradientPartials");
 
         Assert.Equal(1, Count(joined, RowOfColumn));
-        Assert.Contains("back[k] += transposed[row + PaddedFeatures + k] * dzg;", joined);
+        Assert.Contains(FusedProductsTests.Fma("back[k]", "transposed[row + PaddedFeatures + k]", "dzg"), joined);
         Assert.DoesNotContain("dx[k]", joined);
     }
 
@@ -62,8 +62,8 @@ public class TransposedProductsTests
 
         Assert.Equal(1, Count(joined, RowOfColumn));
         Assert.Contains("float dzhg = dzh[g]; // the recurrent-side gradient", joined);
-        Assert.Contains("back[k] += transposed[row + PaddedFeatures + k] * dzhg;", joined);
-        Assert.Contains("dx[k] += transposed[row + k] * dzg;", joined);
+        Assert.Contains(FusedProductsTests.Fma("back[k]", "transposed[row + PaddedFeatures + k]", "dzhg"), joined);
+        Assert.Contains(FusedProductsTests.Fma("dx[k]", "transposed[row + k]", "dzg"), joined);
     }
 
     [Fact]

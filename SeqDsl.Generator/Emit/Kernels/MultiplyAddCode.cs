@@ -1,8 +1,8 @@
 namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
-/// The multiply-add accumulation <c>target += a · b</c> as the convolution loops and the wide recurrent layers'
-/// products (<see cref="RecurrentEmitter.FusesProductsFor"/>) write it:
+/// The multiply-add accumulation <c>target += a · b</c> as the convolution loops and the recurrent layers' fused
+/// products (<see cref="RecurrentEmitter.FusesProductsFor"/>: every backward product, the forward's of wide layers) write it:
 /// <c>target = KernelMath.MultiplyAdd(a, b, target);</c>, which OpenCL devices compile to one FMA instruction (PoCL
 /// never contracts ILGPU's one-operation statements itself) and every other backend to a multiply and an add. Host
 /// code turns it back into <c>target += a * b;</c> (<see cref="Host.MultiplyAdds"/>), the same bits as the call's body.

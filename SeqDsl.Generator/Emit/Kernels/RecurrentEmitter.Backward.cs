@@ -178,7 +178,7 @@ internal sealed partial class RecurrentEmitter
             {
                 w.Line("float dzg = " + recurrentGradient + "[g];");
                 w.Line("long row = g * TransposedRow + PaddedFeatures;");
-                w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct("back[k]", "transposed[row + k]", "dzg"));
+                w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct(ProductPass.Backward, "back[k]", "transposed[row + k]", "dzg"));
             }
             else
             {
@@ -195,10 +195,10 @@ internal sealed partial class RecurrentEmitter
                     multiplier = "dzhg";
                 }
 
-                w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct("back[k]", "transposed[row + PaddedFeatures + k]", multiplier));
+                w.Line("for (int k = 0; k < PaddedUnits; k++) " + AccumulateProduct(ProductPass.Backward, "back[k]", "transposed[row + PaddedFeatures + k]", multiplier));
                 if (inputGradient)
                 {
-                    w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct("dx[k]", "transposed[row + k]", "dzg"));
+                    w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct(ProductPass.Backward, "dx[k]", "transposed[row + k]", "dzg"));
                 }
             }
         }
@@ -221,7 +221,7 @@ internal sealed partial class RecurrentEmitter
             {
                 w.Line("float dzg = dz[g];");
                 w.Line("long row = g * TransposedRow;");
-                w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct("dx[k]", "transposed[row + k]", "dzg"));
+                w.Line("for (int k = 0; k < PaddedFeatures; k++) " + AccumulateProduct(ProductPass.Backward, "dx[k]", "transposed[row + k]", "dzg"));
             }
         }
 

@@ -66,7 +66,7 @@ internal sealed partial class RecurrentEmitter
                         using (w.Block("for (int k = 0; k < Units; k++)"))
                         {
                             w.Line("float hk = " + StateMasked("h[k]") + ";");
-                            w.Line("for (int g = 0; g < 2 * Units; g++) " + AccumulateProduct("z[g]", "hk", "parameters[RecurrentKernel + k * GateWidth + g]") + " // z and r; the candidate block reads r ⊙ h below");
+                            w.Line("for (int g = 0; g < 2 * Units; g++) " + AccumulateProduct(ProductPass.Forward, "z[g]", "hk", "parameters[RecurrentKernel + k * GateWidth + g]") + " // z and r; the candidate block reads r ⊙ h below");
                         }
                     }
                     else
@@ -248,7 +248,7 @@ internal sealed partial class RecurrentEmitter
     private void EmitGateProduct(CodeWriter w, string count, string v, string value, string target, string matrix)
     {
         string load = "float " + v + " = " + value + ";";
-        string product = AccumulateProduct(target + "[g]", v, "parameters[" + matrix + " + k * GateWidth + g]");
+        string product = AccumulateProduct(ProductPass.Forward, target + "[g]", v, "parameters[" + matrix + " + k * GateWidth + g]");
         if (!BlocksGateColumns)
         {
             using (w.Block("for (int k = 0; k < " + count + "; k++)"))

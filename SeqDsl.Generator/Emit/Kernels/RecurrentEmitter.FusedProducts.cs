@@ -5,25 +5,33 @@ namespace SeqDsl.Generator.Emit.Kernels;
 internal sealed partial class RecurrentEmitter
 {
     /// <summary>
-    /// Whether every matrix product of the layer, in all its kernels (one-sequence, block, group, input projection, input
-    /// gradient and weight-gradient partials), accumulates with <see cref="MultiplyAddCode"/>: one FMA instruction on
-    /// OpenCL devices whose processor has them (PoCL never fuses ILGPU's separate multiply and add itself), a multiply
-    /// and an add elsewhere (CUDA, ILGPU's CPU accelerator, host code). All of a
-    /// layer's kernels must decide alike: the schedules' kernels give the same bits only when they round alike.
+    /// Whether the layer's matrix products of <paramref name="pass"/>, in all their kernels (one-sequence, block, group,
+    /// input projection, input gradient and weight-gradient partials), accumulate with <see cref="MultiplyAddCode"/>: one
+    /// FMA instruction on OpenCL devices whose processor has them (PoCL never fuses ILGPU's separate multiply and add
+    /// itself), a multiply and an add elsewhere (CUDA, ILGPU's CPU accelerator, host code). All of a pass's kernels must
+    /// decide alike: the schedules' kernels give the same bits only when they round alike. The two passes need not: the
+    /// backward reads the forward's cached activations, never its sums.
     /// </summary>
-    internal static bool FusesProductsFor(LayerPlan plan) => GateWidthOf(plan) > WidestUnfusedGates;
+    /// <remarks>
+    /// The backward's products are always fused. Measured on PoCL with W1's LSTM(20) × 2, perf shares of the same
+    /// process: on the Intel Xeon (AVX-512; benchmarks/results/2026-11-27-xeon-backward-fma.txt) the second layer's joined
+    /// backward and partials fell from 26.0–26.6% to 20.5–21.9% of the samples with every product fused, and on the AMD
+    /// EPYC (eleventh session) 17.6 → 16.6% and the first layer's 10.5 → 9.4%: their sums are long chains that the FMA
+    /// shortens to one instruction a term. The forward's are fused only above <see cref="WidestUnfusedGates"/> columns.
+    /// </remarks>
+    internal static bool FusesProductsFor(LayerPlan plan, ProductPass pass) =>
+        pass == ProductPass.Backward || GateWidthOf(plan) > WidestUnfusedGates;
 
     /// <summary>
-    /// Gate columns up to which a layer keeps the separate multiply and add. Measured on PoCL (AMD EPYC, AVX2, interleaved
-    /// runs): W3's GRU(128) × 2 (384 columns) training step 0.24–0.28 → 0.19–0.22 s with FMA; W1's LSTM(20) × 2 (80
-    /// columns) epoch slower with it, 0.48–0.65 → 0.53–0.79 s of CPU time: a narrow layer's few sums are chains that wait
-    /// on the FMA's latency where the separate add's was shorter. Only those two widths were measured; 128 is where the
-    /// one-sequence kernels already change form (<see cref="ColumnsInRegisters"/>: the sums no longer fit in registers).
+    /// Gate columns up to which a layer's forward keeps the separate multiply and add. Measured on PoCL (AMD EPYC, AVX2,
+    /// interleaved runs): W3's GRU(128) × 2 (384 columns) training step 0.24–0.28 → 0.19–0.22 s with FMA; W1's LSTM(20)
+    /// × 2 (80 columns) epoch slower with it, 0.48–0.65 → 0.53–0.79 s of CPU time, and on the Intel Xeon its forwards'
+    /// share of the samples 11.7–16.7% → 14.4–18.5%: a narrow layer's ten gate sums over 20 terms wait on the FMA's
+    /// latency where the separate add's was shorter. 128 is where the one-sequence kernels already change form
+    /// (<see cref="ColumnsInRegisters"/>: the sums no longer fit in registers).
     /// </summary>
     private const int WidestUnfusedGates = ColumnsInRegisters;
 
-    private bool FusesProducts => FusesProductsFor(Plan);
-
-    /// <summary><c>target += a · b</c> as this layer's products accumulate (<see cref="FusesProductsFor"/>).</summary>
-    private string AccumulateProduct(string target, string a, string b) => MultiplyAddCode.AccumulateProduct(FusesProducts, target, a, b);
+    /// <summary><c>target += a · b</c> as this layer's products of <paramref name="pass"/> accumulate (<see cref="FusesProductsFor"/>).</summary>
+    private string AccumulateProduct(ProductPass pass, string target, string a, string b) => MultiplyAddCode.AccumulateProduct(FusesProductsFor(Plan, pass), target, a, b);
 }

@@ -54,7 +54,7 @@ internal sealed partial class RecurrentEmitter
         using (w.Block("for (int k = 0; k < Units; k++)"))
         {
             w.Line("float rk = rh[k];");
-            w.Line("for (int g = 0; g < Units; g++) " + AccumulateProduct("z[2 * Units + g]", "rk", "parameters[RecurrentKernel + k * GateWidth + 2 * Units + g]"));
+            w.Line("for (int g = 0; g < Units; g++) " + AccumulateProduct(ProductPass.Forward, "z[2 * Units + g]", "rk", "parameters[RecurrentKernel + k * GateWidth + 2 * Units + g]"));
         }
     }
 
@@ -117,7 +117,7 @@ internal sealed partial class RecurrentEmitter
         using (w.Block("for (int k = 0; k < Units; k++)"))
         {
             w.Line("float dResetState = 0f; // gradient of (r ⊙ h(t−1))[k]");
-            w.Line("for (int g = 0; g < Units; g++) " + AccumulateProduct("dResetState", "parameters[RecurrentKernel + k * GateWidth + 2 * Units + g]", "dz[2 * Units + g]"));
+            w.Line("for (int g = 0; g < Units; g++) " + AccumulateProduct(ProductPass.Backward, "dResetState", "parameters[RecurrentKernel + k * GateWidth + 2 * Units + g]", "dz[2 * Units + g]"));
             w.Line("float r = cache[s * CacheWidth + Units + k];");
             w.Line("float hPrevious = " + (StateDropout ? "(" + PreviousState("k") + ") * stateMask[k]; // what r multiplied" : PreviousState("k") + ";"));
             w.Line("dz[Units + k] = dResetState * hPrevious * " + ActivationCode.DerivativeFromOutput(gateActivation, "r") + ";");

@@ -333,7 +333,7 @@ internal sealed partial class RecurrentEmitter
     {
         if (RowsPerThread == 1)
         {
-            w.Line("for (int g = " + from + "; g < " + to + "; g++) " + AccumulateProduct("sum[g]", "m0", "gateGradient[gradient + g]") + (comment is null ? "" : " // " + comment));
+            w.Line("for (int g = " + from + "; g < " + to + "; g++) " + AccumulateProduct(ProductPass.Backward, "sum[g]", "m0", "gateGradient[gradient + g]") + (comment is null ? "" : " // " + comment));
             return;
         }
 
@@ -342,7 +342,7 @@ internal sealed partial class RecurrentEmitter
             w.Line("float gradientOfColumn = gateGradient[gradient + g];");
             for (int i = 0; i < RowsPerThread; i++)
             {
-                w.Line(AccumulateProduct("sum[" + (i == 0 ? "" : i == 1 ? "GateWidth + " : I(i) + " * GateWidth + ") + "g]", "m" + I(i), "gradientOfColumn"));
+                w.Line(AccumulateProduct(ProductPass.Backward, "sum[" + (i == 0 ? "" : i == 1 ? "GateWidth + " : I(i) + " * GateWidth + ") + "g]", "m" + I(i), "gradientOfColumn"));
             }
         }
     }

@@ -124,9 +124,9 @@ internal sealed partial class RecurrentEmitter
                         w.Line("long x" + I(u) + " = (inputRow" + I(u) + " + t) * Features;");
                     }
 
-                    EmitBlockProduct(w, "k", "Features", "g", GateWidth, "GateWidth", u => "input[x" + I(u) + " + k]", "parameters[Kernel + k * GateWidth + g]", u => "zBlock[" + LaneOffset(u, "GateWidth") + "g]");
+                    EmitBlockProduct(w, ProductPass.Forward, "k", "Features", "g", GateWidth, "GateWidth", u => "input[x" + I(u) + " + k]", "parameters[Kernel + k * GateWidth + g]", u => "zBlock[" + LaneOffset(u, "GateWidth") + "g]");
                     string recurrentTarget = ResetAfter ? "zhBlock" : "zBlock";
-                    EmitBlockProduct(w, "k", "Units", "g", GateWidth, "GateWidth", u => "hBlock[" + LaneOffset(u, "Units") + "k]", "parameters[RecurrentKernel + k * GateWidth + g]", u => recurrentTarget + "[" + LaneOffset(u, "GateWidth") + "g]");
+                    EmitBlockProduct(w, ProductPass.Forward, "k", "Units", "g", GateWidth, "GateWidth", u => "hBlock[" + LaneOffset(u, "Units") + "k]", "parameters[RecurrentKernel + k * GateWidth + g]", u => recurrentTarget + "[" + LaneOffset(u, "GateWidth") + "g]");
                     using (w.Block("for (int seq = 0; seq < count; seq++)"))
                     {
                         w.Line("// Sequence b0 + seq's cell step, on its part of the block's arrays.");
@@ -198,7 +198,7 @@ internal sealed partial class RecurrentEmitter
                     }
 
                     w.Line("for (int q = 0; q < SequencesPerThread * PaddedUnits; q++) backBlock[q] = 0f;");
-                    EmitBlockProduct(w, "g", "GateWidth", "k", PaddedUnits, "PaddedUnits", u => recurrentGradient + "[" + LaneOffset(u, "GateWidth") + "g]",
+                    EmitBlockProduct(w, ProductPass.Backward, "g", "GateWidth", "k", PaddedUnits, "PaddedUnits", u => recurrentGradient + "[" + LaneOffset(u, "GateWidth") + "g]",
                         "transposed[g * TransposedRow + PaddedFeatures + k]", u => "backBlock[" + LaneOffset(u, "PaddedUnits") + "k]");
                     using (w.Block("for (int seq = 0; seq < count; seq++)"))
                     {
@@ -208,7 +208,7 @@ internal sealed partial class RecurrentEmitter
                     if (!Io.IsFirst)
                     {
                         w.Line("for (int q = 0; q < SequencesPerThread * PaddedFeatures; q++) dxBlock[q] = 0f;");
-                        EmitBlockProduct(w, "g", "GateWidth", "k", PaddedFeatures, "PaddedFeatures", u => "dzBlock[" + LaneOffset(u, "GateWidth") + "g]",
+                        EmitBlockProduct(w, ProductPass.Backward, "g", "GateWidth", "k", PaddedFeatures, "PaddedFeatures", u => "dzBlock[" + LaneOffset(u, "GateWidth") + "g]",
                             "transposed[g * TransposedRow + k]", u => "dxBlock[" + LaneOffset(u, "PaddedFeatures") + "k]");
                         using (w.Block("for (int seq = 0; seq < count; seq++)"))
                         {
@@ -302,9 +302,9 @@ internal sealed partial class RecurrentEmitter
     /// <paramref name="rows"/> and every <paramref name="column"/> below <paramref name="columnsName"/> (=
     /// <paramref name="columns"/>): <see cref="BlockColumns"/> columns at a time over every row, each weight loaded once
     /// for all the sequences and their sums kept in registers; then the columns past the last whole block. Each sum adds
-    /// its terms in row order, as the one-sequence kernels do.
+    /// its terms in row order, and rounds as <paramref name="pass"/>'s products do, as the one-sequence kernels do.
     /// </summary>
-    private void EmitBlockProduct(CodeWriter w, string row, string rows, string column, int columns, string columnsName, System.Func<int, string> value, string weight, System.Func<int, string> target)
+    private void EmitBlockProduct(CodeWriter w, ProductPass pass, string row, string rows, string column, int columns, string columnsName, System.Func<int, string> value, string weight, System.Func<int, string> target)
     {
         void Body(string from, string to)
         {
@@ -320,7 +320,7 @@ internal sealed partial class RecurrentEmitter
                     w.Line("float weight = " + weight + ";");
                     for (int u = 0; u < SequencesPerThread; u++)
                     {
-                        w.Line(AccumulateProduct(target(u), "v" + I(u), "weight"));
+                        w.Line(AccumulateProduct(pass, target(u), "v" + I(u), "weight"));
                     }
                 }
             }

@@ -114,7 +114,7 @@ internal sealed partial class RecurrentEmitter
             for (int j = 0; j < VectorTileColumns; j++)
             {
                 string sums = "sum[column + " + (j == 0 ? "" : j == 1 ? "VectorRows + " : I(j) + " * VectorRows + ") + "i]";
-                w.Line("for (int i = 0; i < VectorRows; i++) " + AccumulateProduct(sums, multipliers + "[m + i]", "gateGradient[gradient + g0" + Plus(j) + "]"));
+                w.Line("for (int i = 0; i < VectorRows; i++) " + AccumulateProduct(ProductPass.Backward, sums, multipliers + "[m + i]", "gateGradient[gradient + g0" + Plus(j) + "]"));
             }
         }
     }

@@ -116,7 +116,7 @@ internal sealed partial class RecurrentEmitter
 
     /// <summary>Adds one step's term <paramref name="multiplier"/> · gateGradient[gradient + g] of the thread's own column.</summary>
     private void AddTerm(CodeWriter w, string multiplier) =>
-        w.Line(AccumulateProduct("sum", multiplier, "gateGradient[gradient + g]"));
+        w.Line(AccumulateProduct(ProductPass.Backward, "sum", multiplier, "gateGradient[gradient + g]"));
 
     /// <summary>Adds one step's gradient of the thread's own column to a bias row's sum (no product).</summary>
     private static void AddBiasTerm(CodeWriter w) =>

@@ -176,11 +176,11 @@ internal sealed class RecurrentGroupSchedule
 
     private string Describe() => plan.Name + ": " + plan.Title + " → " + plan.Output;
 
-    /// <summary>Whether this layer's products accumulate with one rounding (<see cref="RecurrentEmitter.FusesProductsFor"/>).</summary>
-    private bool FusesProducts => RecurrentEmitter.FusesProductsFor(plan);
+    /// <summary>Whether this layer's products of <paramref name="pass"/> accumulate with one rounding (<see cref="RecurrentEmitter.FusesProductsFor"/>).</summary>
+    private bool FusesProducts(ProductPass pass) => RecurrentEmitter.FusesProductsFor(plan, pass);
 
     /// <summary><c>target += a · b</c> as this layer's products accumulate.</summary>
-    private string AccumulateProduct(string target, string a, string b) => MultiplyAddCode.AccumulateProduct(FusesProducts, target, a, b);
+    private string AccumulateProduct(ProductPass pass, string target, string a, string b) => MultiplyAddCode.AccumulateProduct(FusesProducts(pass), target, a, b);
 
     /// <summary>
     /// A sum's first term <c>a · b</c> added to <paramref name="start"/>, as the thread schedule adds it to its sum started
@@ -188,9 +188,9 @@ internal sealed class RecurrentGroupSchedule
     /// zero); else <c>start + a * b</c>, or the bare product for a sum started at zero (the same value: adding zero
     /// changes at most the sign of a zero).
     /// </summary>
-    private string FirstProduct(string a, string b, string? start)
+    private string FirstProduct(ProductPass pass, string a, string b, string? start)
     {
-        if (FusesProducts)
+        if (FusesProducts(pass))
         {
             return MultiplyAddCode.Call(a, b, start ?? "0f");
         }
@@ -203,7 +203,7 @@ internal sealed class RecurrentGroupSchedule
     /// <see cref="LoadsInFlight.PerThread"/> terms whose operands are all loaded before the first add, then the remaining
     /// terms one by one. The same products added in the same order as the plain loop.
     /// </summary>
-    private void DotProduct(CodeWriter w, string sum, string index, string count, int countValue, Func<string, string> left, Func<string, string> right, int first = 0)
+    private void DotProduct(CodeWriter w, ProductPass pass, string sum, string index, string count, int countValue, Func<string, string> left, Func<string, string> right, int first = 0)
     {
         const int Block = LoadsInFlight.PerThread;
         int blocked = first + (countValue - first) / Block * Block;
@@ -222,14 +222,14 @@ internal sealed class RecurrentGroupSchedule
 
                     for (int i = 0; i < Block; i++)
                     {
-                        w.Line(AccumulateProduct(sum, "left" + I(i), "right" + I(i)));
+                        w.Line(AccumulateProduct(pass, sum, "left" + I(i), "right" + I(i)));
                     }
                 }
             }
 
             if (blocked < countValue)
             {
-                w.Line("for (; " + index + " < " + count + "; " + index + "++) " + AccumulateProduct(sum, left(index), right(index)));
+                w.Line("for (; " + index + " < " + count + "; " + index + "++) " + AccumulateProduct(pass, sum, left(index), right(index)));
             }
         }
     }
@@ -310,10 +310,10 @@ internal sealed class RecurrentGroupSchedule
 
             // The first term is added before the loop: ILGPU places a value used only inside a loop in the loop's
             // header, which made the row's address (a 64-bit division by steps) cost every iteration on an H100.
-            w.Line("float sum = " + FirstProduct("input[x]", "parameters[Kernel + g]", hasBias ? "parameters[Bias + g]" : null) + ";");
+            w.Line("float sum = " + FirstProduct(ProductPass.Forward, "input[x]", "parameters[Kernel + g]", hasBias ? "parameters[Bias + g]" : null) + ";");
             if (features > 1)
             {
-                DotProduct(w, "sum", "k", "Features", features, k => "input[x + " + k + "]", k => "parameters[Kernel + " + Factor(k) + " * GateWidth + g]", first: 1);
+                DotProduct(w, ProductPass.Forward, "sum", "k", "Features", features, k => "input[x + " + k + "]", k => "parameters[Kernel + " + Factor(k) + " * GateWidth + g]", first: 1);
             }
 
             w.Line("cache[(long)rowOfBatch * ProjectionStride + g] = sum; // rowOfBatch = b · steps + t, the step's state row");
@@ -334,8 +334,8 @@ internal sealed class RecurrentGroupSchedule
                 w.Line("int k = (int)(item % Features); // the input feature");
                 w.Line("long step = item / Features; // b · steps + t, the step's row of the gate gradients and of the input");
                 // The first term before the loop, so that ILGPU computes the step's row once (see the input projection).
-                w.Line("float sum = " + FirstProduct("transposed[k]", "gateGradient[step * GradientWidth]", null) + ";");
-                DotProduct(w, "sum", "g", "GateWidth", GateWidth, g => "transposed[" + Factor(g) + " * TransposedRow + k]", g => "gateGradient[step * GradientWidth + " + g + "]", first: 1);
+                w.Line("float sum = " + FirstProduct(ProductPass.Backward, "transposed[k]", "gateGradient[step * GradientWidth]", null) + ";");
+                DotProduct(w, ProductPass.Backward, "sum", "g", "GateWidth", GateWidth, g => "transposed[" + Factor(g) + " * TransposedRow + k]", g => "gateGradient[step * GradientWidth + " + g + "]", first: 1);
                 w.Line("inputGradient[step * Features + k] = sum;");
             }
         }
@@ -467,12 +467,12 @@ internal sealed class RecurrentGroupSchedule
                         {
                             w.Line("z[g] = sum;");
                             w.Line("float recurrentSum = " + (hasRecurrentBias ? "parameters[Bias + GateWidth + g]" : "0f") + ";");
-                            DotProduct(w, "recurrentSum", "k", "Units", units, k => "h[" + k + "]", k => Recurrent(k, "g"));
+                            DotProduct(w, ProductPass.Forward, "recurrentSum", "k", "Units", units, k => "h[" + k + "]", k => Recurrent(k, "g"));
                             w.Line("zh[g] = recurrentSum;");
                         }
                         else
                         {
-                            DotProduct(w, "sum", "k", "Units", units, k => "h[" + k + "]", k => Recurrent(k, "g"));
+                            DotProduct(w, ProductPass.Forward, "sum", "k", "Units", units, k => "h[" + k + "]", k => Recurrent(k, "g"));
                             w.Line("z[g] = sum;");
                         }
                     }
@@ -595,7 +595,7 @@ internal sealed class RecurrentGroupSchedule
                     using (Strided(w, "k", "Units"))
                     {
                         w.Line("float sum = 0f;");
-                        DotProduct(w, "sum", "g", "GateWidth", GateWidth, g => TransposedRecurrent(g, "k"), g => recurrentGradient + "[" + g + "]");
+                        DotProduct(w, ProductPass.Backward, "sum", "g", "GateWidth", GateWidth, g => TransposedRecurrent(g, "k"), g => recurrentGradient + "[" + g + "]");
                         // The GRU's direct path dhj·u was stored in dh[k] by this same thread (same stride over the units).
                         w.Line("dh[k] = " + CarriedGradient.Flushed(cell == CellKind.GRU ? "dh[k] + sum" : "sum") + "; // flushed below 2^-100, as the thread schedule");
                     }
