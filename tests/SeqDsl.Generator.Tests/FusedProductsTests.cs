@@ -130,6 +130,19 @@ public class FusedProductsTests
     }
 
     [Fact]
+    public void A_narrow_reset_before_gru_keeps_its_candidate_product_plain_and_fuses_its_gradient()
+    {
+        // GRU(20, reset_after = False): 60 columns; the candidate's (r ⊙ h)·U_h is a forward product, its gradient a backward one.
+        var kernels = ModelWideKernelsTests.Generate("[Recurrent(Cell.GRU, 20, ResetAfter = false)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
+        string forward = ModelWideKernelsTests.KernelText(kernels, "Layer0Forward", "Layer0Backward");
+        string backward = ModelWideKernelsTests.KernelText(kernels, "Layer0Backward", "Layer0WeightGradientPartials");
+        Assert.Contains("for (int g = 0; g < Units; g++) z[2 * Units + g] += rk * parameters[RecurrentKernel + k * GateWidth + 2 * Units + g];", forward);
+        Assert.DoesNotContain(Call, forward);
+        Assert.Contains("for (int g = 0; g < Units; g++) " + Fma("dResetState", "parameters[RecurrentKernel + k * GateWidth + 2 * Units + g]", "dz[2 * Units + g]"), backward);
+        Assert.DoesNotMatch(SeparateProduct, backward.Replace("dh[k] += dResetState * r;", "")); // cell math, not a matrix product
+    }
+
+    [Fact]
     public void Layers_of_one_model_decide_their_forwards_each_for_itself()
     {
         // GRU(43) (129 columns) then LSTM(20) (80): the first fuses its forward, the second does not; both fuse their backward.

@@ -228,7 +228,7 @@ public class ClassificationTests
         Assert.Throws<ArgumentException>("y", () => model.Evaluate(x, fraction));
         var oneHot = new float[3, 3];
         var shape = Assert.Throws<ArgumentException>("y", () => model.Evaluate(x, oneHot));
-        Assert.Contains("[3, 1]", shape.Message);
+        Assert.Contains("expected shape [3, 1] (samples, 1 class index), got [3, 3]", shape.Message); // the predictions' rule, one index a sample
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public class FusedProductsTests : IClassFixture<PoclScheduleFixture>
         Assert.All(narrow.Differences, d => Assert.True(d.Problem is null && d.Relative < 1e-5, $"{d.What}: {d.Problem ?? d.Relative.ToString("E2")}"));
         if (DeviceProbes.HostHasFma)
         {
-            // The fused backward: the GRU's BPTT and partials, and through its input gradient the LSTM's.
+            // Both layers' backward products are fused: the GRU's and the LSTM's own BPTT and partials.
             Assert.Contains(narrow.Differences, d => d.What == "gradient of gru/recurrent_kernel" && d.Relative > 0);
             Assert.Contains(narrow.Differences, d => d.What == "gradient of lstm/kernel" && d.Relative > 0);
         }

@@ -13,20 +13,21 @@ internal sealed partial class RecurrentEmitter
     /// backward reads the forward's cached activations, never its sums.
     /// </summary>
     /// <remarks>
-    /// The backward's products are always fused. Measured on PoCL with W1's LSTM(20) × 2, perf shares of the same
-    /// process: on the Intel Xeon (AVX-512; benchmarks/results/2026-11-27-xeon-backward-fma.txt) the second layer's joined
-    /// backward and partials fell from 26.0–26.6% to 20.5–21.9% of the samples with every product fused, and on the AMD
-    /// EPYC (eleventh session) 17.6 → 16.6% and the first layer's 10.5 → 9.4%: their sums are long chains that the FMA
-    /// shortens to one instruction a term. The forward's are fused only above <see cref="WidestUnfusedGates"/> columns.
+    /// The backward's products are always fused. Measured on PoCL with W1's LSTM(20) × 2 (perf shares within one process,
+    /// benchmarks/results/2026-11-27-xeon-backward-fma.txt): on the Intel Xeon (AVX-512) the second layer's joined
+    /// backward and partials cost about 18% less against its unchanged forward, and W1's epoch 0.338–0.352 → 0.293–0.302 s
+    /// (alternated runs); on the AMD EPYC (eleventh session, every product fused) the backward kernels' shares fell too,
+    /// 17.6 → 16.6% and 10.5 → 9.4%. The forward's are fused only above <see cref="WidestUnfusedGates"/> columns.
     /// </remarks>
     internal static bool FusesProductsFor(LayerPlan plan, ProductPass pass) =>
         pass == ProductPass.Backward || GateWidthOf(plan) > WidestUnfusedGates;
 
     /// <summary>
-    /// Gate columns up to which a layer's forward keeps the separate multiply and add. Measured on PoCL (AMD EPYC, AVX2,
-    /// interleaved runs): W3's GRU(128) × 2 (384 columns) training step 0.24–0.28 → 0.19–0.22 s with FMA; W1's LSTM(20)
-    /// × 2 (80 columns) epoch slower with it, 0.48–0.65 → 0.53–0.79 s of CPU time, and on the Intel Xeon its forwards'
-    /// share of the samples 11.7–16.7% → 14.4–18.5%: a narrow layer's ten gate sums over 20 terms wait on the FMA's
+    /// Gate columns up to which a layer's forward keeps the separate multiply and add. Measured on PoCL with every
+    /// product fused (AMD EPYC, AVX2, interleaved runs): W3's GRU(128) × 2 (384 columns) training step 0.24–0.28 →
+    /// 0.19–0.22 s; W1's LSTM(20) × 2 (80 columns) epoch slower, 0.48–0.65 → 0.53–0.79 s of CPU time, its forwards
+    /// dearer; on the Intel Xeon W1's forwards dearer too (perf shares within one process, second layer 15.7–16.7% →
+    /// 17.2–18.5%, first 11.7–12.4% → 14.4–15.2%): a narrow layer's ten gate sums over 20 terms wait on the FMA's
     /// latency where the separate add's was shorter. 128 is where the one-sequence kernels already change form
     /// (<see cref="ColumnsInRegisters"/>: the sums no longer fit in registers).
     /// </summary>

@@ -302,7 +302,9 @@ internal sealed partial class RecurrentEmitter
     /// <paramref name="rows"/> and every <paramref name="column"/> below <paramref name="columnsName"/> (=
     /// <paramref name="columns"/>): <see cref="BlockColumns"/> columns at a time over every row, each weight loaded once
     /// for all the sequences and their sums kept in registers; then the columns past the last whole block. Each sum adds
-    /// its terms in row order, and rounds as <paramref name="pass"/>'s products do, as the one-sequence kernels do.
+    /// its terms in row order, and rounds as <paramref name="pass"/>'s products do, as the one-sequence kernels do (block
+    /// kernels exist only above 128 gate columns, where both passes fuse: the pass decides only should narrower layers
+    /// get them).
     /// </summary>
     private void EmitBlockProduct(CodeWriter w, ProductPass pass, string row, string rows, string column, int columns, string columnsName, System.Func<int, string> value, string weight, System.Func<int, string> target)
     {
