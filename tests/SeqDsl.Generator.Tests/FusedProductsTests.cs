@@ -21,6 +21,20 @@ public class FusedProductsTests
     /// <summary>A product accumulated with a separate multiply and add: <c>x += a * b;</c> (not a scaled or masked copy).</summary>
     private static readonly Regex SeparateProduct = new(@"\b\w+(\[[^\]]*\])? \+= [A-Za-z_]\w*(\[[^\]]*\])? \* ", RegexOptions.Compiled);
 
+    /// <summary>Each kernel accumulates its products with the multiply-add call and none with a separate multiply and add.</summary>
+    private static void AssertFused(IEnumerable<string> kernels) => Assert.All(kernels, kernel =>
+    {
+        Assert.Contains(Call, kernel);
+        Assert.DoesNotMatch(SeparateProduct, kernel);
+    });
+
+    /// <summary>Each kernel accumulates its products with a separate multiply and add, never the call.</summary>
+    private static void AssertPlain(IEnumerable<string> kernels) => Assert.All(kernels, kernel =>
+    {
+        Assert.DoesNotContain(Call, kernel);
+        Assert.Matches(SeparateProduct, kernel);
+    });
+
     [Fact]
     public void Every_kernel_of_a_wide_layer_fuses_its_products()
     {
@@ -43,11 +57,7 @@ public class FusedProductsTests
             Kernel("Layer1GroupBackward", "Layer1InputGradient"),
             Kernel("Layer1InputGradient", "Layer2Forward"),
         };
-        foreach (string kernel in layer1)
-        {
-            Assert.Contains(Call, kernel);
-            Assert.DoesNotMatch(SeparateProduct, kernel);
-        }
+        AssertFused(layer1);
 
         // The pattern finds what it must: the same forward kernels of a narrow layer.
         var narrow = ModelWideKernelsTests.Generate("[Recurrent(Cell.GRU, 20, ReturnSequences = true)]\n[Recurrent(Cell.GRU, 20)]\n[Dense(1)]")["Demo_M.Kernels.g.cs"];
@@ -97,11 +107,7 @@ public class FusedProductsTests
             Kernel("Layer1InputProjection", "Layer1GroupForward"),
             Kernel("Layer1GroupForward", "Layer1GroupBackward"),
         };
-        foreach (string kernel in forward)
-        {
-            Assert.DoesNotContain(Call, kernel);
-            Assert.Matches(SeparateProduct, kernel);
-        }
+        AssertPlain(forward);
 
         Assert.Contains("for (int g = 0; g < GateWidth; g++) z[g] += hk * parameters[RecurrentKernel + k * GateWidth + g];", forward[0]);
         Assert.Contains("float sum = parameters[Bias + g] + input[x] * parameters[Kernel + g];", forward[1]);
@@ -116,11 +122,7 @@ public class FusedProductsTests
             Kernel("Layer1GroupBackward", "Layer1InputGradient"),
             Kernel("Layer1InputGradient", "Layer2Forward"),
         };
-        foreach (string kernel in backward)
-        {
-            Assert.Contains(Call, kernel);
-            Assert.DoesNotMatch(SeparateProduct, kernel);
-        }
+        AssertFused(backward);
 
         Assert.Contains("for (int k = 0; k < PaddedUnits; k++) " + Fma("back[k]", "transposed[row + PaddedFeatures + k]", "dzg"), backward[1]);
         Assert.Contains("float sum = " + Call + "(transposed[k], gateGradient[step * GradientWidth], 0f);", backward[5]);
