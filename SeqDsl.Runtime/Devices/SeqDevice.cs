@@ -182,6 +182,34 @@ public sealed partial class SeqDevice : IDisposable
     }
 
     /// <summary>
+    /// The launch shape for a kernel with a thread per sequence that walks the sequence's steps (the generated recurrent
+    /// kernels on the thread schedule), covering <paramref name="sequences"/> with a grid-stride loop: as
+    /// <see cref="GridFor(int, int)"/>, except on PoCL, where each sequence gets a group of one thread, so that every core
+    /// takes sequences whatever the batch (see <c>GridShape.ForSequences</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequences"/> is negative.</exception>
+    public KernelConfig SequencesFor(int sequences)
+    {
+        if (Schedule == KernelSchedule.HostCode)
+            return GridFor(sequences);
+        var shape = GridShape.ForSequences(Kind, sequences, Accelerator.NumMultiprocessors, Accelerator.MaxNumThreadsPerGroup, Accelerator.MaxNumThreadsPerMultiprocessor);
+        return new KernelConfig(shape.Groups, shape.GroupSize);
+    }
+
+    /// <summary>
+    /// The launch shape and run length for an element-wise kernel whose threads each take runs of consecutive elements
+    /// (<see cref="GridShape.ForRuns"/>): long runs on CPU devices, where PoCL vectorizes a run's loop, and runs of 1 on
+    /// GPUs, the plain grid-stride loop.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="work"/> is negative.</exception>
+    internal (KernelConfig Grid, int Run) RunsFor(int work)
+    {
+        var grid = GridFor(work);
+        var (shape, run) = GridShape.ForRuns(Kind, work, new GridShape(grid.GridDim.X, grid.GroupDim.X), Accelerator.NumMultiprocessors);
+        return (new KernelConfig(shape.Groups, shape.GroupSize), run);
+    }
+
+    /// <summary>
     /// <see cref="GridFor(int, int)"/> for a kernel whose grid-stride loop counts its items in <c>long</c> (the per-column
     /// weight-gradient partials: batch · rows · columns can outgrow an int). The shape only depends on the count up to
     /// the largest grid, so counts beyond <see cref="int.MaxValue"/> get that grid and the loop covers the rest.

@@ -91,7 +91,7 @@ internal sealed class OptimizerRun : IDisposable
             kernels.FinishNorm(device.GridFor(1), partials.View, norm.View, chunks);
         }
 
-        var grid = device.GridFor(length);
+        var (grid, run) = device.RunsFor(length);
         if (settings.Kind == Optimizer.Adam)
         {
             // Bias corrections are folded into the step size on the host, in double, per step (as Keras does).
@@ -104,6 +104,7 @@ internal sealed class OptimizerRun : IDisposable
                 Epsilon = (float)settings.Epsilon,
                 ClipNorm = clip,
                 Length = length,
+                Run = run,
             };
             kernels.Adam(grid, weights, gradients, first.View, second!.View, mask.View, norm.View, step);
         }
@@ -116,6 +117,7 @@ internal sealed class OptimizerRun : IDisposable
                 Nesterov = settings.Nesterov ? 1 : 0,
                 ClipNorm = clip,
                 Length = length,
+                Run = run,
             };
             kernels.Sgd(grid, weights, gradients, first.View, mask.View, norm.View, step);
         }

@@ -52,7 +52,7 @@ public class BackwardWithPartialsTests
         Assert.Contains("if (layer1BackwardWithPartials is not null) layer1BackwardWithPartials(device.GroupsFor(n, threadsPerGroup: 1), batch.Parameters, layer1Output!.View, layer1Cache!.View, layer1OutputGradient!.View, layer0OutputGradient!.View, layer1GateGradient!.View, layer1Transposed!.View, layer0Output!.View, batch.Rows, layer1WeightPartials!.View, n, steps);", program);
         int fallback = program.IndexOf("if (layer1BackwardWithPartials is not null)", StringComparison.Ordinal);
         string otherwise = program.Substring(fallback, program.IndexOf("// lstm:", fallback, StringComparison.Ordinal) - fallback);
-        Assert.Contains("layer1Backward!(groupPerSequence ? device.GroupsFor(n, threadsPerGroup: 32) : device.GridFor(n), ", otherwise);
+        Assert.Contains("layer1Backward!(groupPerSequence ? device.GroupsFor(n, threadsPerGroup: 32) : device.SequencesFor(n), ", otherwise);
         Assert.Contains("if (groupPerSequence) layer1InputGradient!(", otherwise);
         Assert.Contains("layer1WeightGradientPartials!(groupPerSequence ? ", otherwise);
     }

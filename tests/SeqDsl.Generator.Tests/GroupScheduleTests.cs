@@ -16,7 +16,7 @@ public class GroupScheduleTests
         Assert.Contains("groupPerSequence = device.Schedule == global::SeqDsl.KernelSchedule.GroupPerSequence;", program);
         Assert.Contains("hostCode = device.Schedule == global::SeqDsl.KernelSchedule.HostCode;", program);
         Assert.Contains("layer0Forward = hostCode ? HostKernels.LaunchLayer0Forward : groupPerSequence ? Compiled(accelerator.LoadStreamKernel<", program);
-        Assert.Contains("layer0Forward(groupPerSequence ? device.GroupsFor(n, threadsPerGroup: 96) : device.GridFor(n), ", program);
+        Assert.Contains("layer0Forward(groupPerSequence ? device.GroupsFor(n, threadsPerGroup: 96) : device.SequencesFor(n), ", program);
     }
 
     [Fact]
@@ -86,8 +86,8 @@ public class GroupScheduleTests
         Assert.Contains("public static void Layer0Forward(", kernels);
         Assert.DoesNotContain("GroupForward", kernels);
         Assert.DoesNotContain("GroupForward", program);
-        Assert.Contains("layer0Forward(device.GridFor(n), ", program);
-        Assert.Contains("layer0Backward(device.GridFor(n), ", program);
+        Assert.Contains("layer0Forward(device.SequencesFor(n), ", program);
+        Assert.Contains("layer0Backward(device.SequencesFor(n), ", program);
         Assert.DoesNotContain("InputProjection", kernels + program); // the input products stay in the thread schedule's loop
 
         // The weight-gradient partials still have their GPU variant: it needs no shared memory.

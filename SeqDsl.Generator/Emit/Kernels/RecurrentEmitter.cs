@@ -415,7 +415,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
 
         foreach (var d in directions)
         {
-            EmitLaunch(w, FieldPrefix + d.Tag + "Forward", groupSchedule?.ForwardGrid ?? "device.GridFor(n)", BlockForwardField, Values(ForwardArguments(d)));
+            EmitLaunch(w, FieldPrefix + d.Tag + "Forward", groupSchedule?.ForwardGrid ?? "device.SequencesFor(n)", BlockForwardField, Values(ForwardArguments(d)));
         }
     }
 
@@ -453,7 +453,7 @@ internal sealed partial class RecurrentEmitter : LayerEmitter
     /// <param name="fallback">In the branch where the joined backward is not loaded: the launchers are nullable there.</param>
     private void EmitSeparateBackwardLaunches(CodeWriter w, RecurrentDirection d, bool fallback)
     {
-        string grid = groupSchedule?.BackwardGrid ?? "device.GridFor(n)";
+        string grid = groupSchedule?.BackwardGrid ?? "device.SequencesFor(n)";
         if (fallback)
         {
             w.Line(FieldPrefix + d.Tag + "Backward!(" + grid + ", " + Values(BackwardArguments(d)) + ");");

@@ -154,7 +154,7 @@ internal sealed class RecurrentGroupSchedule
     private static int Threads(int columns) => Math.Min(MaxThreads, (columns + Warp - 1) / Warp * Warp);
 
     private static string Grid(int threads) =>
-        Flag + " ? device.GroupsFor(n, threadsPerGroup: " + I(threads) + ") : device.GridFor(n)";
+        Flag + " ? device.GroupsFor(n, threadsPerGroup: " + I(threads) + ") : device.SequencesFor(n)";
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -66,6 +66,76 @@ public sealed class GridShapeTests
         Assert.Equal(new GridShape(groups, 2), shape);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(16, 16)]
+    [InlineData(32, 32)] // W1's batch: 32 single-thread groups, where groups of 16 gave two
+    [InlineData(100_000, 256)] // capped as For caps groups
+    public void PoCL_gives_each_sequence_a_group_of_its_own(int work, int groups)
+    {
+        Assert.Equal(new GridShape(groups, 1), GridShape.ForSequences(DeviceKind.OpenCLCpu, work, multiprocessors: 2, maxThreadsPerGroup: 4096, maxThreadsPerMultiprocessor: 4096));
+    }
+
+    [Fact]
+    public void GPUs_and_the_CPU_accelerator_launch_sequences_on_the_grid_stride_shape()
+    {
+        Assert.Equal(GridShape.For(DeviceKind.Cuda, 32, 132, 1024, 2048), GridShape.ForSequences(DeviceKind.Cuda, 32, 132, 1024, 2048));
+        Assert.Equal(GridShape.For(DeviceKind.Cpu, 32, 4, 2, 2), GridShape.ForSequences(DeviceKind.Cpu, 32, 4, 2, 2));
+        Assert.Equal("work", Assert.Throws<ArgumentOutOfRangeException>(() => GridShape.ForSequences(DeviceKind.OpenCLCpu, -1, 2, 16, 16)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(0, 1, 1)]
+    [InlineData(100, 1, 7)] // fewer than 16 × 64 elements: one group
+    [InlineData(5_250, 2, 165)] // W1's weights: a group per compute unit, one pass
+    [InlineData(1_000_000, 2, 31_250)]
+    public void OpenCL_CPU_runs_take_a_group_per_compute_unit_and_cover_the_work_in_one_pass(int work, int groups, int run)
+    {
+        var grid = GridShape.For(DeviceKind.OpenCLCpu, work, multiprocessors: 2, maxThreadsPerGroup: 4096, maxThreadsPerMultiprocessor: 4096);
+        Assert.Equal((new GridShape(groups, 16), run), GridShape.ForRuns(DeviceKind.OpenCLCpu, work, grid, multiprocessors: 2));
+    }
+
+    [Fact]
+    public void GPU_runs_are_single_elements_on_the_grid_stride_shape()
+    {
+        var grid = GridShape.For(DeviceKind.Cuda, 1_000_000, multiprocessors: 132, maxThreadsPerGroup: 1024, maxThreadsPerMultiprocessor: 2048);
+        Assert.Equal((grid, 1), GridShape.ForRuns(DeviceKind.Cuda, 1_000_000, grid, multiprocessors: 132));
+        Assert.Equal((grid, 1), GridShape.ForRuns(DeviceKind.OpenCLGpu, 1_000_000, grid, multiprocessors: 132));
+    }
+
+    [Fact]
+    public void CPU_accelerator_runs_split_the_work_between_its_threads()
+    {
+        var workers = GridShape.ForHostCode(1_003, cores: 4);
+        Assert.Equal((workers, 251), GridShape.ForRuns(DeviceKind.Cpu, 1_003, workers, multiprocessors: 1));
+        Assert.Equal("work", Assert.Throws<ArgumentOutOfRangeException>(() => GridShape.ForRuns(DeviceKind.Cpu, -1, workers, 1)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(DeviceKind.OpenCLCpu, 1)]
+    [InlineData(DeviceKind.OpenCLCpu, 1_003)]
+    [InlineData(DeviceKind.OpenCLCpu, 70_001)]
+    [InlineData(DeviceKind.Cpu, 1_003)]
+    [InlineData(DeviceKind.Cuda, 70_001)]
+    public void The_runs_loop_visits_every_element_once(DeviceKind kind, int work)
+    {
+        var grid = kind == DeviceKind.Cpu ? GridShape.ForHostCode(work, cores: 3) : GridShape.For(kind, work, multiprocessors: 2, maxThreadsPerGroup: 256, maxThreadsPerMultiprocessor: 512);
+        var (shape, run) = GridShape.ForRuns(kind, work, grid, multiprocessors: 2);
+        var visits = new int[work];
+        long threads = (long)shape.Groups * shape.GroupSize;
+        for (long thread = 0; thread < threads; thread++)
+        {
+            // The optimizer kernels' loops (OptimizerKernels.AdamKernel).
+            for (long start = thread * run; start < work; start += threads * run)
+            {
+                int end = work - start < run ? work : (int)start + run;
+                for (int i = (int)start; i < end; i++) visits[i]++;
+            }
+        }
+
+        Assert.All(visits, count => Assert.Equal(1, count));
+    }
+
     [Fact]
     public void The_largest_work_does_not_overflow()
     {
