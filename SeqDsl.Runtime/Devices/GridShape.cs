@@ -18,7 +18,8 @@ internal readonly record struct GridShape(int Groups, int GroupSize)
 
     /// <summary>
     /// Fewest consecutive elements worth a PoCL work-item of their own in <see cref="ForRuns"/>: shorter runs would be
-    /// mostly the vectorized loop's remainder, so small launches take fewer groups.
+    /// mostly the vectorized loop's remainder, so small launches take fewer groups. A judgement, not a measurement: W1's
+    /// 5,250 weights take two groups with it as with any value up to 328.
     /// </summary>
     internal const int OpenCLCpuMinimumRun = 64;
 
@@ -69,7 +70,8 @@ internal readonly record struct GridShape(int Groups, int GroupSize)
     /// Launch shape for a kernel with a thread per sequence, each walking its sequence's steps (the thread schedule's
     /// recurrent kernels), <c>for (int b = Grid.GlobalIndex.X; b &lt; work; b += Grid.DimX * Group.DimX)</c>:
     /// <see cref="For"/>'s shape, except on PoCL, where each sequence gets a group of its own (<see cref="ForGroups"/>
-    /// with one thread), as the joined backward's launch already has. PoCL runs a group on one core: in groups of
+    /// with one thread: up to <see cref="OpenCLCpuGroupsPerComputeUnit"/> groups per core, then the loop takes the rest),
+    /// as the joined backward's launch already has. PoCL runs a group on one core: in groups of
     /// <see cref="OpenCLCpuGroupSize"/>, a batch of 32 keeps two cores busy however many the CPU has, a batch of 16 one,
     /// and 48 sequences split 32:16 between two cores. Single-thread groups are dealt to whichever core is free. On two
     /// cores, W1 (batch 32, two groups of 16 before) measured the same (the forwards' perf shares against the unchanged
@@ -132,9 +134,11 @@ internal readonly record struct GridShape(int Groups, int GroupSize)
     /// <list type="bullet">
     /// <item>PoCL: one group per compute unit (fewer where runs would be shorter than <see cref="OpenCLCpuMinimumRun"/>),
     /// and runs that cover the work in one pass. A run is an inner loop over consecutive elements, which PoCL's compiler
-    /// vectorizes; in a grid-stride loop the work-items are the outer loop, and the element-wise code stays scalar (Adam
-    /// over W1's 5,250 weights: a third of the time with runs, perf samples against the unchanged recurrent kernels).</item>
-    /// <item>ILGPU's CPU accelerator: <paramref name="grid"/>'s threads, a run each, so no two threads write one cache line.</item>
+    /// vectorizes (objdump of the Adam update: 8-float square roots, divisions and masked stores); in a grid-stride loop
+    /// the work-items are the outer loop, and the element-wise code stays scalar (Adam over W1's 5,250 weights: about a
+    /// third of the time with runs, perf samples against the unchanged recurrent kernels).</item>
+    /// <item>ILGPU's CPU accelerator: <paramref name="grid"/>'s threads, one run each, so each thread writes its own stretch
+    /// of the buffers rather than every n-th element (not measured: the optimizer is a small part of a step there).</item>
     /// <item>GPUs: <paramref name="grid"/> and runs of 1, the plain grid-stride loop, whose neighbouring threads load
     /// neighbouring elements.</item>
     /// </list>

@@ -64,7 +64,8 @@ public sealed partial class SeqDevice
     /// there are more sequences than resident groups. Always at least one group. The thread schedule's own kernels on
     /// CPU devices launch through it too, with single-thread groups, so that PoCL deals every item to whichever of its
     /// threads is free: the block kernels a group per block of four sequences (the items are then the blocks), the
-    /// joined recurrent backward and the Conv1D stacks a group per sequence.
+    /// joined recurrent backward and the Conv1D stacks a group per sequence. The one-sequence recurrent kernels get the
+    /// same on PoCL through <see cref="SequencesFor"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequences"/> is negative or <paramref name="threadsPerGroup"/> is below 1.</exception>
     public KernelConfig GroupsFor(int sequences, int threadsPerGroup)

@@ -8,12 +8,13 @@ namespace SeqDsl.Kernels.Tests;
 /// The optimizer's updates walk runs of consecutive elements (<see cref="SeqDevice.RunsFor"/>): long runs on PoCL, where
 /// the run's loop vectorizes, and runs of 1 (a grid-stride loop) on GPUs. Every element is updated once and exactly as a
 /// grid-stride launch updates it: the same bits on PoCL, whatever the run, and the same bits as ILGPU's CPU accelerator.
-/// A length that no run divides, a gap of frozen weights and an active clip exercise the ends of the runs.
+/// A length that no run divides, a gap of frozen weights and an active clip exercise the ends of the runs; PoCL's runs
+/// span more than one group, and a launch of one group with runs of 7 makes many passes.
 /// </summary>
 [Collection(CpuDeviceCollection.Name)]
 public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
 {
-    private const int Length = 1_003;
+    private const int Length = 5_003; // over 1,024 (16 × OpenCLCpuMinimumRun): PoCL's runs take more than one group
     private const int Steps = 3;
     private const int AdamStartSeed = 1;
     private const int SgdStartSeed = 2;
@@ -32,6 +33,7 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
             var (grid, run) = pocl.RunsFor(Length);
             long threads = (long)grid.GridDim.X * grid.GroupDim.X;
             Assert.True(run > 1, $"run {run}: the loop would not vectorize");
+            Assert.True(grid.GridDim.X > 1 || pocl.Accelerator.NumMultiprocessors == 1, $"{grid.GridDim.X} group on {pocl.Accelerator.NumMultiprocessors} compute units");
             Assert.True(threads * run >= Length, $"{threads} threads × run {run} leave elements for a second pass");
             Assert.True(threads * run < Length + threads, $"{threads} threads × run {run}: runs longer than the work needs");
         }
@@ -48,9 +50,11 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
 
         using (pocl)
         {
-            var inRuns = RunAdam(pocl, inRuns: true);
-            AssertSameBits(RunAdam(pocl, inRuns: false), inRuns, "Adam on PoCL, runs against a grid-stride loop");
-            AssertSameBits(RunAdam(fixture.Device, inRuns: false), inRuns, "Adam, PoCL's runs against the CPU accelerator");
+            var inRuns = RunAdam(pocl, Launch.DeviceRuns);
+            AssertSameBits(RunAdam(pocl, Launch.GridStride), inRuns, "Adam on PoCL, runs against a grid-stride loop");
+            AssertSameBits(RunAdam(pocl, Launch.ManyPasses), inRuns, "Adam on PoCL, one pass of runs against many");
+            AssertSameBits(RunAdam(fixture.Device, Launch.GridStride), inRuns, "Adam, PoCL's runs against the CPU accelerator's grid-stride loop");
+            AssertSameBits(RunAdam(fixture.Device, Launch.DeviceRuns), inRuns, "Adam, PoCL's runs against the CPU accelerator's");
             AssertFrozenGapUntouched(Values(AdamStartSeed, 0.5f), inRuns[0]);
         }
     }
@@ -66,9 +70,11 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
 
         using (pocl)
         {
-            var inRuns = RunSgd(pocl, inRuns: true);
-            AssertSameBits(RunSgd(pocl, inRuns: false), inRuns, "SGD on PoCL, runs against a grid-stride loop");
-            AssertSameBits(RunSgd(fixture.Device, inRuns: false), inRuns, "SGD, PoCL's runs against the CPU accelerator");
+            var inRuns = RunSgd(pocl, Launch.DeviceRuns);
+            AssertSameBits(RunSgd(pocl, Launch.GridStride), inRuns, "SGD on PoCL, runs against a grid-stride loop");
+            AssertSameBits(RunSgd(pocl, Launch.ManyPasses), inRuns, "SGD on PoCL, one pass of runs against many");
+            AssertSameBits(RunSgd(fixture.Device, Launch.GridStride), inRuns, "SGD, PoCL's runs against the CPU accelerator's grid-stride loop");
+            AssertSameBits(RunSgd(fixture.Device, Launch.DeviceRuns), inRuns, "SGD, PoCL's runs against the CPU accelerator's");
             AssertFrozenGapUntouched(Values(SgdStartSeed, 0.5f), inRuns[0]);
         }
     }
@@ -89,13 +95,31 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
         return Enumerable.Range(0, Length).Select(_ => (float)((random.NextDouble() * 2) - 1) * scale).ToArray();
     }
 
-    /// <summary>A clip threshold below the gradients' norm (about 18), so every step scales them.</summary>
+    /// <summary>A clip threshold below the gradients' norm (about 40), so every step scales them.</summary>
     private const float ClipNorm = 5f;
 
-    private static (KernelConfig Grid, int Run) Launch(SeqDevice device, bool inRuns) => inRuns ? device.RunsFor(Length) : (device.GridFor(Length), 1);
+    /// <summary>How a test launches the update.</summary>
+    private enum Launch
+    {
+        /// <summary>The device's grid-stride shape with runs of 1: the loop before runs.</summary>
+        GridStride,
+
+        /// <summary>What the optimizer launches: <see cref="SeqDevice.RunsFor"/>.</summary>
+        DeviceRuns,
+
+        /// <summary>One group of 16 with runs of 7: 112 elements a pass, so the loop makes many passes.</summary>
+        ManyPasses,
+    }
+
+    private static (KernelConfig Grid, int Run) Shape(SeqDevice device, Launch launch) => launch switch
+    {
+        Launch.GridStride => (device.GridFor(Length), 1),
+        Launch.DeviceRuns => device.RunsFor(Length),
+        _ => (new KernelConfig(1, 16), 7),
+    };
 
     /// <summary>Weights, then the first moments, then the second, after <see cref="Steps"/> clipped Adam steps.</summary>
-    private static float[][] RunAdam(SeqDevice device, bool inRuns)
+    private static float[][] RunAdam(SeqDevice device, Launch launch)
     {
         var accelerator = device.Accelerator;
         var kernels = OptimizerKernels.For(accelerator);
@@ -106,7 +130,7 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
         using var norm = accelerator.Allocate1D(new[] { 0f });
         m.MemSetToZero();
         v.MemSetToZero();
-        var (grid, run) = Launch(device, inRuns);
+        var (grid, run) = Shape(device, launch);
         for (int step = 0; step < Steps; step++)
         {
             using var gradients = accelerator.Allocate1D(Values(10 + step, 1f));
@@ -120,7 +144,7 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
     }
 
     /// <summary>Weights, then the velocity, after <see cref="Steps"/> clipped Nesterov SGD steps.</summary>
-    private static float[][] RunSgd(SeqDevice device, bool inRuns)
+    private static float[][] RunSgd(SeqDevice device, Launch launch)
     {
         var accelerator = device.Accelerator;
         var kernels = OptimizerKernels.For(accelerator);
@@ -129,7 +153,7 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
         using var mask = accelerator.Allocate1D(Mask());
         using var norm = accelerator.Allocate1D(new[] { 0f });
         velocity.MemSetToZero();
-        var (grid, run) = Launch(device, inRuns);
+        var (grid, run) = Shape(device, launch);
         for (int step = 0; step < Steps; step++)
         {
             using var gradients = accelerator.Allocate1D(Values(20 + step, 1f));
