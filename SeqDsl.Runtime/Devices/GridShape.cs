@@ -68,7 +68,7 @@ internal readonly record struct GridShape(int Groups, int GroupSize)
 
     /// <summary>
     /// Launch shape for a kernel with a thread per sequence, each walking its sequence's steps (the thread schedule's
-    /// recurrent kernels), <c>for (int b = Grid.GlobalIndex.X; b &lt; work; b += Grid.DimX * Group.DimX)</c>:
+    /// recurrent kernels, and the loss), <c>for (int b = Grid.GlobalIndex.X; b &lt; work; b += Grid.DimX * Group.DimX)</c>:
     /// <see cref="For"/>'s shape, except on PoCL, where each sequence gets a group of its own (<see cref="ForGroups"/>
     /// with one thread: up to <see cref="OpenCLCpuGroupsPerComputeUnit"/> groups per core, then the loop takes the rest),
     /// as the joined backward's launch already has. PoCL runs a group on one core: in groups of

@@ -183,7 +183,7 @@ public sealed partial class SeqDevice : IDisposable
 
     /// <summary>
     /// The launch shape for a kernel with a thread per sequence that walks the sequence's steps (the generated recurrent
-    /// kernels on the thread schedule), covering <paramref name="sequences"/> with a grid-stride loop: as
+    /// kernels on the thread schedule, and the loss), covering <paramref name="sequences"/> with a grid-stride loop: as
     /// <see cref="GridFor(int, int)"/>, except on PoCL, where each sequence gets a group of one thread (up to 128 groups per
     /// core), so that every core takes sequences whatever the batch (see <c>GridShape.ForSequences</c>).
     /// </summary>

@@ -95,7 +95,7 @@ internal static class LossEmitter
         bool gradient = WritesGradient(layers);
         w.Line("// " + loss + " loss" + (gradient ? " and its gradient" : " (its gradient is fused into the last layer's backward kernel)"));
         string logits = IsClassification(loss) ? (layers[layers.Count - 1].LogitsView ?? "batch.Predictions") + ", " : "";
-        w.Line(Field + "(device.GridFor(n), batch.Predictions, " + logits + "batch.Targets, batch.Rows, " + (gradient ? "lossGradient!.View, " : "") + "batch.SampleLoss, batch.SampleLastStepError, n, OutputsPerSample(steps));");
+        w.Line(Field + "(device.SequencesFor(n), batch.Predictions, " + logits + "batch.Targets, batch.Rows, " + (gradient ? "lossGradient!.View, " : "") + "batch.SampleLoss, batch.SampleLastStepError, n, OutputsPerSample(steps));");
     }
 
     public static void EmitKernel(CodeWriter w, ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
