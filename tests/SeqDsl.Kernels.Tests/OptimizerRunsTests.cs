@@ -40,27 +40,18 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
     }
 
     [Fact]
-    public void Adam_in_runs_gives_the_grid_stride_launch_bits_on_PoCL_and_the_CPU_accelerator()
-    {
-        var pocl = PoclDevice.OpenOrExplain();
-        if (pocl is null)
-        {
-            return; // only with SEQDSL_REQUIRE_POCL=0 on a machine without PoCL (CI installs it)
-        }
-
-        using (pocl)
-        {
-            var inRuns = RunAdam(pocl, Launch.DeviceRuns);
-            AssertSameBits(RunAdam(pocl, Launch.GridStride), inRuns, "Adam on PoCL, runs against a grid-stride loop");
-            AssertSameBits(RunAdam(pocl, Launch.ManyPasses), inRuns, "Adam on PoCL, one pass of runs against many");
-            AssertSameBits(RunAdam(fixture.Device, Launch.GridStride), inRuns, "Adam, PoCL's runs against the CPU accelerator's grid-stride loop");
-            AssertSameBits(RunAdam(fixture.Device, Launch.DeviceRuns), inRuns, "Adam, PoCL's runs against the CPU accelerator's");
-            AssertFrozenGapUntouched(Values(AdamStartSeed, 0.5f), inRuns[0]);
-        }
-    }
+    public void Adam_in_runs_gives_the_grid_stride_launch_bits_on_PoCL_and_the_CPU_accelerator() =>
+        AssertEveryLaunchGivesTheSameBits("Adam", RunAdam, AdamStartSeed);
 
     [Fact]
-    public void Sgd_in_runs_gives_the_grid_stride_launch_bits_on_PoCL_and_the_CPU_accelerator()
+    public void Sgd_in_runs_gives_the_grid_stride_launch_bits_on_PoCL_and_the_CPU_accelerator() =>
+        AssertEveryLaunchGivesTheSameBits("SGD", RunSgd, SgdStartSeed);
+
+    /// <summary>
+    /// <paramref name="update"/> (the arrays it leaves, weights first) on PoCL in the optimizer's runs against PoCL's
+    /// grid-stride launch, many passes of short runs, and the CPU accelerator with and without runs.
+    /// </summary>
+    private void AssertEveryLaunchGivesTheSameBits(string name, Func<SeqDevice, Launch, float[][]> update, int startSeed)
     {
         var pocl = PoclDevice.OpenOrExplain();
         if (pocl is null)
@@ -70,12 +61,12 @@ public sealed class OptimizerRunsTests(CpuDeviceFixture fixture)
 
         using (pocl)
         {
-            var inRuns = RunSgd(pocl, Launch.DeviceRuns);
-            AssertSameBits(RunSgd(pocl, Launch.GridStride), inRuns, "SGD on PoCL, runs against a grid-stride loop");
-            AssertSameBits(RunSgd(pocl, Launch.ManyPasses), inRuns, "SGD on PoCL, one pass of runs against many");
-            AssertSameBits(RunSgd(fixture.Device, Launch.GridStride), inRuns, "SGD, PoCL's runs against the CPU accelerator's grid-stride loop");
-            AssertSameBits(RunSgd(fixture.Device, Launch.DeviceRuns), inRuns, "SGD, PoCL's runs against the CPU accelerator's");
-            AssertFrozenGapUntouched(Values(SgdStartSeed, 0.5f), inRuns[0]);
+            var inRuns = update(pocl, Launch.DeviceRuns);
+            AssertSameBits(update(pocl, Launch.GridStride), inRuns, name + " on PoCL, runs against a grid-stride loop");
+            AssertSameBits(update(pocl, Launch.ManyPasses), inRuns, name + " on PoCL, one pass of runs against many");
+            AssertSameBits(update(fixture.Device, Launch.GridStride), inRuns, name + ", PoCL's runs against the CPU accelerator's grid-stride loop");
+            AssertSameBits(update(fixture.Device, Launch.DeviceRuns), inRuns, name + ", PoCL's runs against the CPU accelerator's");
+            AssertFrozenGapUntouched(Values(startSeed, 0.5f), inRuns[0]);
         }
     }
 
