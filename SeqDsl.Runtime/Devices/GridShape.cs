@@ -18,8 +18,8 @@ internal readonly record struct GridShape(int Groups, int GroupSize)
 
     /// <summary>
     /// Fewest consecutive elements worth a PoCL work-item of their own in <see cref="ForRuns"/>: shorter runs would be
-    /// mostly the vectorized loop's remainder, so small launches take fewer groups. A judgement, not a measurement: W1's
-    /// 5,250 weights take two groups with it as with any value up to 328.
+    /// mostly the vectorized loop's remainder, so small launches take fewer groups. A judgement, not a measurement: on two
+    /// cores, W1's 5,250 weights take two groups with it as with any value up to 328.
     /// </summary>
     internal const int OpenCLCpuMinimumRun = 64;
 
