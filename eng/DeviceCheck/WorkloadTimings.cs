@@ -123,6 +123,13 @@ internal sealed class WorkloadTimings
                     failures += PredictBreakdown.CheckLargeDownload((x, count) => lstm.Predict(x, count), Take(sequences.XTrain, LargeBatch), smallChunk: 32);
                 }
 
+                if (options.Times("W4"))
+                {
+                    // The GPU schedule's Conv1D kernels (no CPU device runs them for speed): which launches an epoch waits on.
+                    using var waveNet = new SimpleWaveNet(device, Seed);
+                    Profile("W4 training epoch", waveNet, () => waveNet.Fit(sequences.XTrain, sequences.YTrainSequence, 1, Batch, options: InOrder));
+                }
+
                 if (options.Times("W3"))
                 {
                     var wide = ForecastData.Chapter15(Seed, WideSteps, ahead: 1);

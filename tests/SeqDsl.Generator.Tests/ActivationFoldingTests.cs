@@ -21,12 +21,13 @@ public class ActivationFoldingTests
         var kernels = sources["Demo_M.Kernels.g.cs"];
 
         // conv1d (ReLU) hands its derivative to conv1d_1, which hands tanh's to conv1d_2.
-        Assert.DoesNotContain("output[y + u] > 0f", KernelText(kernels, "Layer0WeightGradientPartials", "Layer1Forward"));
-        string second = KernelText(kernels, "Layer1Backward", "Layer1BackwardPerRow");
+        Assert.DoesNotContain("output[y + u] > 0f", KernelText(kernels, "Layer0WeightGradientPartials", "Layer0WeightGradientPartialsPerValue"));
+        Assert.Contains("float delta = outputGradient[y]; // pre-activation gradient", KernelText(kernels, "Layer0WeightGradientPartialsPerValue", "Layer1Forward"));
+        string second = KernelText(kernels, "Layer1Backward", "Layer1BackwardPerValue");
         Assert.Contains("dx[c] = dx[c] * (input[(long)r * Features + c] > 0f ? 1f : 0f);", second);
         Assert.Contains("float d = outputGradient[y + u]; // pre-activation gradient", second);
         Assert.DoesNotContain("(1f - output[y + u] * output[y + u])", second);
-        Assert.Contains("dx[c] = dx[c] * (input[(long)r * Features + c] > 0f ? 1f : 0f);", KernelText(kernels, "Layer1BackwardPerRow", "Layer2Forward"));
+        Assert.Contains("dx = dx * (input[item] > 0f ? 1f : 0f); // the layer before's pre-activation gradient", KernelText(kernels, "Layer1BackwardPerValue", "Layer2Forward"));
 
         // conv1d_2 feeds a Dense layer: it multiplies by its own derivative, and the Dense layer folds nothing.
         string third = KernelText(kernels, "Layer2Backward", "Layer3Forward");
@@ -46,7 +47,7 @@ public class ActivationFoldingTests
     public void Nothing_is_folded_after_a_linear_convolution()
     {
         var kernels = ModelWideKernelsTests.Generate("[Conv1D(4, 2, padding: Padding.Causal)]\n[Conv1D(4, 1)]")["Demo_M.Kernels.g.cs"];
-        string backward = KernelText(kernels, "Layer1Backward", "Layer1BackwardPerRow");
+        string backward = KernelText(kernels, "Layer1Backward", "Layer1BackwardPerValue");
         Assert.Contains("inputGradient[(long)r * Features + c] = dx[c];", backward);
         Assert.DoesNotContain("dx[c] = dx[c] *", backward);
         Assert.Contains("outputGradient[y + u] * 1f", KernelText(kernels, "Layer0WeightGradientPartials", "Layer1Forward"));

@@ -88,10 +88,10 @@ public class ConvStackTests
             + "layer4Output!.View, layer5Output!.View, layer6Output!.View, layer7Output!.View, batch.Predictions, n, batch.Steps);", forward);
         string perLayer = forward.Substring(forward.IndexOf("else", StringComparison.Ordinal));
         // That branch runs only where the stacks are not loaded, and only there are the layers' launchers.
-        Assert.Contains("layer0Forward!(device.GridFor(n * steps), batch.Parameters, batch.Inputs, batch.Rows, layer0Output!.View, n, steps, steps);", perLayer);
-        Assert.Contains("layer8Forward!(device.GridFor(n * steps), ", perLayer);
+        Assert.Contains("layer0Forward!(groupPerSequence ? device.GridFor((long)n * steps * 20) : device.GridFor(n * steps), batch.Parameters, batch.Inputs, batch.Rows, layer0Output!.View, n, steps, steps);", perLayer);
+        Assert.Contains("layer8Forward!(groupPerSequence ? device.GridFor((long)n * steps * 10) : device.GridFor(n * steps), ", perLayer);
         Assert.Contains("ArrayView<float>, int, int, int>? layer3Forward; // null where the CPU thread schedule's own kernels run it (sequenceBlocks)", program);
-        Assert.Contains("layer3Forward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer3Forward : Compiled(accelerator.LoadStreamKernel<", program);
+        Assert.Contains("layer3Forward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer3Forward : groupPerSequence ? Compiled(accelerator.LoadStreamKernel<", program);
         Assert.Contains("layer3Backward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer3Backward : groupPerSequence ? ", program);
 
         string backward = Section(program, "public override void Backward(", "protected override void Dispose");
@@ -155,7 +155,7 @@ public class ConvStackTests
         var single = ModelWideKernelsTests.Generate("[Conv1D(8, 3, padding: Padding.Causal)]\n[Recurrent(Cell.GRU, 8)]\n[Dense(1)]");
         Assert.DoesNotContain("Layers0To", single["Demo_M.Kernels.g.cs"]);
         Assert.DoesNotContain("layers0To", single["Demo_M.Program.g.cs"]);
-        Assert.Contains("layer0Forward(device.GridFor(", single["Demo_M.Program.g.cs"]); // no stack's branch around it
+        Assert.Contains("layer0Forward(groupPerSequence ? device.GridFor(", single["Demo_M.Program.g.cs"]); // no stack's branch around it
 
         // Eleven layers: 3 + 9 views fill the first forward stack, the last two layers make a second.
         string layers = string.Concat(Enumerable.Repeat("[Conv1D(4, 2, padding: Padding.Causal, Activation = Activation.Tanh)]\n", 10)) + "[Conv1D(1, 1, padding: Padding.Causal)]";

@@ -68,7 +68,7 @@ public class ModelWideKernelsTests
         string Kernel(string name, string next) => KernelText(kernels, name, next);
 
         // CPUs: blocks of four rows of one tap (6 features: blocks of 4 and 2), so each pre-activation gradient feeds four sums.
-        string cpu = Kernel("Layer1Backward", "Layer1BackwardPerRow");
+        string cpu = Kernel("Layer1Backward", "Layer1BackwardPerValue");
         int inputGradient = cpu.IndexOf("for (int r = Grid.GlobalIndex.X; r < batch * steps;", StringComparison.Ordinal);
         int partials = cpu.IndexOf("for (int item = Grid.GlobalIndex.X; item < batch * Blocks;", StringComparison.Ordinal);
         Assert.True(inputGradient > 0 && partials > inputGradient, "the input-gradient loop, then the partials loop");
@@ -77,16 +77,12 @@ public class ModelWideKernelsTests
         Assert.Contains("sum[3 * Filters + u] = global::SeqDsl.Kernels.KernelMath.MultiplyAdd(x3, delta, sum[3 * Filters + u]);", cpu); // an FMA on OpenCL
         Assert.DoesNotContain("PaddedFilters", cpu); // under one vector: no padding, and no guarded reads
         Assert.DoesNotContain("u < Filters ?", cpu);
-        Assert.DoesNotContain("Layer0WeightGradientPartialsPerRow", kernels); // one input feature, no padding: the CPU form is the GPU's
 
-        // GPUs: the same loops with a row per thread (more, shorter threads), loaded under the group schedule.
-        string gpu = Kernel("Layer1BackwardPerRow", "Layer2Forward");
-        Assert.Contains("const int RowsPerThread = 1;", gpu);
-        Assert.Contains("const int Blocks = 13;", gpu);
-        Assert.DoesNotContain("x1", gpu);
-        // Outside its Conv1D stack (ConvStackTests), where the stack is not loaded and the layer's launcher is.
+        // GPUs: the same loops with a thread per value (ConvPerValueTests), loaded under the group schedule outside the
+        // layer's Conv1D stack (ConvStackTests), where the stack is not loaded and the layer's launcher is.
         Assert.Contains("layer1Backward = sequenceBlocks ? null : hostCode ? HostKernels.LaunchLayer1Backward : groupPerSequence ? Compiled(accelerator.LoadStreamKernel<", sources["Demo_M.Program.g.cs"]);
-        Assert.Contains("layer1Backward!(groupPerSequence ? device.GridFor(n * Math.Max(steps, 13)) : device.GridFor(n * Math.Min(steps, 5)), ", sources["Demo_M.Program.g.cs"]);
+        Assert.Contains("(Kernels.Layer1BackwardPerValue)) : Compiled(", sources["Demo_M.Program.g.cs"]);
+        Assert.Contains("layer1Backward!(groupPerSequence ? device.GridFor((long)n * Math.Max(steps * 6, 78)) : device.GridFor(n * Math.Min(steps, 5)), ", sources["Demo_M.Program.g.cs"]);
         Assert.Contains("public static void Layer0WeightGradientPartials(", kernels); // the first layer passes no gradient on
     }
 
@@ -99,7 +95,7 @@ public class ModelWideKernelsTests
 
         // 20 filters, padded to 24: the sums' loop runs in whole 8-float vectors, the padding's gradient 0 (a guarded read:
         // past Filters a row of the output ends).
-        string cpu = Kernel("Layer1Backward", "Layer1BackwardPerRow");
+        string cpu = Kernel("Layer1Backward", "Layer1BackwardPerValue");
         Assert.Contains("const int PaddedFilters = 24;", cpu);
         Assert.Contains("var sum = LocalMemory.Allocate<float>(RowsPerThread * PaddedFilters);", cpu);
         Assert.Contains("for (int u = 0; u < PaddedFilters; u++)", cpu);
@@ -107,18 +103,15 @@ public class ModelWideKernelsTests
         Assert.Contains("partials[partial + u] = sum[i * PaddedFilters + u];", cpu); // only the real filters are stored
 
         // The last layer's fused loss gradient (10 outputs, padded to 16) guards its error too.
-        string last = Kernel("Layer2Backward", "Layer2BackwardPerRow");
+        string last = Kernel("Layer2Backward", "Layer2BackwardPerValue");
         Assert.Contains("const int PaddedFilters = 16;", last);
         Assert.Contains("float error = u < Filters ? output[y + u] - targets[target + u] : 0f;", last);
 
-        // GPUs keep a row per thread over the real filters: padding would only add work. So the first layer, a row per
-        // thread on CPUs too (one input feature), gets a GPU variant for its padding alone.
-        string gpu = Kernel("Layer1BackwardPerRow", "Layer2Forward");
-        Assert.DoesNotContain("PaddedFilters", gpu);
-        Assert.Contains("for (int u = 0; u < Filters; u++)", gpu);
-        Assert.Contains("const int PaddedFilters = 24;", Kernel("Layer0WeightGradientPartials", "Layer0WeightGradientPartialsPerRow"));
-        Assert.DoesNotContain("PaddedFilters", Kernel("Layer0WeightGradientPartialsPerRow", "Layer1Forward"));
-        Assert.Contains("layer0WeightGradientPartials(device.GridFor(n * 3), ", sources["Demo_M.Program.g.cs"]); // same blocks: one grid
+        // GPUs run a thread per partial, over the real filters: padding would only add threads.
+        Assert.DoesNotContain("PaddedFilters", Kernel("Layer1BackwardPerValue", "Layer2Forward"));
+        Assert.Contains("const int PaddedFilters = 24;", Kernel("Layer0WeightGradientPartials", "Layer0WeightGradientPartialsPerValue"));
+        Assert.DoesNotContain("PaddedFilters", Kernel("Layer0WeightGradientPartialsPerValue", "Layer1Forward"));
+        Assert.Contains("layer0WeightGradientPartials(groupPerSequence ? device.GridFor((long)n * 60) : device.GridFor(n * 3), ", sources["Demo_M.Program.g.cs"]);
 
         // Host code runs the padded loops to the real width, a Vector<float> at a time (Emit.Host.PaddedLoop).
         var host = sources["Demo_M.HostKernels.g.cs"];

@@ -11,9 +11,9 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// atomics), from a copy of the kernel transposed to [KernelSize, Filters, PaddedFeatures] (written with every layer's
 /// copies before the backward pass, <see cref="Transposes"/>), so that its multiply-adds run over contiguous input
 /// features; then, in a second grid-stride loop of the same kernel (it needs nothing the first writes), one thread per
-/// (sample, block of four kernel rows of one tap, or the bias row; a row per thread in the GPU variant) sums the rows'
-/// gradients over the sample's output steps, with contiguous multiply-adds over the filters (zero-padded to whole vectors
-/// on CPUs, <see cref="PaddedFilters"/>), into a per-sample partials
+/// (sample, block of four kernel rows of one tap, or the bias row) sums the rows' gradients over the sample's output
+/// steps, with contiguous multiply-adds over the filters (zero-padded to whole vectors, <see cref="PaddedFilters"/>),
+/// into a per-sample partials
 /// workspace, which the model's one <c>WeightGradients</c> launch adds up in sample order (<see cref="SummedPartials"/>). The first layer's backward is the partials alone. The pre-activation gradient dy · f'(y) is
 /// recomputed from the stored output where needed, so the layer stores no pre-activation gradient, except that a
 /// Conv1D after a Conv1D with a non-linear activation writes its input gradient already times that layer's f', which the
@@ -21,9 +21,10 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// with a regression loss it computes the loss gradient itself, from its output and the targets (aligned to its output
 /// steps on the host), in both loops (<see cref="FusesLossGradient"/>).
 /// On CPU devices (the thread schedule) a run of Conv1D layers runs these same loops over one sample at a time inside
-/// stack kernels, a thread per sample through every layer of the run (<see cref="ConvStacks"/>).
+/// stack kernels, a thread per sample through every layer of the run (<see cref="ConvStacks"/>). GPUs (the group
+/// schedule) load variants of the same loops with a thread per value computed (Conv1DEmitter.PerValue.cs).
 /// </summary>
-internal sealed class Conv1DEmitter : WindowEmitter
+internal sealed partial class Conv1DEmitter : WindowEmitter
 {
     private readonly int features;
     private readonly int filters;
@@ -51,15 +52,12 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// Kernel rows (features of one tap) per partial-sum thread on CPU backends: each output step's pre-activation
     /// gradients, computed once from the stored output (or read as the next layer wrote them, <see cref="ActivationFolding"/>),
     /// feed this many rows' sums, where a thread per row recomputed
-    /// them for every row (the seed's WaveNet: 41 times per output value). GPUs (the group schedule) keep a thread per
-    /// row (<see cref="GpuRowsPerThread"/>): four times fewer threads, each four times longer, made the seed's WaveNet
-    /// epoch 30% slower on an H100.
+    /// them for every row (the seed's WaveNet: 41 times per output value). GPUs (the group schedule) run a thread per
+    /// partial instead (<see cref="EmitPartialsPerValueLoop"/>).
     /// </summary>
     private int CpuRowsPerThread => System.Math.Min(MaxRowsPerThread, features);
 
     private const int MaxRowsPerThread = 4;
-
-    private const int GpuRowsPerThread = 1;
 
     /// <summary>Blocks of <paramref name="rows"/> features per tap (the last may hold fewer).</summary>
     private int FeatureBlocks(int rows) => (features + rows - 1) / rows;
@@ -67,15 +65,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// <summary>Partial-sum threads per sample: a block of rows per tap and feature block, then the bias row on its own.</summary>
     private int PartialBlocks(int rows) => Plan.Spec.KernelSize * FeatureBlocks(rows) + (Tensor("bias") is null ? 0 : 1);
 
-    /// <summary>
-    /// Whether the GPU schedule loads a variant of the backward kernel with a row per partial-sum thread over the real
-    /// filters: not when the CPU form is that already (one input feature, as in the first layer of the seed's models,
-    /// and filters that need no padding).
-    /// </summary>
-    private bool HasGpuVariant => CpuRowsPerThread != GpuRowsPerThread || PadsFilters;
-
-    /// <summary>The GPU variant of kernel <paramref name="method"/> (a thread per row in its partials loop), or null when it has none.</summary>
-    private string? PerRow(string method) => HasGpuVariant ? method + "PerRow" : null;
+    /// <summary>The GPU variant of kernel <paramref name="method"/>: the same loops with a thread per value they compute.</summary>
+    private static string PerValue(string method) => method + "PerValue";
 
     private string PartialsView => FieldPrefix + "WeightPartials!.View";
 
@@ -121,10 +112,10 @@ internal sealed class Conv1DEmitter : WindowEmitter
     {
         get
         {
-            yield return new KernelField(ForwardField, "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward");
+            yield return new KernelField(ForwardField, "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int", Prefix + "Forward", PerValue(Prefix + "Forward"));
             yield return Io.IsFirst
-                ? new KernelField(BackwardField, "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials", PerRow(Prefix + "WeightGradientPartials"))
-                : new KernelField(BackwardField, "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward", PerRow(Prefix + "Backward"));
+                ? new KernelField(BackwardField, "ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "WeightGradientPartials", PerValue(Prefix + "WeightGradientPartials"))
+                : new KernelField(BackwardField, "ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int", Prefix + "Backward", PerValue(Prefix + "Backward"));
         }
     }
 
@@ -162,7 +153,8 @@ internal sealed class Conv1DEmitter : WindowEmitter
     internal void EmitForward(CodeWriter w, bool inStackFallback)
     {
         w.Line("// " + Describe());
-        w.Line(ForwardField + (inStackFallback ? "!" : "") + "(device.GridFor(n * " + OutSteps + "), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", n, steps, " + OutSteps + ");");
+        w.Line(ForwardField + (inStackFallback ? "!" : "") + "(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + OutSteps + " * " + I(filters) + ") : device.GridFor(n * " + OutSteps + "), batch.Parameters, "
+            + Io.Input + ", batch.Rows, " + Io.Output + ", n, steps, " + OutSteps + ");");
     }
 
     /// <summary>The backward launch (see <see cref="EmitForward(CodeWriter, bool)"/>).</summary>
@@ -172,16 +164,15 @@ internal sealed class Conv1DEmitter : WindowEmitter
         string launcher = BackwardField + (inStackFallback ? "!" : "");
         if (Io.IsFirst)
         {
-            // The GPU variant's grid differs only where its blocks do (a padding-only variant has the CPU form's blocks).
-            bool gpuGrid = PartialBlocks(GpuRowsPerThread) != PartialBlocks(CpuRowsPerThread);
-            w.Line(launcher + "(" + (gpuGrid ? RecurrentGroupSchedule.Flag + " ? device.GridFor(n * " + I(PartialBlocks(GpuRowsPerThread)) + ") : " : "") + "device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
+            w.Line(launcher + "(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows * filters) + ") : device.GridFor(n * " + I(PartialBlocks(CpuRowsPerThread)) + "), " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
             return;
         }
 
-        // GPUs: a thread per item of the longer loop. CPUs: a thread per item of the shorter loop, each taking its share of
-        // the longer one, so that every thread does about the same work: PoCL deals a kernel's groups out to its threads
-        // in contiguous ranges, and a grid sized for the longer loop gave the threads of the first range all the partials.
-        w.Line(launcher + "(" + RecurrentGroupSchedule.Flag + " ? device.GridFor(n * Math.Max(steps, " + I(PartialBlocks(GpuRowsPerThread)) + ")) : device.GridFor(n * Math.Min(steps, " + I(PartialBlocks(CpuRowsPerThread)) + ")), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", "
+        // GPUs: a thread per value of the longer loop (input gradients or partials). CPUs: a thread per item of the shorter
+        // loop, each taking its share of the longer one, so that every thread does about the same work: PoCL deals a
+        // kernel's groups out to its threads in contiguous ranges, and a grid sized for the longer loop gave the threads
+        // of the first range all the partials.
+        w.Line(launcher + "(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * Math.Max(steps * " + I(features) + ", " + I(MatrixRows * filters) + ")) : device.GridFor(n * Math.Min(steps, " + I(PartialBlocks(CpuRowsPerThread)) + ")), batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + GradientArgument + ", "
             + Io.InputGradient + ", " + TransposedView + ", " + PartialsView + ", n, steps, " + OutSteps + ");");
     }
 
@@ -194,29 +185,21 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
 
         w.Line();
-        // The CPU form, then the GPU variant where it differs (see CpuRowsPerThread).
+        EmitForwardPerValue(w, PerValue(Prefix + "Forward"));
+        w.Line();
+        // The CPU form, then the GPU variant.
         string backward = Prefix + (Io.IsFirst ? "WeightGradientPartials" : "Backward");
-        var forms = new List<(int Rows, string Method, bool Gpu)> { (CpuRowsPerThread, backward, false) };
-        if (PerRow(backward) is { } gpuVariant)
+        if (Io.IsFirst)
         {
-            forms.Add((GpuRowsPerThread, gpuVariant, true));
+            EmitFirstLayerBackward(w, backward);
+            w.Line();
+            EmitFirstLayerBackwardPerValue(w, PerValue(backward));
         }
-
-        foreach (var (rows, method, gpu) in forms)
+        else
         {
-            if (gpu)
-            {
-                w.Line();
-            }
-
-            if (Io.IsFirst)
-            {
-                EmitFirstLayerBackward(w, rows, method, gpu);
-            }
-            else
-            {
-                EmitBackwardKernel(w, rows, method, gpu);
-            }
+            EmitBackwardKernel(w, backward);
+            w.Line();
+            EmitBackwardPerValue(w, PerValue(backward));
         }
     }
 
@@ -247,11 +230,11 @@ internal sealed class Conv1DEmitter : WindowEmitter
         EmitStackSteps(w, inputSteps);
         if (Io.IsFirst)
         {
-            EmitFirstLayerBackwardBody(w, CpuRowsPerThread, gpu: false, inStack: true);
+            EmitFirstLayerBackwardBody(w, inStack: true);
         }
         else
         {
-            EmitBackwardBody(w, CpuRowsPerThread, gpu: false, inStack: true);
+            EmitBackwardBody(w, inStack: true);
         }
     }
 
@@ -306,46 +289,54 @@ internal sealed class Conv1DEmitter : WindowEmitter
     }
 
     /// <summary>The first layer's backward: its weight gradients' partials alone (no layer before it takes an input gradient).</summary>
-    private void EmitFirstLayerBackward(CodeWriter w, int rows, string method, bool gpu)
+    private void EmitFirstLayerBackward(CodeWriter w, string method)
     {
-        w.Summary(Describe() + ": each sample's partial weight gradients, " + PartialsDescription(rows, gpu) + FusedSummary);
-        using (w.Block("public static void " + method + "(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameter + ", ArrayView<float> partials, int batch, int steps, int outSteps)"))
+        w.Summary(Describe() + ": each sample's partial weight gradients, " + PartialsDescription + FusedSummary);
+        using (w.Block(FirstLayerBackwardSignature(method)))
         {
-            EmitFirstLayerBackwardBody(w, rows, gpu, inStack: false);
+            EmitFirstLayerBackwardBody(w, inStack: false);
         }
     }
 
-    private void EmitFirstLayerBackwardBody(CodeWriter w, int rows, bool gpu, bool inStack)
+    /// <summary>The first layer's backward kernel's declaration: the partials' inputs, no input gradient.</summary>
+    private string FirstLayerBackwardSignature(string method) =>
+        "public static void " + method + "(ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameter + ", ArrayView<float> partials, int batch, int steps, int outSteps)";
+
+    private void EmitFirstLayerBackwardBody(CodeWriter w, bool inStack)
     {
         Sizes(w);
         EmitFusedLossConstants(w);
-        EmitMatrixRows(w, rows);
+        EmitMatrixRows(w);
         EmitGeometry(w);
-        EmitSumBuffers(w, gpu, inStack);
-        EmitPartialsLoop(w, rows, gpu, inStack);
+        EmitSumBuffers(w, inStack);
+        EmitPartialsLoop(w, inStack);
     }
 
     /// <summary>
     /// The backward of a layer after the first: the input gradient, then each sample's weight-gradient partials, two
     /// grid-stride loops of one launch (neither reads what the other writes).
     /// </summary>
-    private void EmitBackwardKernel(CodeWriter w, int rows, string method, bool gpu)
+    private void EmitBackwardKernel(CodeWriter w, string method)
     {
         w.Summary(Describe() + ": backward, two loops in one launch. The input gradient: one thread per input step of a sample, gathering\n"
-            + "every window that read the step from the transposed kernel. Then each sample's partial weight gradients, " + PartialsDescription(rows, gpu) + FusedSummary);
-        using (w.Block("public static void " + method + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameter
-            + ", ArrayView<float> inputGradient, ArrayView<float> transposed, ArrayView<float> partials, int batch, int steps, int outSteps)"))
+            + "every window that read the step from the transposed kernel. Then each sample's partial weight gradients, " + PartialsDescription + FusedSummary);
+        using (w.Block(BackwardSignature(method)))
         {
-            EmitBackwardBody(w, rows, gpu, inStack: false);
+            EmitBackwardBody(w, inStack: false);
         }
     }
 
+    /// <summary>The backward kernel's declaration (a layer after the first): input gradient and partials.</summary>
+    private string BackwardSignature(string method) =>
+        "public static void " + method + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, " + GradientParameter
+            + ", ArrayView<float> inputGradient, ArrayView<float> transposed, ArrayView<float> partials, int batch, int steps, int outSteps)";
+
     /// <summary>The backward after the first layer: in its own kernel, or in a stack kernel over sample b alone (see <see cref="SampleItems"/>).</summary>
-    private void EmitBackwardBody(CodeWriter w, int rows, bool gpu, bool inStack)
+    private void EmitBackwardBody(CodeWriter w, bool inStack)
     {
         Sizes(w);
         Const(w, "PaddedFeatures", PaddedFeatures, "a row of the transposed kernel, zero-padded to whole vectors");
-        EmitMatrixRows(w, rows);
+        EmitMatrixRows(w);
         EmitFusedLossConstants(w);
         EmitGeometry(w);
         if (!inStack)
@@ -353,7 +344,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
             w.Line("var dx = LocalMemory.Allocate<float>(PaddedFeatures); // one input step's gradient");
         }
 
-        EmitSumBuffers(w, gpu, inStack);
+        EmitSumBuffers(w, inStack);
         using (SampleItems(w, inStack, "r", "t", "steps"))
         {
             w.Line("for (int c = 0; c < PaddedFeatures; c++) dx[c] = 0f;");
@@ -367,12 +358,12 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
 
         w.Line();
-        EmitPartialsLoop(w, rows, gpu, inStack);
+        EmitPartialsLoop(w, inStack);
     }
 
-    private string PartialsDescription(int rows, bool gpu) => (rows == 1
-            ? "one thread per (sample, row of [kernel; bias])" + (gpu ? " (GPU variant)" : "") + ": the row's input value\n"
-            : "one thread per (sample, block of " + I(rows) + " kernel rows of one tap" + (Tensor("bias") is null ? "" : ", or the bias row") + "): each row's input value\n")
+    private string PartialsDescription => (CpuRowsPerThread == 1
+            ? "one thread per (sample, row of [kernel; bias]): the row's input value\n"
+            : "one thread per (sample, block of " + I(CpuRowsPerThread) + " kernel rows of one tap" + (Tensor("bias") is null ? "" : ", or the bias row") + "): each row's input value\n")
         + "(tap k, feature c; 1 for the bias row) at every output step whose window reads it, times that step's pre-activation gradients (computed once\n"
         + "for the block), summed over the output steps in order.";
 
@@ -464,23 +455,23 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// <summary>Whether the filters are not whole vectors already (nor shorter than one).</summary>
     private bool PadsFilters => PaddedFilters != filters;
 
-    /// <summary>The row length of a thread's sums: padded filters on CPUs, the filters on GPUs (a thread per row, where padding is only waste).</summary>
-    private string SumRow(bool gpu) => gpu || !PadsFilters ? "Filters" : "PaddedFilters";
+    /// <summary>The row length of a thread's sums: the filters, zero-padded to whole vectors where they are not.</summary>
+    private string SumRow => PadsFilters ? "PaddedFilters" : "Filters";
 
     /// <summary>
     /// Declares a thread's sums, rows of <see cref="SumRow"/> floats (and the padded width where it differs); in a stack
     /// kernel only the width, the stack allocating the sums once for all its layers (<see cref="StackScratch"/>).
     /// </summary>
-    private void EmitSumBuffers(CodeWriter w, bool gpu, bool inStack)
+    private void EmitSumBuffers(CodeWriter w, bool inStack)
     {
-        if (!gpu && PadsFilters)
+        if (PadsFilters)
         {
             Const(w, "PaddedFilters", PaddedFilters, "a row of a thread's sums, zero-padded to whole vectors");
         }
 
         if (!inStack)
         {
-            w.Line("var sum = LocalMemory.Allocate<float>(RowsPerThread * " + SumRow(gpu) + "); // the block's partial weight gradients, row after row");
+            w.Line("var sum = LocalMemory.Allocate<float>(RowsPerThread * " + SumRow + "); // the block's partial weight gradients, row after row");
         }
     }
 
@@ -491,16 +482,16 @@ internal sealed class Conv1DEmitter : WindowEmitter
     /// vector of the loop is whole: a separate loop writing the gradients to a padded buffer first stored the last
     /// vector in halves and read it back whole, stalling each step on store forwarding.
     /// </summary>
-    private void EmitSumLoop(CodeWriter w, int rows, bool gpu)
+    private void EmitSumLoop(CodeWriter w, int rows)
     {
         if (FusesLossGradient)
         {
             w.Line("long target = ((long)rows[b] * outSteps + o) * Filters; // the targets are aligned to the output steps");
         }
 
-        using (w.Block("for (int u = 0; u < " + SumRow(gpu) + "; u++)"))
+        using (w.Block("for (int u = 0; u < " + SumRow + "; u++)"))
         {
-            if (gpu || !PadsFilters)
+            if (!PadsFilters)
             {
                 EmitError(w, "y + u", "target + u");
                 w.Line("float delta = " + Delta("y + u") + "; // pre-activation gradient");
@@ -517,7 +508,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
                 w.Line("float delta = u < Filters ? " + Delta("y + u") + " : 0f; // pre-activation gradient");
             }
 
-            EmitSums(w, rows, SumRow(gpu));
+            EmitSums(w, rows, SumRow);
         }
     }
 
@@ -535,7 +526,18 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
     }
 
-    private void EmitMatrixRows(CodeWriter w, int rows)
+    /// <summary>The CPU form's partial-sum blocks: the matrix's rows (<see cref="EmitMatrixRowCounts"/>) and how its threads take them.</summary>
+    private void EmitMatrixRows(CodeWriter w)
+    {
+        int rows = CpuRowsPerThread;
+        EmitMatrixRowCounts(w);
+        Const(w, "RowsPerThread", rows, "kernel rows of one tap per partial-sum thread: each pre-activation gradient feeds this many sums");
+        Const(w, "FeatureBlocks", FeatureBlocks(rows), "blocks of rows per tap (the last may hold fewer)");
+        Const(w, "Blocks", PartialBlocks(rows), "partial-sum threads per sample: the taps' blocks" + (Tensor("bias") is null ? "" : ", then the bias row"));
+    }
+
+    /// <summary>The rows of [kernel; bias]: <c>KernelRows</c> (where a bias row follows them) and <c>MatrixRows</c>.</summary>
+    private void EmitMatrixRowCounts(CodeWriter w)
     {
         if (Tensor("bias") is not null)
         {
@@ -543,18 +545,16 @@ internal sealed class Conv1DEmitter : WindowEmitter
         }
 
         Const(w, "MatrixRows", MatrixRows, Tensor("bias") is null ? "kernel rows (no bias), row = tap · Features + feature" : "kernel rows, then the bias row");
-        Const(w, "RowsPerThread", rows, "kernel rows of one tap per partial-sum thread: each pre-activation gradient feeds this many sums");
-        Const(w, "FeatureBlocks", FeatureBlocks(rows), "blocks of rows per tap (the last may hold fewer)");
-        Const(w, "Blocks", PartialBlocks(rows), "partial-sum threads per sample: the taps' blocks" + (Tensor("bias") is null ? "" : ", then the bias row"));
     }
 
     /// <summary>
     /// The loop of the weight gradients' per-sample partials (grid-stride, or over sample b's blocks in a stack), into <c>partials</c> (a sample's copy of
     /// [kernel; bias] after another). Every sum adds its terms in output-step order.
     /// </summary>
-    private void EmitPartialsLoop(CodeWriter w, int rows, bool gpu, bool inStack)
+    private void EmitPartialsLoop(CodeWriter w, bool inStack)
     {
-        string width = SumRow(gpu);
+        int rows = CpuRowsPerThread;
+        string width = SumRow;
         bool hasBias = Tensor("bias") is not null;
         using (SampleItems(w, inStack, "item", "block", "Blocks", bodyReadsFlat: false))
         {
@@ -581,7 +581,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
                         }
 
                         w.Line("long y = ((long)b * outSteps + o) * Filters;");
-                        EmitSumLoop(w, rows, gpu);
+                        EmitSumLoop(w, rows);
                     }
                 }
             }
@@ -595,7 +595,7 @@ internal sealed class Conv1DEmitter : WindowEmitter
                     using (w.Block("for (int o = 0; o < outSteps; o++)"))
                     {
                         w.Line("long y = ((long)b * outSteps + o) * Filters;");
-                        EmitSumLoop(w, 0, gpu);
+                        EmitSumLoop(w, 0);
                     }
                 }
             }

@@ -97,6 +97,30 @@ internal static class ConvTaps
         }
     }
 
+    /// <summary>
+    /// The gather of <see cref="EmitGradientGather"/> for one input channel (<see cref="ConvWeights.Channel"/>) into the
+    /// scalar <paramref name="accumulator"/>, from the transposed kernel (<paramref name="paddedIn"/> as there): the same
+    /// terms in the same order (taps, then output columns), for a thread per input value (the GPU variants).
+    /// </summary>
+    public static void EmitGradientGatherOfChannel(CodeWriter w, ConvWeights weights, TapStep tap, string outputRow, Func<string, string> gradientAt, string accumulator, string paddedIn, string gradientComment = "", Action<string>? linesBefore = null)
+    {
+        string c = weights.Channel, u = weights.Column;
+        using (w.Block("for (int k = 0; k < KernelSize; k++)"))
+        {
+            TapLines(w, tap);
+            using (w.Block(TapTest(tap)))
+            {
+                w.Line(outputRow);
+                using (w.Block("for (int " + u + " = 0; " + u + " < " + weights.Out + "; " + u + "++)"))
+                {
+                    linesBefore?.Invoke(u);
+                    w.Line("float d = " + gradientAt(u) + ";" + Comment(gradientComment));
+                    w.Line(MultiplyAddCode.Accumulate(accumulator, "transposed[(k * " + weights.Out + " + " + u + ") * " + paddedIn + " + " + c + "]", "d") + " // tap k's weight from channel " + c + " to column " + u);
+                }
+            }
+        }
+    }
+
     private static void TapLines(CodeWriter w, TapStep tap)
     {
         foreach (string line in tap.Lines)

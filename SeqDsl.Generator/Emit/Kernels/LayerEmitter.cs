@@ -15,8 +15,8 @@ internal sealed record WorkspaceBuffer(string Name, string PerSample, string Pur
 /// <summary>A loaded kernel: the launcher field, its parameter types, and the kernel method.</summary>
 /// <param name="GroupMethod">A GPU variant with the same parameters, loaded instead of <paramref name="Method"/> when the
 /// device's schedule is <c>GroupPerSequence</c> (the GPU schedule): the recurrent layers' group-per-sequence forward and
-/// backward, the per-column weight-gradient partials of recurrent and Dense layers, Conv1D's backward with a row per
-/// partial-sum thread, and the sums of the partials with a thread per weight; null when the kernel has one form.</param>
+/// backward, the per-column weight-gradient partials of recurrent and Dense layers, Conv1D's forward and backward with a
+/// thread per value, and the sums of the partials with a thread per weight; null when the kernel has one form.</param>
 /// <param name="GroupOnly">The kernel exists only in the GPU schedule (a recurrent layer's input projection and input
 /// gradient, taken out of its recurrence): loaded, and launched, only when the schedule is <c>GroupPerSequence</c>; its
 /// field is null otherwise and host code has no translation of it.</param>

@@ -21,10 +21,19 @@ internal abstract class WindowEmitter : LayerEmitter
     /// <summary>The launch's expression for this layer's output steps, in terms of its input <c>steps</c>.</summary>
     protected string OutSteps => SequenceSteps.WindowOutput(Plan.Spec, "steps");
 
-    /// <summary>Writes the window geometry constants and <c>padLeft</c> (Keras's: causal pads (taps − 1) · dilation on the left; same pads half of what the last window overhangs, the larger half on the right).</summary>
-    protected void EmitGeometry(CodeWriter w)
+    /// <summary>
+    /// Writes the window geometry constants and <c>padLeft</c> (Keras's: causal pads (taps − 1) · dilation on the left;
+    /// same pads half of what the last window overhangs, the larger half on the right). A loop that takes its tap from a
+    /// kernel row rather than looping over the taps leaves out <c>KernelSize</c> (<paramref name="kernelSize"/>), which
+    /// it would not read.
+    /// </summary>
+    protected void EmitGeometry(CodeWriter w, bool kernelSize = true)
     {
-        Const(w, "KernelSize", Plan.Spec.KernelSize, "taps per window");
+        if (kernelSize)
+        {
+            Const(w, "KernelSize", Plan.Spec.KernelSize, "taps per window");
+        }
+
         if (Plan.Spec.Kind == LayerKind.Conv1D)
         {
             Const(w, "Dilation", Plan.Spec.Dilation, "steps between taps");
