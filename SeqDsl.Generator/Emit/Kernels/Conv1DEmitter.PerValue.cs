@@ -21,14 +21,7 @@ internal sealed partial class Conv1DEmitter
         using (w.Block("public static void " + method + "(ArrayView<float> parameters, ArrayView<float> input, ArrayView<int> rows, ArrayView<float> output, int batch, int steps, int outSteps)"))
         {
             var bias = Tensor("bias");
-            Sizes(w);
-            Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
-            if (bias is not null)
-            {
-                Const(w, "Bias", bias.Offset, Plan.Name + "/bias [Filters]");
-            }
-
-            EmitGeometry(w);
+            EmitForwardConstants(w);
             using (ColumnItems(w, "u", "Filters", "o", "outSteps", "the filter", "the output step"))
             {
                 w.Line("long x = " + InputSample("b") + ";");

@@ -264,14 +264,7 @@ internal sealed partial class Conv1DEmitter : WindowEmitter
     private void EmitForwardBody(CodeWriter w, bool inStack)
     {
         var bias = Tensor("bias");
-        Sizes(w);
-        Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
-        if (bias is not null)
-        {
-            Const(w, "Bias", bias.Offset, Plan.Name + "/bias [Filters]");
-        }
-
-        EmitGeometry(w);
+        EmitForwardConstants(w);
         if (!inStack)
         {
             w.Line("var z = LocalMemory.Allocate<float>(Filters);");
@@ -286,6 +279,19 @@ internal sealed partial class Conv1DEmitter : WindowEmitter
             w.Line("long y = (long)r * Filters;");
             w.Line("for (int u = 0; u < Filters; u++) output[y + u] = " + ActivationCode.Apply(activation, "z[u]") + ";");
         }
+    }
+
+    /// <summary>The forward's constants: the sizes, where the kernel and the bias start, and the window geometry.</summary>
+    private void EmitForwardConstants(CodeWriter w)
+    {
+        Sizes(w);
+        Const(w, "Kernel", Tensor("kernel")!.Offset, Plan.Name + "/kernel [KernelSize · Features, Filters]");
+        if (Tensor("bias") is { } bias)
+        {
+            Const(w, "Bias", bias.Offset, Plan.Name + "/bias [Filters]");
+        }
+
+        EmitGeometry(w);
     }
 
     /// <summary>The first layer's backward: its weight gradients' partials alone (no layer before it takes an input gradient).</summary>

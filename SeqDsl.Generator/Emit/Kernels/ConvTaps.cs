@@ -71,30 +71,20 @@ internal static class ConvTaps
     /// </param>
     public static void EmitGradientGather(CodeWriter w, ConvWeights weights, TapStep tap, string outputRow, Func<string, string> gradientAt, string accumulator, string gradientComment = "", Action<string>? linesBefore = null, string? paddedIn = null)
     {
-        string c = weights.Channel, u = weights.Column;
-        using (w.Block("for (int k = 0; k < KernelSize; k++)"))
+        string c = weights.Channel;
+        EmitGatherTerms(w, weights, tap, outputRow, gradientAt, gradientComment, linesBefore, u =>
         {
-            TapLines(w, tap);
-            using (w.Block(TapTest(tap)))
+            if (paddedIn is null)
             {
-                w.Line(outputRow);
-                using (w.Block("for (int " + u + " = 0; " + u + " < " + weights.Out + "; " + u + "++)"))
-                {
-                    linesBefore?.Invoke(u);
-                    w.Line("float d = " + gradientAt(u) + ";" + Comment(gradientComment));
-                    if (paddedIn is null)
-                    {
-                        w.Line("int column = " + weights.Kernel + " + k * " + weights.In + " * " + weights.Out + " + " + u + ";");
-                        w.Line("for (int " + c + " = 0; " + c + " < " + weights.In + "; " + c + "++) " + MultiplyAddCode.Accumulate(accumulator + "[" + c + "]", "parameters[column + " + c + " * " + weights.Out + "]", "d"));
-                    }
-                    else
-                    {
-                        w.Line("int row = (k * " + weights.Out + " + " + u + ") * " + paddedIn + "; // tap k's weights from every input channel to column " + u);
-                        w.Line("for (int " + c + " = 0; " + c + " < " + paddedIn + "; " + c + "++) " + MultiplyAddCode.Accumulate(accumulator + "[" + c + "]", "transposed[row + " + c + "]", "d"));
-                    }
-                }
+                w.Line("int column = " + weights.Kernel + " + k * " + weights.In + " * " + weights.Out + " + " + u + ";");
+                w.Line("for (int " + c + " = 0; " + c + " < " + weights.In + "; " + c + "++) " + MultiplyAddCode.Accumulate(accumulator + "[" + c + "]", "parameters[column + " + c + " * " + weights.Out + "]", "d"));
             }
-        }
+            else
+            {
+                w.Line("int row = (k * " + weights.Out + " + " + u + ") * " + paddedIn + "; // tap k's weights from every input channel to column " + u);
+                w.Line("for (int " + c + " = 0; " + c + " < " + paddedIn + "; " + c + "++) " + MultiplyAddCode.Accumulate(accumulator + "[" + c + "]", "transposed[row + " + c + "]", "d"));
+            }
+        });
     }
 
     /// <summary>
@@ -104,7 +94,18 @@ internal static class ConvTaps
     /// </summary>
     public static void EmitGradientGatherOfChannel(CodeWriter w, ConvWeights weights, TapStep tap, string outputRow, Func<string, string> gradientAt, string accumulator, string paddedIn, string gradientComment = "", Action<string>? linesBefore = null)
     {
-        string c = weights.Channel, u = weights.Column;
+        string c = weights.Channel;
+        EmitGatherTerms(w, weights, tap, outputRow, gradientAt, gradientComment, linesBefore, u =>
+            w.Line(MultiplyAddCode.Accumulate(accumulator, "transposed[(k * " + weights.Out + " + " + u + ") * " + paddedIn + " + " + c + "]", "d") + " // tap k's weight from channel " + c + " to column " + u));
+    }
+
+    /// <summary>
+    /// The loops both gathers share: for each tap k whose output step exists, each output column's gradient <c>d</c>,
+    /// which <paramref name="accumulate"/>(column) multiplies into the accumulator.
+    /// </summary>
+    private static void EmitGatherTerms(CodeWriter w, ConvWeights weights, TapStep tap, string outputRow, Func<string, string> gradientAt, string gradientComment, Action<string>? linesBefore, Action<string> accumulate)
+    {
+        string u = weights.Column;
         using (w.Block("for (int k = 0; k < KernelSize; k++)"))
         {
             TapLines(w, tap);
@@ -115,7 +116,7 @@ internal static class ConvTaps
                 {
                     linesBefore?.Invoke(u);
                     w.Line("float d = " + gradientAt(u) + ";" + Comment(gradientComment));
-                    w.Line(MultiplyAddCode.Accumulate(accumulator, "transposed[(k * " + weights.Out + " + " + u + ") * " + paddedIn + " + " + c + "]", "d") + " // tap k's weight from channel " + c + " to column " + u);
+                    accumulate(u);
                 }
             }
         }
