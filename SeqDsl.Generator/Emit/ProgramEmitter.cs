@@ -38,7 +38,7 @@ internal static class ProgramEmitter
                 bool hasGroupSchedule = kernels.Any(k => k.GroupMethod is not null || k.GroupOnly);
                 if (hasGroupSchedule)
                 {
-                    w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // GPU kernel variants: one group per sequence in the recurrent layers, one thread per column in their weight-gradient partials, one per weight in the sums");
+                    w.Line("private readonly bool " + RecurrentGroupSchedule.Flag + "; // GPU kernel variants: one group per sequence in the recurrent layers, one thread per column in their weight-gradient partials, one per value in the convolutions, one per weight in the sums");
                 }
 
                 bool hasSequenceBlocks = kernels.Any(k => k.BlockOnly);

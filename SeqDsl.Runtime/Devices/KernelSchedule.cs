@@ -25,7 +25,8 @@ public enum KernelSchedule
     /// device idle and spills its arrays to local memory. Only the recurrent product stays in the per-step loop: the input
     /// side of every step (bias + input · kernel) and the gradient reaching the input run before and after it, one
     /// thread per (sequence, step, column). The weight-gradient partial sums of every layer run one thread per weight
-    /// column in this schedule (one per row, or block of four rows of more than 128 columns, elsewhere).
+    /// column in this schedule (one per row, or block of four rows of more than 128 columns, elsewhere), and Conv1D layers
+    /// one thread per value they compute: each output value, input-gradient value and partial weight gradient.
     /// </summary>
     GroupPerSequence,
 

@@ -4,7 +4,7 @@ namespace SeqDsl.Generator.Tests;
 /// Conv1D's GPU variants run a thread per value they compute: each output value in the forward, each input-gradient value
 /// and each partial weight gradient in the backward, where the CPU forms run a thread per step or per block of kernel
 /// rows. The group schedule loads them and launches a grid of that many threads; the thread schedule and host code keep
-/// the CPU forms. The kernel tests check that both give the same bits (ScheduleTests).
+/// the CPU forms. The kernel tests check that both give the same bits (ConvPerValueScheduleTests, ConvStackTests).
 /// </summary>
 public class ConvPerValueTests
 {

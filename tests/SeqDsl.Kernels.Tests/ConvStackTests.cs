@@ -29,9 +29,9 @@ public partial class ConvStackThenWideGruModel { }
 
 /// <summary>
 /// Runs of Conv1D layers on CPU devices run as stack kernels, a thread per sample through every layer of the run, one
-/// launch per pass or per part of it (Emit.Kernels.ConvStacks). The group schedule keeps a launch per layer (its kernels
-/// run a thread per value, adding the same terms in the same order, ConvPerValueScheduleTests), so the two must agree
-/// to the last bit: on ILGPU's CPU accelerator and on PoCL, where LLVM compiles the stacks.
+/// launch per pass or per part of it (Emit.Kernels.ConvStacks). The group schedule keeps a launch per layer, its kernels
+/// a thread per value (Conv1DEmitter.PerValue) adding the same terms in the same order, so the two must agree to the
+/// last bit: on ILGPU's CPU accelerator and on PoCL, where LLVM compiles the stacks.
 /// </summary>
 [Collection(CpuDeviceCollection.Name)]
 public class ConvStackTests : IClassFixture<PoclScheduleFixture>
@@ -69,12 +69,12 @@ public class ConvStackTests : IClassFixture<PoclScheduleFixture>
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Stacks_give_the_per_layer_kernels_bits_on_the_CPU_accelerator(Type model) =>
+    public void Stacks_give_the_group_schedules_bits_on_the_CPU_accelerator(Type model) =>
         AssertSameBits(model, cpu, "the CPU accelerator");
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Stacks_give_the_per_layer_kernels_bits_on_PoCL(Type model)
+    public void Stacks_give_the_group_schedules_bits_on_PoCL(Type model)
     {
         if (pocl.Device is null)
         {

@@ -144,8 +144,8 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     /// Models whose recurrent layers have no group kernels (stateful, dropout with reset-before GRU and GoBackwards,
     /// bidirectional), so the two schedules differ only in the weight-gradient partials: per row or block of four rows (CPU;
     /// in chunks of steps and tiles of columns where the columns make whole tiles, as in the Tiled models) or per column
-    /// (GPU), and the partials' sums: 16 consecutive weights per thread (CPU) or one (GPU); convolutions run stack kernels
-    /// or a thread per step and per block of kernel rows (CPU) against a thread per value (GPU, ConvPerValueScheduleTests). Both add the same terms in the same
+    /// (GPU), and the partials' sums: 16 consecutive weights per thread (CPU) or one (GPU). (Convolutions: ConvPerValueScheduleTests
+    /// and ConvStackTests.) Both add the same terms in the same
     /// order, so the gradients must agree to the last bit.
     /// </summary>
     [Theory]
@@ -155,11 +155,6 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     [InlineData(typeof(WideStatefulModel))]
     [InlineData(typeof(WideDropoutGruResetBeforeModel))]
     [InlineData(typeof(WideBidirectionalModel))]
-    [InlineData(typeof(SimpleWaveNetForecaster))]
-    [InlineData(typeof(DeepConvStackModel))]
-    [InlineData(typeof(ConvRowBlocksModel))]
-    [InlineData(typeof(ConvPaddedFiltersModel))]
-    [InlineData(typeof(ConvFoldedActivationsModel))]
     [InlineData(typeof(BlockedGateColumnsVariantsModel))]
     [InlineData(typeof(TiledStatefulModel))]
     [InlineData(typeof(TiledDropoutModel))]

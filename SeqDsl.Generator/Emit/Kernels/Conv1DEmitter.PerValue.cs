@@ -5,11 +5,11 @@ namespace SeqDsl.Generator.Emit.Kernels;
 /// <summary>
 /// Conv1D's GPU variants (the group schedule): the loops of the CPU forms with a thread per value they compute, an
 /// output value, an input-gradient value or a partial weight gradient, instead of a thread per step or per block of
-/// kernel rows. A batch of the seed's WaveNet (32 × 50 steps, 20 filters) gives the CPU forms 1,600 threads per forward
-/// and 1,312 partial sums per backward, each a loop over every filter or output step: far too few to fill a GPU (an H100
-/// has 132 multiprocessors of up to 2,048 threads), and the seed's WaveNet epoch took 0.46 s there, slower than PoCL on
-/// two cores. Each value adds its terms in the order of the CPU form, so the two schedules give the same bits
-/// (ScheduleTests).
+/// kernel rows. Before them, a batch of the seed's WaveNet (32 × 50 steps, 20 filters) gave the GPU 1,600 threads per
+/// forward (a thread per step, every filter) and 1,312 per backward's partials (a thread per kernel row, every output
+/// step): far too few to fill a GPU (an H100 has 132 multiprocessors of up to 2,048 threads), and the seed's WaveNet
+/// epoch took 0.46 s there, slower than PoCL on two cores. Each value adds its terms in the order of the CPU form, so
+/// the two schedules give the same bits on CPU devices (ConvPerValueScheduleTests, ConvStackTests).
 /// </summary>
 internal sealed partial class Conv1DEmitter
 {

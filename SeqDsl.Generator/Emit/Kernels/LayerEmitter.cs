@@ -155,8 +155,9 @@ internal abstract class LayerEmitter
     }
 
     /// <summary>
-    /// The grid-stride loop of the per-column partial sums (GPU variants of the weight-gradient partials, one thread per
-    /// sample, row and column), over <c>batch · rows · columns</c> items counted in <c>long</c>: that product outgrows an
+    /// The grid-stride loop of the GPU variants with a thread per (sample, row, column): the per-column weight-gradient
+    /// partials, and Conv1D's kernels with a thread per value (rows: steps or kernel rows; columns: filters or input
+    /// features), over <c>batch · rows · columns</c> items counted in <c>long</c>: that product outgrows an
     /// int for large layers at large batches (LSTM(512) after 512 features at batch 1,024), where an int loop would
     /// wrap and leave the partials unwritten. The body gets <c>b</c>, <paramref name="row"/> and <paramref name="column"/>
     /// of item = (b · rows + row) · columns + column, so consecutive threads take consecutive columns of one row.
