@@ -3,6 +3,7 @@
 # from the folder given (made by pack-for-gpu.sh), runs it against CUDA, then PyTorch's side of W1/W3/W5 if present.
 # Usage: run-on-gpu.sh PACKAGE_DIR [OUTPUT_DIR [extra DeviceCheck options...]]
 # SKIP_TORCH=1 leaves out the PyTorch side (saves about 30 s of device time when its figures are already known).
+# DEVICECHECK_ARCHIVE names the build's archive in PACKAGE_DIR (default devicecheck.tar.gz; see ab-on-gpu.sh).
 set -uo pipefail
 if [ $# -lt 1 ]; then
   echo "usage: $0 PACKAGE_DIR [OUTPUT_DIR [DeviceCheck options...]]" >&2
@@ -22,7 +23,8 @@ else
   tar -xJf "$package/dotnet-runtime.tar.xz" -C "$work" || { echo "could not unpack $package/dotnet-runtime.tar.xz" >&2; exit 2; }
   dotnet=$work/dotnet
 fi
-tar -xzf "$package/devicecheck.tar.gz" -C "$work" || { echo "could not unpack $package/devicecheck.tar.gz" >&2; exit 2; }
+archive=${DEVICECHECK_ARCHIVE:-devicecheck.tar.gz}
+tar -xzf "$package/$archive" -C "$work" || { echo "could not unpack $package/$archive" >&2; exit 2; }
 # ILGPU opens the driver as libcuda.so; a container may mount only libcuda.so.1 (never link the toolkit's stub).
 cache=$(ldconfig -p)
 if [[ "$cache" != *"libcuda.so "* ]]; then
