@@ -1,5 +1,3 @@
-using SeqDsl.Generator.Model;
-
 namespace SeqDsl.Generator.Emit.Kernels;
 
 /// <summary>
