@@ -6,9 +6,9 @@ namespace SeqDsl.Kernels.Tests;
 /// rows, or the layers' Conv1D stack kernels), so the two schedules give the same predictions, loss and gradients to the
 /// last bit: on ILGPU's CPU accelerator (a multiply and an add) and on PoCL (OpenCL's fma, compiled by LLVM). The models
 /// here cover strides, same and causal padding, dilation, a layer without bias, a first layer with one and with several
-/// input features, fused Mse and Huber gradients in the last layer, and Conv1D before a GRU; ConvStackTests makes the
-/// same comparison for the models whose layers run as stacks on CPUs (the seed's WaveNet, folded activations, padded
-/// filters, blocks of kernel rows).
+/// input features, fused Mse, MAE and Huber gradients in the last layer, and Conv1D before a GRU; ConvStackTests makes
+/// the same comparison for five more (the seed's WaveNet, fifteen layers, folded activations, padded filters, blocks of
+/// kernel rows), checking there that the thread schedule ran its Conv1D stacks.
 /// </summary>
 [Collection(CpuDeviceCollection.Name)]
 public class ConvPerValueScheduleTests : IClassFixture<PoclScheduleFixture>

@@ -144,9 +144,8 @@ public class ScheduleTests : IClassFixture<PoclScheduleFixture>
     /// Models whose recurrent layers have no group kernels (stateful, dropout with reset-before GRU and GoBackwards,
     /// bidirectional), so the two schedules differ only in the weight-gradient partials: per row or block of four rows (CPU;
     /// in chunks of steps and tiles of columns where the columns make whole tiles, as in the Tiled models) or per column
-    /// (GPU), and the partials' sums: 16 consecutive weights per thread (CPU) or one (GPU). (Convolutions: ConvPerValueScheduleTests
-    /// and ConvStackTests.) Both add the same terms in the same
-    /// order, so the gradients must agree to the last bit.
+    /// (GPU), and the partials' sums: 16 consecutive weights per thread (CPU) or one (GPU). Both add the same terms in the
+    /// same order, so the gradients must agree to the last bit. (Convolutions: ConvPerValueScheduleTests and ConvStackTests.)
     /// </summary>
     [Theory]
     [InlineData(typeof(StatefulModel))]
