@@ -110,16 +110,11 @@ internal sealed partial class Conv1DEmitter
             {
                 w.Line("int k = row / Features; // tap");
                 w.Line("int c = row - k * Features; // input feature");
-                w.Line("long x = " + InputSample("b") + ";");
-                using (w.Block("for (int o = 0; o < outSteps; o++)"))
+                EmitStepsReadByTap(w, () =>
                 {
-                    w.Line("int t = o * Strides + k * Dilation - padLeft;");
-                    using (w.Block("if (t >= 0 && t < steps) // outside: zero padding, adds nothing"))
-                    {
-                        EmitDeltaOfStep(w);
-                        w.Line(MultiplyAddCode.Accumulate("sum", "input[(x + t) * Features + c]", "delta"));
-                    }
-                }
+                    EmitDeltaOfStep(w);
+                    w.Line(MultiplyAddCode.Accumulate("sum", "input[(x + t) * Features + c]", "delta"));
+                });
             }
 
             if (hasBias)

@@ -573,23 +573,18 @@ internal sealed partial class Conv1DEmitter : WindowEmitter
                 w.Line("int c0 = (block - k * FeatureBlocks) * RowsPerThread; // the block's first feature");
                 w.Line("row0 = k * Features + c0;");
                 w.Line("count = Features - c0 < RowsPerThread ? Features - c0 : RowsPerThread;");
-                w.Line("long x = " + InputSample("b") + ";");
-                using (w.Block("for (int o = 0; o < outSteps; o++)"))
+                EmitStepsReadByTap(w, () =>
                 {
-                    w.Line("int t = o * Strides + k * Dilation - padLeft;");
-                    using (w.Block("if (t >= 0 && t < steps) // outside: zero padding, adds nothing"))
+                    w.Line("long at = (x + t) * Features + c0;");
+                    for (int i = 0; i < rows; i++)
                     {
-                        w.Line("long at = (x + t) * Features + c0;");
-                        for (int i = 0; i < rows; i++)
-                        {
-                            // Rows past the block's end multiply by 0: their sums stay 0 and are never stored.
-                            w.Line("float x" + I(i) + " = " + (i == 0 ? "input[at]" : "count > " + I(i) + " ? input[at + " + I(i) + "] : 0f") + ";");
-                        }
-
-                        w.Line("long y = ((long)b * outSteps + o) * Filters;");
-                        EmitSumLoop(w, rows);
+                        // Rows past the block's end multiply by 0: their sums stay 0 and are never stored.
+                        w.Line("float x" + I(i) + " = " + (i == 0 ? "input[at]" : "count > " + I(i) + " ? input[at + " + I(i) + "] : 0f") + ";");
                     }
-                }
+
+                    w.Line("long y = ((long)b * outSteps + o) * Filters;");
+                    EmitSumLoop(w, rows);
+                });
             }
 
             if (hasBias)
@@ -610,6 +605,23 @@ internal sealed partial class Conv1DEmitter : WindowEmitter
             {
                 w.Line("long partial = ((long)b * MatrixRows + row0 + i) * Filters; // sample b's copy of [kernel; bias], row row0 + i");
                 w.Line("for (int u = 0; u < Filters; u++) partials[partial + u] = sum[i * " + width + " + u];");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The partials' walk over sample b's output steps o in order, <paramref name="body"/> for each whose window reads an
+    /// input step t (not padding) with tap k; declares <c>x</c>, the sample's first input step, before it.
+    /// </summary>
+    private void EmitStepsReadByTap(CodeWriter w, System.Action body)
+    {
+        w.Line("long x = " + InputSample("b") + ";");
+        using (w.Block("for (int o = 0; o < outSteps; o++)"))
+        {
+            w.Line("int t = o * Strides + k * Dilation - padLeft;");
+            using (w.Block("if (t >= 0 && t < steps) // outside: zero padding, adds nothing"))
+            {
+                body();
             }
         }
     }
