@@ -66,6 +66,12 @@ internal static class KernelReportEmitter
                 optional.Add(("joinedBackwardLaunchesSaved: " + I(joinedSaved), "narrow recurrent layers' backward and partials in one launch on CPU devices (RecurrentEmitter.BackwardWithPartials)"));
             }
 
+            int trainingPassSaved = layers is null ? 0 : TrainingPassKernel.LaunchesSaved(layers);
+            if (trainingPassSaved > 0)
+            {
+                optional.Add(("trainingPassLaunchesSaved: " + I(trainingPassSaved), "the whole training pass in one launch on CPU devices (Emit.Kernels.TrainingPassKernel)"));
+            }
+
             Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), optional.Count > 0 ? "," : ");");
             for (int i = 0; i < optional.Count; i++)
             {

@@ -6,7 +6,7 @@ using SeqDsl.Generator.Shapes;
 
 namespace SeqDsl.Generator.Emit;
 
-/// <summary>All the files of one model: the class, its kernel report, its kernels, its program — or a stub when it has errors.</summary>
+/// <summary>All the files of one model: the class, its kernel report, its kernels (and its training-pass kernel), its program — or a stub when it has errors.</summary>
 internal static class ModelEmitter
 {
     public static IEnumerable<GeneratedFile> Emit(ModelPlan plan)
@@ -26,6 +26,11 @@ internal static class ModelEmitter
             var kernels = KernelsEmitter.Emit(plan, layers);
             yield return kernels;
             yield return HostKernelsEmitter.Emit(plan.Spec, kernels, ThreadScheduleKernels(layers));
+            if (TrainingPassKernel.AppliesTo(layers))
+            {
+                yield return TrainingPassEmitter.Emit(plan, layers, kernels);
+            }
+
             yield return ProgramEmitter.Emit(plan, layers);
         }
     }

@@ -59,6 +59,13 @@ internal static class ProgramEmitter
                 }
 
                 w.Line("private readonly Action<KernelConfig, " + LossEmitter.ParameterTypes(plan, layers) + "> " + LossEmitter.Field + ";");
+                bool trainingPass = TrainingPassKernel.AppliesTo(layers);
+                string trainingPassTypes = trainingPass ? TrainingPassKernel.ClassName + "." + TrainingPassKernel.ViewsType + string.Concat(TrainingPassKernel.IntegerParameters(plan, layers).Select(_ => ", int")) : "";
+                if (trainingPass)
+                {
+                    w.Line("private readonly Action<KernelConfig, " + trainingPassTypes + ">? " + TrainingPassKernel.Field + "; // PoCL's thread schedule only: a thread per sequence through the whole training pass");
+                }
+
                 w.Line();
                 foreach (var (b, _) in buffers)
                 {
@@ -99,6 +106,11 @@ internal static class ProgramEmitter
                     }
 
                     w.Line(LossEmitter.Field + " = " + HostCodeFlag + " ? " + HostKernelsEmitter.Launcher(LossEmitter.Method) + " : " + LoadKernel(LossEmitter.ParameterTypes(plan, layers), LossEmitter.Method) + ";");
+                    if (trainingPass)
+                    {
+                        w.Line(TrainingPassKernel.Field + " = " + RecurrentEmitter.SequenceBlocksFlag + " && device.Kind == global::SeqDsl.DeviceKind.OpenCLCpu ? " + "Compiled(accelerator.LoadStreamKernel<" + trainingPassTypes + ">(" + TrainingPassKernel.ClassName + "." + TrainingPassKernel.Method + "))" + " : null;");
+                    }
+
                     if (persistent.Count > 0)
                     {
                         using (w.Block("try"))
@@ -225,6 +237,27 @@ internal static class ProgramEmitter
                     }
 
                     WeightGradientSumsEmitter.EmitLaunch(w, layers);
+                }
+
+                if (trainingPass)
+                {
+                    w.Line();
+                    using (w.Block("public override void TrainingPass(in BatchContext batch)"))
+                    {
+                        using (w.Block("if (" + TrainingPassKernel.Field + " is null)"))
+                        {
+                            w.Line("base.TrainingPass(batch); // Forward, ComputeLoss and Backward");
+                            w.Line("return;");
+                        }
+
+                        w.Line();
+                        w.Line("Reserve(batch.Batch, batch.Steps);");
+                        w.Line("int n = batch.Batch;");
+                        w.Line("int steps = batch.Steps;");
+                        WeightTransposesEmitter.EmitLaunch(w, layers);
+                        TrainingPassKernel.EmitLaunch(w, plan, layers);
+                        WeightGradientSumsEmitter.EmitLaunch(w, layers);
+                    }
                 }
 
                 w.Line();

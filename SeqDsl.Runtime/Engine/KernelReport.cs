@@ -29,7 +29,9 @@ namespace SeqDsl;
 /// (PoCL, or ILGPU's CPU accelerator running ILGPU's kernels), each run of consecutive Conv1D layers takes one launch per
 /// pass instead, a thread per sample through every layer (or one per part of a long run): see
 /// <see cref="LaunchesPerTrainingStepWithConvStacks"/>; and each narrow plain recurrent layer's backward and weight-gradient
-/// partials take one launch instead of two (<see cref="JoinedBackwardLaunchesSaved"/>). The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
+/// partials take one launch instead of two (<see cref="JoinedBackwardLaunchesSaved"/>); and a model of such layers under a
+/// Dense head runs its whole training pass, every layer's kernels and the loss's, in one launch
+/// (<see cref="TrainingPassLaunchesSaved"/>). The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
 /// input's matrix products out of each plain recurrent layer's recurrence: one more forward launch per such layer
 /// (every step's input projection) and, after the first layer, one more backward launch (the input gradient), for the
 /// same FLOPs and, per step, one more write and read of the gate pre-activations and one more read of the gate
@@ -57,8 +59,9 @@ public sealed class KernelReport
     /// <param name="convStackForwardLaunchesSaved">Forward launches that stack kernels save where they run (see <see cref="ConvStackForwardLaunchesSaved"/>).</param>
     /// <param name="convStackBackwardLaunchesSaved">Backward launches that stack kernels save where they run.</param>
     /// <param name="joinedBackwardLaunchesSaved">Backward launches that joined recurrent backward kernels save where they run (see <see cref="JoinedBackwardLaunchesSaved"/>).</param>
+    /// <param name="trainingPassLaunchesSaved">Launches that the training-pass kernel saves where it runs (see <see cref="TrainingPassLaunchesSaved"/>).</param>
     public KernelReport(string model, int parameterCount, IReadOnlyList<LayerCost> layers, LayerCost loss, int minimumInputSteps = 1, int modelWideLaunches = 0,
-        int convStackForwardLaunchesSaved = 0, int convStackBackwardLaunchesSaved = 0, int joinedBackwardLaunchesSaved = 0)
+        int convStackForwardLaunchesSaved = 0, int convStackBackwardLaunchesSaved = 0, int joinedBackwardLaunchesSaved = 0, int trainingPassLaunchesSaved = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);
@@ -76,7 +79,17 @@ public sealed class KernelReport
         ConvStackBackwardLaunchesSaved = convStackBackwardLaunchesSaved;
         ArgumentOutOfRangeException.ThrowIfNegative(joinedBackwardLaunchesSaved);
         JoinedBackwardLaunchesSaved = joinedBackwardLaunchesSaved;
+        ArgumentOutOfRangeException.ThrowIfNegative(trainingPassLaunchesSaved);
+        TrainingPassLaunchesSaved = trainingPassLaunchesSaved;
     }
+
+    /// <summary>
+    /// Launches the thread schedule saves on a CPU device where one kernel runs a batch's whole training pass, a thread
+    /// per sequence through every layer's forward, the loss, and every layer's backward and partials: the per-sample
+    /// launches it replaces less its own. Only models of narrow plain recurrent layers (see
+    /// <see cref="JoinedBackwardLaunchesSaved"/>) under a Dense head get it; 0 for any other model.
+    /// </summary>
+    public int TrainingPassLaunchesSaved { get; }
 
     /// <summary>
     /// Backward launches the thread schedule saves on a CPU device, where each narrow plain recurrent layer runs its
@@ -88,10 +101,10 @@ public sealed class KernelReport
 
     /// <summary>
     /// Launches of one training step in the thread schedule on a CPU device (PoCL, or ILGPU's CPU accelerator running
-    /// ILGPU's kernels): <see cref="LaunchesPerTrainingStep"/> less what the Conv1D stacks and the joined recurrent
-    /// backward kernels save.
+    /// ILGPU's kernels): <see cref="LaunchesPerTrainingStep"/> less what the Conv1D stacks, the joined recurrent
+    /// backward kernels and the training-pass kernel save.
     /// </summary>
-    public int LaunchesPerTrainingStepOnCpuThreadSchedule => LaunchesPerTrainingStepWithConvStacks - JoinedBackwardLaunchesSaved;
+    public int LaunchesPerTrainingStepOnCpuThreadSchedule => LaunchesPerTrainingStepWithConvStacks - JoinedBackwardLaunchesSaved - TrainingPassLaunchesSaved;
 
     /// <summary>
     /// Forward launches the thread schedule saves on a CPU device, where each run of consecutive Conv1D layers runs as
@@ -264,7 +277,8 @@ public sealed class KernelReport
         {
             string kernels = (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0 ? "Conv1D stacks" : "")
                 + (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0 && JoinedBackwardLaunchesSaved > 0 ? ", " : "")
-                + (JoinedBackwardLaunchesSaved > 0 ? "each narrow recurrent layer's backward and partials in one kernel" : "");
+                + (JoinedBackwardLaunchesSaved > 0 ? "each narrow recurrent layer's backward and partials in one kernel" : "")
+                + (TrainingPassLaunchesSaved > 0 ? ", the whole training pass in one kernel" : "");
             b.Append('\n').Append(c, $"on the thread schedule of a CPU device ({kernels}): {LaunchesPerTrainingStepOnCpuThreadSchedule} launches per training step, {LaunchesPerInferenceBatchWithConvStacks} per inference batch");
         }
 

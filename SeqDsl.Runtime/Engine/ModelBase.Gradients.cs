@@ -41,11 +41,9 @@ public abstract partial class ModelBase
                 SampleLoss = data.SampleLoss,
                 SampleLastStepError = data.SampleLastStepError,
             };
-            network.Forward(batch);
+            network.TrainingPass(batch);
             // A training-mode forward updates batch normalization's moving statistics, which are weights.
             WeightsChanged();
-            network.ComputeLoss(batch);
-            network.Backward(batch);
             var gradients = new float[ParameterCount];
             Gradients.View.SubView(0, ParameterCount).CopyToCPU(gradients);
             var (loss, _) = data.ReadLosses(x.Samples);

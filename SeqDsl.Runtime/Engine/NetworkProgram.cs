@@ -6,8 +6,8 @@ namespace SeqDsl.Engine;
 
 /// <summary>
 /// The generated, model-specific part of a model on one accelerator: its loaded kernels and the workspace
-/// they share. The runtime's training loop calls, per batch, <see cref="Forward"/>, <see cref="ComputeLoss"/>
-/// and <see cref="Backward"/>, then runs the optimizer over the flat buffers.
+/// they share. The runtime's training loop calls, per batch, <see cref="TrainingPass"/> (<see cref="Forward"/>,
+/// <see cref="ComputeLoss"/> and <see cref="Backward"/>), then runs the optimizer over the flat buffers.
 /// </summary>
 public abstract class NetworkProgram : IDisposable
 {
@@ -68,6 +68,19 @@ public abstract class NetworkProgram : IDisposable
 
     /// <summary>Backpropagates through every layer in reverse order and writes <see cref="BatchContext.Gradients"/> (gradient of the batch-mean loss).</summary>
     public abstract void Backward(in BatchContext batch);
+
+    /// <summary>
+    /// One batch's training pass without the update: <see cref="Forward"/>, <see cref="ComputeLoss"/>, then
+    /// <see cref="Backward"/>, which leave the predictions, the per-sample losses and the gradients. A generated program
+    /// overrides it where one kernel runs the whole pass a sequence at a time (CPU devices, narrow recurrent models),
+    /// with the same results to the bit.
+    /// </summary>
+    public virtual void TrainingPass(in BatchContext batch)
+    {
+        Forward(batch);
+        ComputeLoss(batch);
+        Backward(batch);
+    }
 
     /// <summary>Clears the state that stateful recurrent layers carry from batch to batch (nothing for other models).</summary>
     public virtual void ResetStates()

@@ -143,9 +143,7 @@ internal sealed class TrainingLoop
                     SampleLoss = train.SampleLoss.SubView(start, count),
                     SampleLastStepError = train.SampleLastStepError.SubView(start, count),
                 };
-                program.Forward(batch);
-                program.ComputeLoss(batch);
-                program.Backward(batch);
+                program.TrainingPass(batch);
                 optimizer.Step(parameters, gradients);
 
                 if (options.OnBatchEnd is not null && ((b + 1) % options.ProgressInterval == 0 || b == batches - 1))

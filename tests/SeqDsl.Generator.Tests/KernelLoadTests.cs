@@ -11,7 +11,7 @@ public class KernelLoadTests
 {
     private static readonly Regex Load = new(@"\.Load\w*Kernel\b", RegexOptions.Compiled);
 
-    private static readonly Regex CompiledLoad = new(@"Compiled\(accelerator\.LoadStreamKernel<[^\n(]*?>\(Kernels\.\w+\)\)", RegexOptions.Compiled);
+    private static readonly Regex CompiledLoad = new(@"Compiled\(accelerator\.LoadStreamKernel<[^\n(]*?>\((Kernels|TrainingPassKernels)\.\w+\)\)", RegexOptions.Compiled);
 
     [Theory]
     [MemberData(nameof(DocCommentTests.ModelNames), MemberType = typeof(DocCommentTests))]

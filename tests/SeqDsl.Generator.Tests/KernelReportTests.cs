@@ -380,14 +380,23 @@ public partial class SmallEncoderDecoder { }
 
         // 3 forward; backward: BPTT and partials per LSTM, backward and partials for the head; the loss, 2 model-wide, the optimizer.
         Assert.Equal(13, report.LaunchesPerTrainingStep);
-        // On CPU devices each LSTM's BPTT and partials are one kernel.
+        // On CPU devices each LSTM's BPTT and partials are one kernel, and the whole pass one launch: the weight copies, the
+        // pass, the sums and the optimizer.
         Assert.Equal(2, report.JoinedBackwardLaunchesSaved);
-        Assert.Equal(11, report.LaunchesPerTrainingStepOnCpuThreadSchedule);
-        Assert.EndsWith("on the thread schedule of a CPU device (each narrow recurrent layer's backward and partials in one kernel): 11 launches per training step, 3 per inference batch", report.Describe(32, 50));
+        Assert.Equal(7, report.TrainingPassLaunchesSaved);
+        Assert.Equal(4, report.LaunchesPerTrainingStepOnCpuThreadSchedule);
+        Assert.EndsWith("on the thread schedule of a CPU device (each narrow recurrent layer's backward and partials in one kernel, the whole training pass in one kernel): 4 launches per training step, 3 per inference batch", report.Describe(32, 50));
+
+        // A Dense head on the last state sums its weight gradients over the batch after the pass: 5 launches.
+        var vector = Load("[SequenceModel(InputFeatures = 1)]\n[Recurrent(SimpleRNN, 20, ReturnSequences = true)]\n[Recurrent(SimpleRNN, 20)]\n[Dense(1)]\npublic partial class Deep { }\n", "Deep");
+        Assert.Equal(13, vector.LaunchesPerTrainingStep);
+        Assert.Equal(6, vector.TrainingPassLaunchesSaved);
+        Assert.Equal(5, vector.LaunchesPerTrainingStepOnCpuThreadSchedule);
 
         // A wide layer (block kernels) and a layer with dropout keep their two launches.
         var other = Load("[SequenceModel(InputFeatures = 1)]\n[Recurrent(GRU, 48, ReturnSequences = true)]\n[Recurrent(LSTM, 8, Dropout = 0.2)]\n[Dense(1)]\npublic partial class Other { }\n", "Other");
         Assert.Equal(0, other.JoinedBackwardLaunchesSaved);
+        Assert.Equal(0, other.TrainingPassLaunchesSaved);
         Assert.Equal(other.LaunchesPerTrainingStep, other.LaunchesPerTrainingStepOnCpuThreadSchedule);
         Assert.DoesNotContain("thread schedule of a CPU device", other.Describe(4, 8));
     }

@@ -137,20 +137,97 @@ internal sealed class DenseEmitter : LayerEmitter
     public override void EmitForward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Forward(" + RowGrid + ", batch.Parameters, " + Io.Input + ", batch.Rows, " + Io.Output + ", " + (StoresLogits ? LogitsView + ", " : "") + "n, " + RowsPerSample + ");");
+        w.Line(FieldPrefix + "Forward(" + RowGrid + ", " + string.Join(", ", ForwardArguments) + ");");
     }
 
     public override void EmitBackward(CodeWriter w)
     {
         w.Line("// " + Describe());
-        w.Line(FieldPrefix + "Backward(" + RowGrid + ", batch.Parameters, " + Io.Output + ", " + (FusesLossGradient ? "batch.Targets, batch.Rows" : Io.OutputGradient) + ", " + FieldPrefix + "PreActivationGradient!.View, " + Io.InputGradient + ", " + (ReadsTransposedKernel ? TransposedView + ", " : "") + "n, " + RowsPerSample + ");");
+        w.Line(FieldPrefix + "Backward(" + RowGrid + ", " + string.Join(", ", BackwardArguments) + ");");
         if (SumsPerSample)
         {
-            w.Line(FieldPrefix + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows * units) + ") : device.GridFor(n * " + I(MatrixRows) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, " + PartialsView + ", n, " + RowsPerSample + ");");
+            w.Line(FieldPrefix + "WeightGradientPartials(" + RecurrentGroupSchedule.Flag + " ? device.GridFor((long)n * " + I(MatrixRows * units) + ") : device.GridFor(n * " + I(MatrixRows) + "), " + string.Join(", ", PartialsArguments) + ");");
         }
         else
         {
-            w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, batch.Gradients, n, " + RowsPerSample + ");");
+            EmitWeightGradientsLaunch(w);
+        }
+    }
+
+    /// <summary>The weight gradients of a Dense layer on vectors: a thread per weight, summing over every sample's row.</summary>
+    private void EmitWeightGradientsLaunch(CodeWriter w) =>
+        w.Line(FieldPrefix + "WeightGradients(device.GridFor(" + I(Plan.ParameterCount) + "), " + Io.Input + ", batch.Rows, " + FieldPrefix + "PreActivationGradient!.View, batch.Gradients, n, " + RowsPerSample + ");");
+
+    /// <summary>The program's arguments for the forward kernel, after the grid.</summary>
+    private List<string> ForwardArguments
+    {
+        get
+        {
+            var list = new List<string> { "batch.Parameters", Io.Input, "batch.Rows", Io.Output };
+            if (StoresLogits)
+            {
+                list.Add(LogitsView!);
+            }
+
+            list.Add("n");
+            list.Add(RowsPerSample);
+            return list;
+        }
+    }
+
+    /// <summary>The program's arguments for the backward kernel, after the grid.</summary>
+    private List<string> BackwardArguments
+    {
+        get
+        {
+            var list = new List<string> { "batch.Parameters", Io.Output };
+            list.AddRange(FusesLossGradient ? new[] { "batch.Targets", "batch.Rows" } : new[] { Io.OutputGradient });
+            list.Add(FieldPrefix + "PreActivationGradient!.View");
+            list.Add(Io.InputGradient);
+            if (ReadsTransposedKernel)
+            {
+                list.Add(TransposedView);
+            }
+
+            list.Add("n");
+            list.Add(RowsPerSample);
+            return list;
+        }
+    }
+
+    /// <summary>The program's arguments for the per-sample partials kernel (a sequence's rows), after the grid.</summary>
+    private List<string> PartialsArguments => new() { Io.Input, "batch.Rows", FieldPrefix + "PreActivationGradient!.View", PartialsView, "n", RowsPerSample };
+
+    /// <summary>
+    /// As the last layer after recurrent ones (a TimeDistributed head or a Dense on the last state), with the loss
+    /// gradient fused: its rows' forward, then their backward and, over a sequence, the sample's partials. A Dense on
+    /// vectors sums its weight gradients over the batch after the training-pass kernel (<see cref="EmitAfterTrainingPass"/>).
+    /// </summary>
+    public override TrainingPassPart? TrainingPassPart
+    {
+        get
+        {
+            if (!Io.IsLast || !FusesLossGradient || Plan.Index == 0)
+            {
+                return null;
+            }
+
+            var backward = new List<SampleKernel> { new(Prefix + "Backward", "the rows' backward, the loss gradient fused in", BackwardArguments) };
+            if (SumsPerSample)
+            {
+                backward.Add(new(Prefix + "WeightGradientPartials", "the sample's partial weight gradients", PartialsArguments));
+            }
+
+            return new TrainingPassPart(new[] { new SampleKernel(Prefix + "Forward", "the rows' forward", ForwardArguments) }, backward);
+        }
+    }
+
+    public override void EmitAfterTrainingPass(CodeWriter w)
+    {
+        if (TrainingPassPart is not null && !SumsPerSample)
+        {
+            w.Line("// " + Describe() + ": the weight gradients, over the rows the pass wrote the pre-activation gradients of");
+            EmitWeightGradientsLaunch(w);
         }
     }
 

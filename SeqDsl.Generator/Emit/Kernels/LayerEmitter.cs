@@ -103,6 +103,20 @@ internal abstract class LayerEmitter
     /// <summary>Backward launches the CPU thread schedule's own kernels save for this layer (a recurrent layer's joined backward: one), for the kernel report.</summary>
     public virtual int JoinedBackwardLaunchesSaved => 0;
 
+    /// <summary>
+    /// This layer's kernels inside the training-pass kernel of the CPU thread schedule (<see cref="TrainingPassKernel"/>),
+    /// or null where the layer's kernels do not run a sample at a time there (a model with such a layer keeps its launches).
+    /// </summary>
+    public virtual TrainingPassPart? TrainingPassPart => null;
+
+    /// <summary>
+    /// Launches the program makes for this layer after the training-pass kernel: work over the whole batch that reads
+    /// what the kernel wrote (a Dense layer on vectors sums its weight gradients over the samples). Nothing by default.
+    /// </summary>
+    public virtual void EmitAfterTrainingPass(CodeWriter w)
+    {
+    }
+
     /// <summary>Buffers that live as long as the program (a stateful layer's carried state), sized per sample of the model's fixed batch.</summary>
     public virtual IEnumerable<WorkspaceBuffer> Persistent => System.Array.Empty<WorkspaceBuffer>();
 

@@ -94,8 +94,30 @@ internal static class LossEmitter
         var loss = (LossKind)plan.Spec.Loss;
         bool gradient = WritesGradient(layers);
         w.Line("// " + loss + " loss" + (gradient ? " and its gradient" : " (its gradient is fused into the last layer's backward kernel)"));
-        string logits = IsClassification(loss) ? (layers[layers.Count - 1].LogitsView ?? "batch.Predictions") + ", " : "";
-        w.Line(Field + "(device.SequencesFor(n), batch.Predictions, " + logits + "batch.Targets, batch.Rows, " + (gradient ? "lossGradient!.View, " : "") + "batch.SampleLoss, batch.SampleLastStepError, n, OutputsPerSample(steps));");
+        w.Line(Field + "(device.SequencesFor(n), " + string.Join(", ", LaunchArguments(plan, layers)) + ");");
+    }
+
+    /// <summary>The program's arguments for the loss kernel, after the grid, in its parameters' order.</summary>
+    public static IReadOnlyList<string> LaunchArguments(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
+    {
+        var list = new List<string> { "batch.Predictions" };
+        if (IsClassification((LossKind)plan.Spec.Loss))
+        {
+            list.Add(layers[layers.Count - 1].LogitsView ?? "batch.Predictions");
+        }
+
+        list.Add("batch.Targets");
+        list.Add("batch.Rows");
+        if (WritesGradient(layers))
+        {
+            list.Add("lossGradient!.View");
+        }
+
+        list.Add("batch.SampleLoss");
+        list.Add("batch.SampleLastStepError");
+        list.Add("n");
+        list.Add("OutputsPerSample(steps)");
+        return list;
     }
 
     public static void EmitKernel(CodeWriter w, ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
