@@ -69,7 +69,7 @@ internal static class KernelReportEmitter
             int trainingPassSaved = layers is null ? 0 : TrainingPassKernel.LaunchesSaved(layers);
             if (trainingPassSaved > 0)
             {
-                optional.Add(("trainingPassLaunchesSaved: " + I(trainingPassSaved), "the whole training pass in one launch on CPU devices (Emit.Kernels.TrainingPassKernel)"));
+                optional.Add(("trainingPassLaunchesSaved: " + I(trainingPassSaved), "the whole training pass in one launch on PoCL (Emit.Kernels.TrainingPassKernel)"));
             }
 
             Cost(w, "    ", loss, SequenceSteps.OutputOfModel(plan, StepsParameter), optional.Count > 0 ? "," : ");");

@@ -74,10 +74,20 @@ internal static class TrainingPassEmitter
                 string argument = kernel.Arguments[i];
                 if (!TrainingPassKernel.IsView(argument))
                 {
+                    if (parameters[i].Type!.ToString() != "int")
+                    {
+                        throw new InvalidOperationException("SeqDsl generator: " + kernel.Method + " takes " + argument + " as its " + parameters[i].Identifier.Text + ", a " + parameters[i].Type + ", not an int.");
+                    }
+
                     continue;
                 }
 
                 string type = parameters[i].Type!.ToString();
+                if (!type.StartsWith("ArrayView<", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException("SeqDsl generator: " + kernel.Method + " takes " + argument + " as its " + parameters[i].Identifier.Text + ", a " + type + ", not a view.");
+                }
+
                 if (types.TryGetValue(argument, out var known) && known != type)
                 {
                     throw new InvalidOperationException("SeqDsl generator: " + argument + " is passed as " + known + " and as " + type + ".");
@@ -111,12 +121,25 @@ internal static class TrainingPassEmitter
     {
         var statements = kernel.Body!.Statements;
         var loops = statements.OfType<ForStatementSyntax>().Where(IsGridStrideLoop).ToList();
-        if (loops.Count != 1 || statements.Last() != loops[0] || kernel.ParameterList.Parameters.Any(p => p.Identifier.Text == "sample"))
+        if (loops.Count != 1 || statements.Last() != loops[0])
         {
             throw new InvalidOperationException("SeqDsl generator: " + kernel.Identifier.Text + " does not end in its one grid-stride loop.");
         }
 
         var loop = loops[0];
+
+        // What runs for one sample must not depend on the grid or on other threads, and "sample" must be free.
+        var copied = statements.Take(statements.Count - 1).Append(loop.Statement).SelectMany(s => s.DescendantNodesAndSelf());
+        if (copied.OfType<IdentifierNameSyntax>().FirstOrDefault(n => n.Identifier.Text is "Grid" or "Group" or "SharedMemory" or "Atomic" or "Warp") is { } shared)
+        {
+            throw new InvalidOperationException("SeqDsl generator: " + kernel.Identifier.Text + " uses " + shared.Identifier.Text + " outside its grid-stride loop's header, so it cannot run one sample alone.");
+        }
+
+        if (kernel.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.Text == "sample"))
+        {
+            throw new InvalidOperationException("SeqDsl generator: " + kernel.Identifier.Text + " names something sample, the per-sample method's parameter.");
+        }
+
         var variable = loop.Declaration!.Variables.Single().Identifier.Text;
         string type = loop.Declaration.Type.ToString();
         var limit = ((BinaryExpressionSyntax)loop.Condition!).Right;
@@ -160,7 +183,8 @@ internal static class TrainingPassEmitter
     {
         var integers = TrainingPassKernel.IntegerParameters(plan, layers);
         w.Summary("A batch's training pass, a thread per sequence: each layer's forward, the loss, then each layer's backward and\n"
-            + "partials, last layer first. A sequence reads only its own rows of every buffer, so no thread waits for another.");
+            + "partials, last layer first. A sequence writes only its own rows and reads only those and the weights (and their\n"
+            + "copies), which nothing writes during the pass, so no thread waits for another.");
         using (w.Block("public static void " + TrainingPassKernel.Method + "(" + TrainingPassKernel.ViewsType + " views" + string.Concat(integers.Select(i => ", int " + i.Parameter)) + ")"))
         using (w.Block("for (int b = Grid.GlobalIndex.X; b < batch; b += Grid.Dimension.X * Group.Dimension.X) // sequence b, through the whole pass"))
         {

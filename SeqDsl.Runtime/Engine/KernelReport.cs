@@ -30,7 +30,7 @@ namespace SeqDsl;
 /// pass instead, a thread per sample through every layer (or one per part of a long run): see
 /// <see cref="LaunchesPerTrainingStepWithConvStacks"/>; and each narrow plain recurrent layer's backward and weight-gradient
 /// partials take one launch instead of two (<see cref="JoinedBackwardLaunchesSaved"/>); and a model of such layers under a
-/// Dense head runs its whole training pass, every layer's kernels and the loss's, in one launch
+/// Dense head runs its whole training pass, every layer's kernels and the loss's, in one launch on PoCL
 /// (<see cref="TrainingPassLaunchesSaved"/>). The GPU schedule (<see cref="KernelSchedule.GroupPerSequence"/>) takes the
 /// input's matrix products out of each plain recurrent layer's recurrence: one more forward launch per such layer
 /// (every step's input projection) and, after the first layer, one more backward launch (the input gradient), for the
@@ -84,7 +84,7 @@ public sealed class KernelReport
     }
 
     /// <summary>
-    /// Launches the thread schedule saves on a CPU device where one kernel runs a batch's whole training pass, a thread
+    /// Launches PoCL's thread schedule saves where one kernel runs a batch's whole training pass, a thread
     /// per sequence through every layer's forward, the loss, and every layer's backward and partials: the per-sample
     /// launches it replaces less its own. Only models of narrow plain recurrent layers (see
     /// <see cref="JoinedBackwardLaunchesSaved"/>) under a Dense head get it; 0 for any other model.
@@ -100,9 +100,10 @@ public sealed class KernelReport
     public int JoinedBackwardLaunchesSaved { get; }
 
     /// <summary>
-    /// Launches of one training step in the thread schedule on a CPU device (PoCL, or ILGPU's CPU accelerator running
-    /// ILGPU's kernels): <see cref="LaunchesPerTrainingStep"/> less what the Conv1D stacks, the joined recurrent
-    /// backward kernels and the training-pass kernel save.
+    /// Launches of one training step in the thread schedule on a CPU device: <see cref="LaunchesPerTrainingStep"/> less
+    /// what the Conv1D stacks, the joined recurrent backward kernels and the training-pass kernel save. That is PoCL's
+    /// count; ILGPU's CPU accelerator running ILGPU's kernels (a test setting; it runs host code by default) has no
+    /// training-pass kernel and makes <see cref="TrainingPassLaunchesSaved"/> launches more.
     /// </summary>
     public int LaunchesPerTrainingStepOnCpuThreadSchedule => LaunchesPerTrainingStepWithConvStacks - JoinedBackwardLaunchesSaved - TrainingPassLaunchesSaved;
 
@@ -273,13 +274,25 @@ public sealed class KernelReport
         b.Append(c, $"{"optimizer",-46}{OptimizerLaunches,10}{OptimizerFlopsPerParameter * ParameterCount / 1e6,12:F2}{"",12}{OptimizerBytesPerParameter * ParameterCount / 1e6,10:F3}").Append('\n');
         b.Append(c, $"total: {LaunchesPerTrainingStep} launches, {TrainingFlops(batch, steps) / 1e6:F2} MFLOP, {TrainingBytes(batch, steps) / 1e6:F3} MB per training step; ");
         b.Append(c, $"inference {LaunchesPerInferenceBatch} launches per batch, {InferenceFlopsPerSample(steps) / 1e3:F1} kFLOP and {InferenceBytesPerSample(steps) / 1e3:F1} kB per sample");
-        if (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved + JoinedBackwardLaunchesSaved > 0)
+        var kernels = new List<string>();
+        if (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0)
         {
-            string kernels = (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0 ? "Conv1D stacks" : "")
-                + (ConvStackForwardLaunchesSaved + ConvStackBackwardLaunchesSaved > 0 && JoinedBackwardLaunchesSaved > 0 ? ", " : "")
-                + (JoinedBackwardLaunchesSaved > 0 ? "each narrow recurrent layer's backward and partials in one kernel" : "")
-                + (TrainingPassLaunchesSaved > 0 ? ", the whole training pass in one kernel" : "");
-            b.Append('\n').Append(c, $"on the thread schedule of a CPU device ({kernels}): {LaunchesPerTrainingStepOnCpuThreadSchedule} launches per training step, {LaunchesPerInferenceBatchWithConvStacks} per inference batch");
+            kernels.Add("Conv1D stacks");
+        }
+
+        if (JoinedBackwardLaunchesSaved > 0)
+        {
+            kernels.Add("each narrow recurrent layer's backward and partials in one kernel");
+        }
+
+        if (TrainingPassLaunchesSaved > 0)
+        {
+            kernels.Add("on PoCL the whole training pass in one kernel");
+        }
+
+        if (kernels.Count > 0)
+        {
+            b.Append('\n').Append(c, $"on the thread schedule of a CPU device ({string.Join(", ", kernels)}): {LaunchesPerTrainingStepOnCpuThreadSchedule} launches per training step, {LaunchesPerInferenceBatchWithConvStacks} per inference batch");
         }
 
         return b.ToString();

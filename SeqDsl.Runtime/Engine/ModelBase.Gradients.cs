@@ -41,9 +41,15 @@ public abstract partial class ModelBase
                 SampleLoss = data.SampleLoss,
                 SampleLastStepError = data.SampleLastStepError,
             };
-            network.TrainingPass(batch);
-            // A training-mode forward updates batch normalization's moving statistics, which are weights.
-            WeightsChanged();
+            try
+            {
+                network.TrainingPass(batch);
+            }
+            finally
+            {
+                // A training-mode forward updates batch normalization's moving statistics, which are weights.
+                WeightsChanged();
+            }
             var gradients = new float[ParameterCount];
             Gradients.View.SubView(0, ParameterCount).CopyToCPU(gradients);
             var (loss, _) = data.ReadLosses(x.Samples);

@@ -72,8 +72,8 @@ public abstract class NetworkProgram : IDisposable
     /// <summary>
     /// One batch's training pass without the update: <see cref="Forward"/>, <see cref="ComputeLoss"/>, then
     /// <see cref="Backward"/>, which leave the predictions, the per-sample losses and the gradients. A generated program
-    /// overrides it where one kernel runs the whole pass a sequence at a time (CPU devices, narrow recurrent models),
-    /// with the same results to the bit.
+    /// overrides it where one kernel runs the whole pass a sequence at a time (PoCL, narrow recurrent models under a
+    /// Dense head), with the same results to the bit.
     /// </summary>
     public virtual void TrainingPass(in BatchContext batch)
     {

@@ -385,7 +385,7 @@ public partial class SmallEncoderDecoder { }
         Assert.Equal(2, report.JoinedBackwardLaunchesSaved);
         Assert.Equal(7, report.TrainingPassLaunchesSaved);
         Assert.Equal(4, report.LaunchesPerTrainingStepOnCpuThreadSchedule);
-        Assert.EndsWith("on the thread schedule of a CPU device (each narrow recurrent layer's backward and partials in one kernel, the whole training pass in one kernel): 4 launches per training step, 3 per inference batch", report.Describe(32, 50));
+        Assert.EndsWith("on the thread schedule of a CPU device (each narrow recurrent layer's backward and partials in one kernel, on PoCL the whole training pass in one kernel): 4 launches per training step, 3 per inference batch", report.Describe(32, 50));
 
         // A Dense head on the last state sums its weight gradients over the batch after the pass: 5 launches.
         var vector = Load("[SequenceModel(InputFeatures = 1)]\n[Recurrent(SimpleRNN, 20, ReturnSequences = true)]\n[Recurrent(SimpleRNN, 20)]\n[Dense(1)]\npublic partial class Deep { }\n", "Deep");

@@ -32,7 +32,8 @@ public class ModelWideKernelsTests
     private static string BackwardOf(string program)
     {
         int start = program.IndexOf("public override void Backward(in BatchContext batch)", StringComparison.Ordinal);
-        return program.Substring(start, program.IndexOf("protected override void Dispose", start, StringComparison.Ordinal) - start);
+        int end = program.IndexOf("public override void TrainingPass(", start, StringComparison.Ordinal);
+        return program.Substring(start, (end > 0 ? end : program.IndexOf("protected override void Dispose", start, StringComparison.Ordinal)) - start);
     }
 
     [Fact]

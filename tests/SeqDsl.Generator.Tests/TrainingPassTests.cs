@@ -42,9 +42,13 @@ public class TrainingPassTests
     [InlineData("[Recurrent(GRU, 6)]\n[Dense(4, Activation = Activation.ReLU)]\n[Dense(1)]")] // a Dense before the head
     [InlineData("[Conv1D(4, 2, padding: Padding.Causal)]\n[Recurrent(GRU, 4)]\n[Dense(1)]")]
     [InlineData("[Recurrent(LSTM, 8, ReturnSequences = true, Peepholes = true)]\n[TimeDistributed(Dense = 1)]")] // partials summed by the layer
+    [InlineData("[Recurrent(GRU, 8, ResetAfter = false)]\n[Dense(1)]")]
+    [InlineData("[Recurrent(SimpleRNN, 8, GoBackwards = true)]\n[Dense(1)]")]
+    [InlineData("[Recurrent(LSTM, 8, LayerNorm = true)]\n[Dense(1)]")]
     public void Other_models_keep_their_launches(string attributes)
     {
         var sources = ModelWideKernelsTests.Generate(attributes);
+        Assert.Contains("Demo_M.Program.g.cs", sources.Keys);
         Assert.DoesNotContain("Demo_M.TrainingPass.g.cs", sources.Keys);
         Assert.DoesNotContain("trainingPass", sources["Demo_M.Program.g.cs"]);
         Assert.DoesNotContain("trainingPassLaunchesSaved", sources["Demo_M.KernelReport.g.cs"]);

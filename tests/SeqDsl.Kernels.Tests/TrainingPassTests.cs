@@ -16,6 +16,12 @@ public partial class TrainingPassSequenceClassifier { }
 [Dense(2, Activation = Activation.Sigmoid)]
 public partial class TrainingPassBinaryClassifier { }
 
+// Linear outputs are the logits themselves: the loss kernel reads the predictions twice.
+[SequenceModel(InputFeatures = 2, Loss = Loss.SparseCategoricalCrossEntropy)]
+[Recurrent(LSTM, 5)]
+[Dense(3)]
+public partial class TrainingPassLogitsClassifier { }
+
 /// <summary>
 /// The training-pass kernel (Emit.Kernels.TrainingPassKernel): on PoCL's thread schedule, models of narrow
 /// recurrent layers under a Dense head run a batch's forward, loss and backward in one launch, a thread per sequence.
@@ -43,6 +49,7 @@ public class TrainingPassTests : IClassFixture<PoclScheduleFixture>
         typeof(DeepRnn),
         typeof(TrainingPassSequenceClassifier),
         typeof(TrainingPassBinaryClassifier),
+        typeof(TrainingPassLogitsClassifier),
     };
 
     [Theory]
@@ -55,7 +62,20 @@ public class TrainingPassTests : IClassFixture<PoclScheduleFixture>
             return;
         }
 
-        AssertSameTraining(model, pocl.Device.WithSchedule(KernelSchedule.ThreadPerSequence), "PoCL");
+        AssertSameTraining(model, pocl.Device.WithSchedule(KernelSchedule.ThreadPerSequence), "PoCL", samples: 10, batchSize: 4, shuffle: false);
+    }
+
+    /// <summary>Shuffled batches of 16 sequences over 40 samples: more groups than PoCL has workers, in a new order each epoch.</summary>
+    [Fact]
+    public void Shuffled_batches_give_the_bits_of_the_separate_launches_on_PoCL()
+    {
+        if (pocl.Device is null)
+        {
+            Console.WriteLine("PoCL unavailable: " + pocl.Missing);
+            return;
+        }
+
+        AssertSameTraining(typeof(SimpleRnnStackModel), pocl.Device.WithSchedule(KernelSchedule.ThreadPerSequence), "PoCL", samples: 40, batchSize: 16, shuffle: true);
     }
 
     [Fact]
@@ -82,10 +102,11 @@ public class TrainingPassTests : IClassFixture<PoclScheduleFixture>
 
     /// <summary>
     /// Trains two copies of <paramref name="modelType"/> from one seed on <paramref name="device"/> for two epochs of
-    /// batches of 4 over 10 samples (the last batch short), one with the training-pass kernel and one without, and asserts
-    /// the same losses and weights to the bit; then the same for one gradient computation after the training.
+    /// <paramref name="batchSize"/> over <paramref name="samples"/> samples (10 and 4: the last batch short), one with the
+    /// training-pass kernel and one without, and asserts the same losses and weights to the bit; then the same for one
+    /// gradient computation after the training.
     /// </summary>
-    private static void AssertSameTraining(Type modelType, SeqDevice device, string where)
+    private static void AssertSameTraining(Type modelType, SeqDevice device, string where, int samples, int batchSize, bool shuffle)
     {
         using var fused = (ModelBase)Activator.CreateInstance(modelType, device, 5)!;
         using var separate = (ModelBase)Activator.CreateInstance(modelType, device, 5)!;
@@ -93,12 +114,11 @@ public class TrainingPassTests : IClassFixture<PoclScheduleFixture>
         RemoveTrainingPass(separate);
 
         var d = fused.Description;
-        const int samples = 10, steps = 6;
+        const int steps = 6;
         var x = Inputs(samples, steps, d.InputFeatures);
         var y = Targets(modelType, samples, d.OutputIsSequence ? steps : 1, d.OutputFeatures, d.OutputIsSequence);
-        var options = new FitOptions { Shuffle = false };
-        var fusedHistory = Fit(fused, x, y, options);
-        var separateHistory = Fit(separate, x, y, options);
+        var fusedHistory = Fit(fused, x, y, batchSize, new FitOptions { Shuffle = shuffle });
+        var separateHistory = Fit(separate, x, y, batchSize, new FitOptions { Shuffle = shuffle });
 
         Assert.Equal(separateHistory.Loss, fusedHistory.Loss);
         Assert.True(fusedHistory.Loss.All(double.IsFinite), $"{modelType.Name} on {where}: losses {string.Join(", ", fusedHistory.Loss)}");
@@ -125,10 +145,10 @@ public class TrainingPassTests : IClassFixture<PoclScheduleFixture>
 
     private static ModelBase Create(Type modelType, SeqDevice device) => (ModelBase)Activator.CreateInstance(modelType, device, 5)!;
 
-    private static History Fit(ModelBase model, float[,,] x, TensorData y, FitOptions options)
+    private static History Fit(ModelBase model, float[,,] x, TensorData y, int batchSize, FitOptions options)
     {
         var fit = typeof(ModelBase).GetMethod("FitCore", BindingFlags.NonPublic | BindingFlags.Instance)!;
-        return (History)fit.Invoke(model, new object?[] { TensorData.From(x), y, 2, 4, null, null, options })!;
+        return (History)fit.Invoke(model, new object?[] { TensorData.From(x), y, 2, batchSize, null, null, options })!;
     }
 
     private static NetworkProgram ProgramOf(ModelBase model) =>
@@ -163,7 +183,7 @@ public class TrainingPassTests : IClassFixture<PoclScheduleFixture>
     private static TensorData Targets(Type modelType, int samples, int steps, int outputs, bool sequence)
     {
         var random = new Random(7);
-        bool sparse = modelType == typeof(TrainingPassSequenceClassifier);
+        bool sparse = modelType == typeof(TrainingPassSequenceClassifier) || modelType == typeof(TrainingPassLogitsClassifier);
         int width = sparse ? 1 : outputs;
         var values = new float[samples * steps * width];
         for (int i = 0; i < values.Length; i++)

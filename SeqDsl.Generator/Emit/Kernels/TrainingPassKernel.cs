@@ -82,7 +82,10 @@ internal static class TrainingPassKernel
         return list;
     }
 
-    /// <summary>Launches the kernel saves per training step: the layers' per-sample kernels and the loss kernel become its one launch.</summary>
+    /// <summary>
+    /// Launches the kernel saves per training step: the layers' per-sample kernels and the loss kernel, one launch each
+    /// otherwise, become its one launch, which saves as many as the layers' kernels.
+    /// </summary>
     public static int LaunchesSaved(IReadOnlyList<LayerEmitter> layers) => AppliesTo(layers) ? Kernels(layers).Count() : 0;
 
     /// <summary>The integer parameters the kernel takes, in order (the batch first), with the program's argument for each.</summary>
