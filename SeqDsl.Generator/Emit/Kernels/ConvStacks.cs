@@ -191,16 +191,8 @@ internal static class ConvStacks
     /// </summary>
     private static string ParameterName(string argument)
     {
-        const string FieldView = "!.View";
-        const string BatchMember = "batch.";
-        if (argument.EndsWith(FieldView, System.StringComparison.Ordinal))
-        {
-            return argument.Substring(0, argument.Length - FieldView.Length);
-        }
-
-        return argument.StartsWith(BatchMember, System.StringComparison.Ordinal)
-            ? "batch" + argument.Substring(BatchMember.Length)
-            : throw new System.InvalidOperationException("SeqDsl generator: no stack-kernel parameter name for the view " + argument + ".");
+        var (name, ofBatch) = ProgramView.Parse(argument);
+        return ofBatch ? "batch" + name : name;
     }
 
     private static void EmitKernel(CodeWriter w, ModelPlan plan, ConvStack stack)

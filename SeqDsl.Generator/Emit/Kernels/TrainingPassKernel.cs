@@ -105,19 +105,12 @@ internal static class TrainingPassKernel
     /// </summary>
     public static string ViewField(string argument)
     {
-        const string FieldView = "!.View";
-        const string BatchMember = "batch.";
-        string name = argument.EndsWith(FieldView, System.StringComparison.Ordinal)
-            ? argument.Substring(0, argument.Length - FieldView.Length)
-            : argument.StartsWith(BatchMember, System.StringComparison.Ordinal)
-            ? argument.Substring(BatchMember.Length)
-            : throw new System.InvalidOperationException("SeqDsl generator: no training-pass field for the view " + argument + ".");
+        string name = ProgramView.Parse(argument).Name;
         return char.ToUpperInvariant(name[0]) + name.Substring(1);
     }
 
     /// <summary>Whether the program's argument is a view (a workspace buffer's or the batch's), not an integer.</summary>
-    public static bool IsView(string argument) =>
-        argument.EndsWith("!.View", System.StringComparison.Ordinal) || (argument.StartsWith("batch.", System.StringComparison.Ordinal) && argument != "batch.Steps");
+    public static bool IsView(string argument) => ProgramView.Is(argument);
 
     /// <summary>The program's launch of the kernel (after the weight copies) and the layers' launches after it.</summary>
     public static void EmitLaunch(CodeWriter w, ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
