@@ -151,8 +151,7 @@ public class TrainingPassTests : IClassFixture<PoclScheduleFixture>
         return (History)fit.Invoke(model, new object?[] { TensorData.From(x), y, 2, batchSize, null, null, options })!;
     }
 
-    private static NetworkProgram ProgramOf(ModelBase model) =>
-        (NetworkProgram)typeof(ModelBase).GetProperty("Program", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(model)!;
+    private static NetworkProgram ProgramOf(ModelBase model) => DeviceComparison.ProgramOf(model);
 
     /// <summary>The program's training-pass launcher (null where it is not loaded).</summary>
     private static object? TrainingPassLauncher(ModelBase model)
