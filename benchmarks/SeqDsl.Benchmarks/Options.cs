@@ -13,6 +13,7 @@ internal sealed class Options
           --torch-threads 1,2     libtorch intra-op thread counts to measure (default: 1 and all cores; --quick: 1)
           --no-memory             skip the per-side peak-memory child processes
           --no-cpu-accelerator    skip W1 on ILGPU's CPU accelerator
+          --training-pass-rounds N  W1's epoch with and without PoCL's training-pass kernel, N interleaved epochs each in one process
           --help                  this text
         """;
 
@@ -25,6 +26,9 @@ internal sealed class Options
     public bool Memory { get; private set; } = true;
 
     public bool CpuAccelerator { get; private set; } = true;
+
+    /// <summary>Rounds of W1's training-pass comparison (<see cref="TrainingPassComparison"/>); 0: none.</summary>
+    public int TrainingPassRounds { get; private set; }
 
     public int[] TorchThreads { get; private set; } = Array.Empty<int>();
 
@@ -64,6 +68,9 @@ internal sealed class Options
                     break;
                 case "--no-cpu-accelerator":
                     o.CpuAccelerator = false;
+                    break;
+                case "--training-pass-rounds":
+                    o.TrainingPassRounds = int.Parse(Next(), CultureInfo.InvariantCulture);
                     break;
                 case "--torch-threads":
                     o.TorchThreads = Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();

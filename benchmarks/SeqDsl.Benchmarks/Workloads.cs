@@ -46,6 +46,11 @@ internal sealed class Workloads
         var torchSides = TorchEpochs("SeqToSeqLstm", () => TorchStack.SeqToSeqLstm(model.Parameters, initial), tx, ty, Batch, model.Description.LearningRate);
         report.Tasks.Add(new("W1", "training epoch 7,000×50, batch 32", flops, new(Backend, seconds, loss), torchSides));
 
+        if (options.TrainingPassRounds > 0)
+        {
+            report.Notes.Add(TrainingPassComparison.Run(device, x, y, options.TrainingPassRounds));
+        }
+
         if (options.Profile)
         {
             Profile("W1 training epoch", model, SeqToSeqLstm.KernelReport, x.GetLength(0), Batch, Steps, initial, () => model.Fit(x, y, 1, Batch, options: InOrder), seconds);
