@@ -36,12 +36,13 @@ internal static class TrainingPassEmitter
         using (FileHeader.OpenContainingTypes(w, spec))
         using (w.Block("partial class " + spec.ClassName))
         {
-            w.Summary("The training pass of " + spec.ClassName + " in one kernel for CPU devices: a thread per sequence runs every layer's forward, the\n"
+            w.Summary("The training pass of " + spec.ClassName + " in one kernel for PoCL: a thread per sequence runs every layer's forward, the\n"
                 + "loss, and every layer's backward and partial weight gradients, each the loop of that layer's own kernel (Kernels) for the\n"
                 + "thread's sequence alone: the same sums in the same order, so the same bits, in one launch instead of " + (sequence.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) + ".");
             using (w.Block("private static class " + TrainingPassKernel.ClassName))
             {
-                var views = EmitViews(w, sequence, declared);
+                var views = TrainingPassKernel.Views(plan, layers);
+                EmitViews(w, views, sequence, declared);
                 foreach (var method in sequence.Select(s => s.Kernel.Method).Distinct())
                 {
                     w.Line();
@@ -56,11 +57,10 @@ internal static class TrainingPassEmitter
         return new GeneratedFile(spec.FullName.Replace('.', '_') + ".TrainingPass.g.cs", w.ToString());
     }
 
-    /// <summary>The views struct: a field per distinct view the kernels take, typed as the kernel parameter it is passed to.</summary>
-    private static IReadOnlyList<string> EmitViews(CodeWriter w, IReadOnlyList<(string Layer, SampleKernel Kernel)> sequence, Dictionary<string, MethodDeclarationSyntax> declared)
+    /// <summary>The views struct: a field per view of <paramref name="views"/>, typed as the kernel parameters it is passed to (checked alike).</summary>
+    private static void EmitViews(CodeWriter w, IReadOnlyList<string> views, IReadOnlyList<(string Layer, SampleKernel Kernel)> sequence, Dictionary<string, MethodDeclarationSyntax> declared)
     {
         var types = new Dictionary<string, string>();
-        var order = new List<string>();
         foreach (var (_, kernel) in sequence)
         {
             var parameters = Kernel(declared, kernel.Method).ParameterList.Parameters;
@@ -72,7 +72,7 @@ internal static class TrainingPassEmitter
             for (int i = 0; i < parameters.Count; i++)
             {
                 string argument = kernel.Arguments[i];
-                if (!TrainingPassKernel.IsView(argument))
+                if (!ProgramView.Is(argument))
                 {
                     if (parameters[i].Type!.ToString() != "int")
                     {
@@ -93,24 +93,18 @@ internal static class TrainingPassEmitter
                     throw new InvalidOperationException("SeqDsl generator: " + argument + " is passed as " + known + " and as " + type + ".");
                 }
 
-                if (!types.ContainsKey(argument))
-                {
-                    types.Add(argument, type);
-                    order.Add(argument);
-                }
+                types[argument] = type;
             }
         }
 
         w.Summary("Every view the training pass reads or writes: more than ILGPU loads a kernel's parameters with, so they travel in one struct.");
         using (w.Block("public struct " + TrainingPassKernel.ViewsType))
         {
-            foreach (var argument in order)
+            foreach (var argument in views)
             {
                 w.Line("public " + types[argument] + " " + TrainingPassKernel.ViewField(argument) + "; // " + argument);
             }
         }
-
-        return order;
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ internal static class TrainingPassKernel
             return false;
         }
 
-        return Kernels(layers).SelectMany(k => k.Arguments).All(a => IsView(a) || IsIntegerLiteral(a) || Integers.Any(i => i.Argument == a));
+        return Kernels(layers).SelectMany(k => k.Arguments).All(a => ProgramView.Is(a) || IsIntegerLiteral(a) || Integers.Any(i => i.Argument == a));
     }
 
     /// <summary>Every per-sample kernel in the order a thread runs them: each layer's forward, the loss, then each layer's backward, last layer first.</summary>
@@ -109,17 +109,17 @@ internal static class TrainingPassKernel
         return char.ToUpperInvariant(name[0]) + name.Substring(1);
     }
 
-    /// <summary>Whether the program's argument is a view (a workspace buffer's or the batch's), not an integer.</summary>
-    public static bool IsView(string argument) => ProgramView.Is(argument);
+    /// <summary>The views the kernels take, each once, in the order a thread first passes them: the views struct's fields.</summary>
+    public static IReadOnlyList<string> Views(ModelPlan plan, IReadOnlyList<LayerEmitter> layers) =>
+        Sequence(plan, layers).SelectMany(s => s.Kernel.Arguments).Where(ProgramView.Is).Distinct().ToList();
 
     /// <summary>The program's launch of the kernel (after the weight copies) and the layers' launches after it.</summary>
     public static void EmitLaunch(CodeWriter w, ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
     {
-        var views = Sequence(plan, layers).SelectMany(s => s.Kernel.Arguments).Where(IsView).Distinct().ToList();
         w.Line("// a thread per sequence through every layer's forward, the loss, and every layer's backward and partials (" + ClassName + ")");
         w.Line("var views = new " + ClassName + "." + ViewsType);
         w.Line("{");
-        foreach (var view in views)
+        foreach (var view in Views(plan, layers))
         {
             w.Line("    " + ViewField(view) + " = " + view + ",");
         }
